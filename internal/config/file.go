@@ -1,0 +1,230 @@
+// Package config holds the network description of vpcdns: the network.yaml
+// schema (File, as written by people and by `vpcdns export`), its strict
+// decoding, its whole-file validation, and the typed Network that validation
+// produces. It does not resolve anything; the engine compiles a Network.
+package config
+
+// File is network.yaml as written: every key of ../shared/spec/network-yaml.md,
+// with the same names. Values stay as text here; Validate parses them once and
+// reports every problem with its field path. Keep the yaml tags in sync with
+// the spec: tests outside the project write these keys.
+type File struct {
+	AccountID       string         `yaml:"account_id,omitempty"`
+	Region          string         `yaml:"region,omitempty"`
+	VPCs            []VPCFile      `yaml:"vpcs,omitempty"`
+	VPCPeerings     []PeeringFile  `yaml:"vpc_peerings,omitempty"`
+	TransitGateways []TGWFile      `yaml:"transit_gateways,omitempty"`
+	RemoteNetworks  []RemoteFile   `yaml:"remote_networks,omitempty"`
+	SecurityGroups  []SGFile       `yaml:"security_groups,omitempty"`
+	NetworkACLs     []ACLFile      `yaml:"network_acls,omitempty"`
+	RouteTables     []RouteTblFile `yaml:"route_tables,omitempty"`
+	Endpoints       []EndpointFile `yaml:"resolver_endpoints,omitempty"`
+	Rules           []RuleFile     `yaml:"resolver_rules,omitempty"`
+	HostedZones     []ZoneFile     `yaml:"private_hosted_zones,omitempty"`
+	Internet        *InternetFile  `yaml:"internet,omitempty"`
+	QueryLogging    []QueryLogFile `yaml:"query_logging,omitempty"`
+	Emulation       *EmulationFile `yaml:"emulation,omitempty"`
+}
+
+// VPCFile is one entry of vpcs.
+type VPCFile struct {
+	ID                 string            `yaml:"id"`
+	CIDRBlocks         []string          `yaml:"cidr_blocks"`
+	Region             string            `yaml:"region,omitempty"`
+	EnableDNSSupport   *bool             `yaml:"enable_dns_support,omitempty"`
+	EnableDNSHostnames *bool             `yaml:"enable_dns_hostnames,omitempty"`
+	AutodefinedReverse string            `yaml:"autodefined_reverse,omitempty"`
+	PTRRecords         string            `yaml:"ptr_records,omitempty"`
+	ResolverListen     []string          `yaml:"resolver_listen,omitempty"`
+	MainRouteTable     string            `yaml:"main_route_table,omitempty"`
+	Subnets            []SubnetFile      `yaml:"subnets,omitempty"`
+	Instances          []InstanceFile    `yaml:"instances,omitempty"`
+	Tags               map[string]string `yaml:"tags,omitempty"`
+}
+
+// SubnetFile is one entry of vpcs[].subnets.
+type SubnetFile struct {
+	ID               string `yaml:"id"`
+	CIDRBlock        string `yaml:"cidr_block"`
+	AvailabilityZone string `yaml:"availability_zone,omitempty"`
+	RouteTable       string `yaml:"route_table,omitempty"`
+	NetworkACL       string `yaml:"network_acl,omitempty"`
+}
+
+// InstanceFile is one entry of vpcs[].instances.
+type InstanceFile struct {
+	ID         string   `yaml:"id"`
+	PrivateIPs []string `yaml:"private_ips"`
+}
+
+// PeeringFile is one entry of vpc_peerings.
+type PeeringFile struct {
+	ID                 string `yaml:"id"`
+	RequesterVPC       string `yaml:"requester_vpc"`
+	AccepterVPC        string `yaml:"accepter_vpc"`
+	AllowDNSResolution bool   `yaml:"allow_dns_resolution,omitempty"`
+}
+
+// TGWFile is one entry of transit_gateways.
+type TGWFile struct {
+	ID             string   `yaml:"id"`
+	VPCAttachments []string `yaml:"vpc_attachments,omitempty"`
+	RemoteNetworks []string `yaml:"remote_networks,omitempty"`
+}
+
+// RemoteFile is one entry of remote_networks.
+type RemoteFile struct {
+	ID         string   `yaml:"id"`
+	Type       string   `yaml:"type,omitempty"`
+	CIDRBlocks []string `yaml:"cidr_blocks"`
+	State      string   `yaml:"state,omitempty"`
+}
+
+// SGFile is one entry of security_groups.
+type SGFile struct {
+	ID      string       `yaml:"id"`
+	VPC     string       `yaml:"vpc"`
+	Egress  []SGRuleFile `yaml:"egress"`
+	Ingress []SGRuleFile `yaml:"ingress"`
+}
+
+// SGRuleFile is one egress or ingress permission of a security group.
+type SGRuleFile struct {
+	Protocol string `yaml:"protocol"`
+	FromPort *int   `yaml:"from_port,omitempty"`
+	ToPort   *int   `yaml:"to_port,omitempty"`
+	CIDR     string `yaml:"cidr"`
+}
+
+// ACLFile is one entry of network_acls.
+type ACLFile struct {
+	ID      string         `yaml:"id"`
+	VPC     string         `yaml:"vpc"`
+	Entries []ACLEntryFile `yaml:"entries"`
+}
+
+// ACLEntryFile is one entry of a network ACL.
+type ACLEntryFile struct {
+	RuleNumber int    `yaml:"rule_number"`
+	Egress     bool   `yaml:"egress"`
+	Protocol   string `yaml:"protocol"`
+	FromPort   *int   `yaml:"from_port,omitempty"`
+	ToPort     *int   `yaml:"to_port,omitempty"`
+	CIDR       string `yaml:"cidr"`
+	Action     string `yaml:"action"`
+}
+
+// RouteTblFile is one entry of route_tables.
+type RouteTblFile struct {
+	ID     string      `yaml:"id"`
+	VPC    string      `yaml:"vpc"`
+	Routes []RouteFile `yaml:"routes"`
+}
+
+// RouteFile is one route of a route table.
+type RouteFile struct {
+	Destination string `yaml:"destination"`
+	Target      string `yaml:"target"`
+}
+
+// EndpointFile is one entry of resolver_endpoints.
+type EndpointFile struct {
+	ID             string           `yaml:"id"`
+	Name           string           `yaml:"name,omitempty"`
+	Direction      string           `yaml:"direction"`
+	VPC            string           `yaml:"vpc"`
+	SecurityGroups []string         `yaml:"security_groups,omitempty"`
+	IPAddresses    []EndpointIPFile `yaml:"ip_addresses"`
+	Listen         []string         `yaml:"listen,omitempty"`
+}
+
+// EndpointIPFile is one address (ENI) of a resolver endpoint.
+type EndpointIPFile struct {
+	Subnet string `yaml:"subnet"`
+	IP     string `yaml:"ip"`
+}
+
+// RuleFile is one entry of resolver_rules.
+type RuleFile struct {
+	ID               string         `yaml:"id"`
+	Name             string         `yaml:"name,omitempty"`
+	RuleType         string         `yaml:"rule_type"`
+	DomainName       string         `yaml:"domain_name"`
+	ResolverEndpoint string         `yaml:"resolver_endpoint,omitempty"`
+	TargetIPs        []TargetIPFile `yaml:"target_ips,omitempty"`
+	VPCs             []string       `yaml:"vpcs,omitempty"`
+}
+
+// TargetIPFile is one target of a forward rule.
+type TargetIPFile struct {
+	IP   string `yaml:"ip"`
+	Port *int   `yaml:"port,omitempty"`
+}
+
+// ZoneFile is one entry of private_hosted_zones.
+type ZoneFile struct {
+	ID       string       `yaml:"id,omitempty"`
+	Name     string       `yaml:"name"`
+	VPCs     []string     `yaml:"vpcs"`
+	Records  []RecordFile `yaml:"records,omitempty"`
+	ZoneFile string       `yaml:"zone_file,omitempty"`
+}
+
+// RecordFile is one record set of a private hosted zone.
+type RecordFile struct {
+	Name   string   `yaml:"name"`
+	Type   string   `yaml:"type"`
+	TTL    *int     `yaml:"ttl,omitempty"`
+	Values []string `yaml:"values"`
+}
+
+// InternetFile is the internet key: where the built-in "." rule forwards.
+type InternetFile struct {
+	Forwarders []string `yaml:"forwarders"`
+}
+
+// QueryLogFile is one entry of query_logging.
+type QueryLogFile struct {
+	ID          string   `yaml:"id"`
+	Destination string   `yaml:"destination"`
+	VPCs        []string `yaml:"vpcs"`
+	// LogCacheHits logs answers served from cache too (AWS does not).
+	LogCacheHits bool `yaml:"log_cache_hits,omitempty"`
+}
+
+// EmulationFile is the emulation key: how the modeled network maps onto this
+// machine, and the local stand-ins vpcdns can play itself.
+type EmulationFile struct {
+	AddressMap  map[string]string `yaml:"address_map,omitempty"`
+	Forwarding  *ForwardingFile   `yaml:"forwarding,omitempty"`
+	Cache       *CacheFile        `yaml:"cache,omitempty"`
+	AuthServers []AuthServerFile  `yaml:"authoritative_servers,omitempty"`
+}
+
+// ForwardingFile holds the time budgets of forwarding (behaviour.md §6).
+type ForwardingFile struct {
+	AttemptTimeout string `yaml:"attempt_timeout,omitempty"`
+	TotalTimeout   string `yaml:"total_timeout,omitempty"`
+}
+
+// CacheFile bounds the answer cache.
+type CacheFile struct {
+	MaxEntries *int   `yaml:"max_entries,omitempty"`
+	ServeStale string `yaml:"serve_stale,omitempty"` // how long past expiry; "0s" turns it off
+}
+
+// AuthServerFile is an authoritative DNS server vpcdns plays itself on a
+// loopback socket, standing in for an on-premises server in a quick start.
+type AuthServerFile struct {
+	ID     string         `yaml:"id"`
+	Listen []string       `yaml:"listen"`
+	Zones  []AuthZoneFile `yaml:"zones"`
+}
+
+// AuthZoneFile is one zone of an emulated authoritative server: an RFC 1035
+// zone file (relative to the network file) or records like a hosted zone's.
+type AuthZoneFile struct {
+	Name     string       `yaml:"name"`
+	ZoneFile string       `yaml:"zone_file,omitempty"`
+	Records  []RecordFile `yaml:"records,omitempty"`
+}
