@@ -44,12 +44,18 @@ func Parse(s string) (Name, error) {
 	if !ok || n == 0 {
 		return "", fmt.Errorf("name %q: not a valid domain name", s)
 	}
-	// IsDomainName accepts wire lengths up to 255 octets; check it packs.
+	// Round-trip through the wire form: it checks the 255-octet limit and
+	// gives one presentation of each name (\065 becomes A, odd bytes \DDD).
 	buf := make([]byte, 256)
-	if _, err := dns.PackDomainName(fq, buf, 0, nil, false); err != nil {
+	off, err := dns.PackDomainName(fq, buf, 0, nil, false)
+	if err != nil {
 		return "", fmt.Errorf("name %q: %w", s, err)
 	}
-	return Name(lower(fq)), nil
+	canon, _, err := dns.UnpackDomainName(buf[:off], 0)
+	if err != nil {
+		return "", fmt.Errorf("name %q: %w", s, err)
+	}
+	return Name(lower(canon)), nil
 }
 
 // MustParse is Parse for constants known to be valid; it panics otherwise.
@@ -74,11 +80,18 @@ func FromWire(s string) Name {
 	return Name(lower(s))
 }
 
-// lower returns s in ASCII lower case, without allocating when it already is.
+// lower returns s in ASCII lower case (DNS compares case only for ASCII,
+// RFC 4343), without allocating when it already is.
 func lower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' {
-			return strings.ToLower(s)
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
 		}
 	}
 	return s
