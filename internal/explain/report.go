@@ -1,0 +1,193 @@
+// Package explain builds the explain report of cli.md: for one query from
+// one VPC, every candidate that matches (the autodefined ones too, which AWS
+// never shows), the winner and why, and for a forward the endpoint, each
+// target and each network path check. It renders the report as JSON for
+// tools and as text that reads like the troubleshooting procedure it
+// replaces. It sends nothing.
+package explain
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/dnsname"
+	"github.com/vpcdns/vpcdns/internal/netpath"
+	"github.com/vpcdns/vpcdns/internal/view"
+)
+
+// Report is the explain -o json object. The keys are a contract (cli.md):
+// add, never rename.
+type Report struct {
+	VPC             string      `json:"vpc"`
+	Query           Query       `json:"query"`
+	DNSSupport      bool        `json:"dns_support"`
+	DNSHostnames    bool        `json:"dns_hostnames"`
+	ResolverAddress string      `json:"resolver_address"`
+	Candidates      []Candidate `json:"candidates"`
+	Decision        Decision    `json:"decision"`
+	Forwarding      *Forwarding `json:"forwarding,omitempty"`
+	// Answer is the answer vpcdns gives itself, for a local decision.
+	Answer        *Answer `json:"answer,omitempty"`
+	ExpectedRcode string  `json:"expected_rcode"`
+}
+
+// Query is the question explained.
+type Query struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Candidate is one candidate of the VPC whose domain matches the query.
+type Candidate struct {
+	Source  string `json:"source"`
+	ID      string `json:"id"`
+	Domain  string `json:"domain"`
+	Matches bool   `json:"matches"`
+	Winner  bool   `json:"winner,omitempty"`
+}
+
+// Decision is the candidate that acts, and why.
+type Decision struct {
+	Source string `json:"source"`
+	ID     string `json:"id"`
+	Domain string `json:"domain"`
+	Reason string `json:"reason"`
+	Via    string `json:"via,omitempty"`
+}
+
+// Forwarding is where a forward goes and whether the network lets it.
+type Forwarding struct {
+	Endpoint string   `json:"endpoint,omitempty"`
+	Targets  []Target `json:"targets"`
+}
+
+// Target is one target of a forward with every path to it.
+type Target struct {
+	IP    string         `json:"ip"`
+	Port  uint16         `json:"port"`
+	Dial  string         `json:"dial,omitempty"`
+	Paths []netpath.Path `json:"paths"`
+}
+
+// Answer is a locally made answer.
+type Answer struct {
+	Rcode     string   `json:"rcode"`
+	Records   []string `json:"records"`
+	Authority []string `json:"authority,omitempty"`
+}
+
+// Build explains the query qname/qtype from the VPC vpcID.
+func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Report, error) {
+	vpc := v.VPC(vpcID)
+	if vpc == nil {
+		return nil, fmt.Errorf("explain: vpc %q is not in the network", vpcID)
+	}
+	c := vpc.Config
+	r := &Report{
+		VPC:             c.ID,
+		Query:           Query{Name: qname.String(), Type: typeString(qtype)},
+		DNSSupport:      c.DNSSupport,
+		DNSHostnames:    c.DNSHostnames,
+		ResolverAddress: c.ResolverAddr().String(),
+		Candidates:      []Candidate{},
+	}
+	d := vpc.Decide(qname)
+	for _, cand := range vpc.Candidates(qname) {
+		r.Candidates = append(r.Candidates, Candidate{
+			Source:  cand.Source.String(),
+			ID:      cand.ID,
+			Domain:  cand.Domain.String(),
+			Matches: true,
+			Winner:  cand == d.Winner,
+		})
+	}
+	if d.Winner == nil {
+		r.Decision = Decision{
+			Source: view.SourceNone.String(),
+			Reason: fmt.Sprintf("DNS support is off for %s: its resolver does not answer and the client times out", c.ID),
+		}
+		r.ExpectedRcode = "NONE"
+		return r, nil
+	}
+	w := d.Winner
+	r.Decision = Decision{Source: w.Source.String(), ID: w.ID, Domain: w.Domain.String(), Reason: reason(vpc, qname, d)}
+	if d.Via != nil {
+		r.Decision.Via = d.Via.ID
+	}
+	switch {
+	case w.Forward != nil:
+		r.Forwarding = forwarding(w.Forward)
+		r.ExpectedRcode = "NOERROR"
+		if len(w.Forward.Targets) == 0 || w.Forward.AllBlocked() {
+			r.ExpectedRcode = "SERVFAIL"
+		}
+	default:
+		a := vpc.Answer(w, qname, qtype)
+		r.Answer = &Answer{Rcode: dns.RcodeToString[a.Rcode], Records: rrStrings(a.Answer), Authority: rrStrings(a.Ns)}
+		r.ExpectedRcode = dns.RcodeToString[a.Rcode]
+	}
+	return r, nil
+}
+
+func forwarding(f *view.Forward) *Forwarding {
+	out := &Forwarding{Targets: []Target{}}
+	if f.Endpoint != nil {
+		out.Endpoint = f.Endpoint.ID
+	}
+	for _, t := range f.Targets {
+		tt := Target{IP: t.Modeled.Addr().String(), Port: t.Modeled.Port(), Paths: t.Paths}
+		if t.Dial != t.Modeled {
+			tt.Dial = t.Dial.String()
+		}
+		if tt.Paths == nil {
+			tt.Paths = []netpath.Path{}
+		}
+		out.Targets = append(out.Targets, tt)
+	}
+	return out
+}
+
+var tierNoun = [...]string{"a customer rule", "a private hosted zone", "an autodefined rule", "the internet rule"}
+
+// reason says in words why the winner won.
+func reason(vpc *view.VPC, qname dnsname.Name, d view.Decision) string {
+	w := d.Winner
+	var beaten []string
+	seen := map[int]bool{w.Source.Tier(): true}
+	for _, c := range vpc.Candidates(qname) {
+		if c.Domain == w.Domain && c != w && c.Source.Tier() > w.Source.Tier() && !seen[c.Source.Tier()] {
+			seen[c.Source.Tier()] = true
+			beaten = append(beaten, tierNoun[c.Source.Tier()])
+		}
+	}
+	var b strings.Builder
+	if d.Via != nil {
+		fmt.Fprintf(&b, "system rule %s (%s) says resolve here, not on your network; among private hosted zones, autodefined rules and the internet rule, ", d.Via.ID, d.Via.Domain)
+	}
+	if w.Source == view.SourceInternet {
+		b.WriteString("no more specific candidate; the internet rule matches every name")
+	} else {
+		b.WriteString("most specific match")
+	}
+	if len(beaten) > 0 {
+		fmt.Fprintf(&b, "; %s beats %s for the same domain", tierNoun[w.Source.Tier()], strings.Join(beaten, " and "))
+	}
+	return b.String()
+}
+
+func typeString(t uint16) string {
+	if s, ok := dns.TypeToString[t]; ok {
+		return s
+	}
+	return fmt.Sprintf("TYPE%d", t)
+}
+
+func rrStrings(rrs []dns.RR) []string {
+	out := []string{}
+	for _, rr := range rrs {
+		out = append(out, rr.String())
+	}
+	return out
+}

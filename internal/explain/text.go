@@ -1,0 +1,96 @@
+package explain
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteText renders the report for people, in the order of AWS's
+// troubleshooting procedure: the resolver the query reaches, every rule that
+// matches (the hidden ones too), the winner and why, then the path of a
+// forward, check by check.
+func WriteText(w io.Writer, r *Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Query:     %s %s from %s\n", r.Query.Type, r.Query.Name, r.VPC)
+	fmt.Fprintf(&b, "Resolver:  %s (VPC CIDR base + 2), DNS support %s, DNS hostnames %s\n",
+		r.ResolverAddress, onOff(r.DNSSupport), onOff(r.DNSHostnames))
+	fmt.Fprintf(&b, "\nCandidates matching %s, most specific first:\n", r.Query.Name)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, c := range r.Candidates {
+		mark := " "
+		if c.Winner {
+			mark = "*"
+		}
+		id := c.ID
+		if id == "" {
+			id = "(autodefined, not shown by AWS)"
+		}
+		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", mark, c.Source, c.Domain, id)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(&b, "\nDecision:  %s", r.Decision.Source)
+	if r.Decision.ID != "" {
+		fmt.Fprintf(&b, " %s", r.Decision.ID)
+	}
+	if r.Decision.Domain != "" {
+		fmt.Fprintf(&b, " (%s)", r.Decision.Domain)
+	}
+	fmt.Fprintf(&b, "\nWhy:       %s\n", r.Decision.Reason)
+
+	if f := r.Forwarding; f != nil {
+		if f.Endpoint != "" {
+			fmt.Fprintf(&b, "\nForwarded through outbound endpoint %s to %d target(s), in random order:\n", f.Endpoint, len(f.Targets))
+		} else {
+			fmt.Fprintf(&b, "\nForwarded to %d internet forwarder(s), in random order:\n", len(f.Targets))
+		}
+		if len(f.Targets) == 0 {
+			b.WriteString("  none configured: every query gets SERVFAIL\n")
+		}
+		for _, t := range f.Targets {
+			fmt.Fprintf(&b, "  target %s:%d", t.IP, t.Port)
+			if t.Dial != "" {
+				fmt.Fprintf(&b, " (emulated at %s)", t.Dial)
+			}
+			b.WriteString("\n")
+			for _, p := range t.Paths {
+				fmt.Fprintf(&b, "    from %s over %s: %s\n", p.EndpointIP, p.Protocol, p.Verdict)
+				tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+				for _, c := range p.Checks {
+					fmt.Fprintf(tw, "      %s\t%s\t%s\n", c.Verdict, c.Name, c.Detail)
+				}
+				tw.Flush()
+			}
+		}
+	}
+	if a := r.Answer; a != nil {
+		fmt.Fprintf(&b, "\nAnswered by vpcdns itself: %s\n", a.Rcode)
+		for _, rr := range a.Records {
+			fmt.Fprintf(&b, "  %s\n", rr)
+		}
+		for _, rr := range a.Authority {
+			fmt.Fprintf(&b, "  authority: %s\n", rr)
+		}
+	}
+	fmt.Fprintf(&b, "\nExpected:  %s", r.ExpectedRcode)
+	switch {
+	case r.ExpectedRcode == "NONE":
+		b.WriteString(" (no answer at all)")
+	case r.Forwarding != nil && r.ExpectedRcode == "NOERROR":
+		b.WriteString(" (paths are open; the target's answer decides)")
+	case r.Forwarding != nil && r.ExpectedRcode == "SERVFAIL":
+		b.WriteString(" (no target can be reached)")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}

@@ -1,0 +1,308 @@
+package view
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/vpcdns/vpcdns/internal/autodef"
+	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/dnsname"
+	"github.com/vpcdns/vpcdns/internal/netpath"
+	"github.com/vpcdns/vpcdns/internal/suffix"
+	"github.com/vpcdns/vpcdns/internal/zone"
+)
+
+// View is the compiled, immutable view of one network.
+type View struct {
+	Network  *config.Network
+	vpcs     map[string]*VPC
+	internet *Forward
+	forwards []*Forward
+}
+
+// VPC is the compiled resolver of one VPC.
+type VPC struct {
+	Config *config.VPC
+	table  *suffix.Table[entry]
+	scope  *autodef.Scope
+}
+
+// Forward is what a forward rule (or the internet rule) sends to, with the
+// modeled network path of every target precomputed: the path depends only on
+// the rule's endpoint and targets, never on the querying VPC.
+type Forward struct {
+	ID string
+	// Scope is the cache scope of the forward's answers: its id and what it
+	// sends to, so that an answer is never served under other rules, even
+	// after a reload changes the rule's targets.
+	Scope    string
+	Rule     *config.Rule     // nil for the internet rule
+	Endpoint *config.Endpoint // nil for the internet rule: no endpoint, no checks
+	Targets  []Target
+}
+
+// Target is one target of a forward.
+type Target struct {
+	Modeled netip.AddrPort // as configured; used for path checks and logs
+	Dial    netip.AddrPort // where it really answers (emulation.address_map)
+	Paths   []netpath.Path // every endpoint address × {udp, tcp}; nil for the internet rule
+}
+
+// Open reports whether some path to t is open for proto.
+func (t *Target) Open(proto config.Protocol) bool {
+	if t.Paths == nil {
+		return true
+	}
+	for i := range t.Paths {
+		if t.Paths[i].Protocol == proto && t.Paths[i].Verdict == netpath.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// AllBlocked reports whether every path of every target is blocked over UDP,
+// so that the forward can only time out.
+func (f *Forward) AllBlocked() bool {
+	for i := range f.Targets {
+		if f.Targets[i].Open(config.ProtoUDP) {
+			return false
+		}
+	}
+	return true
+}
+
+// Compile builds the view of a validated network.
+func Compile(n *config.Network) (*View, error) {
+	v := &View{Network: n, vpcs: make(map[string]*VPC, len(n.VPCs))}
+	v.internet = &Forward{ID: InternetRuleID}
+	for _, ap := range n.InternetForwarders {
+		v.internet.Targets = append(v.internet.Targets, Target{Modeled: ap, Dial: dial(n, ap)})
+	}
+	v.internet.Scope = scope(v.internet)
+	v.forwards = []*Forward{v.internet}
+	forwards := make(map[*config.Rule]*Forward)
+	paths := netpath.NewEvaluator(n)
+	for _, r := range n.Rules {
+		if r.Type != config.RuleForward {
+			continue
+		}
+		f := &Forward{ID: r.ID, Rule: r, Endpoint: r.Endpoint}
+		for _, t := range r.Targets {
+			f.Targets = append(f.Targets, Target{Modeled: t, Dial: dial(n, t), Paths: paths.Paths(r.Endpoint, t)})
+		}
+		f.Scope = scope(f)
+		forwards[r] = f
+		v.forwards = append(v.forwards, f)
+	}
+	zones := make(map[*config.HostedZone]*zone.Zone, len(n.HostedZones))
+	for _, hz := range n.HostedZones {
+		z, err := zone.New(hz.Name, hz.Records)
+		if err != nil {
+			return nil, fmt.Errorf("compile hosted zone %s: %w", hz.ID, err)
+		}
+		zones[hz] = z
+	}
+	for _, c := range n.VPCs {
+		v.vpcs[c.ID] = compileVPC(n, c, forwards, zones, v.internet)
+	}
+	return v, nil
+}
+
+func dial(n *config.Network, ap netip.AddrPort) netip.AddrPort {
+	if d, ok := n.Emulation.AddressMap[ap]; ok {
+		return d
+	}
+	return ap
+}
+
+// VPC returns the compiled VPC with that id, or nil.
+func (v *View) VPC(id string) *VPC { return v.vpcs[id] }
+
+// Internet returns the built-in internet rule's forward.
+func (v *View) Internet() *Forward { return v.internet }
+
+// connected returns the VPCs joined to c by a peering or a transit gateway
+// with DNS support on at both ends (and, for peering, DNS resolution
+// allowed), behaviour.md §2.
+func connected(n *config.Network, c *config.VPC) []*config.VPC {
+	var out []*config.VPC
+	seen := map[*config.VPC]bool{c: true}
+	add := func(o *config.VPC) {
+		if !seen[o] && c.DNSSupport && o.DNSSupport {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	for _, p := range n.Peerings {
+		if !p.AllowDNSResolution {
+			continue
+		}
+		switch c {
+		case p.Requester:
+			add(p.Accepter)
+		case p.Accepter:
+			add(p.Requester)
+		}
+	}
+	for _, t := range n.TransitGateways {
+		attached := false
+		for _, o := range t.VPCs {
+			attached = attached || o == c
+		}
+		if attached {
+			for _, o := range t.VPCs {
+				add(o)
+			}
+		}
+	}
+	return out
+}
+
+func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, internet *Forward) *VPC {
+	vpc := &VPC{Config: c, table: suffix.New[entry](64)}
+	add := func(cand *Candidate) {
+		e, _ := vpc.table.Get(cand.Domain)
+		// Keep the entry in tier order; insertion keeps file order within a tier.
+		i := len(e)
+		for i > 0 && e[i-1].Source.Tier() > cand.Source.Tier() {
+			i--
+		}
+		e = append(e, nil)
+		copy(e[i+1:], e[i:])
+		e[i] = cand
+		vpc.table.Set(cand.Domain, e)
+	}
+
+	// Tier 0: the customer rules associated with this VPC.
+	for _, r := range n.Rules {
+		if !associated(r.VPCs, c) {
+			continue
+		}
+		cand := &Candidate{ID: r.ID, Domain: r.Domain}
+		if r.Type == config.RuleSystem {
+			cand.Source = SourceSystemRule
+		} else {
+			cand.Source = SourceForwardRule
+			cand.Forward = forwards[r]
+		}
+		add(cand)
+	}
+	// Tier 1: private hosted zones, when DNS support and hostnames are on.
+	if c.DNSSupport && c.DNSHostnames {
+		for _, hz := range n.HostedZones {
+			if !associated(hz.VPCs, c) {
+				continue
+			}
+			add(&Candidate{Source: SourcePrivateZone, ID: hz.ID, Domain: hz.Name, Zone: zones[hz], HZ: hz})
+		}
+	}
+	// Tier 2: autodefined rules, when DNS hostnames are on.
+	peers := connected(n, c)
+	vpc.scope = newScope(c, peers)
+	if c.DNSHostnames {
+		if c.AutodefinedReverse {
+			for _, z := range reverseZones(c, peers) {
+				add(&Candidate{Source: SourceAutoReverse, Domain: z})
+			}
+		}
+		for _, z := range ec2Zones(c, peers) {
+			add(&Candidate{Source: SourceAutoEC2, Domain: z})
+		}
+		for _, z := range autodef.LocalZones() {
+			add(&Candidate{Source: SourceAutoLocal, Domain: z})
+		}
+	}
+	// Tier 3: the internet rule.
+	add(&Candidate{Source: SourceInternet, ID: InternetRuleID, Domain: dnsname.Root, Forward: internet})
+	return vpc
+}
+
+func associated(vpcs []*config.VPC, c *config.VPC) bool {
+	for _, v := range vpcs {
+		if v == c {
+			return true
+		}
+	}
+	return false
+}
+
+// reverseZones lists the autodefined reverse zones of a VPC: the RFC 1918
+// ones, then those of its own and its connected VPCs' IPv4 CIDRs, without
+// repeats.
+func reverseZones(c *config.VPC, peers []*config.VPC) []dnsname.Name {
+	seen := map[dnsname.Name]bool{}
+	var out []dnsname.Name
+	for _, z := range autodef.PrivateReverseZones() {
+		seen[z] = true
+		out = append(out, z)
+	}
+	for _, v := range append([]*config.VPC{c}, peers...) {
+		for _, p := range v.CIDRs {
+			for _, z := range autodef.ReverseZones(p) {
+				if !seen[z] {
+					seen[z] = true
+					out = append(out, z)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ec2Zones lists the EC2 internal domains of the VPC's region and of its
+// connected VPCs' regions.
+func ec2Zones(c *config.VPC, peers []*config.VPC) []dnsname.Name {
+	seen := map[dnsname.Name]bool{}
+	var out []dnsname.Name
+	for _, v := range append([]*config.VPC{c}, peers...) {
+		for _, z := range autodef.EC2Domains(v.Region) {
+			if !seen[z] {
+				seen[z] = true
+				out = append(out, z)
+			}
+		}
+	}
+	return out
+}
+
+func newScope(c *config.VPC, peers []*config.VPC) *autodef.Scope {
+	var owned []autodef.Owned
+	assigned := map[netip.Addr]bool{}
+	instances := map[dnsname.Name]netip.Addr{}
+	for _, v := range append([]*config.VPC{c}, peers...) {
+		domain := autodef.HostDomain(v.Region)
+		for _, p := range v.CIDRs {
+			if p.Addr().Is4() {
+				owned = append(owned, autodef.Owned{Prefix: p, Domain: domain, AssignedOnly: v.PTRAssignedOnly})
+			}
+		}
+		for _, in := range v.Instances {
+			for _, ip := range in.PrivateIPs {
+				assigned[ip] = true
+			}
+			if len(in.PrivateIPs) > 0 {
+				instances[domain.Child(in.ID)] = in.PrivateIPs[0]
+			}
+		}
+	}
+	return autodef.NewScope(owned, assigned, instances)
+}
+
+// Forwards returns every forward of the view: the internet rule's first, then
+// each forward rule's in file order.
+func (v *View) Forwards() []*Forward { return v.forwards }
+
+// scope names a forward and everything it sends to.
+func scope(f *Forward) string {
+	var b strings.Builder
+	b.WriteString(f.ID)
+	if f.Endpoint != nil {
+		b.WriteString("@" + f.Endpoint.ID)
+	}
+	for _, t := range f.Targets {
+		b.WriteString(" " + t.Modeled.String() + ">" + t.Dial.String())
+	}
+	return b.String()
+}
