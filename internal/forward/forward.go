@@ -1,0 +1,550 @@
+// Package forward sends one client query to the targets of a forward rule (or
+// to the internet forwarders) as Route 53 Resolver does through an outbound
+// endpoint (behaviour.md §6): a target at random for each attempt, a fresh ID
+// and source port per attempt, failover on timeouts, network errors, SERVFAIL
+// and REFUSED, a truncated reply retried over TCP, all within a per-attempt and
+// a total time budget.
+//
+// Choosing the targets is the caller's job, and so is the network model: a
+// PathFunc says for each attempt which endpoint address it leaves from and
+// whether the modeled path is open (behaviour.md §7).
+//
+// Decisions (vpcdns choices where behaviour.md is silent):
+//
+//   - Rounds. After every target has been tried once, a second round starts
+//     (again in random order) while the total budget lasts; Options.Rounds
+//     changes the number of rounds [2]. With the defaults (1 s per attempt,
+//     3 s in all) two silent targets get three attempts.
+//   - Rcodes. SERVFAIL and REFUSED move on to another target; every other rcode
+//     (NOERROR, NXDOMAIN, FORMERR, NOTIMP, …) is passed back as it came.
+//   - The reply. It is the target's reply with the client's ID and the
+//     client's question (same letter case) restored; everything else is as the
+//     target sent it.
+//   - EDNS. The client's query goes out as it is, OPT included, with only the
+//     ID changed. A query without OPT gets one (UDP payload 1232, the size of
+//     DNS Flag Day 2020) so that answers up to 1232 bytes come over UDP; that
+//     OPT is removed from the reply again, so the client sees no EDNS it did
+//     not ask for (the server truncates for a 512-byte client as usual).
+//   - Matching. A reply counts when its ID is the attempt's, QR is set, and its
+//     single question equals ours (name ASCII case-insensitive, type, class).
+//     Anything else on the socket, garbled packets included, is ignored (and
+//     counted in Attempt.Ignored). A UDP reply with TC set whose sections are
+//     cut short is still taken as truncated when its header and question match.
+//   - Failing targets. A target (by Dial address) that failed its last two
+//     or more tries (in any Exchanges) goes to the back: it is tried only after
+//     every other target of the round. One answer (Outcome OK) resets it. No
+//     health-check traffic is sent. Canceled attempts change nothing; a
+//     blocked path counts as a failure (it looks like a timeout from the
+//     resolver); a truncated reply counts as its TCP retry does.
+//   - TCP retry. The TCP attempt after a truncated reply is an attempt of its
+//     own in the Trace, with its own deadline and its own PathFunc call (for
+//     TCP).
+//   - Errors. When no target answers, the error wraps ErrNoAnswer (the server
+//     answers SERVFAIL); when the caller's context ended, it wraps ctx.Err() as
+//     well.
+package forward
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// ErrNoAnswer is wrapped by the error of an Exchange in which no target gave
+// an answer in the time allowed. The server answers SERVFAIL.
+var ErrNoAnswer = errors.New("no target answered")
+
+// Defaults (behaviour.md §6, network-yaml.md emulation.forwarding).
+const (
+	DefaultAttemptTimeout = time.Second
+	DefaultTotalTimeout   = 3 * time.Second
+	DefaultRounds         = 2
+
+	// UpstreamUDPSize is the UDP payload size advertised upstream for a
+	// client query that had no OPT.
+	UpstreamUDPSize = 1232
+
+	// failingAfter is the number of consecutive failures after which a
+	// target is tried last.
+	failingAfter = 2
+
+	// maxUDPReply is the size of the UDP read buffer: the largest datagram.
+	maxUDPReply = 65535
+)
+
+// Target is one forward target.
+type Target struct {
+	// Modeled is the address as the configuration has it: used for the path
+	// checks, logs and metrics.
+	Modeled netip.AddrPort
+	// Dial is where the target really listens on this machine (the address
+	// map applied by the caller). It is the only address packets go to.
+	Dial netip.AddrPort
+}
+
+// String returns the modeled address, and the dial address when it differs.
+func (t Target) String() string {
+	if t.Dial == t.Modeled || !t.Dial.IsValid() {
+		return t.Modeled.String()
+	}
+	return t.Modeled.String() + " (via " + t.Dial.String() + ")"
+}
+
+// PathFunc is called once for every attempt before anything is sent. It picks
+// the endpoint address the attempt leaves from (at random among the outbound
+// endpoint's addresses; the zero Addr when there is no endpoint, as for the
+// internet forwarders) and reports whether the modeled network path from that
+// address to t is open for proto (behaviour.md §7). A closed path is a dropped
+// packet: nothing is sent and the attempt waits out its deadline. A nil
+// PathFunc means no endpoint and an open path. It may be called concurrently
+// by concurrent Exchanges.
+type PathFunc func(t Target, proto Proto) (endpoint netip.Addr, open bool)
+
+// Dialer makes the connections of the attempts; *net.Dialer is one.
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// Rand is the randomness of the Forwarder: the order of the targets (IntN)
+// and the query IDs (Uint32, low 16 bits). It must be safe for concurrent
+// use. The default uses math/rand/v2's top-level functions (ChaCha8, seeded
+// from the operating system).
+type Rand interface {
+	IntN(n int) int
+	Uint32() uint32
+}
+
+// Options configure a Forwarder. Zero values take the defaults.
+type Options struct {
+	AttemptTimeout time.Duration // one attempt [1s]
+	TotalTimeout   time.Duration // the whole exchange [3s]
+	Rounds         int           // times each target may be tried [2]
+	Dialer         Dialer        // [&net.Dialer{}]
+	Rand           Rand          // [math/rand/v2]
+	Logger         *slog.Logger  // failed attempts at debug level [discard]
+}
+
+// Forwarder sends queries to targets. It is safe for concurrent use; it
+// remembers, per Dial address, how many attempts in a row failed.
+type Forwarder struct {
+	attemptTimeout time.Duration
+	totalTimeout   time.Duration
+	rounds         int
+	dialer         Dialer
+	rnd            Rand
+	log            *slog.Logger
+	bufs           sync.Pool // *[]byte of maxUDPReply bytes
+
+	mu       sync.Mutex
+	failures map[netip.AddrPort]int // consecutive failures; absent = 0
+}
+
+// New returns a Forwarder with opts.
+func New(opts Options) *Forwarder {
+	f := &Forwarder{
+		attemptTimeout: opts.AttemptTimeout,
+		totalTimeout:   opts.TotalTimeout,
+		rounds:         opts.Rounds,
+		dialer:         opts.Dialer,
+		rnd:            opts.Rand,
+		log:            opts.Logger,
+		failures:       make(map[netip.AddrPort]int),
+	}
+	if f.attemptTimeout <= 0 {
+		f.attemptTimeout = DefaultAttemptTimeout
+	}
+	if f.totalTimeout <= 0 {
+		f.totalTimeout = DefaultTotalTimeout
+	}
+	if f.rounds <= 0 {
+		f.rounds = DefaultRounds
+	}
+	if f.dialer == nil {
+		f.dialer = &net.Dialer{}
+	}
+	if f.rnd == nil {
+		f.rnd = globalRand{}
+	}
+	if f.log == nil {
+		f.log = slog.New(slog.DiscardHandler)
+	}
+	f.bufs.New = func() any {
+		b := make([]byte, maxUDPReply)
+		return &b
+	}
+	return f
+}
+
+// globalRand is math/rand/v2's top-level source.
+type globalRand struct{}
+
+func (globalRand) IntN(n int) int { return rand.IntN(n) }
+func (globalRand) Uint32() uint32 { return rand.Uint32() }
+
+// ConsecutiveFailures returns how many tries in a row of the target at dial
+// have failed (0 after an answer). Two or more put it at the back. For doctor
+// and metrics; reading it sends nothing.
+func (f *Forwarder) ConsecutiveFailures(dial netip.AddrPort) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.failures[dial]
+}
+
+// Exchange sends q to targets (behaviour.md §6) and returns the first answer
+// to pass back, carrying q's ID and question, with the trace of every attempt.
+// q is not modified. When no target answers in time, the error wraps
+// ErrNoAnswer (and ctx.Err() when ctx ended); the trace is returned in every
+// case.
+func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, path PathFunc) (*dns.Msg, Trace, error) {
+	var tr Trace
+	if len(q.Question) != 1 {
+		return nil, tr, fmt.Errorf("forward: query has %d questions, want 1", len(q.Question))
+	}
+	question := q.Question[0]
+	if len(targets) == 0 {
+		return nil, tr, fmt.Errorf("forward %s %s: no targets: %w",
+			question.Name, dns.TypeToString[question.Qtype], ErrNoAnswer)
+	}
+
+	out := q.Copy()
+	out.Compress = true
+	addedOPT := false
+	if out.IsEdns0() == nil {
+		out.SetEdns0(UpstreamUDPSize, false)
+		addedOPT = true
+	}
+	wire, err := out.Pack()
+	if err != nil {
+		return nil, tr, fmt.Errorf("forward %s %s: pack query: %w",
+			question.Name, dns.TypeToString[question.Qtype], err)
+	}
+
+	budget, cancel := context.WithTimeout(ctx, f.totalTimeout)
+	defer cancel()
+	tried := make([]bool, len(targets))
+rounds:
+	for range f.rounds {
+		clear(tried)
+		for range targets {
+			if ended(budget) != nil {
+				break rounds
+			}
+			i := f.pick(targets, tried)
+			tried[i] = true
+			if reply := f.try(ctx, budget, wire, question, targets[i], path, &tr); reply != nil {
+				if addedOPT && reply.Rcode <= 0xF {
+					reply.Extra = removeOPT(reply.Extra)
+				}
+				reply.Id = q.Id
+				reply.Question = []dns.Question{question}
+				return reply, tr, nil
+			}
+		}
+	}
+	if err := ended(ctx); err != nil {
+		return nil, tr, fmt.Errorf("forward %s %s: %d attempts: %w: %w",
+			question.Name, dns.TypeToString[question.Qtype], len(tr.Attempts), ErrNoAnswer, err)
+	}
+	return nil, tr, fmt.Errorf("forward %s %s: %d attempts to %d targets in %v: %w",
+		question.Name, dns.TypeToString[question.Qtype], len(tr.Attempts), len(targets), f.totalTimeout, ErrNoAnswer)
+}
+
+// pick chooses a target at random among those not yet tried in this round,
+// from the ones not failing when there are any.
+func (f *Forwarder) pick(targets []Target, tried []bool) int {
+	var hb, fb [8]int
+	healthy, failing := hb[:0], fb[:0]
+	f.mu.Lock()
+	for i, t := range targets {
+		if tried[i] {
+			continue
+		}
+		if f.failures[t.Dial] >= failingAfter {
+			failing = append(failing, i)
+		} else {
+			healthy = append(healthy, i)
+		}
+	}
+	f.mu.Unlock()
+	if len(healthy) == 0 {
+		healthy = failing
+	}
+	return healthy[f.rnd.IntN(len(healthy))]
+}
+
+// try makes the attempts of one target: UDP, then TCP when the UDP reply was
+// truncated. It returns the reply to pass back, or nil to move on.
+func (f *Forwarder) try(ctx, budget context.Context, wire []byte, question dns.Question, t Target, path PathFunc, tr *Trace) *dns.Msg {
+	a, reply := f.attempt(ctx, budget, wire, question, t, UDP, path)
+	tr.Attempts = append(tr.Attempts, a)
+	f.logAttempt(ctx, question, a)
+	if a.Outcome == Truncated && ended(budget) == nil {
+		a, reply = f.attempt(ctx, budget, wire, question, t, TCP, path)
+		tr.Attempts = append(tr.Attempts, a)
+		f.logAttempt(ctx, question, a)
+	}
+	f.note(t.Dial, a.Outcome)
+	if a.Outcome != OK {
+		return nil
+	}
+	return reply
+}
+
+// note updates the consecutive failures of the target at dial.
+func (f *Forwarder) note(dial netip.AddrPort, o Outcome) {
+	if o != OK && !o.failed() {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if o == OK {
+		delete(f.failures, dial)
+		return
+	}
+	f.failures[dial]++
+}
+
+// attempt makes one attempt over proto. wire is the packed query; its ID is
+// overwritten.
+func (f *Forwarder) attempt(ctx, budget context.Context, wire []byte, question dns.Question, t Target, proto Proto, path PathFunc) (Attempt, *dns.Msg) {
+	a := Attempt{Target: t, Proto: proto, Rcode: -1, Start: time.Now()}
+	deadline := a.Start.Add(f.attemptTimeout)
+	if d, ok := budget.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	actx, cancel := context.WithDeadline(budget, deadline)
+	defer cancel()
+
+	if path != nil {
+		ep, open := path(t, proto)
+		a.Endpoint = ep
+		if !open {
+			// The network drops the packet: wait as for a reply that never comes.
+			<-actx.Done()
+			a.Duration = time.Since(a.Start)
+			a.Outcome = Blocked
+			if canceled(ctx) {
+				a.Outcome, a.Err = Canceled, ctx.Err()
+			}
+			return a, nil
+		}
+	}
+
+	id := uint16(f.rnd.Uint32())
+	binary.BigEndian.PutUint16(wire, id)
+	var (
+		reply *dns.Msg
+		err   error
+	)
+	if proto == TCP {
+		reply, a.Ignored, err = f.exchangeTCP(actx, t.Dial, wire, id, question)
+	} else {
+		reply, a.Ignored, err = f.exchangeUDP(actx, t.Dial, wire, id, question)
+	}
+	a.Duration = time.Since(a.Start)
+	if err != nil {
+		a.Err = err
+		switch {
+		case canceled(ctx):
+			a.Outcome = Canceled
+		case actx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded):
+			a.Outcome = Timeout
+		default:
+			a.Outcome = NetworkError
+		}
+		return a, nil
+	}
+	a.Rcode = reply.Rcode
+	switch {
+	case reply.Rcode == dns.RcodeServerFailure:
+		a.Outcome = ServFail
+	case reply.Rcode == dns.RcodeRefused:
+		a.Outcome = Refused
+	case reply.Truncated && proto == UDP:
+		a.Outcome = Truncated
+	default:
+		a.Outcome = OK
+	}
+	return a, reply
+}
+
+// ended returns ctx.Err(), or context.DeadlineExceeded when ctx's deadline
+// has passed but its timer has not fired yet (an attempt that ran to the
+// deadline returns a moment before it does).
+func ended(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+func canceled(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Canceled) }
+
+// exchangeUDP sends wire from a fresh socket to addr and reads until a
+// matching reply, an error or ctx's deadline.
+func (f *Forwarder) exchangeUDP(ctx context.Context, addr netip.AddrPort, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
+	conn, err := f.dialer.DialContext(ctx, "udp", addr.String())
+	if err != nil {
+		return nil, 0, err
+	}
+	defer conn.Close()
+	defer bindDeadline(ctx, conn)()
+
+	if _, err := conn.Write(wire); err != nil {
+		return nil, 0, err
+	}
+	bp := f.bufs.Get().(*[]byte)
+	defer f.bufs.Put(bp)
+	for {
+		n, err := conn.Read(*bp)
+		if err != nil {
+			return nil, ignored, err
+		}
+		if m := match(bytes.Clone((*bp)[:n]), id, question); m != nil {
+			return m, ignored, nil
+		}
+		ignored++
+	}
+}
+
+// exchangeTCP sends wire over a fresh TCP connection to addr and reads
+// messages until a matching reply, an error or ctx's deadline.
+func (f *Forwarder) exchangeTCP(ctx context.Context, addr netip.AddrPort, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
+	conn, err := f.dialer.DialContext(ctx, "tcp", addr.String())
+	if err != nil {
+		return nil, 0, err
+	}
+	defer conn.Close()
+	defer bindDeadline(ctx, conn)()
+
+	framed := make([]byte, 2+len(wire))
+	binary.BigEndian.PutUint16(framed, uint16(len(wire)))
+	copy(framed[2:], wire)
+	if _, err := conn.Write(framed); err != nil {
+		return nil, 0, err
+	}
+	var length [2]byte
+	for {
+		if _, err := io.ReadFull(conn, length[:]); err != nil {
+			return nil, ignored, err
+		}
+		body := make([]byte, binary.BigEndian.Uint16(length[:]))
+		if _, err := io.ReadFull(conn, body); err != nil {
+			return nil, ignored, err
+		}
+		if m := match(body, id, question); m != nil {
+			return m, ignored, nil
+		}
+		ignored++
+	}
+}
+
+// bindDeadline sets conn's deadline to ctx's and makes the end of ctx
+// (cancellation included) interrupt conn's I/O at once. The returned function
+// undoes the latter.
+func bindDeadline(ctx context.Context, conn net.Conn) (stop func()) {
+	if d, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(d)
+	}
+	unregister := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	return func() { unregister() }
+}
+
+// match unpacks b and returns it when it is the reply to the query with id
+// and question; otherwise nil.
+func match(b []byte, id uint16, question dns.Question) *dns.Msg {
+	m := new(dns.Msg)
+	err := m.Unpack(b)
+	// A truncated reply may be cut inside a section; its header and question
+	// are what counts.
+	if err != nil && !(m.Truncated && len(m.Question) == 1) {
+		return nil
+	}
+	if m.Id != id || !m.Response || len(m.Question) != 1 {
+		return nil
+	}
+	got := m.Question[0]
+	if got.Qtype != question.Qtype || got.Qclass != question.Qclass || !equalFoldASCII(got.Name, question.Name) {
+		return nil
+	}
+	return m
+}
+
+// equalFoldASCII compares names as DNS does: ASCII letters case-insensitively,
+// every other byte exactly.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// removeOPT returns rrs without OPT records.
+func removeOPT(rrs []dns.RR) []dns.RR {
+	out := rrs[:0]
+	for _, rr := range rrs {
+		if rr.Header().Rrtype != dns.TypeOPT {
+			out = append(out, rr)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// logAttempt logs a failed attempt at debug level.
+func (f *Forwarder) logAttempt(ctx context.Context, question dns.Question, a Attempt) {
+	if a.Outcome == OK || a.Outcome == Truncated || !f.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("query_name", question.Name),
+		slog.String("query_type", dns.TypeToString[question.Qtype]),
+		slog.String("target", a.Target.Modeled.String()),
+		slog.String("dial", a.Target.Dial.String()),
+		slog.String("proto", a.Proto.String()),
+		slog.String("outcome", a.Outcome.String()),
+		slog.Duration("duration", a.Duration),
+	}
+	if a.Endpoint.IsValid() {
+		attrs = append(attrs, slog.String("endpoint", a.Endpoint.String()))
+	}
+	if a.Rcode >= 0 {
+		attrs = append(attrs, slog.String("rcode", dns.RcodeToString[a.Rcode]))
+	}
+	if a.Ignored > 0 {
+		attrs = append(attrs, slog.Int("ignored", a.Ignored))
+	}
+	if a.Err != nil {
+		attrs = append(attrs, slog.String("error", a.Err.Error()))
+	}
+	f.log.LogAttrs(ctx, slog.LevelDebug, "forward attempt failed", attrs...)
+}
