@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update if the change is intended)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// TestExplainGolden pins the text and JSON of explain on the embedded
+// example network, the output people paste into tickets.
+func TestExplainGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{name: "explain-forward", args: []string{"--vpc", "vpc-app", "-x", "10.0.1.5"}},
+		{name: "explain-zone", args: []string{"--vpc", "vpc-app", "www.internal.example"}},
+		{name: "explain-peer-reverse", args: []string{"--vpc", "vpc-shared", "-x", "10.0.1.5"}},
+		{name: "explain-internet", args: []string{"--vpc", "vpc-app", "www.example.org", "AAAA"}},
+	}
+	for _, tt := range tests {
+		for _, format := range []string{"text", "json"} {
+			t.Run(tt.name+"."+format, func(t *testing.T) {
+				args := append([]string{"explain", "-o", format}, tt.args...)
+				code, stdout, stderr := run(t, args...)
+				if code != 0 {
+					t.Fatalf("exit %d; stderr %s", code, stderr)
+				}
+				golden(t, tt.name+"."+format, stdout)
+			})
+		}
+	}
+}
+
+// TestCheck covers check's two outcomes: the example is valid, and a file
+// with five mistakes prints all five and exits 2.
+func TestCheck(t *testing.T) {
+	code, stdout, _ := run(t, "check")
+	if code != 0 {
+		t.Errorf("check of the embedded example: exit %d; want 0\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, "check", "-c", filepath.Join("..", "config", "testdata", "five-mistakes.yaml"))
+	if code != 2 {
+		t.Errorf("check of five mistakes: exit %d; want 2", code)
+	}
+	golden(t, "check-five-mistakes.txt", stdout)
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/metrics"
+	"github.com/vpcdns/vpcdns/internal/server"
+)
+
+// addrList is a repeatable ip:port flag.
+type addrList []netip.AddrPort
+
+func (l *addrList) String() string {
+	s := make([]string, len(*l))
+	for i, a := range *l {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *addrList) Set(v string) error {
+	a, err := netip.ParseAddrPort(v)
+	if err != nil {
+		return fmt.Errorf("%q is not an ip:port", v)
+	}
+	*l = append(*l, a)
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, std IO) int {
+	fs := flagSet("serve", "[-c FILE] [--metrics-listen ADDR] [--listen ADDR]... [--log-level LEVEL]", std)
+	file := fs.String("c", "", "network `FILE` (network.yaml); the embedded example when absent")
+	metricsAddr := fs.String("metrics-listen", "", "serve Prometheus metrics on http://`ADDR`/metrics (e.g. 127.0.0.1:9153)")
+	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	logFormat := fs.String("log-format", "text", "log `format`: text or json")
+	var shared addrList
+	fs.Var(&shared, "listen", "a shared resolver socket `ADDR` (ip:port); a query on it belongs to the VPC whose CIDR holds its source (repeatable)")
+	if _, err := parse(fs, args); err != nil {
+		return exitInvalid
+	}
+	logger, err := newLogger(std, *level, *logFormat)
+	if err != nil {
+		return usageError(std, fs, err)
+	}
+	n, _, err := loadNetwork(*file)
+	if err != nil {
+		printProblems(std.Stderr, err)
+		return exitInvalid
+	}
+	reg := prometheus.NewRegistry()
+	m := metrics.New(reg)
+	srv, err := server.New(n, server.Options{Logger: logger, Metrics: m, Stdout: std.Stdout, Shared: shared})
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
+		return exitInvalid
+	}
+	if err := srv.Start(); err != nil {
+		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
+		return exitFail
+	}
+	if *metricsAddr != "" {
+		stop, err := serveMetrics(*metricsAddr, reg, logger)
+		if err != nil {
+			fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
+			srv.Shutdown(context.Background())
+			return exitFail
+		}
+		defer stop()
+	}
+	for _, c := range n.VPCs {
+		logger.Info("vpc resolver", "vpc", c.ID, "resolver", c.ResolverAddr(), "listen", srv.Addrs("vpc:"+c.ID), "dns_support", c.DNSSupport)
+	}
+	logger.Info("serving", "network", fileLabel(*file))
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			logger.Info("stopping: draining queries in flight")
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err := srv.Shutdown(sctx)
+			cancel()
+			if err != nil {
+				logger.Warn("shutdown", "err", err)
+			}
+			return exitOK
+		case <-hup:
+			reload(srv, *file, logger, m)
+		}
+	}
+}
+
+// reload re-reads the network file; an invalid file is refused with every
+// problem logged, and the old configuration keeps answering.
+func reload(srv *server.Server, file string, logger *slog.Logger, m *metrics.Metrics) {
+	n, _, err := loadNetwork(file)
+	if err == nil {
+		err = srv.Reload(n)
+	}
+	if err != nil {
+		var ps config.Problems
+		if errors.As(err, &ps) {
+			for _, p := range ps {
+				logger.Error("reload refused: invalid network", "problem", p.Error())
+			}
+		}
+		logger.Error("reload refused; the previous configuration keeps answering", "network", fileLabel(file), "err", err)
+		m.Reload(false)
+		return
+	}
+	m.Reload(true)
+	logger.Info("reloaded", "network", fileLabel(file))
+}
+
+func newLogger(std IO, level, format string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(std.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(std.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+// serveMetrics serves /metrics on addr until stop is called.
+func serveMetrics(addr string, reg *prometheus.Registry, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", metrics.Handler(reg))
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("metrics server stopped", "err", err)
+		}
+	}()
+	logger.Info("metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		hs.Shutdown(ctx)
+	}, nil
+}

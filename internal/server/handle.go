@@ -1,0 +1,278 @@
+package server
+
+import (
+	"context"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/cache"
+	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/dnsname"
+	"github.com/vpcdns/vpcdns/internal/forward"
+	"github.com/vpcdns/vpcdns/internal/netpath"
+	"github.com/vpcdns/vpcdns/internal/querylog"
+	"github.com/vpcdns/vpcdns/internal/view"
+)
+
+// advertisedUDPSize is the EDNS(0) payload vpcdns advertises (DNS flag day
+// 2020), behaviour.md §5.
+const advertisedUDPSize = 1232
+
+// queryHandler answers the queries of one socket owner ("vpc:ID",
+// "endpoint:ID" or "shared").
+type queryHandler struct {
+	s     *Server
+	owner string
+}
+
+// exchange is one query on its way through the pipeline.
+type exchange struct {
+	st       *state
+	vpc      *view.VPC
+	req      *dns.Msg
+	src      netip.AddrPort
+	tcp      bool
+	qname    dnsname.Name
+	q        dns.Question
+	decision view.Decision
+	cached   bool
+	endpoint string // srcids.resolver_endpoint
+}
+
+func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	s := h.s
+	st := s.state.Load()
+	x := &exchange{st: st, req: req, src: addrPort(w.RemoteAddr())}
+	_, x.tcp = w.RemoteAddr().(*net.TCPAddr)
+	x.vpc = st.vpcFor(h.owner, x.src.Addr())
+	x.endpoint = st.endpoints[h.owner]
+
+	resp := s.answer(x)
+	if resp == nil {
+		return // DNS support off: no answer at all, as on AWS
+	}
+	fitEDNS(req, resp, x.tcp)
+	if err := w.WriteMsg(resp); err != nil {
+		s.log.Debug("write reply", "src", x.src, "err", err)
+	}
+	s.record(x, resp)
+}
+
+// answer builds the reply to x.req, or nil when the query gets none.
+func (s *Server) answer(x *exchange) *dns.Msg {
+	req := x.req
+	resp := new(dns.Msg)
+	resp.SetReply(req)
+	resp.RecursionAvailable = true
+	resp.CheckingDisabled = false
+	if x.vpc == nil {
+		resp.Rcode = dns.RcodeRefused // never an open resolver (§1.4)
+		return resp
+	}
+	if !x.vpc.Config.DNSSupport {
+		return nil
+	}
+	if req.Opcode != dns.OpcodeQuery {
+		resp.Rcode = dns.RcodeNotImplemented
+		return resp
+	}
+	if len(req.Question) != 1 {
+		resp.Rcode = dns.RcodeFormatError
+		return resp
+	}
+	x.q = req.Question[0]
+	x.qname = dnsname.FromWire(x.q.Name)
+	if x.q.Qclass != dns.ClassINET {
+		resp.Rcode = dns.RcodeRefused
+		return resp
+	}
+	x.decision = x.vpc.Decide(x.qname)
+	w := x.decision.Winner
+	if x.q.Qtype == dns.TypeANY {
+		// RFC 8482 §4.2: a minimal answer instead of everything.
+		resp.Answer = []dns.RR{&dns.HINFO{
+			Hdr: dns.RR_Header{Name: x.q.Name, Rrtype: dns.TypeHINFO, Class: dns.ClassINET, Ttl: 3600},
+			Cpu: "RFC8482",
+		}}
+		return resp
+	}
+	if w.Local() {
+		a := x.vpc.Answer(w, x.qname, x.q.Qtype)
+		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
+		return resp
+	}
+	return s.forward(x, resp, w.Forward)
+}
+
+// forward answers from the cache or through the forwarder (behaviour.md §6).
+func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
+	if f.Endpoint != nil {
+		x.endpoint = f.Endpoint.ID
+	}
+	key := cache.Key{Scope: f.Scope, Name: x.qname, Type: x.q.Qtype, Class: x.q.Qclass, DO: doBit(x.req)}
+	cached, status := s.cache.GetMsg(key, x.req.Id)
+	if status == cache.Hit {
+		x.cached = true
+		return reply(resp, cached)
+	}
+	targets := x.st.targets[f]
+	if len(targets) == 0 {
+		resp.Rcode = dns.RcodeServerFailure // the internet rule with no forwarders
+		return resp
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
+	defer cancel()
+	m, trace, err := s.fwd.Load().Exchange(ctx, x.req, targets, pathFunc(f))
+	s.observeForward(f, trace)
+	if err != nil {
+		if status == cache.Stale {
+			x.cached = true
+			return reply(resp, cached) // RFC 8767: stale beats SERVFAIL
+		}
+		resp.Rcode = rcodeFor(err)
+		return resp
+	}
+	s.cache.Put(key, m)
+	return reply(resp, m)
+}
+
+// reply copies an upstream or cached answer into resp, which already has
+// the client's ID, question and flags. AA and AD are never set (§5).
+func reply(resp, m *dns.Msg) *dns.Msg {
+	resp.Rcode = m.Rcode
+	resp.Answer, resp.Ns = m.Answer, m.Ns
+	resp.Extra = resp.Extra[:0]
+	for _, rr := range m.Extra {
+		if rr.Header().Rrtype != dns.TypeOPT {
+			resp.Extra = append(resp.Extra, rr)
+		}
+	}
+	return resp
+}
+
+// pathFunc picks, for each attempt, an endpoint address at random and says
+// whether the modeled path from it to the target is open (§6.2, §7).
+func pathFunc(f *view.Forward) forward.PathFunc {
+	if f.Endpoint == nil {
+		return nil
+	}
+	return func(t forward.Target, p forward.Proto) (netip.Addr, bool) {
+		proto := config.ProtoUDP
+		if p == forward.TCP {
+			proto = config.ProtoTCP
+		}
+		for i := range f.Targets {
+			vt := &f.Targets[i]
+			if vt.Modeled != t.Modeled {
+				continue
+			}
+			n := 0
+			for _, path := range vt.Paths {
+				if path.Protocol == proto {
+					n++
+				}
+			}
+			pick := rand.IntN(max(n, 1))
+			for _, path := range vt.Paths {
+				if path.Protocol != proto {
+					continue
+				}
+				if pick == 0 {
+					return path.EndpointIP, path.Verdict == netpath.OK
+				}
+				pick--
+			}
+		}
+		return netip.Addr{}, true
+	}
+}
+
+// fitEDNS echoes OPT when the query had one and truncates a UDP answer to
+// what the client accepts (RFC 6891); the full answer is there over TCP.
+func fitEDNS(req, resp *dns.Msg, tcp bool) {
+	size := dns.MinMsgSize
+	if opt := req.IsEdns0(); opt != nil {
+		if s := int(opt.UDPSize()); s > size {
+			size = s
+		}
+		resp.SetEdns0(advertisedUDPSize, false)
+	}
+	if tcp {
+		size = dns.MaxMsgSize
+	}
+	resp.Truncate(size)
+}
+
+func doBit(m *dns.Msg) bool {
+	opt := m.IsEdns0()
+	return opt != nil && opt.Do()
+}
+
+func addrPort(a net.Addr) netip.AddrPort {
+	switch a := a.(type) {
+	case *net.UDPAddr:
+		ap := a.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	case *net.TCPAddr:
+		ap := a.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	return netip.AddrPort{}
+}
+
+// record writes the query log and the metrics of one answered query.
+func (s *Server) record(x *exchange, resp *dns.Msg) {
+	source := "refused"
+	if x.decision.Winner != nil {
+		source = x.decision.Winner.Source.String()
+	}
+	vpcID := ""
+	if x.vpc != nil {
+		vpcID = x.vpc.Config.ID
+	}
+	if m := s.opts.Metrics; m != nil {
+		m.Query(vpcID, source, dns.RcodeToString[resp.Rcode])
+	}
+	if x.st.qlog == nil || x.vpc == nil || x.q.Name == "" {
+		return
+	}
+	transport := "UDP"
+	if x.tcp {
+		transport = "TCP"
+	}
+	rec := querylog.Record{
+		AccountID:      x.st.net.AccountID,
+		Region:         x.vpc.Config.Region,
+		VPCID:          vpcID,
+		QueryTimestamp: s.opts.Now().UTC(),
+		QueryName:      dns.Fqdn(x.q.Name),
+		QueryType:      querylog.TypeString(x.q.Qtype),
+		QueryClass:     querylog.ClassString(x.q.Qclass),
+		Rcode:          querylog.RcodeString(resp.Rcode),
+		Answers:        querylog.Answers(resp),
+		SrcAddr:        x.src.Addr(),
+		SrcPort:        x.src.Port(),
+		Transport:      transport,
+		SrcIDs:         querylog.SrcIDs{Instance: x.st.instances[x.src.Addr()], ResolverEndpoint: x.endpoint},
+		CacheHit:       x.cached,
+	}
+	x.st.qlog.Log(rec)
+}
+
+// observeForward counts the attempts of one forward.
+func (s *Server) observeForward(f *view.Forward, tr forward.Trace) {
+	m := s.opts.Metrics
+	if m == nil {
+		return
+	}
+	for _, a := range tr.Attempts {
+		m.ForwardAttempt(f.ID, a.Target.Modeled.String(), a.Outcome.String(), a.Duration, a.Outcome.TimedOut())
+	}
+	if n := tr.Failovers(); n > 0 {
+		m.Failovers(f.ID, n)
+	}
+}

@@ -1,0 +1,26 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/forward"
+)
+
+// rcodeFor is the one place that maps an internal error to the DNS rcode a
+// client sees. Every failure of resolution is SERVFAIL to the client, as on
+// AWS; the cases are spelled out so that a new error kind is a decision.
+func rcodeFor(err error) int {
+	switch {
+	case err == nil:
+		return dns.RcodeSuccess
+	case errors.Is(err, forward.ErrNoAnswer):
+		return dns.RcodeServerFailure // every target timed out, failed or was blocked
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return dns.RcodeServerFailure // shutting down, or the total budget ran out
+	default:
+		return dns.RcodeServerFailure
+	}
+}

@@ -1,0 +1,309 @@
+// Package server is the DNS data plane of vpcdns: it opens the UDP and TCP
+// sockets of every VPC resolver, inbound endpoint and emulated authoritative
+// server, works out which VPC a query belongs to, and answers it through the
+// compiled view, the cache and the forwarder, logging and counting as it
+// goes. A reload swaps the whole configuration at once.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/cache"
+	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/forward"
+	"github.com/vpcdns/vpcdns/internal/metrics"
+	"github.com/vpcdns/vpcdns/internal/querylog"
+	"github.com/vpcdns/vpcdns/internal/view"
+)
+
+// Options configure a Server. Zero values take the defaults.
+type Options struct {
+	Logger  *slog.Logger     // [discard]
+	Metrics *metrics.Metrics // nil: no metrics
+	// Dialer makes the forwarder's connections (tests inject one); nil
+	// means a net.Dialer.
+	Dialer forward.Dialer
+	// Stdout is where the "stdout" query-log destination writes [os.Stdout].
+	Stdout io.Writer
+	// Shared are sockets whose queries belong to the VPC whose CIDR holds
+	// the source address (behaviour.md §1.3).
+	Shared []netip.AddrPort
+	// TCPIdleTimeout closes a TCP connection with no query for this long [10s].
+	TCPIdleTimeout time.Duration
+	// MaxTCPConns bounds the open TCP connections of each socket [256].
+	MaxTCPConns int
+	// QueryLogQueue is the bound of each query-log queue [4096].
+	QueryLogQueue int
+	// Now is the clock [time.Now].
+	Now func() time.Time
+}
+
+// Server serves DNS for one network at a time.
+type Server struct {
+	opts  Options
+	log   *slog.Logger
+	state atomic.Pointer[state]
+	cache *cache.Cache
+	fwd   atomic.Pointer[forward.Forwarder]
+
+	ctx    context.Context // cancelled on Shutdown; parent of every forward
+	cancel context.CancelFunc
+
+	mu        sync.Mutex // guards listeners, closed and dropped
+	listeners map[listenSpec]*listener
+	closed    bool
+	dropped   uint64 // query-log records dropped by loggers already closed
+}
+
+// New compiles the network and returns a server that is not yet listening.
+func New(n *config.Network, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.TCPIdleTimeout == 0 {
+		opts.TCPIdleTimeout = 10 * time.Second
+	}
+	if opts.MaxTCPConns == 0 {
+		opts.MaxTCPConns = 256
+	}
+	if opts.QueryLogQueue == 0 {
+		opts.QueryLogQueue = 4096
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	v, err := view.Compile(n)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:      opts,
+		log:       opts.Logger,
+		listeners: map[listenSpec]*listener{},
+		cache: cache.New(cache.Options{
+			MaxEntries:  n.Emulation.CacheEntries,
+			StaleWindow: n.Emulation.ServeStale,
+			Now:         opts.Now,
+		}),
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	st, err := s.newState(v)
+	if err != nil {
+		return nil, err
+	}
+	s.install(st)
+	if m := opts.Metrics; m != nil {
+		m.ObserveCache(func() metrics.CacheStats {
+			st := s.cache.Stats()
+			return metrics.CacheStats{Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, Entries: st.Entries}
+		})
+		m.ObserveQueryLogDrops(s.droppedLogs)
+	}
+	return s, nil
+}
+
+// install makes st the configuration that answers, with a forwarder of its
+// time budgets.
+func (s *Server) install(st *state) {
+	e := st.net.Emulation
+	s.fwd.Store(forward.New(forward.Options{
+		AttemptTimeout: e.AttemptTimeout,
+		TotalTimeout:   e.TotalTimeout,
+		Dialer:         s.opts.Dialer,
+		Logger:         s.log,
+	}))
+	s.state.Store(st)
+}
+
+// Start opens every socket of the network. On error, the sockets opened so
+// far are closed.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reconcile(s.state.Load()); err != nil {
+		s.closeListeners()
+		return err
+	}
+	return nil
+}
+
+// Reload validates nothing itself (the caller passes a validated network):
+// it compiles n, opens the sockets it adds, closes those it drops, and swaps
+// the whole configuration at once. On error the old configuration keeps
+// answering.
+func (s *Server) Reload(n *config.Network) error {
+	v, err := view.Compile(n)
+	if err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	st, err := s.newState(v)
+	if err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("reload: server is shut down")
+	}
+	if err := s.openNew(st); err != nil {
+		st.closeLog(context.Background())
+		return fmt.Errorf("reload: %w", err)
+	}
+	old := s.state.Load()
+	s.install(st)
+	s.closeStale(st)
+	// Queries in flight under the old configuration may still log; close
+	// its logger once they are done.
+	go func() {
+		time.Sleep(old.net.Emulation.TotalTimeout + time.Second)
+		s.retire(old)
+	}()
+	return nil
+}
+
+func (s *Server) newState(v *view.View) (*state, error) {
+	return newState(v, s.opts.Stdout, querylog.Options{Queue: s.opts.QueryLogQueue, Log: s.log})
+}
+
+// retire closes the query log of a configuration that no longer answers,
+// keeping the count of what it dropped.
+func (s *Server) retire(st *state) {
+	if st.qlog == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st.closeLog(ctx)
+	s.mu.Lock()
+	s.dropped += st.qlog.Dropped()
+	s.mu.Unlock()
+}
+
+// Addrs returns the bound addresses of the sockets of one owner ("vpc:ID",
+// "endpoint:ID", "auth:ID" or "shared"), UDP and TCP sharing each port.
+func (s *Server) Addrs(owner string) []netip.AddrPort {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []netip.AddrPort
+	for spec, l := range s.listeners {
+		if spec.owner == owner {
+			out = append(out, l.addr)
+		}
+	}
+	return out
+}
+
+// Shutdown stops every socket, waits for the queries in flight (until ctx
+// ends) and flushes the query logs.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	ls := s.listeners
+	s.listeners = map[listenSpec]*listener{}
+	s.mu.Unlock()
+	var errs []error
+	for _, l := range ls {
+		errs = append(errs, l.shutdown(ctx))
+	}
+	s.cancel()
+	errs = append(errs, s.state.Load().closeLog(ctx))
+	return errors.Join(errs...)
+}
+
+// droppedLogs counts the query-log records dropped for a full queue.
+func (s *Server) droppedLogs() uint64 {
+	s.mu.Lock()
+	n := s.dropped
+	s.mu.Unlock()
+	if lg := s.state.Load().qlog; lg != nil {
+		n += lg.Dropped()
+	}
+	return n
+}
+
+// reconcile opens the sockets st asks for; used at start.
+func (s *Server) reconcile(st *state) error {
+	return s.openNew(st)
+}
+
+func (s *Server) specs(st *state) []listenSpec {
+	specs := st.listens()
+	for _, a := range s.opts.Shared {
+		specs = append(specs, listenSpec{owner: sharedOwner, addr: a})
+	}
+	for _, as := range st.net.Emulation.AuthServers {
+		for _, a := range as.Listen {
+			specs = append(specs, listenSpec{owner: "auth:" + as.ID, addr: a})
+		}
+	}
+	return specs
+}
+
+// openNew opens the sockets of st that are not open yet; on error it closes
+// the ones it opened.
+func (s *Server) openNew(st *state) error {
+	var opened []listenSpec
+	for _, spec := range s.specs(st) {
+		if _, ok := s.listeners[spec]; ok {
+			continue
+		}
+		l, err := s.listen(spec)
+		if err != nil {
+			for _, o := range opened {
+				s.listeners[o].shutdown(context.Background())
+				delete(s.listeners, o)
+			}
+			return err
+		}
+		s.listeners[spec] = l
+		opened = append(opened, spec)
+		s.log.Info("listening", "owner", spec.owner, "addr", l.addr)
+	}
+	return nil
+}
+
+// closeStale closes the sockets that st no longer asks for.
+func (s *Server) closeStale(st *state) {
+	want := map[listenSpec]bool{}
+	for _, spec := range s.specs(st) {
+		want[spec] = true
+	}
+	for spec, l := range s.listeners {
+		if !want[spec] {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			l.shutdown(ctx)
+			cancel()
+			delete(s.listeners, spec)
+			s.log.Info("stopped listening", "owner", spec.owner, "addr", l.addr)
+		}
+	}
+}
+
+func (s *Server) closeListeners() {
+	for spec, l := range s.listeners {
+		l.shutdown(context.Background())
+		delete(s.listeners, spec)
+	}
+}
+
+// handlerFor returns the DNS handler of a socket's owner.
+func (s *Server) handlerFor(owner string) dns.Handler {
+	if len(owner) > 5 && owner[:5] == "auth:" {
+		return authHandler{s: s, id: owner[5:]}
+	}
+	return queryHandler{s: s, owner: owner}
+}
