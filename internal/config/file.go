@@ -29,7 +29,7 @@ type File struct {
 // VPCFile is one entry of vpcs.
 type VPCFile struct {
 	ID                 string            `yaml:"id"`
-	CIDRBlocks         []string          `yaml:"cidr_blocks"`
+	CIDRBlocks         []string          `yaml:"cidr_blocks,omitempty"`
 	Region             string            `yaml:"region,omitempty"`
 	EnableDNSSupport   *bool             `yaml:"enable_dns_support,omitempty"`
 	EnableDNSHostnames *bool             `yaml:"enable_dns_hostnames,omitempty"`
@@ -54,7 +54,7 @@ type SubnetFile struct {
 // InstanceFile is one entry of vpcs[].instances.
 type InstanceFile struct {
 	ID         string   `yaml:"id"`
-	PrivateIPs []string `yaml:"private_ips"`
+	PrivateIPs []string `yaml:"private_ips,omitempty"`
 }
 
 // PeeringFile is one entry of vpc_peerings.
@@ -76,7 +76,7 @@ type TGWFile struct {
 type RemoteFile struct {
 	ID         string   `yaml:"id"`
 	Type       string   `yaml:"type,omitempty"`
-	CIDRBlocks []string `yaml:"cidr_blocks"`
+	CIDRBlocks []string `yaml:"cidr_blocks,omitempty"`
 	State      string   `yaml:"state,omitempty"`
 }
 
@@ -84,8 +84,8 @@ type RemoteFile struct {
 type SGFile struct {
 	ID      string       `yaml:"id"`
 	VPC     string       `yaml:"vpc"`
-	Egress  []SGRuleFile `yaml:"egress"`
-	Ingress []SGRuleFile `yaml:"ingress"`
+	Egress  []SGRuleFile `yaml:"egress,omitempty"`
+	Ingress []SGRuleFile `yaml:"ingress,omitempty"`
 }
 
 // SGRuleFile is one egress or ingress permission of a security group.
@@ -100,7 +100,7 @@ type SGRuleFile struct {
 type ACLFile struct {
 	ID      string         `yaml:"id"`
 	VPC     string         `yaml:"vpc"`
-	Entries []ACLEntryFile `yaml:"entries"`
+	Entries []ACLEntryFile `yaml:"entries,omitempty"`
 }
 
 // ACLEntryFile is one entry of a network ACL.
@@ -118,7 +118,7 @@ type ACLEntryFile struct {
 type RouteTblFile struct {
 	ID     string      `yaml:"id"`
 	VPC    string      `yaml:"vpc"`
-	Routes []RouteFile `yaml:"routes"`
+	Routes []RouteFile `yaml:"routes,omitempty"`
 }
 
 // RouteFile is one route of a route table.
@@ -134,7 +134,7 @@ type EndpointFile struct {
 	Direction      string           `yaml:"direction"`
 	VPC            string           `yaml:"vpc"`
 	SecurityGroups []string         `yaml:"security_groups,omitempty"`
-	IPAddresses    []EndpointIPFile `yaml:"ip_addresses"`
+	IPAddresses    []EndpointIPFile `yaml:"ip_addresses,omitempty"`
 	Listen         []string         `yaml:"listen,omitempty"`
 }
 
@@ -161,33 +161,41 @@ type TargetIPFile struct {
 	Port *int   `yaml:"port,omitempty"`
 }
 
-// ZoneFile is one entry of private_hosted_zones.
+// ZoneFile is one entry of private_hosted_zones. It has records or a
+// zone_file, or neither (the zone then holds its SOA and NS only).
 type ZoneFile struct {
+	// ID is optional. Without it the zone gets "Z" and the first 20
+	// characters of the base32 of SHA-256 of its canonical name (lower
+	// case, trailing dot), e.g. "ZNSCICQJGXGC2OJJ67JFB" for internal.example: stable across runs and machines.
+	// Should that id be taken, "name#2", "name#3"… are hashed instead.
 	ID       string       `yaml:"id,omitempty"`
 	Name     string       `yaml:"name"`
-	VPCs     []string     `yaml:"vpcs"`
+	VPCs     []string     `yaml:"vpcs,omitempty"`
 	Records  []RecordFile `yaml:"records,omitempty"`
 	ZoneFile string       `yaml:"zone_file,omitempty"`
 }
 
-// RecordFile is one record set of a private hosted zone.
+// RecordFile is one record set of a private hosted zone: one name and
+// type, its values in the zone-file form of that type (an A value is
+// "10.0.0.1", an MX value "10 mail.example.com"). Names are absolute, with
+// or without the trailing dot. TTL defaults to 300.
 type RecordFile struct {
 	Name   string   `yaml:"name"`
 	Type   string   `yaml:"type"`
 	TTL    *int     `yaml:"ttl,omitempty"`
-	Values []string `yaml:"values"`
+	Values []string `yaml:"values,omitempty"`
 }
 
 // InternetFile is the internet key: where the built-in "." rule forwards.
 type InternetFile struct {
-	Forwarders []string `yaml:"forwarders"`
+	Forwarders []string `yaml:"forwarders,omitempty"`
 }
 
 // QueryLogFile is one entry of query_logging.
 type QueryLogFile struct {
 	ID          string   `yaml:"id"`
 	Destination string   `yaml:"destination"`
-	VPCs        []string `yaml:"vpcs"`
+	VPCs        []string `yaml:"vpcs,omitempty"`
 	// LogCacheHits logs answers served from cache too (AWS does not).
 	LogCacheHits bool `yaml:"log_cache_hits,omitempty"`
 }
@@ -209,7 +217,7 @@ type ForwardingFile struct {
 
 // CacheFile bounds the answer cache.
 type CacheFile struct {
-	MaxEntries *int   `yaml:"max_entries,omitempty"`
+	MaxEntries *int   `yaml:"max_entries,omitempty"` // [100000]; 0 turns the cache off
 	ServeStale string `yaml:"serve_stale,omitempty"` // how long past expiry; "0s" turns it off
 }
 
@@ -217,8 +225,8 @@ type CacheFile struct {
 // loopback socket, standing in for an on-premises server in a quick start.
 type AuthServerFile struct {
 	ID     string         `yaml:"id"`
-	Listen []string       `yaml:"listen"`
-	Zones  []AuthZoneFile `yaml:"zones"`
+	Listen []string       `yaml:"listen,omitempty"`
+	Zones  []AuthZoneFile `yaml:"zones,omitempty"`
 }
 
 // AuthZoneFile is one zone of an emulated authoritative server: an RFC 1035

@@ -238,9 +238,10 @@ type Rule struct {
 }
 
 // HostedZone is a private hosted zone. Records include the SOA (first) and
-// the apex NS set.
+// the apex NS set: Route 53's own for a zone built from records (unless the
+// records hold an apex SOA or NS set), those of the zone file otherwise.
 type HostedZone struct {
-	ID      string
+	ID      string // as written, or derived from the name (see ZoneFile.ID)
 	Name    dnsname.Name
 	VPCs    []*VPC
 	Records []dns.RR
@@ -249,7 +250,7 @@ type HostedZone struct {
 // QueryLog is a query logging configuration.
 type QueryLog struct {
 	ID           string
-	Destination  string // "stdout" or a file path
+	Destination  string // "stdout" or an absolute file path (file:PATH, relative to the network file)
 	VPCs         []*VPC
 	LogCacheHits bool
 }
@@ -261,7 +262,7 @@ type Emulation struct {
 	AddressMap     map[netip.AddrPort]netip.AddrPort
 	AttemptTimeout time.Duration // [1s]
 	TotalTimeout   time.Duration // [3s]
-	CacheEntries   int           // [100000]
+	CacheEntries   int           // [100000]; 0 turns the cache off
 	ServeStale     time.Duration // [1h]; 0 disables serve-stale
 	AuthServers    []*AuthServer
 }
@@ -273,7 +274,9 @@ type AuthServer struct {
 	Zones  []*AuthZone
 }
 
-// AuthZone is one zone of an emulated authoritative server.
+// AuthZone is one zone of an emulated authoritative server. A zone built
+// from records gets SOA "ns1.<zone> hostmaster.<zone> 1 3600 600 86400 60"
+// and NS ns1.<zone> (TTL 3600) unless its records bring their own.
 type AuthZone struct {
 	Name    dnsname.Name
 	Records []dns.RR // SOA first

@@ -1,0 +1,67 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzDecode feeds arbitrary bytes to Decode, Validate and Parse: they must
+// not panic, every problem must say something, and a valid file must come
+// back valid from Marshal.
+func FuzzDecode(f *testing.F) {
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add(ExampleYAML())
+	f.Add([]byte("vpcs: [{id: v, cidr_blocks: [10.0.0.0/16], foo: 1}]"))
+	f.Add([]byte("a: &a [*a]"))
+	f.Add([]byte("emulation: {address_map: {\"x\": 1}}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Decode(data, "fuzz.yaml")
+		checkProblems(t, err)
+		if file != nil {
+			_, err := Validate(file, "fuzz.yaml", "testdata")
+			checkProblems(t, err)
+		}
+		n, parsed, err := Parse(data, "fuzz.yaml", "testdata")
+		checkProblems(t, err)
+		if err != nil || n == nil {
+			return
+		}
+		out, err := Marshal(parsed)
+		if err != nil {
+			t.Fatalf("Marshal of a valid file: %v", err)
+		}
+		if _, _, err := Parse(out, "fuzz.yaml", "testdata"); err != nil {
+			t.Fatalf("got %v reading back\n%s\nfrom\n%q", err, out, data)
+		}
+	})
+}
+
+// checkProblems checks that err is nil or non-empty Problems that each have
+// a reason.
+func checkProblems(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) == 0 {
+		t.Fatalf("got error %T %v; want Problems", err, err)
+	}
+	for _, p := range ps {
+		if p.Reason == "" {
+			t.Fatalf("got a problem without a reason: %#v", p)
+		}
+	}
+}
