@@ -131,46 +131,14 @@ func (b *builder) declare() {
 			b.register(field(index(field(at, "instances"), j), "id"), inf.ID, in)
 		}
 	}
-	for i, x := range f.VPCPeerings {
-		o := &Peering{ID: x.ID}
-		n.Peerings = append(n.Peerings, o)
-		b.register(field(index("vpc_peerings", i), "id"), x.ID, o)
-	}
-	for i, x := range f.TransitGateways {
-		o := &TransitGateway{ID: x.ID}
-		n.TransitGateways = append(n.TransitGateways, o)
-		b.register(field(index("transit_gateways", i), "id"), x.ID, o)
-	}
-	for i, x := range f.RemoteNetworks {
-		o := &RemoteNetwork{ID: x.ID}
-		n.RemoteNetworks = append(n.RemoteNetworks, o)
-		b.register(field(index("remote_networks", i), "id"), x.ID, o)
-	}
-	for i, x := range f.SecurityGroups {
-		o := &SecurityGroup{ID: x.ID}
-		n.SecurityGroups = append(n.SecurityGroups, o)
-		b.register(field(index("security_groups", i), "id"), x.ID, o)
-	}
-	for i, x := range f.NetworkACLs {
-		o := &NetworkACL{ID: x.ID}
-		n.NetworkACLs = append(n.NetworkACLs, o)
-		b.register(field(index("network_acls", i), "id"), x.ID, o)
-	}
-	for i, x := range f.RouteTables {
-		o := &RouteTable{ID: x.ID}
-		n.RouteTables = append(n.RouteTables, o)
-		b.register(field(index("route_tables", i), "id"), x.ID, o)
-	}
-	for i, x := range f.Endpoints {
-		o := &Endpoint{ID: x.ID}
-		n.Endpoints = append(n.Endpoints, o)
-		b.register(field(index("resolver_endpoints", i), "id"), x.ID, o)
-	}
-	for i, x := range f.Rules {
-		o := &Rule{ID: x.ID}
-		n.Rules = append(n.Rules, o)
-		b.register(field(index("resolver_rules", i), "id"), x.ID, o)
-	}
+	n.Peerings = declareAll(b, "vpc_peerings", f.VPCPeerings, func(x PeeringFile) string { return x.ID }, func(id string) *Peering { return &Peering{ID: id} })
+	n.TransitGateways = declareAll(b, "transit_gateways", f.TransitGateways, func(x TGWFile) string { return x.ID }, func(id string) *TransitGateway { return &TransitGateway{ID: id} })
+	n.RemoteNetworks = declareAll(b, "remote_networks", f.RemoteNetworks, func(x RemoteFile) string { return x.ID }, func(id string) *RemoteNetwork { return &RemoteNetwork{ID: id} })
+	n.SecurityGroups = declareAll(b, "security_groups", f.SecurityGroups, func(x SGFile) string { return x.ID }, func(id string) *SecurityGroup { return &SecurityGroup{ID: id} })
+	n.NetworkACLs = declareAll(b, "network_acls", f.NetworkACLs, func(x ACLFile) string { return x.ID }, func(id string) *NetworkACL { return &NetworkACL{ID: id} })
+	n.RouteTables = declareAll(b, "route_tables", f.RouteTables, func(x RouteTblFile) string { return x.ID }, func(id string) *RouteTable { return &RouteTable{ID: id} })
+	n.Endpoints = declareAll(b, "resolver_endpoints", f.Endpoints, func(x EndpointFile) string { return x.ID }, func(id string) *Endpoint { return &Endpoint{ID: id} })
+	n.Rules = declareAll(b, "resolver_rules", f.Rules, func(x RuleFile) string { return x.ID }, func(id string) *Rule { return &Rule{ID: id} })
 	for i, x := range f.HostedZones {
 		o := &HostedZone{ID: x.ID}
 		n.HostedZones = append(n.HostedZones, o)
@@ -193,6 +161,18 @@ func (b *builder) declare() {
 }
 
 // register records id as the id of obj, declared at path at.
+// declareAll creates one object per entry of a top-level list and registers
+// its id.
+func declareAll[F, T any](b *builder, key string, entries []F, id func(F) string, mk func(string) *T) []*T {
+	out := make([]*T, 0, len(entries))
+	for i, x := range entries {
+		o := mk(id(x))
+		out = append(out, o)
+		b.register(field(index(key, i), "id"), id(x), o)
+	}
+	return out
+}
+
 func (b *builder) register(at, id string, obj any) {
 	if !b.required(at, id) {
 		return
