@@ -21,6 +21,8 @@ type authHandler struct {
 }
 
 func (h authHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	written := false
+	defer h.s.recoverQuery(w, req, &written)
 	zones := h.s.state.Load().auth[h.id]
 	resp := new(dns.Msg)
 	resp.SetReply(req)
@@ -46,6 +48,7 @@ func (h authHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
 	}
 	fitEDNS(req, resp, w.RemoteAddr().Network() == "tcp")
+	written = true
 	if err := w.WriteMsg(resp); err != nil {
 		h.s.log.Debug("write reply", "server", h.id, "err", err)
 	}

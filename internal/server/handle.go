@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"runtime/debug"
 	"time"
 
 	"github.com/miekg/dns"
@@ -45,6 +47,8 @@ type exchange struct {
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	s := h.s
+	written := false
+	defer s.recoverQuery(w, req, &written)
 	st := s.state.Load()
 	x := &exchange{st: st, req: req, src: addrPort(w.RemoteAddr())}
 	_, x.tcp = w.RemoteAddr().(*net.TCPAddr)
@@ -53,13 +57,36 @@ func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 
 	resp := s.answer(x)
 	if resp == nil {
-		return // DNS support off: no answer at all, as on AWS
+		written = true // DNS support off: no answer at all, as on AWS
+		return
 	}
 	fitEDNS(req, resp, x.tcp)
+	written = true
 	if err := w.WriteMsg(resp); err != nil {
 		s.log.Debug("write reply", "src", x.src, "err", err)
 	}
 	s.record(x, resp)
+}
+
+// recoverQuery, deferred by a handler, turns a panic while answering one
+// query into an error log and, unless a reply was already written, that
+// query's SERVFAIL: one bad query never stops the server (miekg/dns does not
+// recover handler panics, so one would end the process).
+func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	s.log.Error("panic while answering a query", "src", w.RemoteAddr().String(),
+		"question", fmt.Sprint(req.Question), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	if *written {
+		return
+	}
+	resp := new(dns.Msg)
+	resp.SetRcode(req, rcodeFor(errPanic))
+	resp.RecursionAvailable = true
+	fitEDNS(req, resp, w.RemoteAddr().Network() == "tcp")
+	_ = w.WriteMsg(resp)
 }
 
 // answer builds the reply to x.req, or nil when the query gets none.
@@ -113,8 +140,15 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 	if f.Endpoint != nil {
 		x.endpoint = f.Endpoint.ID
 	}
+	c := x.st.cache // nil: the cache is off
 	key := cache.Key{Scope: f.Scope, Name: x.qname, Type: x.q.Qtype, Class: x.q.Qclass, DO: doBit(x.req)}
-	cached, status := s.cache.GetMsg(key, x.req.Id)
+	var (
+		cached *dns.Msg
+		status = cache.Miss
+	)
+	if c != nil {
+		cached, status = c.GetMsg(key, x.req.Id)
+	}
 	if status == cache.Hit {
 		x.cached = true
 		return reply(resp, cached)
@@ -126,7 +160,7 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
 	defer cancel()
-	m, trace, err := s.fwd.Load().Exchange(ctx, x.req, targets, pathFunc(f))
+	m, trace, err := x.st.fwd.Exchange(ctx, x.req, targets, pathFunc(f))
 	s.observeForward(f, trace)
 	if err != nil {
 		if status == cache.Stale {
@@ -136,7 +170,9 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 		resp.Rcode = rcodeFor(err)
 		return resp
 	}
-	s.cache.Put(key, m)
+	if c != nil {
+		c.Put(key, m)
+	}
 	return reply(resp, m)
 }
 
@@ -257,7 +293,7 @@ func (s *Server) record(x *exchange, resp *dns.Msg) {
 		SrcAddr:        x.src.Addr(),
 		SrcPort:        x.src.Port(),
 		Transport:      transport,
-		SrcIDs:         querylog.SrcIDs{Instance: x.st.instances[x.src.Addr()], ResolverEndpoint: x.endpoint},
+		SrcIDs:         querylog.SrcIDs{Instance: x.st.instances[instanceKey{vpcID, x.src.Addr()}], ResolverEndpoint: x.endpoint},
 		CacheHit:       x.cached,
 	}
 	x.st.qlog.Log(rec)

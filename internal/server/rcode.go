@@ -9,6 +9,9 @@ import (
 	"github.com/vpcdns/vpcdns/internal/forward"
 )
 
+// errPanic stands for a panic recovered while answering a query.
+var errPanic = errors.New("panic while answering the query")
+
 // rcodeFor is the one place that maps an internal error to the DNS rcode a
 // client sees. Every failure of resolution is SERVFAIL to the client, as on
 // AWS; the cases are spelled out so that a new error kind is a decision.
@@ -20,6 +23,8 @@ func rcodeFor(err error) int {
 		return dns.RcodeServerFailure // every target timed out, failed or was blocked
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return dns.RcodeServerFailure // shutting down, or the total budget ran out
+	case errors.Is(err, errPanic):
+		return dns.RcodeServerFailure // a bug: this query fails, the server goes on
 	default:
 		return dns.RcodeServerFailure
 	}

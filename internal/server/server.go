@@ -54,16 +54,17 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	state atomic.Pointer[state]
-	cache *cache.Cache
-	fwd   atomic.Pointer[forward.Forwarder]
 
 	ctx    context.Context // cancelled on Shutdown; parent of every forward
 	cancel context.CancelFunc
 
-	mu        sync.Mutex // guards listeners, closed and dropped
+	mu        sync.Mutex // guards listeners, closed, dropped and cacheBase
 	listeners map[listenSpec]*listener
 	closed    bool
 	dropped   uint64 // query-log records dropped by loggers already closed
+	// cacheBase holds the counters of the caches that reloads replaced, so
+	// that the cache metrics never go down.
+	cacheBase metrics.CacheStats
 }
 
 // New compiles the network and returns a server that is not yet listening.
@@ -94,39 +95,70 @@ func New(n *config.Network, opts Options) (*Server, error) {
 		opts:      opts,
 		log:       opts.Logger,
 		listeners: map[listenSpec]*listener{},
-		cache: cache.New(cache.Options{
-			MaxEntries:  n.Emulation.CacheEntries,
-			StaleWindow: n.Emulation.ServeStale,
-			Now:         opts.Now,
-		}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	st, err := s.newState(v)
+	st, err := s.newState(v, nil)
 	if err != nil {
 		return nil, err
 	}
 	s.install(st)
 	if m := opts.Metrics; m != nil {
-		m.ObserveCache(func() metrics.CacheStats {
-			st := s.cache.Stats()
-			return metrics.CacheStats{Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, Entries: st.Entries}
-		})
+		m.ObserveCache(s.cacheStats)
 		m.ObserveQueryLogDrops(s.droppedLogs)
 	}
 	return s, nil
 }
 
-// install makes st the configuration that answers, with a forwarder of its
-// time budgets.
+// cacheFor returns the answer cache of a configuration: the previous one
+// while emulation.cache is unchanged (cache keys name the forward and its
+// targets, so answers of changed rules are never served), a new one when it
+// changed, and nil when max_entries is 0: the cache is off.
+func (s *Server) cacheFor(e config.Emulation, prev *state) *cache.Cache {
+	if e.CacheEntries <= 0 {
+		return nil
+	}
+	if prev != nil && prev.cache != nil &&
+		prev.net.Emulation.CacheEntries == e.CacheEntries && prev.net.Emulation.ServeStale == e.ServeStale {
+		return prev.cache
+	}
+	return cache.New(cache.Options{MaxEntries: e.CacheEntries, StaleWindow: e.ServeStale, Now: s.opts.Now})
+}
+
+// cacheStats are the cache counters for metrics: the current cache's plus
+// those of the caches it replaced.
+func (s *Server) cacheStats() metrics.CacheStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.cacheBase
+	if c := s.state.Load().cache; c != nil {
+		cs := c.Stats()
+		out.Hits += cs.Hits
+		out.Misses += cs.Misses
+		out.Evictions += cs.Evictions
+		out.Entries = cs.Entries
+	}
+	return out
+}
+
+// install makes st the configuration that answers.
 func (s *Server) install(st *state) {
-	e := st.net.Emulation
-	s.fwd.Store(forward.New(forward.Options{
+	s.state.Store(st)
+}
+
+// forwarderFor returns the forwarder of a configuration: the previous one
+// while the time budgets are unchanged, so that it keeps its memory of the
+// targets that keep failing (they are tried last until they answer again),
+// and a new one otherwise.
+func (s *Server) forwarderFor(e config.Emulation, prev *state) *forward.Forwarder {
+	if prev != nil && prev.net.Emulation.AttemptTimeout == e.AttemptTimeout && prev.net.Emulation.TotalTimeout == e.TotalTimeout {
+		return prev.fwd
+	}
+	return forward.New(forward.Options{
 		AttemptTimeout: e.AttemptTimeout,
 		TotalTimeout:   e.TotalTimeout,
 		Dialer:         s.opts.Dialer,
 		Logger:         s.log,
-	}))
-	s.state.Store(st)
+	})
 }
 
 // Start opens every socket of the network. On error, the sockets opened so
@@ -150,21 +182,27 @@ func (s *Server) Reload(n *config.Network) error {
 	if err != nil {
 		return fmt.Errorf("reload: %w", err)
 	}
-	st, err := s.newState(v)
-	if err != nil {
-		return fmt.Errorf("reload: %w", err)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return errors.New("reload: server is shut down")
 	}
+	old := s.state.Load()
+	st, err := s.newState(v, old)
+	if err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
 	if err := s.openNew(st); err != nil {
 		st.closeLog(context.Background())
 		return fmt.Errorf("reload: %w", err)
 	}
-	old := s.state.Load()
 	s.install(st)
+	if old.cache != nil && old.cache != st.cache {
+		cs := old.cache.Stats()
+		s.cacheBase.Hits += cs.Hits
+		s.cacheBase.Misses += cs.Misses
+		s.cacheBase.Evictions += cs.Evictions
+	}
 	s.closeStale(st)
 	// Queries in flight under the old configuration may still log; close
 	// its logger once they are done.
@@ -175,8 +213,16 @@ func (s *Server) Reload(n *config.Network) error {
 	return nil
 }
 
-func (s *Server) newState(v *view.View) (*state, error) {
-	return newState(v, s.opts.Stdout, querylog.Options{Queue: s.opts.QueryLogQueue, Log: s.log})
+// newState builds the state of v; prev is the state it replaces (nil at
+// start), whose cache it keeps when it can.
+func (s *Server) newState(v *view.View, prev *state) (*state, error) {
+	st, err := newState(v, s.opts.Stdout, querylog.Options{Queue: s.opts.QueryLogQueue, Log: s.log})
+	if err != nil {
+		return nil, err
+	}
+	st.cache = s.cacheFor(v.Network.Emulation, prev)
+	st.fwd = s.forwarderFor(v.Network.Emulation, prev)
+	return st, nil
 }
 
 // retire closes the query log of a configuration that no longer answers,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/netip"
 
+	"github.com/vpcdns/vpcdns/internal/cache"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/forward"
 	"github.com/vpcdns/vpcdns/internal/querylog"
@@ -28,8 +29,10 @@ type state struct {
 	// bySource lists every VPC CIDR, most specific first, for shared sockets
 	// (behaviour.md §1.3).
 	bySource []sourceCIDR
-	// instances maps a declared instance's private IP to its id.
-	instances map[netip.Addr]string
+	// instances maps a declared instance's VPC and private IP to its id:
+	// only an instance of the query's VPC is named in srcids (VPCs may
+	// overlap, and a source in one VPC is no instance of another).
+	instances map[instanceKey]string
 	// targets are the forward targets of each forward, as the forwarder
 	// takes them.
 	targets map[*view.Forward][]forward.Target
@@ -38,6 +41,16 @@ type state struct {
 	qlog *querylog.Logger
 	// auth holds the zones of each emulated authoritative server, by id.
 	auth map[string]*suffix.Table[*zone.Zone]
+	// fwd sends the forwarded queries with this configuration's budgets.
+	fwd *forward.Forwarder
+	// cache is the answer cache; nil when emulation.cache turns it off. A
+	// reload that keeps the cache settings keeps the cache.
+	cache *cache.Cache
+}
+
+type instanceKey struct {
+	vpc string
+	ip  netip.Addr
 }
 
 type sourceCIDR struct {
@@ -61,7 +74,7 @@ func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state,
 		net:       n,
 		owners:    map[string]*view.VPC{},
 		endpoints: map[string]string{},
-		instances: map[netip.Addr]string{},
+		instances: map[instanceKey]string{},
 		targets:   map[*view.Forward][]forward.Target{},
 	}
 	for _, c := range n.VPCs {
@@ -72,7 +85,7 @@ func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state,
 		}
 		for _, in := range c.Instances {
 			for _, ip := range in.PrivateIPs {
-				st.instances[ip] = in.ID
+				st.instances[instanceKey{c.ID, ip}] = in.ID
 			}
 		}
 	}
