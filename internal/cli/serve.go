@@ -68,6 +68,11 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
 		return exitInvalid
 	}
+	// Catch SIGHUP before the sockets open: its default action would end
+	// the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	if err := srv.Start(); err != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
 		return exitFail
@@ -85,10 +90,6 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		logger.Info("vpc resolver", "vpc", c.ID, "resolver", c.ResolverAddr(), "listen", srv.Addrs("vpc:"+c.ID), "dns_support", c.DNSSupport)
 	}
 	logger.Info("serving", "network", fileLabel(*file))
-
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	for {
 		select {
 		case <-ctx.Done():

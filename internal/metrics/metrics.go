@@ -22,7 +22,8 @@ const (
 // callers that need more than the helpers; label order is as documented.
 type Metrics struct {
 	// Queries counts answered queries by vpc, source (the winning
-	// candidate's source name as explain prints it, "cache", or "refused")
+	// candidate's source name as explain prints it, also for answers served
+	// from the cache, or "refused")
 	// and rcode mnemonic.
 	Queries *prometheus.CounterVec
 	// Forwarded counts forwarding attempts by rule, target (ip:port) and
