@@ -45,6 +45,8 @@ func verbs() []verb {
 		{"serve", "serve every VPC resolver and inbound endpoint on its sockets", runServe},
 		{"check", "validate a network file and print every problem", runCheck},
 		{"explain", "show how one query from one VPC is decided, without sending anything", runExplain},
+		{"lint", "list every problem of the network that would make queries fail or surprise", runLint},
+		{"doctor", "run the troubleshooting procedure for one query: ask the targets and the VPC resolver, compare, conclude", runDoctor},
 	}
 }
 

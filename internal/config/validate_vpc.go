@@ -92,6 +92,7 @@ func (b *builder) subnets(at string, vf VPCFile, v *VPC, cidrsOK bool) {
 			s.CIDR = p
 			b.subnetPlace(field(sat, "cidr_block"), sf.CIDRBlock, v, j, cidrsOK)
 		}
+		s.AvailabilityZone = sf.AvailabilityZone
 		if az := sf.AvailabilityZone; az != "" && validRegion(v.Region) && (!strings.HasPrefix(az, v.Region) || len(az) == len(v.Region)) {
 			b.c.add(field(sat, "availability_zone"), az, "is not an availability zone of the vpc's region "+v.Region)
 		}

@@ -123,16 +123,23 @@ func (v *View) VPC(id string) *VPC { return v.vpcs[id] }
 // Internet returns the built-in internet rule's forward.
 func (v *View) Internet() *Forward { return v.internet }
 
-// connected returns the VPCs joined to c by a peering or a transit gateway
+// Link is a VPC connected to another for DNS, and through what.
+type Link struct {
+	VPC *config.VPC
+	Via string // the id of the peering or transit gateway
+}
+
+// Connected returns the VPCs joined to c by a peering or a transit gateway
 // with DNS support on at both ends (and, for peering, DNS resolution
-// allowed), behaviour.md §2.
-func connected(n *config.Network, c *config.VPC) []*config.VPC {
-	var out []*config.VPC
+// allowed), behaviour.md §2: the VPCs whose CIDRs and regions give c
+// autodefined zones.
+func Connected(n *config.Network, c *config.VPC) []Link {
+	var out []Link
 	seen := map[*config.VPC]bool{c: true}
-	add := func(o *config.VPC) {
+	add := func(o *config.VPC, via string) {
 		if !seen[o] && c.DNSSupport && o.DNSSupport {
 			seen[o] = true
-			out = append(out, o)
+			out = append(out, Link{VPC: o, Via: via})
 		}
 	}
 	for _, p := range n.Peerings {
@@ -141,19 +148,15 @@ func connected(n *config.Network, c *config.VPC) []*config.VPC {
 		}
 		switch c {
 		case p.Requester:
-			add(p.Accepter)
+			add(p.Accepter, p.ID)
 		case p.Accepter:
-			add(p.Requester)
+			add(p.Requester, p.ID)
 		}
 	}
 	for _, t := range n.TransitGateways {
-		attached := false
-		for _, o := range t.VPCs {
-			attached = attached || o == c
-		}
-		if attached {
+		if associated(t.VPCs, c) {
 			for _, o := range t.VPCs {
-				add(o)
+				add(o, t.ID)
 			}
 		}
 	}
@@ -199,7 +202,10 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 		}
 	}
 	// Tier 2: autodefined rules, when DNS hostnames are on.
-	peers := connected(n, c)
+	var peers []*config.VPC
+	for _, l := range Connected(n, c) {
+		peers = append(peers, l.VPC)
+	}
 	vpc.scope = newScope(c, peers)
 	if c.DNSHostnames {
 		if c.AutodefinedReverse {

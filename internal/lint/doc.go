@@ -1,0 +1,104 @@
+// Package lint finds, in a whole network, everything that would make
+// queries fail or surprise (vpcdns lint, cli.md): each finding with a stable
+// id, a severity, the resources involved, the evidence, what happens to
+// queries, and the fix. It reads the compiled view (the same choice and the
+// same path checks that serve and explain use) and sends nothing.
+//
+// Severities: error — queries fail (SERVFAIL, no answer, a loop); warning —
+// some queries fail, intermittently or for part of the names, or an answer
+// comes from somewhere the configuration did not mean; info — worth
+// knowing, nothing fails. vpcdns lint exits 2 with any error, 1 with
+// warnings only, 0 otherwise.
+//
+// # Catalogue
+//
+// The ids are stable: a kind of finding keeps its id forever, and a
+// retired id is never reused.
+//
+//	id           severity  name                               meaning / fix
+//	VPCDNS-L001  error     forward-all-paths-blocked          Every path from the rule's outbound endpoint to every
+//	                                                          target is blocked (security group, network ACL, route,
+//	                                                          gateway): every query of the rule gets SERVFAIL.
+//	                                                          Fix: change the resource the failing check names.
+//	VPCDNS-L002  warning   forward-some-paths-blocked         Some endpoint-address-to-target paths are blocked, others
+//	                                                          open: attempts pick at random, so queries are slow or
+//	                                                          fail intermittently. Fix: open the blocked paths (check
+//	                                                          and resource named) or remove the unreachable target.
+//	VPCDNS-L003  warning   udp-without-tcp                    A security group or network ACL passes DNS over UDP but
+//	                                                          not TCP (outbound paths, or an inbound endpoint's
+//	                                                          ingress): truncated answers fail on the TCP retry.
+//	                                                          Fix: allow tcp 53 (and tcp 1024-65535 back) as for udp.
+//	VPCDNS-L004  warning   nacl-ephemeral-partial             A network ACL lets replies back on only part of
+//	                                                          1024-65535: replies to other source ports are dropped.
+//	                                                          Fix: allow inbound udp and tcp 1024-65535 from targets.
+//	VPCDNS-L005  warning   reverse-rule-shadowed              A forward rule for a reverse domain (10.in-addr.arpa) is
+//	                                                          less specific than autodefined reverse zones of an
+//	                                                          associated VPC (0.10.in-addr.arpa): those addresses never
+//	                                                          reach the rule. Names the zones and prefixes. Fix: a
+//	                                                          rule for each exact zone, or autodefined_reverse: disable.
+//	VPCDNS-L006  warning   zone-hidden-by-rule                A forward rule of the same VPC has a private hosted
+//	                                                          zone's domain (hides all of it) or a domain inside it
+//	                                                          (hides the names below). Fix: disassociate the rule or
+//	                                                          the zone, or move the records.
+//	VPCDNS-L007  error     rule-on-vpc-without-dns-support    A rule is associated with a VPC whose DNS support is
+//	                                                          off: its resolver answers nothing. Fix: turn DNS
+//	                                                          support on, or disassociate the rule.
+//	VPCDNS-L008  error     zone-on-vpc-without-dns-hostnames  A private hosted zone is associated with a VPC with DNS
+//	                                                          hostnames (or support) off: the zone never answers
+//	                                                          there. Fix: turn DNS hostnames (and support) on.
+//	VPCDNS-L009  error     forwarding-loop                    A rule targets an inbound endpoint (or the resolver) of a
+//	                                                          VPC whose rules send the same names back, directly
+//	                                                          (RSLVR-00804) or through other VPCs: SERVFAIL after the
+//	                                                          budget. Fix: disassociate, or target the owning servers.
+//	VPCDNS-L010  warning   endpoint-single-az                 Every address of an endpoint is in one availability
+//	                                                          zone. Fix: an address in another zone.
+//	VPCDNS-L011  warning   target-inside-vpc                  A rule targets an address inside an associated VPC's
+//	                                                          CIDR that is no inbound endpoint (the VPC resolver, a
+//	                                                          typo, or a DNS server on EC2 — info when a declared
+//	                                                          instance has it). Fix: target the inbound endpoint, or
+//	                                                          make sure that server does not forward back.
+//	VPCDNS-L012  error     remote-network-down                A target is reached only through a VPN or Direct Connect
+//	                                                          network that is down. Fix: bring it up, or add targets
+//	                                                          reached another way.
+//	VPCDNS-L013  warning   peering-without-dns-resolution     A VPC routes to a peer over a peering without
+//	                                                          allow_dns_resolution: the peer's PTR and EC2 names do not
+//	                                                          resolve from it (see below). Fix: allow_dns_resolution.
+//	VPCDNS-L014  warning   inbound-endpoint-closed            The security groups of an inbound endpoint let no udp 53
+//	                                                          in: on AWS its clients time out. Fix: ingress udp and
+//	                                                          tcp 53 from the clients' networks.
+//	VPCDNS-L015  info      rule-not-associated                A rule is associated with no VPC: no effect. Fix:
+//	                                                          associate or delete it.
+//	VPCDNS-L016  info      broad-forward-without-system-rule  A forward rule for . or com. takes amazonaws.com names
+//	                                                          from a VPC without a system rule for amazonaws.com. Fix:
+//	                                                          add that system rule, as AWS recommends.
+//
+// # Definitions
+//
+// A path is one endpoint address to one target over one protocol, checked
+// as explain shows it (behaviour.md §7). L001/L002 count UDP paths (the
+// first attempt is UDP); a path blocked only because a remote network is
+// down is L012's, and one blocked only by a partial ephemeral range is
+// L004's, so each cause is reported once.
+//
+// L005 compares each forward rule under in-addr.arpa with the autodefined
+// reverse zones of every VPC it is associated with (the VPC's CIDRs, its
+// connected VPCs' CIDRs and the RFC 1918 ranges, behaviour.md §2, §4); a
+// zone counts when it is strictly below the rule's domain and still wins
+// the choice in that VPC (no rule or zone of its exact domain overrides it).
+//
+// L009 follows a query for each forward rule's domain from every VPC: when
+// the rule that decides the domain there targets an address of an inbound
+// endpoint (port 53) or a VPC resolver (base + 2), the query continues in
+// that endpoint's VPC; coming back to a VPC already on the way is a loop.
+// Loops through servers outside the model (an on-premises forwarder that
+// sends the names back) cannot be seen.
+//
+// L013: the names of a peer are expected to resolve from a VPC when the
+// VPC routes to the peer over the peering (a route whose target is the
+// peering), the VPC has DNS support and hostnames on, the two are not
+// joined for DNS another way (a transit gateway), and no forward rule or
+// private hosted zone of the VPC answers the peer's reverse zone instead.
+// Private hosted zones are never shared over a peering, with or without
+// DNS resolution, so a zone associated only with the peer is not a
+// finding of this kind.
+package lint
