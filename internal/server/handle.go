@@ -18,6 +18,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/querylog"
 	"github.com/vpcdns/vpcdns/internal/view"
+	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
 // advertisedUDPSize is the EDNS(0) payload vpcdns advertises (DNS flag day
@@ -43,14 +44,23 @@ type exchange struct {
 	decision view.Decision
 	cached   bool
 	endpoint string // srcids.resolver_endpoint
+	// wq is the query as the fast path parsed it (UDP only); nil when it
+	// could not, and then nothing is remembered for the fast path.
+	wq *wire.Query
 }
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	h.serve(w, req, nil)
+}
+
+// serve answers req; wq is its fast-path parse when it came over UDP and
+// could be read that way.
+func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) {
 	s := h.s
 	written := false
 	defer s.recoverQuery(w, req, &written)
 	st := s.state.Load()
-	x := &exchange{st: st, req: req, src: addrPort(w.RemoteAddr())}
+	x := &exchange{st: st, req: req, src: addrPort(w.RemoteAddr()), wq: wq}
 	_, x.tcp = w.RemoteAddr().(*net.TCPAddr)
 	x.vpc = st.vpcFor(h.owner, x.src.Addr())
 	x.endpoint = st.endpoints[h.owner]
@@ -60,6 +70,7 @@ func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		written = true // DNS support off: no answer at all, as on AWS
 		return
 	}
+	s.remember(x, resp)
 	fitEDNS(req, resp, x.tcp)
 	written = true
 	if err := w.WriteMsg(resp); err != nil {

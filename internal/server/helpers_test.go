@@ -328,7 +328,9 @@ func wantAnswer(t testing.TB, r *dns.Msg, want ...string) {
 		t.Errorf("RA=%v AA=%v; want a recursive answer (RA set, AA clear)", r.RecursionAvailable, r.Authoritative)
 	}
 	got := rrStrings(r.Answer)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+	// Names compare without regard to case (RFC 4343): an answer may echo
+	// the client's spelling of the question.
+	if !strings.EqualFold(strings.Join(got, "\n"), strings.Join(want, "\n")) {
 		t.Fatalf("answer:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }

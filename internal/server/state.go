@@ -39,6 +39,11 @@ type state struct {
 	// qlog writes the query logs of this configuration; nil when it has
 	// none.
 	qlog *querylog.Logger
+	// memo remembers, per VPC, what questions resolve to (fast path).
+	memo map[*view.VPC]*memoTable
+	// logsCacheHits marks the VPCs whose query logs want cache hits too:
+	// their forwarded answers take the full path, which logs.
+	logsCacheHits map[*view.VPC]bool
 	// auth holds the zones of each emulated authoritative server, by id.
 	auth map[string]*suffix.Table[*zone.Zone]
 	// fwd sends the forwarded queries with this configuration's budgets.
@@ -70,16 +75,19 @@ const sharedOwner = "shared"
 func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state, error) {
 	n := v.Network
 	st := &state{
-		view:      v,
-		net:       n,
-		owners:    map[string]*view.VPC{},
-		endpoints: map[string]string{},
-		instances: map[instanceKey]string{},
-		targets:   map[*view.Forward][]forward.Target{},
+		view:          v,
+		net:           n,
+		owners:        map[string]*view.VPC{},
+		endpoints:     map[string]string{},
+		instances:     map[instanceKey]string{},
+		targets:       map[*view.Forward][]forward.Target{},
+		memo:          map[*view.VPC]*memoTable{},
+		logsCacheHits: map[*view.VPC]bool{},
 	}
 	for _, c := range n.VPCs {
 		vpc := v.VPC(c.ID)
 		st.owners["vpc:"+c.ID] = vpc
+		st.memo[vpc] = &memoTable{m: map[string]*memoEntry{}}
 		for _, p := range c.CIDRs {
 			st.bySource = append(st.bySource, sourceCIDR{prefix: p, vpc: vpc})
 		}
@@ -124,6 +132,9 @@ func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state,
 			}
 			for _, c := range ql.VPCs {
 				d.VPCs = append(d.VPCs, c.ID)
+				if ql.LogCacheHits {
+					st.logsCacheHits[v.VPC(c.ID)] = true
+				}
 			}
 			dests = append(dests, d)
 		}

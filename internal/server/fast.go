@@ -1,0 +1,164 @@
+package server
+
+import (
+	"net/netip"
+	"sync"
+
+	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/cache"
+	"github.com/vpcdns/vpcdns/internal/querylog"
+	"github.com/vpcdns/vpcdns/internal/view"
+	"github.com/vpcdns/vpcdns/internal/wire"
+)
+
+// memoLimit bounds the questions remembered per VPC; past it, new
+// questions take the full path every time (still correct, only slower).
+const memoLimit = 1 << 17
+
+// memoEntry is what one question of one VPC resolves to, remembered so the
+// fast path can answer the next identical question from bytes.
+type memoEntry struct {
+	// local is the packed reply vpcdns made itself (private hosted zone or
+	// autodefined), without OPT, its question in lower case; nil for a
+	// forward. A view never changes, so neither does this reply.
+	local   []byte
+	answers []querylog.Answer // the local reply's answers, for the query log
+
+	// key is the cache key of a forwarded question (DO taken from the query).
+	key    cache.Key
+	source string // the winning candidate's source, for metrics
+	qname  string // as logged: lower case, trailing dot
+	qtype  string
+	qclass string
+}
+
+// memoTable holds the entries of one VPC.
+type memoTable struct {
+	mu sync.RWMutex
+	m  map[string]*memoEntry
+}
+
+func (t *memoTable) get(key []byte) *memoEntry {
+	t.mu.RLock()
+	e := t.m[string(key)] // no allocation: the compiler converts in place
+	t.mu.RUnlock()
+	return e
+}
+
+func (t *memoTable) put(key []byte, e *memoEntry) {
+	t.mu.Lock()
+	if len(t.m) >= memoLimit {
+		t.m = make(map[string]*memoEntry) // start over rather than keep stale favourites
+	}
+	t.m[string(key)] = e
+	t.mu.Unlock()
+}
+
+// remember records what x resolved to, so that the next identical question
+// from the same VPC takes the fast path. Called with the reply before OPT
+// and truncation are applied.
+func (s *Server) remember(x *exchange, resp *dns.Msg) {
+	q := x.wq
+	if q == nil || x.vpc == nil || x.decision.Winner == nil || x.q.Qtype == dns.TypeANY || x.q.Qclass != dns.ClassINET {
+		return // not a question the fast path reads, or one it never answers
+	}
+	t := x.st.memo[x.vpc]
+	if t == nil || t.get(q.QKey()) != nil {
+		return
+	}
+	w := x.decision.Winner
+	e := &memoEntry{
+		source: w.Source.String(),
+		qname:  x.qname.String(),
+		qtype:  querylog.TypeString(x.q.Qtype),
+		qclass: querylog.ClassString(x.q.Qclass),
+	}
+	if w.Local() {
+		m := resp.Copy()
+		m.Id = 0
+		m.Question[0].Name = x.qname.String()
+		m.Extra = nil
+		b, err := m.Pack()
+		if err != nil || len(b) > 4096 {
+			return
+		}
+		e.local = b
+		e.answers = querylog.Answers(resp)
+	} else {
+		e.key = cache.Key{Scope: w.Forward.Scope, Name: x.qname, Type: x.q.Qtype, Class: x.q.Qclass}
+	}
+	t.put(q.QKey(), e)
+}
+
+// fast answers query from remembered bytes when it can: a local answer, or
+// a forwarded one the cache holds. It appends the reply to out and reports
+// false when the query needs the full path. It allocates nothing on a hit
+// (the query log, when on, takes one record).
+func (s *Server) fast(owner string, query []byte, src netip.AddrPort, out []byte, q *wire.Query) ([]byte, bool) {
+	if err := wire.ParseQuery(query, q); err != nil {
+		return out, false
+	}
+	st := s.state.Load()
+	vpc := st.vpcFor(owner, src.Addr())
+	if vpc == nil || !vpc.Config.DNSSupport {
+		return out, false
+	}
+	t := st.memo[vpc]
+	if t == nil {
+		return out, false
+	}
+	e := t.get(q.QKey())
+	if e == nil {
+		return out, false
+	}
+	var resp []byte
+	if e.local != nil {
+		resp = append(out, e.local...)
+	} else {
+		if st.cache == nil || st.logsCacheHits[vpc] {
+			return out, false
+		}
+		k := e.key
+		k.DO = q.DO
+		var status cache.Status
+		resp, status = st.cache.Get(k, q.ID, out)
+		if status != cache.Hit {
+			return out, false
+		}
+	}
+	resp, ok := wire.FinishReply(resp, query, q, false)
+	if !ok {
+		return out, false
+	}
+	s.recordFast(st, owner, vpc, e, resp, src)
+	return resp, true
+}
+
+// recordFast counts a fast-path answer and logs it when the VPC logs
+// queries (local answers only: AWS does not log cache hits).
+func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry, resp []byte, src netip.AddrPort) {
+	rcode := int(resp[3] & 0xf)
+	if m := s.opts.Metrics; m != nil {
+		m.Query(vpc.Config.ID, e.source, dns.RcodeToString[rcode])
+	}
+	if st.qlog == nil || e.local == nil {
+		return
+	}
+	endpoint := st.endpoints[owner] // local answers: the inbound endpoint asked, if any
+	st.qlog.Log(querylog.Record{
+		AccountID:      st.net.AccountID,
+		Region:         vpc.Config.Region,
+		VPCID:          vpc.Config.ID,
+		QueryTimestamp: s.opts.Now().UTC(),
+		QueryName:      e.qname,
+		QueryType:      e.qtype,
+		QueryClass:     e.qclass,
+		Rcode:          querylog.RcodeString(rcode),
+		Answers:        e.answers,
+		SrcAddr:        src.Addr(),
+		SrcPort:        src.Port(),
+		Transport:      "UDP",
+		SrcIDs:         querylog.SrcIDs{Instance: st.instances[instanceKey{vpc.Config.ID, src.Addr()}], ResolverEndpoint: endpoint},
+	})
+}

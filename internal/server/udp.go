@@ -1,0 +1,248 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/miekg/dns"
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+	"golang.org/x/sys/unix"
+
+	"github.com/vpcdns/vpcdns/internal/wire"
+)
+
+const (
+	// udpBatch is how many datagrams one system call reads or writes
+	// (recvmmsg/sendmmsg).
+	udpBatch = 32
+	// udpReadSize bounds a query read; a larger datagram is no DNS query
+	// a resolver needs to read, and it is dropped as malformed.
+	udpReadSize = 4096
+	// maxSlowQueries bounds the queries on the full path at once (each may
+	// wait for a forward); past it new ones are dropped, as an overloaded
+	// resolver does, instead of growing memory without bound.
+	maxSlowQueries = 8192
+)
+
+// udpServer serves one UDP address with one socket per core
+// (SO_REUSEPORT), each read by one goroutine in batches. Questions the fast
+// path knows are answered in that goroutine from bytes; the rest go to the
+// full path in their own goroutine.
+type udpServer struct {
+	s     *Server
+	owner string
+	// query is the handler of a resolver socket, which has a fast path;
+	// nil for an emulated authoritative server, served by other.
+	query *queryHandler
+	other dns.Handler
+	conns []*net.UDPConn
+	wg    sync.WaitGroup // the readers
+	slow  sync.WaitGroup // queries on the full path
+	sem   chan struct{}
+}
+
+// listenUDP opens the sockets of addr (port 0: one free port for all).
+func listenUDP(addr netip.AddrPort, n int) ([]*net.UDPConn, error) {
+	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+		})
+		return errors.Join(err, serr)
+	}}
+	var conns []*net.UDPConn
+	for i := 0; i < n; i++ {
+		pc, err := lc.ListenPacket(context.Background(), "udp", addr.String())
+		if err != nil {
+			for _, c := range conns {
+				c.Close()
+			}
+			return nil, err
+		}
+		c := pc.(*net.UDPConn)
+		conns = append(conns, c)
+		if i == 0 {
+			addr = c.LocalAddr().(*net.UDPAddr).AddrPort() // the port the others share
+		}
+	}
+	return conns, nil
+}
+
+func (s *Server) newUDPServer(owner string, conns []*net.UDPConn) *udpServer {
+	u := &udpServer{s: s, owner: owner, conns: conns, sem: make(chan struct{}, maxSlowQueries)}
+	switch h := s.handlerFor(owner).(type) {
+	case queryHandler:
+		u.query = &h
+	default:
+		u.other = h
+	}
+	for _, c := range conns {
+		u.wg.Add(1)
+		go u.read(c)
+	}
+	return u
+}
+
+// udpSockets is how many sockets serve one address: one per core.
+func udpSockets() int { return max(1, runtime.GOMAXPROCS(0)) }
+
+// read serves one socket until it is closed.
+func (u *udpServer) read(c *net.UDPConn) {
+	defer u.wg.Done()
+	var pc batchConn = ipv4.NewPacketConn(c)
+	if a := c.LocalAddr().(*net.UDPAddr); a.IP.To4() == nil {
+		pc = ipv6.NewPacketConn(c)
+	}
+	in := make([]ipv4.Message, udpBatch)
+	for i := range in {
+		in[i].Buffers = [][]byte{make([]byte, udpReadSize)}
+	}
+	outBufs := make([][]byte, udpBatch)
+	for i := range outBufs {
+		outBufs[i] = make([]byte, 0, udpReadSize)
+	}
+	out := make([]ipv4.Message, 0, udpBatch)
+	var q wire.Query
+	for {
+		n, err := pc.ReadBatch(in, 0)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) {
+				return // closed, or shutdown set a deadline in the past
+			}
+			continue
+		}
+		out = out[:0]
+		for i := 0; i < n; i++ {
+			m := &in[i]
+			pkt := m.Buffers[0][:m.N]
+			ua, ok := m.Addr.(*net.UDPAddr)
+			if !ok {
+				continue
+			}
+			src := ua.AddrPort()
+			src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+			if u.query == nil {
+				u.full(c, pkt, m.Addr, src, &q)
+				continue
+			}
+			if resp, ok := u.s.fast(u.owner, pkt, src, outBufs[len(out)][:0], &q); ok {
+				outBufs[len(out)] = resp[:0] // keep a grown buffer
+				out = append(out, ipv4.Message{Buffers: [][]byte{resp}, Addr: m.Addr})
+				continue
+			}
+			u.full(c, pkt, m.Addr, src, &q)
+		}
+		for len(out) > 0 {
+			k, err := pc.WriteBatch(out, 0)
+			if err != nil {
+				break // the client is gone or the socket closed: drop, as UDP does
+			}
+			out = out[k:]
+		}
+	}
+}
+
+// full hands one datagram to the full path in its own goroutine.
+func (u *udpServer) full(c *net.UDPConn, pkt []byte, addr net.Addr, src netip.AddrPort, q *wire.Query) {
+	if len(pkt) < 12 || pkt[2]&0x80 != 0 {
+		return // no header, or a response: never answer (amplification)
+	}
+	select {
+	case u.sem <- struct{}{}:
+	default:
+		return // overloaded: drop
+	}
+	buf := append([]byte(nil), pkt...)
+	var wq *wire.Query
+	if wire.ParseQuery(buf, q) == nil {
+		cp := *q
+		wq = &cp
+	}
+	u.slow.Add(1)
+	go func() {
+		defer func() { <-u.sem; u.slow.Done() }()
+		w := &udpWriter{conn: c, remote: addr}
+		req := new(dns.Msg)
+		if err := req.Unpack(buf); err != nil {
+			formErr(w, buf)
+			return
+		}
+		if u.query == nil {
+			u.other.ServeDNS(w, req)
+			return
+		}
+		u.query.serve(w, req, wq)
+	}()
+}
+
+// formErr answers a query that does not unpack with FORMERR, echoing its ID
+// and opcode (RFC 1035 §4.1.1) but no question.
+func formErr(w *udpWriter, pkt []byte) {
+	resp := make([]byte, 12)
+	copy(resp, pkt[:4])
+	resp[2] = resp[2]&0x78 | 0x80 // QR, opcode kept, AA TC RD clear
+	resp[3] = dns.RcodeFormatError
+	w.Write(resp)
+}
+
+// shutdown stops reading, lets the queries in flight write their answers
+// (until ctx ends), then closes the sockets.
+func (u *udpServer) shutdown(ctx context.Context) error {
+	var errs []error
+	for _, c := range u.conns {
+		errs = append(errs, c.SetReadDeadline(time.Unix(1, 0))) // wakes the readers
+	}
+	done := make(chan struct{})
+	go func() {
+		u.wg.Wait()
+		u.slow.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("udp %s: %w", u.owner, ctx.Err()))
+	}
+	for _, c := range u.conns {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// batchConn reads and writes datagrams in batches: ipv4.PacketConn and
+// ipv6.PacketConn, whose messages are the same type.
+type batchConn interface {
+	ReadBatch(ms []ipv4.Message, flags int) (int, error)
+	WriteBatch(ms []ipv4.Message, flags int) (int, error)
+}
+
+// udpWriter is the dns.ResponseWriter of one datagram on the full path.
+type udpWriter struct {
+	conn   *net.UDPConn
+	remote net.Addr
+}
+
+func (w *udpWriter) LocalAddr() net.Addr  { return w.conn.LocalAddr() }
+func (w *udpWriter) RemoteAddr() net.Addr { return w.remote }
+func (w *udpWriter) WriteMsg(m *dns.Msg) error {
+	b, err := m.Pack()
+	if err != nil {
+		return fmt.Errorf("pack reply: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+func (w *udpWriter) Write(b []byte) (int, error) { return w.conn.WriteTo(b, w.remote) }
+func (w *udpWriter) Close() error                { return nil }
+func (w *udpWriter) TsigStatus() error           { return nil }
+func (w *udpWriter) TsigTimersOnly(bool)         {}
+func (w *udpWriter) Hijack()                     {}
