@@ -1,0 +1,219 @@
+package server
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/wire"
+)
+
+// fastNetwork is one VPC with a private hosted zone, answered on a shared
+// socket, and a forward rule to an upstream the test starts.
+const fastNetwork = `
+vpcs:
+  - id: vpc-app
+    cidr_blocks: [10.0.0.0/16, 127.0.0.0/16]
+    enable_dns_hostnames: true
+    subnets:
+      - {id: subnet-a, cidr_block: 10.0.1.0/24, availability_zone: us-east-1a}
+      - {id: subnet-b, cidr_block: 10.0.2.0/24, availability_zone: us-east-1b}
+resolver_endpoints:
+  - id: rslvr-out
+    direction: outbound
+    vpc: vpc-app
+    ip_addresses: [{subnet: subnet-a, ip: 10.0.1.10}, {subnet: subnet-b, ip: 10.0.2.10}]
+resolver_rules:
+  - id: rr-corp
+    rule_type: forward
+    domain_name: corp.example
+    resolver_endpoint: rslvr-out
+    target_ips: [{ip: 192.168.10.53}]
+    vpcs: [vpc-app]
+private_hosted_zones:
+  - name: internal.example
+    vpcs: [vpc-app]
+    records:
+      - {name: db.internal.example, type: A, ttl: 300, values: [10.0.1.20]}
+      - {name: www.internal.example, type: CNAME, ttl: 300, values: [db.internal.example]}
+emulation:
+  address_map: {"192.168.10.53:53": "UPSTREAM"}
+`
+
+// fakeWriter captures the reply of the full path.
+type fakeWriter struct {
+	out []byte
+}
+
+func (w *fakeWriter) LocalAddr() net.Addr  { return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 53} }
+func (w *fakeWriter) RemoteAddr() net.Addr { return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000} }
+func (w *fakeWriter) WriteMsg(m *dns.Msg) error {
+	b, err := m.Pack()
+	w.out = b
+	return err
+}
+func (w *fakeWriter) Write(b []byte) (int, error) { w.out = append([]byte(nil), b...); return len(b), nil }
+func (w *fakeWriter) Close() error                { return nil }
+func (w *fakeWriter) TsigStatus() error           { return nil }
+func (w *fakeWriter) TsigTimersOnly(bool)         {}
+func (w *fakeWriter) Hijack()                     {}
+
+var fastSrc = netip.MustParseAddrPort("127.0.0.1:40000")
+
+// newFastServer returns a server (not listening) for fastNetwork whose
+// upstream answers every A query with 192.0.2.1.
+func newFastServer(t testing.TB) *Server {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+		m := new(dns.Msg).SetReply(r)
+		m.Answer = []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: r.Question[0].Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 300}, A: net.IPv4(192, 0, 2, 1)}}
+		w.WriteMsg(m)
+	})}
+	go up.ActivateAndServe()
+	t.Cleanup(func() { up.Shutdown() })
+	n, _, err := config.Parse([]byte(strings.Replace(fastNetwork, "UPSTREAM", pc.LocalAddr().String(), 1)), "network.yaml", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(n, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// full answers query on the full path, as the UDP loop does for a question
+// it does not know yet, and returns the reply.
+func full(t testing.TB, s *Server, query []byte) []byte {
+	t.Helper()
+	req := new(dns.Msg)
+	if err := req.Unpack(query); err != nil {
+		t.Fatal(err)
+	}
+	var q wire.Query
+	var wq *wire.Query
+	if wire.ParseQuery(query, &q) == nil {
+		wq = &q
+	}
+	w := &fakeWriter{}
+	queryHandler{s: s, owner: sharedOwner}.serve(w, req, wq)
+	return w.out
+}
+
+func packQuery(t testing.TB, name string, qtype uint16, edns bool) []byte {
+	t.Helper()
+	m := new(dns.Msg).SetQuestion(name, qtype)
+	m.Id = 777
+	if edns {
+		m.SetEdns0(1232, false)
+	}
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestFastPathAgreesWithFullPath checks that a question answered the second
+// time from bytes gets the same reply as the full path gave it.
+func TestFastPathAgreesWithFullPath(t *testing.T) {
+	s := newFastServer(t)
+	tests := []struct {
+		name  string
+		qname string
+		qtype uint16
+		edns  bool
+	}{
+		{name: "zone answer, CNAME chain", qname: "WWW.internal.example.", qtype: dns.TypeA},
+		{name: "zone NXDOMAIN with SOA", qname: "nope.internal.example.", qtype: dns.TypeA, edns: true},
+		{name: "zone NODATA", qname: "db.internal.example.", qtype: dns.TypeAAAA},
+		{name: "autodefined PTR", qname: "5.1.0.10.in-addr.arpa.", qtype: dns.TypePTR, edns: true},
+		{name: "forwarded, then from the cache", qname: "App.Corp.Example.", qtype: dns.TypeA, edns: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			query := packQuery(t, tt.qname, tt.qtype, tt.edns)
+			var q wire.Query
+			if _, ok := s.fast(sharedOwner, query, fastSrc, nil, &q); ok {
+				t.Fatalf("fast path answered a question it has never seen")
+			}
+			want := full(t, s, query)
+			got, ok := s.fast(sharedOwner, query, fastSrc, nil, &q)
+			if !ok {
+				t.Fatalf("fast path did not answer the second time")
+			}
+			var gm, wm dns.Msg
+			if err := gm.Unpack(got); err != nil {
+				t.Fatalf("fast reply does not unpack: %v", err)
+			}
+			if err := wm.Unpack(want); err != nil {
+				t.Fatal(err)
+			}
+			if gm.String() != wm.String() {
+				t.Errorf("fast reply:\n%v\nwant (full path):\n%v", &gm, &wm)
+			}
+		})
+	}
+}
+
+// TestFastPathAllocatesNothing pins the fast path's allocations: a local
+// answer and a cache hit each take none.
+func TestFastPathAllocatesNothing(t *testing.T) {
+	s := newFastServer(t)
+	for _, qname := range []string{"db.internal.example.", "x.corp.example."} {
+		query := packQuery(t, qname, dns.TypeA, true)
+		full(t, s, query)
+		out := make([]byte, 0, 512)
+		var q wire.Query
+		allocs := testing.AllocsPerRun(200, func() {
+			if _, ok := s.fast(sharedOwner, query, fastSrc, out[:0], &q); !ok {
+				t.Fatalf("%s: fast path missed", qname)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: fast path allocates %v times per query; want 0", qname, allocs)
+		}
+	}
+}
+
+// BenchmarkHotPath compares the fast path with the full path (unpack,
+// choose, answer, pack) on the same questions.
+func BenchmarkHotPath(b *testing.B) {
+	s := newFastServer(b)
+	for _, tc := range []struct{ name, qname string }{
+		{"zone", "db.internal.example."},
+		{"autodefined-ptr", "5.1.0.10.in-addr.arpa."},
+		{"cache-hit", "x.corp.example."},
+	} {
+		qtype := dns.TypeA
+		if strings.HasSuffix(tc.qname, "arpa.") {
+			qtype = dns.TypePTR
+		}
+		query := packQuery(b, tc.qname, qtype, true)
+		full(b, s, query)
+		b.Run("fast/"+tc.name, func(b *testing.B) {
+			out := make([]byte, 0, 512)
+			var q wire.Query
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := s.fast(sharedOwner, query, fastSrc, out[:0], &q); !ok {
+					b.Fatal("miss")
+				}
+			}
+		})
+		b.Run("full/"+tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				full(b, s, query)
+			}
+		})
+	}
+}
