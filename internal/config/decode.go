@@ -2,11 +2,13 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -28,23 +30,21 @@ func Decode(data []byte, filename string) (*File, error) {
 	return f, nil
 }
 
-// decode is Decode that also returns the index of the document's nodes.
-func decode(data []byte, filename string) (*File, *nodeIndex, Problems) {
+// decode is Decode that also returns the index of the document's nodes,
+// built only when asked: a valid file is parsed once, and the index (a
+// second parse and a walk) is paid for only to place problems.
+func decode(data []byte, filename string) (*File, func() *nodeIndex, Problems) {
 	c := &collector{file: filename}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return &File{}, &nodeIndex{lines: map[string]int{}}, nil
+	index := sync.OnceValue(func() *nodeIndex {
+		var doc yaml.Node
+		if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+			return &nodeIndex{lines: map[string]int{}}
 		}
-		c.syntax(err)
-		return nil, nil, c.list
+		return buildIndex(&doc, reflect.TypeFor[File]())
+	})
+	if f, ok := decodeJSON(data); ok {
+		return f, index, nil
 	}
-	if p, ok := extraDocument(dec, filename); ok {
-		return nil, nil, append(c.list, p)
-	}
-	ix := buildIndex(&doc, reflect.TypeFor[File]())
-
 	f := &File{}
 	strict := yaml.NewDecoder(bytes.NewReader(data))
 	strict.KnownFields(true)
@@ -52,15 +52,39 @@ func decode(data []byte, filename string) (*File, *nodeIndex, Problems) {
 	var te *yaml.TypeError
 	switch {
 	case err == nil:
+	case errors.Is(err, io.EOF):
+		return &File{}, index, nil
 	case errors.As(err, &te):
 		for _, msg := range te.Errors {
-			c.list = append(c.list, translate(ix, filename, msg))
+			c.list = append(c.list, translate(index(), filename, msg))
 		}
 	default:
 		c.syntax(err)
 		return nil, nil, c.list
 	}
-	return f, ix, c.list
+	if p, ok := extraDocument(strict, filename); ok {
+		return nil, nil, append(c.list, p)
+	}
+	return f, index, c.list
+}
+
+// decodeJSON reads a network file written as JSON (which is YAML too, and
+// what programs usually generate) with encoding/json, many times faster
+// than the YAML decoder on large networks. It reports false for anything
+// else, and for JSON it cannot read strictly: the YAML decoder then reads
+// the same file and reports its problems with their field paths.
+func decodeJSON(data []byte) (*File, bool) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, false
+	}
+	f := &File{}
+	d := json.NewDecoder(bytes.NewReader(trimmed))
+	d.DisallowUnknownFields()
+	if err := d.Decode(f); err != nil || d.More() {
+		return nil, false
+	}
+	return f, true
 }
 
 // extraDocument reports a second yaml document with content (an empty one

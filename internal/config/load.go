@@ -26,7 +26,7 @@ func Load(path string) (*Network, *File, error) {
 // follows from a decoding problem (the same field, or inside a mapping with
 // a duplicate key) is left out.
 func Parse(data []byte, filename, baseDir string) (*Network, *File, error) {
-	f, ix, decodeProblems := decode(data, filename)
+	f, index, decodeProblems := decode(data, filename)
 	if f == nil {
 		return nil, nil, decodeProblems
 	}
@@ -42,6 +42,7 @@ func Parse(data []byte, filename, baseDir string) (*Network, *File, error) {
 			}
 		}
 	}
+	ix := index()
 	for i := range all {
 		if all[i].Line == 0 {
 			all[i].Line = ix.lineOf(all[i].Path)

@@ -73,6 +73,11 @@ func (f *Forward) AllBlocked() bool {
 	return true
 }
 
+type pathKey struct {
+	ep     *config.Endpoint
+	target netip.AddrPort
+}
+
 // Compile builds the view of a validated network.
 func Compile(n *config.Network) (*View, error) {
 	v := &View{Network: n, vpcs: make(map[string]*VPC, len(n.VPCs))}
@@ -84,13 +89,22 @@ func Compile(n *config.Network) (*View, error) {
 	v.forwards = []*Forward{v.internet}
 	forwards := make(map[*config.Rule]*Forward)
 	paths := netpath.NewEvaluator(n)
+	// Rules that share an endpoint and a target share its paths: evaluated
+	// once, not once per rule (100,000 rules often name a few targets).
+	pathsOf := map[pathKey][]netpath.Path{}
 	for _, r := range n.Rules {
 		if r.Type != config.RuleForward {
 			continue
 		}
 		f := &Forward{ID: r.ID, Rule: r, Endpoint: r.Endpoint}
 		for _, t := range r.Targets {
-			f.Targets = append(f.Targets, Target{Modeled: t, Dial: dial(n, t), Paths: paths.Paths(r.Endpoint, t)})
+			k := pathKey{r.Endpoint, t}
+			ps, ok := pathsOf[k]
+			if !ok {
+				ps = paths.Paths(r.Endpoint, t)
+				pathsOf[k] = ps
+			}
+			f.Targets = append(f.Targets, Target{Modeled: t, Dial: dial(n, t), Paths: ps})
 		}
 		f.Scope = scope(f)
 		forwards[r] = f
