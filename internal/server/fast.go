@@ -60,7 +60,7 @@ func (t *memoTable) put(key []byte, e *memoEntry) {
 // and truncation are applied.
 func (s *Server) remember(x *exchange, resp *dns.Msg) {
 	q := x.wq
-	if q == nil || x.vpc == nil || x.decision.Winner == nil || x.q.Qtype == dns.TypeANY || x.q.Qclass != dns.ClassINET {
+	if q == nil || x.volatile || x.vpc == nil || x.decision.Winner == nil || x.q.Qtype == dns.TypeANY || x.q.Qclass != dns.ClassINET {
 		return // not a question the fast path reads, or one it never answers
 	}
 	t := x.st.memo[x.vpc]

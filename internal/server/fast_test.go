@@ -40,6 +40,8 @@ private_hosted_zones:
     records:
       - {name: db.internal.example, type: A, ttl: 300, values: [10.0.1.20]}
       - {name: www.internal.example, type: CNAME, ttl: 300, values: [db.internal.example]}
+      - {name: app.internal.example, type: CNAME, ttl: 300, values: [app.corp.example]}
+      - {name: host.internal.example, type: CNAME, ttl: 300, values: [ip-10-0-0-5.ec2.internal]}
 emulation:
   address_map: {"192.168.10.53:53": "UPSTREAM"}
 `
@@ -49,18 +51,23 @@ type fakeWriter struct {
 	out []byte
 }
 
-func (w *fakeWriter) LocalAddr() net.Addr  { return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 53} }
-func (w *fakeWriter) RemoteAddr() net.Addr { return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000} }
+func (w *fakeWriter) LocalAddr() net.Addr { return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 53} }
+func (w *fakeWriter) RemoteAddr() net.Addr {
+	return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
+}
 func (w *fakeWriter) WriteMsg(m *dns.Msg) error {
 	b, err := m.Pack()
 	w.out = b
 	return err
 }
-func (w *fakeWriter) Write(b []byte) (int, error) { w.out = append([]byte(nil), b...); return len(b), nil }
-func (w *fakeWriter) Close() error                { return nil }
-func (w *fakeWriter) TsigStatus() error           { return nil }
-func (w *fakeWriter) TsigTimersOnly(bool)         {}
-func (w *fakeWriter) Hijack()                     {}
+func (w *fakeWriter) Write(b []byte) (int, error) {
+	w.out = append([]byte(nil), b...)
+	return len(b), nil
+}
+func (w *fakeWriter) Close() error        { return nil }
+func (w *fakeWriter) TsigStatus() error   { return nil }
+func (w *fakeWriter) TsigTimersOnly(bool) {}
+func (w *fakeWriter) Hijack()             {}
 
 var fastSrc = netip.MustParseAddrPort("127.0.0.1:40000")
 
@@ -213,6 +220,44 @@ func BenchmarkHotPath(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				full(b, s, query)
+			}
+		})
+	}
+}
+
+// TestChaseCNAMEOutOfZone checks that a zone's CNAME to a name outside the
+// zone is resolved for the same VPC, locally or through a forward, as Route
+// 53 Resolver does.
+func TestChaseCNAMEOutOfZone(t *testing.T) {
+	s := newFastServer(t)
+	tests := []struct {
+		name     string
+		qname    string
+		want     []string
+		volatile bool
+	}{
+		{name: "to an autodefined EC2 name", qname: "host.internal.example.",
+			want: []string{"host.internal.example.\t300\tIN\tCNAME\tip-10-0-0-5.ec2.internal.", "ip-10-0-0-5.ec2.internal.\t60\tIN\tA\t10.0.0.5"}},
+		{name: "to a forwarded name", qname: "app.internal.example.", volatile: true,
+			want: []string{"app.internal.example.\t300\tIN\tCNAME\tapp.corp.example.", "app.corp.example.\t300\tIN\tA\t192.0.2.1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			query := packQuery(t, tt.qname, dns.TypeA, false)
+			var m dns.Msg
+			if err := m.Unpack(full(t, s, query)); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, rr := range m.Answer {
+				got = append(got, rr.String())
+			}
+			if m.Rcode != dns.RcodeSuccess || strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("answer %s %q; want NOERROR %q", dns.RcodeToString[m.Rcode], got, tt.want)
+			}
+			var q wire.Query
+			if _, ok := s.fast(sharedOwner, query, fastSrc, nil, &q); ok == tt.volatile {
+				t.Errorf("fast path answered = %v; want %v (a chain through a forward is not fixed by the view)", ok, !tt.volatile)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/miekg/dns"
@@ -43,6 +44,9 @@ type exchange struct {
 	q        dns.Question
 	decision view.Decision
 	cached   bool
+	// volatile marks a reply that is not fixed by the view (a local CNAME
+	// chased through a forward): the fast path must not remember it.
+	volatile bool
 	endpoint string // srcids.resolver_endpoint
 	// wq is the query as the fast path parsed it (UDP only); nil when it
 	// could not, and then nothing is remembered for the fast path.
@@ -141,9 +145,65 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 	if w.Local() {
 		a := x.vpc.Answer(w, x.qname, x.q.Qtype)
 		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
+		s.chase(x, resp)
 		return resp
 	}
 	return s.forward(x, resp, w.Forward)
+}
+
+// maxChase bounds the CNAME targets followed out of local zones for one
+// query.
+const maxChase = 8
+
+// chase follows a CNAME that leaves the zone which answered, as Route 53
+// Resolver does for a private hosted zone's CNAME to another domain: the
+// target is resolved for the same VPC by the same rules (another zone, an
+// autodefined name, or a forward) and its records are appended; the rcode
+// is the last name's (RFC 6604).
+func (s *Server) chase(x *exchange, resp *dns.Msg) {
+	for range maxChase {
+		if resp.Rcode != dns.RcodeSuccess || len(resp.Answer) == 0 || x.q.Qtype == dns.TypeCNAME {
+			return
+		}
+		cn, ok := resp.Answer[len(resp.Answer)-1].(*dns.CNAME)
+		if !ok {
+			return
+		}
+		target, err := dnsname.Parse(cn.Target)
+		if err != nil {
+			return
+		}
+		for _, rr := range resp.Answer {
+			if dnsname.FromWire(rr.Header().Name) == target {
+				return // a loop
+			}
+		}
+		d := x.vpc.Decide(target)
+		if d.Winner == nil {
+			return
+		}
+		if d.Winner.Local() {
+			a := x.vpc.Answer(d.Winner, target, x.q.Qtype)
+			resp.Answer = slices.Concat(resp.Answer, a.Answer)
+			resp.Rcode, resp.Ns = a.Rcode, a.Ns
+			continue
+		}
+		// The rest of the chain is the forward target's to answer: the
+		// reply is no longer fixed by the view, so it is not remembered.
+		x.volatile = true
+		q := new(dns.Msg).SetQuestion(target.String(), x.q.Qtype)
+		if opt := x.req.IsEdns0(); opt != nil {
+			q.SetEdns0(opt.UDPSize(), opt.Do())
+		}
+		m, err := s.lookupForward(x, q, target, d.Winner.Forward)
+		if err != nil {
+			resp.Rcode, resp.Ns = rcodeFor(err), nil
+			return
+		}
+		resp.Answer = slices.Concat(resp.Answer, m.Answer)
+		resp.Rcode, resp.Ns = m.Rcode, m.Ns
+		return
+	}
 }
 
 // forward answers from the cache or through the forwarder (behaviour.md §6).
@@ -151,40 +211,51 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 	if f.Endpoint != nil {
 		x.endpoint = f.Endpoint.ID
 	}
+	m, err := s.lookupForward(x, x.req, x.qname, f)
+	if err != nil {
+		resp.Rcode = rcodeFor(err)
+		return resp
+	}
+	return reply(resp, m)
+}
+
+// lookupForward answers req, whose question is qname, from the cache or
+// through f's targets; a stale answer is used only when every target failed
+// (RFC 8767).
+func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f *view.Forward) (*dns.Msg, error) {
+	q := req.Question[0]
 	c := x.st.cache // nil: the cache is off
-	key := cache.Key{Scope: f.Scope, Name: x.qname, Type: x.q.Qtype, Class: x.q.Qclass, DO: doBit(x.req)}
+	key := cache.Key{Scope: f.Scope, Name: qname, Type: q.Qtype, Class: q.Qclass, DO: doBit(req)}
 	var (
 		cached *dns.Msg
 		status = cache.Miss
 	)
 	if c != nil {
-		cached, status = c.GetMsg(key, x.req.Id)
+		cached, status = c.GetMsg(key, req.Id)
 	}
 	if status == cache.Hit {
 		x.cached = true
-		return reply(resp, cached)
+		return cached, nil
 	}
 	targets := x.st.targets[f]
 	if len(targets) == 0 {
-		resp.Rcode = dns.RcodeServerFailure // the internet rule with no forwarders
-		return resp
+		return nil, errNoForwarders
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
 	defer cancel()
-	m, trace, err := x.st.fwd.Exchange(ctx, x.req, targets, pathFunc(f))
+	m, trace, err := x.st.fwd.Exchange(ctx, req, targets, pathFunc(f))
 	s.observeForward(f, trace)
 	if err != nil {
 		if status == cache.Stale {
 			x.cached = true
-			return reply(resp, cached) // RFC 8767: stale beats SERVFAIL
+			return cached, nil
 		}
-		resp.Rcode = rcodeFor(err)
-		return resp
+		return nil, err
 	}
 	if c != nil {
 		c.Put(key, m)
 	}
-	return reply(resp, m)
+	return m, nil
 }
 
 // reply copies an upstream or cached answer into resp, which already has
