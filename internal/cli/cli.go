@@ -47,6 +47,7 @@ func verbs() []verb {
 		{"explain", "show how one query from one VPC is decided, without sending anything", runExplain},
 		{"lint", "list every problem of the network that would make queries fail or surprise", runLint},
 		{"doctor", "run the troubleshooting procedure for one query: ask the targets and the VPC resolver, compare, conclude", runDoctor},
+		{"export", "write the current network (as kept by serve --api-listen --data-dir) as network.yaml", runExport},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/server"
@@ -42,13 +43,16 @@ func (l *addrList) Set(v string) error {
 }
 
 func runServe(ctx context.Context, args []string, std IO) int {
-	fs := flagSet("serve", "[-c FILE] [--metrics-listen ADDR] [--listen ADDR]... [--log-level LEVEL]", std)
+	fs := flagSet("serve", "[-c FILE] [--metrics-listen ADDR] [--listen ADDR]... [--log-level LEVEL] [--api-listen ADDR [--data-dir DIR] [--api-credentials FILE]]", std)
 	file := fs.String("c", "", "network `FILE` (network.yaml); the embedded example when absent")
 	metricsAddr := fs.String("metrics-listen", "", "serve Prometheus metrics on http://`ADDR`/metrics (e.g. 127.0.0.1:9153)")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
 	var shared addrList
 	fs.Var(&shared, "listen", "a shared resolver socket `ADDR` (ip:port); a query on it belongs to the VPC whose CIDR holds its source (repeatable)")
+	apiAddr := fs.String("api-listen", "", "serve the AWS APIs (Route 53 Resolver, EC2, Route 53) on http://`ADDR`; see docs/api.md")
+	dataDir := fs.String("data-dir", "", "keep the network built through the API in `DIR` across restarts (with --api-listen)")
+	apiCreds := fs.String("api-credentials", "", "require SigV4-signed API requests with the access keys of `FILE` (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\")")
 	if _, err := parse(fs, args); err != nil {
 		return exitInvalid
 	}
@@ -56,10 +60,22 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	if err != nil {
 		return usageError(std, fs, err)
 	}
-	n, _, err := loadNetwork(*file)
+	if *apiAddr == "" && (*dataDir != "" || *apiCreds != "") {
+		return usageError(std, fs, errors.New("--data-dir and --api-credentials need --api-listen"))
+	}
+	n, f, err := loadNetwork(*file)
 	if err != nil {
 		printProblems(std.Stderr, err)
 		return exitInvalid
+	}
+	var ctl *awsapi.Control
+	if *apiAddr != "" {
+		ctl, err = awsapi.Open(awsapi.Config{File: f, BaseDir: baseDir(*file), DataDir: *dataDir, Credentials: *apiCreds, Logger: logger})
+		if err != nil {
+			printProblems(std.Stderr, err)
+			return exitInvalid
+		}
+		n = ctl.Network()
 	}
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg)
@@ -86,6 +102,15 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		}
 		defer stop()
 	}
+	if ctl != nil {
+		stop, err := ctl.Serve(*apiAddr, srv.Reload)
+		if err != nil {
+			fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
+			srv.Shutdown(context.Background())
+			return exitFail
+		}
+		defer stop()
+	}
 	for _, c := range n.VPCs {
 		logger.Info("vpc resolver", "vpc", c.ID, "resolver", c.ResolverAddr(), "listen", srv.Addrs("vpc:"+c.ID), "dns_support", c.DNSSupport)
 	}
@@ -102,6 +127,10 @@ func runServe(ctx context.Context, args []string, std IO) int {
 			}
 			return exitOK
 		case <-hup:
+			if ctl != nil {
+				logger.Warn("SIGHUP ignored: the network is managed through the API (--api-listen)")
+				continue
+			}
 			reload(srv, *file, logger, m)
 		}
 	}

@@ -1,0 +1,56 @@
+package apierr
+
+import (
+	"testing"
+
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+func TestCodes(t *testing.T) {
+	for _, tt := range []struct {
+		err                    *Error
+		resolver, ec2, route53 string
+		r53Status              int
+	}{
+		{New(NotFound, ResVPC, ""), "ResourceNotFoundException", "InvalidVpcID.NotFound", "InvalidVPCId", 400},
+		{New(NotFound, ResHostedZone, ""), "ResourceNotFoundException", "InvalidID", "NoSuchHostedZone", 404},
+		{New(NotFound, ResSubnet, ""), "ResourceNotFoundException", "InvalidSubnetID.NotFound", "InvalidInput", 404},
+		{New(InUse, ResRule, ""), "ResourceInUseException", "DependencyViolation", "HostedZoneNotEmpty", 400},
+		{New(Exists, ResSecurityGroup, ""), "ResourceExistsException", "InvalidGroup.Duplicate", "HostedZoneAlreadyExists", 409},
+		{New(Conflict, ResSubnet, ""), "InvalidRequestException", "InvalidSubnet.Conflict", "ConflictingDomainExists", 400},
+		{Param("TargetIps", ""), "InvalidParameterException", "InvalidParameterValue", "InvalidInput", 400},
+		{Missing("VpcId"), "InvalidParameterException", "MissingParameter", "InvalidInput", 400},
+		{New(InvalidRequest, ResPeering, ""), "InvalidRequestException", "InvalidStateTransition", "InvalidInput", 400},
+		{&Error{Kind: UnknownKey}, "UnrecognizedClientException", "AuthFailure", "InvalidClientTokenId", 403},
+		{&Error{Kind: BadSignature}, "InvalidSignatureException", "SignatureDoesNotMatch", "SignatureDoesNotMatch", 403},
+		{&Error{Kind: Internal}, "InternalServiceErrorException", "InternalError", "InternalFailure", 500},
+	} {
+		if got := tt.err.Code(Resolver); got != tt.resolver {
+			t.Errorf("%v %q resolver: %s, want %s", tt.err.Kind, tt.err.Resource, got, tt.resolver)
+		}
+		if got := tt.err.Code(EC2); got != tt.ec2 {
+			t.Errorf("%v %q ec2: %s, want %s", tt.err.Kind, tt.err.Resource, got, tt.ec2)
+		}
+		if got := tt.err.Code(Route53); got != tt.route53 {
+			t.Errorf("%v %q route53: %s, want %s", tt.err.Kind, tt.err.Resource, got, tt.route53)
+		}
+		if got := tt.err.Status(Route53); got != tt.r53Status {
+			t.Errorf("%v %q route53 status: %d, want %d", tt.err.Kind, tt.err.Resource, got, tt.r53Status)
+		}
+	}
+}
+
+func TestFromProblems(t *testing.T) {
+	ps := config.Problems{
+		{File: "network", Path: "resolver_rules[3].target_ips[0].ip", Value: "192.168.1.300", Reason: "is not an IPv4 address"},
+		{File: "network", Path: "resolver_rules[3].domain_name", Reason: "is required"},
+	}
+	e := As(ps, map[string]string{"target_ips": "TargetIps", "ip": "Ip", "domain_name": "DomainName"})
+	if e.Kind != InvalidParameter || e.Field != "TargetIps" {
+		t.Errorf("kind %v field %q, want InvalidParameter TargetIps", e.Kind, e.Field)
+	}
+	want := `the change makes the network invalid: resolver_rules[3].target_ips[0].ip: "192.168.1.300" is not an IPv4 address; resolver_rules[3].domain_name: is required`
+	if e.Message != want {
+		t.Errorf("message %q\nwant    %q", e.Message, want)
+	}
+}

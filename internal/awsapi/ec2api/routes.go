@@ -1,0 +1,433 @@
+package ec2api
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+// Route is EC2's Route.
+type Route struct {
+	DestinationCidrBlock   string `xml:"destinationCidrBlock"`
+	GatewayId              string `xml:"gatewayId,omitempty"`
+	TransitGatewayId       string `xml:"transitGatewayId,omitempty"`
+	VpcPeeringConnectionId string `xml:"vpcPeeringConnectionId,omitempty"`
+	State                  string `xml:"state"`
+	Origin                 string `xml:"origin"`
+}
+
+type assocState struct {
+	State string `xml:"state"`
+}
+
+type rtAssoc struct {
+	Main                    bool       `xml:"main"`
+	RouteTableAssociationId string     `xml:"routeTableAssociationId"`
+	RouteTableId            string     `xml:"routeTableId"`
+	SubnetId                string     `xml:"subnetId,omitempty"`
+	AssociationState        assocState `xml:"associationState"`
+}
+
+// RouteTable is EC2's RouteTable.
+type RouteTable struct {
+	RouteTableId    string    `xml:"routeTableId"`
+	VpcId           string    `xml:"vpcId"`
+	OwnerId         string    `xml:"ownerId"`
+	Routes          []Route   `xml:"routeSet>item"`
+	Associations    []rtAssoc `xml:"associationSet>item"`
+	PropagatingVgws struct{}  `xml:"propagatingVgwSet"`
+	Tags            []Tag     `xml:"tagSet>item,omitempty"`
+}
+
+func rtNotFound(id string) error {
+	return apierr.New(apierr.NotFound, apierr.ResRouteTable, "The routeTable ID '%s' does not exist", id)
+}
+
+func rtIndex(f *config.File, id string) int {
+	return slices.IndexFunc(f.RouteTables, func(r config.RouteTblFile) bool { return r.ID == id })
+}
+
+// mainTableOf returns the id of a VPC's main route table.
+func mainTableOf(st *store.State, v config.VPCFile) string {
+	if v.MainRouteTable != "" {
+		return v.MainRouteTable
+	}
+	if o := st.Meta.Objects[v.ID]; o != nil {
+		return o.MainRouteTable
+	}
+	return ""
+}
+
+func routeShape(r config.Route, declared bool) Route {
+	out := Route{DestinationCidrBlock: r.Destination.String(), State: "active", Origin: "CreateRoute"}
+	switch r.Kind {
+	case config.TargetLocal:
+		out.GatewayId, out.Origin = "local", "CreateRouteTable"
+	case config.TargetPeering:
+		out.VpcPeeringConnectionId = r.TargetID
+	case config.TargetTransitGateway:
+		out.TransitGatewayId = r.TargetID
+	case config.TargetRemoteNetwork:
+		out.GatewayId = r.TargetID
+	case config.TargetBlackhole:
+		out.State = "blackhole"
+	}
+	if !declared && r.Kind == config.TargetLocal {
+		out.Origin = "CreateRouteTable"
+	}
+	return out
+}
+
+// routeTables lists every route table: those of the network, then the main
+// tables AWS made with VPCs that the network does not hold.
+func routeTables(st *store.State, n *config.Network) []RouteTable {
+	var out []RouteTable
+	mainOf := map[string]string{}
+	for _, v := range st.File.VPCs {
+		mainOf[mainTableOf(st, v)] = v.ID
+	}
+	assocs := func(id string) []rtAssoc {
+		var as []rtAssoc
+		if vpc, ok := mainOf[id]; ok {
+			a := rtAssoc{Main: true, RouteTableId: id, AssociationState: assocState{"associated"}}
+			if x := st.Meta.Assocs[store.AssocKey(store.AssocMainRoute, vpc)]; x != nil {
+				a.RouteTableAssociationId = x.ID
+			}
+			as = append(as, a)
+		}
+		for _, v := range st.File.VPCs {
+			for _, s := range v.Subnets {
+				if s.RouteTable == id {
+					a := rtAssoc{RouteTableId: id, SubnetId: s.ID, AssociationState: assocState{"associated"}}
+					if x := st.Meta.Assocs[store.AssocKey(store.AssocRouteTable, s.ID)]; x != nil {
+						a.RouteTableAssociationId = x.ID
+					}
+					as = append(as, a)
+				}
+			}
+		}
+		return as
+	}
+	for i, t := range st.File.RouteTables {
+		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID))}
+		for _, r := range n.RouteTables[i].Routes {
+			rt.Routes = append(rt.Routes, routeShape(r, true))
+		}
+		out = append(out, rt)
+	}
+	for i, v := range st.File.VPCs {
+		id := mainTableOf(st, v)
+		if id == "" || rtIndex(&st.File, id) >= 0 {
+			continue
+		}
+		rt := RouteTable{RouteTableId: id, VpcId: v.ID, OwnerId: n.AccountID, Associations: assocs(id), Tags: tagItems(metaTags(st, id))}
+		for _, c := range n.VPCs[i].CIDRs {
+			rt.Routes = append(rt.Routes, routeShape(config.Route{Destination: c, Kind: config.TargetLocal}, false))
+		}
+		out = append(out, rt)
+	}
+	return out
+}
+
+// findTable returns a route table of the network; a VPC's main table that
+// the network does not hold yet joins it (with only its local routes).
+func findTable(tx *store.Tx, id string) (*config.RouteTblFile, error) {
+	if id == "" {
+		return nil, apierr.Missing("RouteTableId")
+	}
+	if i := rtIndex(&tx.File, id); i >= 0 {
+		return &tx.File.RouteTables[i], nil
+	}
+	for i := range tx.File.VPCs {
+		v := &tx.File.VPCs[i]
+		if mainTableOf(tx.State, *v) == id {
+			v.MainRouteTable = id
+			tx.File.RouteTables = append(tx.File.RouteTables, config.RouteTblFile{ID: id, VPC: v.ID})
+			return &tx.File.RouteTables[len(tx.File.RouteTables)-1], nil
+		}
+	}
+	return nil, rtNotFound(id)
+}
+
+type routeTableOut struct {
+	RouteTable RouteTable `xml:"routeTable"`
+}
+
+func (h *Handler) createRouteTable(p params) (any, error) {
+	vpcID, err := p.required("VpcId")
+	if err != nil {
+		return nil, err
+	}
+	tags, err := tagSpecs(p, "route-table")
+	if err != nil {
+		return nil, err
+	}
+	id := store.NewID(store.PrefixRouteTable)
+	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+		if _, err := findVPC(&tx.File, vpcID); err != nil {
+			return err
+		}
+		tx.File.RouteTables = append(tx.File.RouteTables, config.RouteTblFile{ID: id, VPC: vpcID})
+		object(tx, id, store.KindRouteTable).Tags = tags
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, rt := range routeTables(st, n) {
+		if rt.RouteTableId == id {
+			return routeTableOut{rt}, nil
+		}
+	}
+	return nil, rtNotFound(id)
+}
+
+type routeTablesOut struct {
+	RouteTables []RouteTable `xml:"routeTableSet>item"`
+	NextToken   string       `xml:"nextToken,omitempty"`
+}
+
+func (h *Handler) describeRouteTables(p params) (any, error) {
+	st, n := h.Store.Snapshot()
+	items, next, err := describe(p, routeTables(st, n), "RouteTableId", func(r RouteTable) string { return r.RouteTableId }, func(r RouteTable) attrs {
+		a := attrs{values: map[string][]string{"route-table-id": {r.RouteTableId}, "vpc-id": {r.VpcId}, "owner-id": {r.OwnerId},
+			"association.main": nil, "association.subnet-id": nil, "association.route-table-association-id": nil,
+			"association.route-table-id": nil, "route.destination-cidr-block": nil, "route.gateway-id": nil,
+			"route.transit-gateway-id": nil, "route.vpc-peering-connection-id": nil, "route.state": nil, "route.origin": nil},
+			tags: map[string]string{}}
+		add := func(k, v string) {
+			if v != "" {
+				a.values[k] = append(a.values[k], v)
+			}
+		}
+		for _, as := range r.Associations {
+			add("association.main", boolStr(as.Main))
+			add("association.subnet-id", as.SubnetId)
+			add("association.route-table-association-id", as.RouteTableAssociationId)
+			add("association.route-table-id", as.RouteTableId)
+		}
+		for _, rt := range r.Routes {
+			add("route.destination-cidr-block", rt.DestinationCidrBlock)
+			add("route.gateway-id", rt.GatewayId)
+			add("route.transit-gateway-id", rt.TransitGatewayId)
+			add("route.vpc-peering-connection-id", rt.VpcPeeringConnectionId)
+			add("route.state", rt.State)
+			add("route.origin", rt.Origin)
+		}
+		for _, t := range r.Tags {
+			a.tags[t.Key] = t.Value
+		}
+		return a
+	}, rtNotFound)
+	if err != nil {
+		return nil, err
+	}
+	return routeTablesOut{RouteTables: items, NextToken: next}, nil
+}
+
+func (h *Handler) deleteRouteTable(p params) (any, error) {
+	id, err := p.required("RouteTableId")
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		for _, v := range tx.File.VPCs {
+			if mainTableOf(tx.State, v) == id {
+				return apierr.New(apierr.InUse, apierr.ResRouteTable, "The routeTable '%s' has dependencies and cannot be deleted (it is the main route table of %s).", id, v.ID)
+			}
+			for _, s := range v.Subnets {
+				if s.RouteTable == id {
+					return apierr.New(apierr.InUse, apierr.ResRouteTable, "The routeTable '%s' has dependencies and cannot be deleted (subnet %s).", id, s.ID)
+				}
+			}
+		}
+		i := rtIndex(&tx.File, id)
+		if i < 0 {
+			return rtNotFound(id)
+		}
+		tx.File.RouteTables = slices.Delete(tx.File.RouteTables, i, i+1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}
+
+// routeTarget reads the target of CreateRoute or ReplaceRoute as a
+// network.yaml route target.
+func routeTarget(p params, f *config.File) (string, error) {
+	for _, k := range []string{"NatGatewayId", "InstanceId", "NetworkInterfaceId", "EgressOnlyInternetGatewayId",
+		"LocalGatewayId", "CarrierGatewayId", "VpcEndpointId", "CoreNetworkArn", "DestinationPrefixListId", "DestinationIpv6CidrBlock"} {
+		if p.str(k) != "" {
+			return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models routes to VPC peerings, transit gateways and remote networks, not " + k}
+		}
+	}
+	if t := p.str("VpcPeeringConnectionId"); t != "" {
+		return t, nil
+	}
+	if t := p.str("TransitGatewayId"); t != "" {
+		return t, nil
+	}
+	if t := p.str("GatewayId"); t != "" {
+		if slices.ContainsFunc(f.RemoteNetworks, func(r config.RemoteFile) bool { return r.ID == t }) {
+			return t, nil
+		}
+		return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models routes to VPC peerings, transit gateways and remote networks (remote_networks in network.yaml); gateway " + t + " is none of them"}
+	}
+	return "", apierr.Param("GatewayId", "The request must contain a route target: VpcPeeringConnectionId, TransitGatewayId or GatewayId")
+}
+
+func destination(p params) (string, error) {
+	d, err := p.required("DestinationCidrBlock")
+	if err != nil {
+		return "", err
+	}
+	pfx, perr := netip.ParsePrefix(d)
+	if perr != nil || !pfx.Addr().Is4() {
+		return "", apierr.Param("DestinationCidrBlock", "Value (%s) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.", d)
+	}
+	return pfx.Masked().String(), nil
+}
+
+func (h *Handler) createRoute(p params) (any, error)  { return h.putRoute(p, false) }
+func (h *Handler) replaceRoute(p params) (any, error) { return h.putRoute(p, true) }
+
+func (h *Handler) putRoute(p params, replace bool) (any, error) {
+	dest, err := destination(p)
+	if err != nil {
+		return nil, err
+	}
+	id := p.str("RouteTableId")
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		t, err := findTable(tx, id)
+		if err != nil {
+			return err
+		}
+		target, err := routeTarget(p, &tx.File)
+		if err != nil {
+			return err
+		}
+		j := slices.IndexFunc(t.Routes, func(r config.RouteFile) bool { return sameDest(r.Destination, dest) })
+		switch {
+		case j >= 0 && !replace:
+			return apierr.New(apierr.Exists, apierr.ResRoute, "The route identified by %s already exists.", dest)
+		case j < 0 && replace:
+			return apierr.New(apierr.NotFound, apierr.ResRoute, "There is no route defined for '%s' in the route table. Use CreateRoute instead.", dest)
+		case j >= 0:
+			t.Routes[j].Target = target
+		default:
+			t.Routes = append(t.Routes, config.RouteFile{Destination: dest, Target: target})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}
+
+func sameDest(a, b string) bool {
+	pa, ea := netip.ParsePrefix(a)
+	pb, eb := netip.ParsePrefix(b)
+	if ea != nil || eb != nil {
+		return a == b
+	}
+	return pa.Masked() == pb.Masked()
+}
+
+func (h *Handler) deleteRoute(p params) (any, error) {
+	dest, err := destination(p)
+	if err != nil {
+		return nil, err
+	}
+	id := p.str("RouteTableId")
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		t, err := findTable(tx, id)
+		if err != nil {
+			return err
+		}
+		j := slices.IndexFunc(t.Routes, func(r config.RouteFile) bool { return sameDest(r.Destination, dest) })
+		if j < 0 {
+			return apierr.New(apierr.NotFound, apierr.ResRoute, "no route with destination-cidr-block %s in route table %s", dest, id)
+		}
+		t.Routes = slices.Delete(t.Routes, j, j+1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}
+
+type associateRTOut struct {
+	AssociationId    string     `xml:"associationId"`
+	AssociationState assocState `xml:"associationState"`
+}
+
+func (h *Handler) associateRouteTable(p params) (any, error) {
+	id := p.str("RouteTableId")
+	if p.str("GatewayId") != "" {
+		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models route table associations with subnets only"}
+	}
+	subnet, err := p.required("SubnetId")
+	if err != nil {
+		return nil, err
+	}
+	assoc := store.NewID(store.PrefixRTBAssoc)
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		_, s := findSubnet(&tx.File, subnet)
+		if s == nil {
+			return subnetNotFound(subnet)
+		}
+		if s.RouteTable != "" {
+			return apierr.New(apierr.Exists, apierr.ResAssociation, "the specified association for route table %s conflicts with an existing association", id)
+		}
+		t, err := findTable(tx, id)
+		if err != nil {
+			return err
+		}
+		_, s = findSubnet(&tx.File, subnet) // findTable may have grown the file
+		s.RouteTable = t.ID
+		tx.Meta.Assocs[store.AssocKey(store.AssocRouteTable, subnet)] = &store.Assoc{ID: assoc, Created: tx.Now}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return associateRTOut{AssociationId: assoc, AssociationState: assocState{"associated"}}, nil
+}
+
+func (h *Handler) disassociateRouteTable(p params) (any, error) {
+	assoc, err := p.required("AssociationId")
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		for k, a := range tx.Meta.Assocs {
+			if a.ID != assoc {
+				continue
+			}
+			kind, subnet, _ := strings.Cut(k, "|")
+			if kind == store.AssocMainRoute {
+				return apierr.Param("AssociationId", "The association %s is the main route table association and cannot be disassociated", assoc)
+			}
+			if kind != store.AssocRouteTable {
+				continue
+			}
+			if _, s := findSubnet(&tx.File, subnet); s != nil {
+				s.RouteTable = ""
+				return nil
+			}
+		}
+		return apierr.New(apierr.NotFound, apierr.ResAssociation, "The association ID '%s' does not exist", assoc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}

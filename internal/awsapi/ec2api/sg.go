@@ -1,0 +1,458 @@
+package ec2api
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+type ipRange struct {
+	CidrIp string `xml:"cidrIp"`
+}
+
+type ipv6Range struct {
+	CidrIpv6 string `xml:"cidrIpv6"`
+}
+
+// IpPermission is EC2's IpPermission.
+type IpPermission struct {
+	IpProtocol string      `xml:"ipProtocol"`
+	FromPort   *int        `xml:"fromPort,omitempty"`
+	ToPort     *int        `xml:"toPort,omitempty"`
+	Groups     struct{}    `xml:"groups"`
+	IpRanges   []ipRange   `xml:"ipRanges>item,omitempty"`
+	Ipv6Ranges []ipv6Range `xml:"ipv6Ranges>item,omitempty"`
+}
+
+// SecurityGroup is EC2's SecurityGroup.
+type SecurityGroup struct {
+	OwnerId             string         `xml:"ownerId"`
+	GroupId             string         `xml:"groupId"`
+	GroupName           string         `xml:"groupName"`
+	Description         string         `xml:"groupDescription"`
+	VpcId               string         `xml:"vpcId"`
+	IpPermissions       []IpPermission `xml:"ipPermissions>item"`
+	IpPermissionsEgress []IpPermission `xml:"ipPermissionsEgress>item"`
+	Tags                []Tag          `xml:"tagSet>item,omitempty"`
+	SecurityGroupArn    string         `xml:"securityGroupArn"`
+}
+
+// SecurityGroupRule is EC2's SecurityGroupRule.
+type SecurityGroupRule struct {
+	SecurityGroupRuleId string `xml:"securityGroupRuleId"`
+	GroupId             string `xml:"groupId"`
+	GroupOwnerId        string `xml:"groupOwnerId"`
+	IsEgress            bool   `xml:"isEgress"`
+	IpProtocol          string `xml:"ipProtocol"`
+	FromPort            int    `xml:"fromPort"`
+	ToPort              int    `xml:"toPort"`
+	CidrIpv4            string `xml:"cidrIpv4,omitempty"`
+	CidrIpv6            string `xml:"cidrIpv6,omitempty"`
+}
+
+func sgIndex(f *config.File, id string) int {
+	return slices.IndexFunc(f.SecurityGroups, func(s config.SGFile) bool { return s.ID == id })
+}
+
+func sgNotFound(id string) error {
+	return apierr.New(apierr.NotFound, apierr.ResSecurityGroup, "The security group '%s' does not exist", id)
+}
+
+func apiProtocol(p string) string {
+	if p == "all" {
+		return "-1"
+	}
+	return p
+}
+
+// permissions groups a security group's rules as EC2 shows them: one
+// permission per protocol and port range, with its address ranges.
+func permissions(rules []config.SGRuleFile) []IpPermission {
+	var out []IpPermission
+	for _, r := range rules {
+		proto := apiProtocol(r.Protocol)
+		from, to := r.FromPort, r.ToPort
+		if proto != "-1" && from == nil {
+			a, b := 0, 65535
+			from, to = &a, &b
+		}
+		i := slices.IndexFunc(out, func(p IpPermission) bool {
+			return p.IpProtocol == proto && eqInt(p.FromPort, from) && eqInt(p.ToPort, to)
+		})
+		if i < 0 {
+			out = append(out, IpPermission{IpProtocol: proto, FromPort: from, ToPort: to})
+			i = len(out) - 1
+		}
+		if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
+			out[i].Ipv6Ranges = append(out[i].Ipv6Ranges, ipv6Range{r.CIDR})
+		} else {
+			out[i].IpRanges = append(out[i].IpRanges, ipRange{r.CIDR})
+		}
+	}
+	return out
+}
+
+func eqInt(a, b *int) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+func sgShape(st *store.State, n *config.Network, s config.SGFile) SecurityGroup {
+	out := SecurityGroup{OwnerId: n.AccountID, GroupId: s.ID, GroupName: s.ID, VpcId: s.VPC,
+		IpPermissions: permissions(s.Ingress), IpPermissionsEgress: permissions(s.Egress),
+		SecurityGroupArn: ownerArn(n, "security-group", s.ID)}
+	if o := st.Meta.Objects[s.ID]; o != nil {
+		if o.Name != "" {
+			out.GroupName = o.Name
+		}
+		out.Description = o.Description
+		out.Tags = tagItems(o.Tags)
+	}
+	return out
+}
+
+type createSGOut struct {
+	GroupId          string `xml:"groupId"`
+	Tags             []Tag  `xml:"tagSet>item,omitempty"`
+	SecurityGroupArn string `xml:"securityGroupArn"`
+}
+
+func (h *Handler) createSecurityGroup(p params) (any, error) {
+	name, err := p.required("GroupName")
+	if err != nil {
+		return nil, err
+	}
+	desc, err := p.required("GroupDescription")
+	if err != nil {
+		return nil, err
+	}
+	vpcID := p.str("VpcId")
+	if vpcID == "" {
+		return nil, apierr.New(apierr.MissingParameter, "", "No default VPC for this user: give VpcId")
+	}
+	if name == "default" {
+		return nil, apierr.Param("GroupName", "Cannot use reserved security group name: default")
+	}
+	if len(name) > 255 || len(desc) > 255 {
+		return nil, apierr.Param("GroupName", "Group names and descriptions are at most 255 characters")
+	}
+	tags, err := tagSpecs(p, "security-group")
+	if err != nil {
+		return nil, err
+	}
+	id := store.NewID(store.PrefixSG)
+	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+		if _, err := findVPC(&tx.File, vpcID); err != nil {
+			return err
+		}
+		for _, s := range tx.File.SecurityGroups {
+			if o := tx.Meta.Objects[s.ID]; s.VPC == vpcID && o != nil && o.Name == name {
+				return apierr.New(apierr.Exists, apierr.ResSecurityGroup, "The security group '%s' already exists for VPC '%s'", name, vpcID)
+			}
+		}
+		// Like AWS, a new group lets everything out and nothing in.
+		tx.File.SecurityGroups = append(tx.File.SecurityGroups, config.SGFile{ID: id, VPC: vpcID,
+			Egress: []config.SGRuleFile{{Protocol: "all", CIDR: "0.0.0.0/0"}}})
+		o := object(tx, id, store.KindSecurityGroup)
+		o.Name, o.Description, o.Tags = name, desc, tags
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return createSGOut{GroupId: id, Tags: tagItems(metaTags(st, id)), SecurityGroupArn: ownerArn(n, "security-group", id)}, nil
+}
+
+type sgsOut struct {
+	SecurityGroups []SecurityGroup `xml:"securityGroupInfo>item"`
+	NextToken      string          `xml:"nextToken,omitempty"`
+}
+
+func (h *Handler) describeSecurityGroups(p params) (any, error) {
+	st, n := h.Store.Snapshot()
+	var all []SecurityGroup
+	for _, s := range st.File.SecurityGroups {
+		all = append(all, sgShape(st, n, s))
+	}
+	if names := p.strings("GroupName"); len(names) > 0 {
+		var picked []SecurityGroup
+		for _, name := range names {
+			i := slices.IndexFunc(all, func(g SecurityGroup) bool { return g.GroupName == name })
+			if i < 0 {
+				return nil, apierr.New(apierr.NotFound, apierr.ResSecurityGroup, "The security group '%s' does not exist", name)
+			}
+			picked = append(picked, all[i])
+		}
+		all = picked
+	}
+	items, next, err := describe(p, all, "GroupId", func(g SecurityGroup) string { return g.GroupId }, func(g SecurityGroup) attrs {
+		a := attrs{values: map[string][]string{"group-id": {g.GroupId}, "group-name": {g.GroupName}, "vpc-id": {g.VpcId},
+			"description": {g.Description}, "owner-id": {g.OwnerId}}, tags: map[string]string{}}
+		for _, pair := range []struct {
+			key   string
+			perms []IpPermission
+		}{{"ip-permission", g.IpPermissions}, {"egress.ip-permission", g.IpPermissionsEgress}} {
+			for _, perm := range pair.perms {
+				a.values[pair.key+".protocol"] = append(a.values[pair.key+".protocol"], perm.IpProtocol)
+				for _, r := range perm.IpRanges {
+					a.values[pair.key+".cidr"] = append(a.values[pair.key+".cidr"], r.CidrIp)
+				}
+				if perm.FromPort != nil {
+					a.values[pair.key+".from-port"] = append(a.values[pair.key+".from-port"], strconv.Itoa(*perm.FromPort))
+					a.values[pair.key+".to-port"] = append(a.values[pair.key+".to-port"], strconv.Itoa(*perm.ToPort))
+				}
+			}
+			for _, k := range []string{".protocol", ".cidr", ".from-port", ".to-port"} {
+				if _, ok := a.values[pair.key+k]; !ok {
+					a.values[pair.key+k] = nil
+				}
+			}
+		}
+		for _, t := range g.Tags {
+			a.tags[t.Key] = t.Value
+		}
+		return a
+	}, sgNotFound)
+	if err != nil {
+		return nil, err
+	}
+	return sgsOut{SecurityGroups: items, NextToken: next}, nil
+}
+
+type deleteSGOut struct {
+	Return  bool   `xml:"return"`
+	GroupId string `xml:"groupId"`
+}
+
+func (h *Handler) deleteSecurityGroup(p params) (any, error) {
+	id, name := p.str("GroupId"), p.str("GroupName")
+	if id == "" && name == "" {
+		return nil, apierr.Missing("GroupId")
+	}
+	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+		if id == "" {
+			for _, s := range tx.File.SecurityGroups {
+				if o := tx.Meta.Objects[s.ID]; o != nil && o.Name == name {
+					id = s.ID
+				}
+			}
+			if id == "" {
+				return apierr.New(apierr.NotFound, apierr.ResSecurityGroup, "The security group '%s' does not exist", name)
+			}
+		}
+		i := sgIndex(&tx.File, id)
+		if i < 0 {
+			return sgNotFound(id)
+		}
+		if vo := tx.Meta.Objects[tx.File.SecurityGroups[i].VPC]; vo != nil && vo.DefaultSG == id {
+			return apierr.New(apierr.InUse, apierr.ResSecurityGroup, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", id)
+		}
+		for _, e := range tx.File.Endpoints {
+			if slices.Contains(e.SecurityGroups, id) {
+				return apierr.New(apierr.InUse, apierr.ResSecurityGroup, "resource %s has a dependent object (resolver endpoint %s)", id, e.ID)
+			}
+		}
+		tx.File.SecurityGroups = slices.Delete(tx.File.SecurityGroups, i, i+1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return deleteSGOut{Return: true, GroupId: id}, nil
+}
+
+// readPermissions reads IpPermissions.N (or the older top-level
+// IpProtocol, FromPort, ToPort, CidrIp) as network.yaml rules.
+func readPermissions(p params) ([]config.SGRuleFile, error) {
+	perms := p.list("IpPermissions")
+	if len(perms) == 0 && p.has("IpProtocol") {
+		perms = []params{p}
+	}
+	var out []config.SGRuleFile
+	for _, ip := range perms {
+		proto, err := protocol(ip.str("IpProtocol"))
+		if err != nil {
+			return nil, err
+		}
+		if len(ip.list("Groups")) > 0 || len(ip.list("PrefixListIds")) > 0 || p.str("SourceSecurityGroupName") != "" {
+			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models permissions for CIDR ranges only, not for security groups or prefix lists"}
+		}
+		from, err := ip.optInt("FromPort")
+		if err != nil {
+			return nil, err
+		}
+		to, err := ip.optInt("ToPort")
+		if err != nil {
+			return nil, err
+		}
+		if proto == "all" || (from != nil && *from == -1 && to != nil && *to == -1) {
+			from, to = nil, nil
+		} else if from == nil || to == nil {
+			return nil, apierr.Param("IpPermissions", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.")
+		}
+		var cidrs []string
+		for _, r := range ip.list("IpRanges") {
+			cidrs = append(cidrs, r.str("CidrIp"))
+		}
+		for _, r := range ip.list("Ipv6Ranges") {
+			cidrs = append(cidrs, r.str("CidrIpv6"))
+		}
+		if c := ip.str("CidrIp"); c != "" {
+			cidrs = append(cidrs, c)
+		}
+		if len(cidrs) == 0 {
+			return nil, apierr.Param("IpPermissions", "Each permission needs IpRanges or Ipv6Ranges")
+		}
+		for _, c := range cidrs {
+			pfx, err := netip.ParsePrefix(c)
+			if err != nil {
+				return nil, apierr.Param("CidrIp", "Value (%s) for parameter cidrIp is invalid. This is not a valid CIDR block.", c)
+			}
+			out = append(out, config.SGRuleFile{Protocol: proto, FromPort: from, ToPort: to, CIDR: pfx.Masked().String()})
+		}
+	}
+	if len(out) == 0 {
+		return nil, apierr.Missing("IpPermissions")
+	}
+	return out, nil
+}
+
+// protocol maps an EC2 protocol to network.yaml's.
+func protocol(s string) (string, error) {
+	switch s {
+	case "-1", "all":
+		return "all", nil
+	case "tcp", "6":
+		return "tcp", nil
+	case "udp", "17":
+		return "udp", nil
+	case "":
+		return "", apierr.Missing("IpProtocol")
+	}
+	return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models tcp, udp and all-traffic (-1) permissions, not " + s}
+}
+
+func sameRule(a, b config.SGRuleFile) bool {
+	return a.Protocol == b.Protocol && eqInt(a.FromPort, b.FromPort) && eqInt(a.ToPort, b.ToPort) && a.CIDR == b.CIDR
+}
+
+func ruleText(r config.SGRuleFile) string {
+	s := "peer: " + r.CIDR + ", " + apiProtocol(r.Protocol)
+	if r.FromPort != nil {
+		s += ", from port: " + strconv.Itoa(*r.FromPort) + ", to port: " + strconv.Itoa(*r.ToPort)
+	}
+	return s + ", ALLOW"
+}
+
+type authorizeOut struct {
+	Return bool                `xml:"return"`
+	Rules  []SecurityGroupRule `xml:"securityGroupRuleSet>item"`
+}
+
+func (h *Handler) authorize(p params, egress bool) (any, error) {
+	id, err := p.required("GroupId")
+	if err != nil {
+		return nil, err
+	}
+	rules, err := readPermissions(p)
+	if err != nil {
+		return nil, err
+	}
+	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+		i := sgIndex(&tx.File, id)
+		if i < 0 {
+			return sgNotFound(id)
+		}
+		g := &tx.File.SecurityGroups[i]
+		list := &g.Ingress
+		if egress {
+			list = &g.Egress
+		}
+		for _, r := range rules {
+			if slices.ContainsFunc(*list, func(x config.SGRuleFile) bool { return sameRule(x, r) }) {
+				return apierr.New(apierr.Exists, apierr.ResPermission, "the specified rule \"%s\" already exists", ruleText(r))
+			}
+			*list = append(*list, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := authorizeOut{Return: true}
+	o := st.Meta.Objects[id]
+	for _, r := range rules {
+		sr := SecurityGroupRule{GroupId: id, GroupOwnerId: n.AccountID, IsEgress: egress, IpProtocol: apiProtocol(r.Protocol), FromPort: -1, ToPort: -1}
+		if o != nil {
+			sr.SecurityGroupRuleId = o.RuleIDs[store.RuleKey(egress, r)]
+		}
+		if r.FromPort != nil {
+			sr.FromPort, sr.ToPort = *r.FromPort, *r.ToPort
+		}
+		if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
+			sr.CidrIpv6 = r.CIDR
+		} else {
+			sr.CidrIpv4 = r.CIDR
+		}
+		out.Rules = append(out.Rules, sr)
+	}
+	return out, nil
+}
+
+func (h *Handler) revoke(p params, egress bool) (any, error) {
+	id, err := p.required("GroupId")
+	if err != nil {
+		return nil, err
+	}
+	ruleIDs := p.strings("SecurityGroupRuleId")
+	var rules []config.SGRuleFile
+	if len(ruleIDs) == 0 {
+		if rules, err = readPermissions(p); err != nil {
+			return nil, err
+		}
+	}
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		i := sgIndex(&tx.File, id)
+		if i < 0 {
+			return sgNotFound(id)
+		}
+		g := &tx.File.SecurityGroups[i]
+		list := &g.Ingress
+		if egress {
+			list = &g.Egress
+		}
+		for _, rid := range ruleIDs {
+			found := false
+			if o := tx.Meta.Objects[id]; o != nil {
+				for _, r := range *list {
+					if o.RuleIDs[store.RuleKey(egress, r)] == rid {
+						rules, found = append(rules, r), true
+					}
+				}
+			}
+			if !found {
+				return apierr.New(apierr.NotFound, apierr.ResPermission, "The security group rule ID '%s' does not exist", rid)
+			}
+		}
+		for _, r := range rules {
+			j := slices.IndexFunc(*list, func(x config.SGRuleFile) bool { return sameRule(x, r) })
+			if j < 0 {
+				return apierr.New(apierr.NotFound, apierr.ResPermission, "The specified rule does not exist in this security group.")
+			}
+			*list = slices.Delete(*list, j, j+1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}
+
+func (h *Handler) authorizeEgress(p params) (any, error)  { return h.authorize(p, true) }
+func (h *Handler) authorizeIngress(p params) (any, error) { return h.authorize(p, false) }
+func (h *Handler) revokeEgress(p params) (any, error)     { return h.revoke(p, true) }
+func (h *Handler) revokeIngress(p params) (any, error)    { return h.revoke(p, false) }

@@ -1,0 +1,242 @@
+package ec2api
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+type dnsNameOptions struct {
+	HostnameType                    string `xml:"hostnameType"`
+	EnableResourceNameDnsARecord    bool   `xml:"enableResourceNameDnsARecord"`
+	EnableResourceNameDnsAAAARecord bool   `xml:"enableResourceNameDnsAAAARecord"`
+}
+
+// Subnet is EC2's Subnet.
+type Subnet struct {
+	SubnetId                      string         `xml:"subnetId"`
+	SubnetArn                     string         `xml:"subnetArn"`
+	State                         string         `xml:"state"`
+	VpcId                         string         `xml:"vpcId"`
+	CidrBlock                     string         `xml:"cidrBlock"`
+	AvailableIpAddressCount       int            `xml:"availableIpAddressCount"`
+	AvailabilityZone              string         `xml:"availabilityZone"`
+	AvailabilityZoneId            string         `xml:"availabilityZoneId"`
+	DefaultForAz                  bool           `xml:"defaultForAz"`
+	MapPublicIpOnLaunch           bool           `xml:"mapPublicIpOnLaunch"`
+	OwnerId                       string         `xml:"ownerId"`
+	AssignIpv6AddressOnCreation   bool           `xml:"assignIpv6AddressOnCreation"`
+	Ipv6Native                    bool           `xml:"ipv6Native"`
+	PrivateDnsNameOptionsOnLaunch dnsNameOptions `xml:"privateDnsNameOptionsOnLaunch"`
+	Tags                          []Tag          `xml:"tagSet>item,omitempty"`
+}
+
+// azID makes the zone id of an availability zone: us-east-1a → use1-az1.
+func azID(az string) string {
+	if az == "" {
+		return ""
+	}
+	region, letter := az[:len(az)-1], az[len(az)-1]
+	parts := strings.Split(region, "-")
+	short := parts[0]
+	for i := 1; i < len(parts); i++ {
+		if i < len(parts)-1 && parts[i] != "" {
+			short += parts[i][:1]
+		} else {
+			short += parts[i]
+		}
+	}
+	return short + "-az" + strconv.Itoa(int(letter-'a')+1)
+}
+
+// findSubnet returns a subnet of the file and its VPC.
+func findSubnet(f *config.File, id string) (*config.VPCFile, *config.SubnetFile) {
+	for i := range f.VPCs {
+		for j := range f.VPCs[i].Subnets {
+			if f.VPCs[i].Subnets[j].ID == id {
+				return &f.VPCs[i], &f.VPCs[i].Subnets[j]
+			}
+		}
+	}
+	return nil, nil
+}
+
+func subnetNotFound(id string) error {
+	return apierr.New(apierr.NotFound, apierr.ResSubnet, "The subnet ID '%s' does not exist", id)
+}
+
+func subnetShape(st *store.State, n *config.Network, v config.VPCFile, s config.SubnetFile) Subnet {
+	out := Subnet{SubnetId: s.ID, SubnetArn: ownerArn(n, "subnet", s.ID), State: "available", VpcId: v.ID,
+		CidrBlock: s.CIDRBlock, AvailabilityZone: s.AvailabilityZone, AvailabilityZoneId: azID(s.AvailabilityZone),
+		OwnerId: n.AccountID, PrivateDnsNameOptionsOnLaunch: dnsNameOptions{HostnameType: "ip-name"},
+		Tags: tagItems(metaTags(st, s.ID))}
+	if p, err := netip.ParsePrefix(s.CIDRBlock); err == nil && p.Addr().Is4() {
+		used := 0
+		for _, e := range st.File.Endpoints {
+			for _, a := range e.IPAddresses {
+				if a.Subnet == s.ID {
+					used++
+				}
+			}
+		}
+		for _, in := range v.Instances {
+			for _, ip := range in.PrivateIPs {
+				if a, err := netip.ParseAddr(ip); err == nil && p.Contains(a) {
+					used++
+				}
+			}
+		}
+		out.AvailableIpAddressCount = (1 << (32 - p.Bits())) - 5 - used
+	}
+	return out
+}
+
+type subnetOut struct {
+	Subnet Subnet `xml:"subnet"`
+}
+
+func (h *Handler) createSubnet(p params) (any, error) {
+	vpcID, err := p.required("VpcId")
+	if err != nil {
+		return nil, err
+	}
+	if p.str("Ipv6CidrBlock") != "" || p.bool("Ipv6Native") || p.str("Ipv4IpamPoolId") != "" {
+		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 subnets given as CidrBlock only"}
+	}
+	cidrText, err := p.required("CidrBlock")
+	if err != nil {
+		return nil, err
+	}
+	cidr, perr := netip.ParsePrefix(cidrText)
+	if perr != nil || !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
+		return nil, apierr.New(apierr.InvalidParameter, apierr.ResSubnet, "The CIDR '%s' is invalid.", cidrText)
+	}
+	cidr = cidr.Masked()
+	tags, err := tagSpecs(p, "subnet")
+	if err != nil {
+		return nil, err
+	}
+	id := store.NewID(store.PrefixSubnet)
+	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+		v, err := findVPC(&tx.File, vpcID)
+		if err != nil {
+			return err
+		}
+		vi := vpcIndex(&tx.File, vpcID)
+		inside := false
+		for _, c := range tx.Net.VPCs[vi].CIDRs {
+			inside = inside || (c.Bits() <= cidr.Bits() && c.Contains(cidr.Addr()))
+		}
+		if !inside {
+			return apierr.New(apierr.InvalidParameter, apierr.ResSubnet, "The CIDR '%s' is invalid.", cidr)
+		}
+		for _, s := range tx.Net.VPCs[vi].Subnets {
+			if s.CIDR.Overlaps(cidr) {
+				return apierr.New(apierr.Conflict, apierr.ResSubnet, "The CIDR '%s' conflicts with another subnet", cidr)
+			}
+		}
+		region := tx.Net.VPCs[vi].Region
+		az := p.str("AvailabilityZone")
+		if az == "" && p.str("AvailabilityZoneId") != "" {
+			idText := p.str("AvailabilityZoneId")
+			k := strings.LastIndex(idText, "-az")
+			num, aerr := strconv.Atoi(idText[k+3:])
+			if k < 0 || aerr != nil || num < 1 || num > 26 {
+				return apierr.Param("AvailabilityZoneId", "Value (%s) for parameter availabilityZoneId is invalid.", idText)
+			}
+			az = region + string(rune('a'+num-1))
+		}
+		if az == "" {
+			az = region + "a"
+		}
+		if !strings.HasPrefix(az, region) || len(az) != len(region)+1 || az[len(az)-1] < 'a' || az[len(az)-1] > 'z' {
+			return apierr.Param("AvailabilityZone", "Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the availability zones of %s.", az, region)
+		}
+		s := config.SubnetFile{ID: id, CIDRBlock: cidr.String(), AvailabilityZone: az}
+		// A subnet is associated with the VPC's default network ACL; once
+		// that ACL is in the network, say so.
+		if o := tx.Meta.Objects[vpcID]; o != nil && slices.ContainsFunc(tx.File.NetworkACLs, func(a config.ACLFile) bool { return a.ID == o.DefaultACL }) {
+			s.NetworkACL = o.DefaultACL
+		}
+		v.Subnets = append(v.Subnets, s)
+		o := object(tx, id, store.KindSubnet)
+		o.Tags = tags
+		tx.Meta.Assocs[store.AssocKey(store.AssocACL, id)] = &store.Assoc{ID: store.NewID(store.PrefixACLAssoc), Created: tx.Now}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, s := findSubnet(&st.File, id)
+	return subnetOut{subnetShape(st, n, *v, *s)}, nil
+}
+
+type subnetsOut struct {
+	Subnets   []Subnet `xml:"subnetSet>item"`
+	NextToken string   `xml:"nextToken,omitempty"`
+}
+
+func (h *Handler) describeSubnets(p params) (any, error) {
+	st, n := h.Store.Snapshot()
+	var all []Subnet
+	for _, v := range st.File.VPCs {
+		for _, s := range v.Subnets {
+			all = append(all, subnetShape(st, n, v, s))
+		}
+	}
+	items, next, err := describe(p, all, "SubnetId", func(s Subnet) string { return s.SubnetId }, func(s Subnet) attrs {
+		a := attrs{values: map[string][]string{"subnet-id": {s.SubnetId}, "vpc-id": {s.VpcId}, "cidr-block": {s.CidrBlock},
+			"cidr": {s.CidrBlock}, "cidrBlock": {s.CidrBlock}, "availability-zone": {s.AvailabilityZone},
+			"availability-zone-id": {s.AvailabilityZoneId}, "state": {s.State}, "default-for-az": {"false"},
+			"owner-id": {s.OwnerId}, "subnet-arn": {s.SubnetArn},
+			"available-ip-address-count": {strconv.Itoa(s.AvailableIpAddressCount)}}, tags: map[string]string{}}
+		for _, t := range s.Tags {
+			a.tags[t.Key] = t.Value
+		}
+		return a
+	}, subnetNotFound)
+	if err != nil {
+		return nil, err
+	}
+	return subnetsOut{Subnets: items, NextToken: next}, nil
+}
+
+func (h *Handler) deleteSubnet(p params) (any, error) {
+	id, err := p.required("SubnetId")
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		v, s := findSubnet(&tx.File, id)
+		if s == nil {
+			return subnetNotFound(id)
+		}
+		for _, e := range tx.File.Endpoints {
+			for _, a := range e.IPAddresses {
+				if a.Subnet == id {
+					return apierr.New(apierr.InUse, apierr.ResSubnet, "The subnet '%s' has dependencies and cannot be deleted (resolver endpoint %s).", id, e.ID)
+				}
+			}
+		}
+		if p, perr := netip.ParsePrefix(s.CIDRBlock); perr == nil {
+			for _, in := range v.Instances {
+				for _, ip := range in.PrivateIPs {
+					if a, aerr := netip.ParseAddr(ip); aerr == nil && p.Contains(a) {
+						return apierr.New(apierr.InUse, apierr.ResSubnet, "The subnet '%s' has dependencies and cannot be deleted (instance %s).", id, in.ID)
+					}
+				}
+			}
+		}
+		v.Subnets = slices.DeleteFunc(v.Subnets, func(x config.SubnetFile) bool { return x.ID == id })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}

@@ -1,0 +1,96 @@
+package awsapi_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
+	"github.com/aws/smithy-go"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi"
+	"github.com/vpcdns/vpcdns/internal/awsapi/sigv4"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+// env is an API server on 127.0.0.1 and SDK clients pointed at it.
+type env struct {
+	t        *testing.T
+	store    *store.Store
+	srv      *httptest.Server
+	resolver *route53resolver.Client
+	ec2      *ec2.Client
+	r53      *route53.Client
+	applied  int
+}
+
+type envOpts struct {
+	dir     string
+	initial *config.File
+	keys    sigv4.Keys
+	key     string // access key id the clients sign with ["test"]
+	secret  string // ["test"]
+}
+
+func newEnv(t *testing.T, o envOpts) *env {
+	t.Helper()
+	st, err := store.Open(store.Options{Dir: o.dir, Initial: o.initial, BaseDir: "."})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	e := &env{t: t, store: st}
+	st.SetApply(func(*config.Network) error { e.applied++; return nil })
+	e.srv = httptest.NewServer(awsapi.New(awsapi.Options{Store: st, Keys: o.keys}))
+	t.Cleanup(e.srv.Close)
+	e.connect(o.key, o.secret)
+	return e
+}
+
+// connect makes the clients sign with an access key.
+func (e *env) connect(key, secret string) {
+	if key == "" {
+		key, secret = "test", "test"
+	}
+	cfg := aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, ""),
+		RetryMaxAttempts: 1,
+	}
+	url := e.srv.URL
+	e.resolver = route53resolver.NewFromConfig(cfg, func(o *route53resolver.Options) { o.BaseEndpoint = &url })
+	e.ec2 = ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = &url })
+	e.r53 = route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = &url })
+}
+
+var ctx = context.Background()
+
+// apiCode returns the AWS error code of err, or "" for nil.
+func apiCode(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		return ""
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("error %v is not an API error", err)
+	}
+	return ae.ErrorCode()
+}
+
+func must[T any](t *testing.T) func(v T, err error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		return v
+	}
+}
+
+func asError[T any](err error, target *T) bool { return errors.As(err, target) }

@@ -1,0 +1,212 @@
+// Package route53api serves the private hosted zone subset of the Route 53
+// API (REST-XML, /2013-04-01/…): hosted zones with their VPCs, record sets
+// and changes. Zones live in the store's network.yaml
+// (private_hosted_zones); their caller references, comments and change ids
+// in its side records. vpcdns serves private zones only: a zone is created
+// with a VPC and keeps at least one.
+package route53api
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+)
+
+// PathPrefix starts the path of every Route 53 request.
+const PathPrefix = "/2013-04-01/"
+
+const xmlns = "https://route53.amazonaws.com/doc/2013-04-01/"
+
+// maxChanges bounds the change ids kept for GetChange.
+const maxChanges = 1000
+
+// Handler answers Route 53 requests.
+type Handler struct {
+	Store *store.Store
+}
+
+// request is one REST request: method, the path after /2013-04-01/ split
+// on "/", the query and the body.
+type request struct {
+	method string
+	parts  []string
+	query  url.Values
+	body   []byte
+}
+
+type route struct {
+	method string
+	path   []string // "*" matches one segment (the id)
+	op     func(h *Handler, r request) (int, any, error)
+	name   string
+}
+
+var routes = []route{
+	{"POST", []string{"hostedzone"}, (*Handler).createZone, "CreateHostedZone"},
+	{"GET", []string{"hostedzone"}, (*Handler).listZones, "ListHostedZones"},
+	{"GET", []string{"hostedzonesbyname"}, (*Handler).listZonesByName, "ListHostedZonesByName"},
+	{"GET", []string{"hostedzonesbyvpc"}, (*Handler).listZonesByVPC, "ListHostedZonesByVPC"},
+	{"GET", []string{"hostedzonecount"}, (*Handler).zoneCount, "GetHostedZoneCount"},
+	{"GET", []string{"hostedzone", "*"}, (*Handler).getZone, "GetHostedZone"},
+	{"POST", []string{"hostedzone", "*"}, (*Handler).updateComment, "UpdateHostedZoneComment"},
+	{"DELETE", []string{"hostedzone", "*"}, (*Handler).deleteZone, "DeleteHostedZone"},
+	{"POST", []string{"hostedzone", "*", "associatevpc"}, (*Handler).associateVPC, "AssociateVPCWithHostedZone"},
+	{"POST", []string{"hostedzone", "*", "disassociatevpc"}, (*Handler).disassociateVPC, "DisassociateVPCFromHostedZone"},
+	{"POST", []string{"hostedzone", "*", "rrset"}, (*Handler).changeRecords, "ChangeResourceRecordSets"},
+	{"GET", []string{"hostedzone", "*", "rrset"}, (*Handler).listRecords, "ListResourceRecordSets"},
+	{"GET", []string{"change", "*"}, (*Handler).getChange, "GetChange"},
+}
+
+// Operations lists the operations served.
+func Operations() []string {
+	var out []string
+	for _, r := range routes {
+		out = append(out, r.name)
+	}
+	return out
+}
+
+// Serve answers one request whose body has been read.
+func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, body []byte) {
+	rest := strings.TrimPrefix(r.URL.EscapedPath(), "/2013-04-01")
+	rest = strings.Trim(rest, "/")
+	parts := strings.Split(rest, "/")
+	// An id may arrive whole and escaped ("%2Fhostedzone%2FZ…"): keep its
+	// last part.
+	for i, p := range parts {
+		if u, err := url.PathUnescape(p); err == nil {
+			parts[i] = u
+		}
+		if j := strings.LastIndex(parts[i], "/"); j >= 0 {
+			parts[i] = parts[i][j+1:]
+		}
+	}
+	req := request{method: r.Method, parts: parts, query: r.URL.Query(), body: body}
+	for _, rt := range routes {
+		if rt.method != r.Method || len(rt.path) != len(parts) {
+			continue
+		}
+		match := true
+		for i, seg := range rt.path {
+			if seg != "*" && seg != parts[i] {
+				match = false
+			}
+		}
+		if !match {
+			continue
+		}
+		status, out, err := rt.op(h, req)
+		if err != nil {
+			WriteError(w, apierr.As(err, fields))
+			return
+		}
+		write(w, status, out)
+		return
+	}
+	WriteError(w, &apierr.Error{Kind: apierr.UnknownOperation, Message: "vpcdns does not serve " + r.Method + " " + r.URL.Path})
+}
+
+func write(w http.ResponseWriter, status int, out any) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	if err := enc.Encode(out); err != nil {
+		WriteError(w, apierr.As(err, nil))
+		return
+	}
+	if l, ok := out.(interface{ location() string }); ok {
+		w.Header().Set("Location", l.location())
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// WriteError writes e in Route 53's error shape.
+func WriteError(w http.ResponseWriter, e *apierr.Error) {
+	var b bytes.Buffer
+	typ := "Sender"
+	if e.Kind == apierr.Internal {
+		typ = "Receiver"
+	}
+	b.WriteString(xml.Header)
+	b.WriteString(`<ErrorResponse xmlns="` + xmlns + `"><Error><Type>` + typ + `</Type><Code>`)
+	xml.EscapeText(&b, []byte(e.Code(apierr.Route53)))
+	b.WriteString("</Code><Message>")
+	xml.EscapeText(&b, []byte(e.Message))
+	b.WriteString("</Message></Error><RequestId>" + requestID() + "</RequestId></ErrorResponse>")
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(e.Status(apierr.Route53))
+	w.Write(b.Bytes())
+}
+
+func requestID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	s := hex.EncodeToString(b)
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
+
+// fields maps network.yaml keys to Route 53 request members.
+var fields = map[string]string{
+	"name":    "Name",
+	"vpcs":    "VPC",
+	"records": "ChangeBatch",
+}
+
+func decode(body []byte, v any) error {
+	if err := xml.Unmarshal(body, v); err != nil {
+		return &apierr.Error{Kind: apierr.InvalidParameter, Message: "the request body is not valid XML for this operation: " + err.Error()}
+	}
+	return nil
+}
+
+func timeString(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// ChangeInfo is Route 53's ChangeInfo.
+type ChangeInfo struct {
+	Id          string `xml:"Id"`
+	Status      string `xml:"Status"`
+	SubmittedAt string `xml:"SubmittedAt"`
+	Comment     string `xml:"Comment,omitempty"`
+}
+
+// newChange records a change in the transaction and returns its info.
+// Changes apply at once: every change is INSYNC.
+func newChange(tx *store.Tx, comment string) ChangeInfo {
+	c := store.Change{ID: store.NewChangeID(), Submitted: tx.Now, Comment: comment}
+	tx.Meta.Changes = append(tx.Meta.Changes, c)
+	if n := len(tx.Meta.Changes); n > maxChanges {
+		tx.Meta.Changes = append([]store.Change(nil), tx.Meta.Changes[n-maxChanges:]...)
+	}
+	return changeInfo(c)
+}
+
+func changeInfo(c store.Change) ChangeInfo {
+	return ChangeInfo{Id: "/change/" + c.ID, Status: "INSYNC", SubmittedAt: timeString(c.Submitted), Comment: c.Comment}
+}
+
+type getChangeOut struct {
+	XMLName    xml.Name   `xml:"GetChangeResponse"`
+	Xmlns      string     `xml:"xmlns,attr"`
+	ChangeInfo ChangeInfo `xml:"ChangeInfo"`
+}
+
+func (h *Handler) getChange(r request) (int, any, error) {
+	id := r.parts[1]
+	st, _ := h.Store.Snapshot()
+	for _, c := range st.Meta.Changes {
+		if c.ID == id {
+			return http.StatusOK, getChangeOut{Xmlns: xmlns, ChangeInfo: changeInfo(c)}, nil
+		}
+	}
+	return 0, nil, apierr.New(apierr.NotFound, apierr.ResChange, "A change with the specified change ID does not exist.")
+}

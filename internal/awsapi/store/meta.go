@@ -1,0 +1,110 @@
+package store
+
+import "time"
+
+// Meta is what the AWS APIs know about the resources that network.yaml
+// cannot hold: names, descriptions, creator request ids, creation times,
+// tags, the ids of associations, and the resources that do not reach the
+// network until they are complete (a peering connection waiting for
+// acceptance, a query logging configuration with no VPC yet).
+type Meta struct {
+	// Objects are keyed by resource id (a VPC, subnet, security group,
+	// route table, network ACL, peering connection, resolver endpoint,
+	// resolver rule, query logging configuration or hosted zone).
+	Objects map[string]*Object `json:"objects,omitempty"`
+	// Assocs are keyed by AssocKey(kind, parts...).
+	Assocs map[string]*Assoc `json:"associations,omitempty"`
+	// Changes are the Route 53 change ids issued, newest last (bounded).
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Object is the side record of one resource.
+type Object struct {
+	Kind             string            `json:"kind"`
+	Name             string            `json:"name,omitempty"`
+	Description      string            `json:"description,omitempty"`
+	CreatorRequestID string            `json:"creator_request_id,omitempty"`
+	Created          time.Time         `json:"created"`
+	Modified         time.Time         `json:"modified"`
+	Tags             map[string]string `json:"tags,omitempty"`
+
+	// VPC: the ids of the resources AWS creates with a VPC. The default
+	// security group is in the network; the main route table and the
+	// default network ACL are only described until something changes them
+	// (then they join the network under these ids).
+	DefaultSG      string `json:"default_security_group,omitempty"`
+	MainRouteTable string `json:"main_route_table,omitempty"`
+	DefaultACL     string `json:"default_network_acl,omitempty"`
+	ResolverConfig string `json:"resolver_config_id,omitempty"`
+	DNSSECConfig   string `json:"dnssec_config_id,omitempty"`
+	// DNSSECValidation is the Route 53 Resolver DNSSEC validation flag of a
+	// VPC (kept, not applied: vpcdns does not validate).
+	DNSSECValidation bool `json:"dnssec_validation,omitempty"`
+
+	// Peering connection: waiting for acceptance until Status is "active";
+	// only active peerings are in the network.
+	Requester    string `json:"requester_vpc,omitempty"`
+	Accepter     string `json:"accepter_vpc,omitempty"`
+	Status       string `json:"status,omitempty"`
+	RequesterDNS bool   `json:"requester_allow_dns,omitempty"`
+	AccepterDNS  bool   `json:"accepter_allow_dns,omitempty"`
+
+	// Query logging configuration: in the network only while it has VPCs.
+	DestinationArn string `json:"destination_arn,omitempty"`
+	Destination    string `json:"destination,omitempty"`
+
+	// Hosted zone.
+	CallerReference string `json:"caller_reference,omitempty"`
+	Comment         string `json:"comment,omitempty"`
+
+	// Security group rule ids, by rule key (see RuleKey).
+	RuleIDs map[string]string `json:"rule_ids,omitempty"`
+}
+
+// Assoc is the side record of an association.
+type Assoc struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name,omitempty"`
+	Created time.Time `json:"created"`
+}
+
+// Change is one Route 53 change.
+type Change struct {
+	ID        string    `json:"id"`
+	Submitted time.Time `json:"submitted"`
+	Comment   string    `json:"comment,omitempty"`
+}
+
+// Object kinds.
+const (
+	KindVPC           = "vpc"
+	KindSubnet        = "subnet"
+	KindSecurityGroup = "security-group"
+	KindRouteTable    = "route-table"
+	KindNetworkACL    = "network-acl"
+	KindPeering       = "vpc-peering-connection"
+	KindEndpoint      = "resolver-endpoint"
+	KindRule          = "resolver-rule"
+	KindQueryLog      = "resolver-query-log-config"
+	KindHostedZone    = "hosted-zone"
+)
+
+// Association kinds (the first part of an association key).
+const (
+	AssocRule       = "rule"     // rule id, vpc id → rslvr-rrassoc-
+	AssocQueryLog   = "querylog" // config id, vpc id → rslvr-qlcassoc-
+	AssocEndpointIP = "eni"      // endpoint id, ip → rni-
+	AssocCIDR       = "cidr"     // vpc id, cidr → vpc-cidr-assoc-
+	AssocRouteTable = "rtb"      // subnet id → rtbassoc- (the subnet's explicit table)
+	AssocMainRoute  = "rtbmain"  // vpc id → rtbassoc- (the main table's association)
+	AssocACL        = "acl"      // subnet id → aclassoc-
+)
+
+// AssocKey joins an association kind and its parts.
+func AssocKey(kind string, parts ...string) string {
+	k := kind
+	for _, p := range parts {
+		k += "|" + p
+	}
+	return k
+}

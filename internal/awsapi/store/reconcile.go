@@ -1,0 +1,173 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+// Reconcile brings the side records in line with the network: every
+// resource and association of the network gets its record (with a derived
+// id when it came from network.yaml), and the records of what the network
+// no longer holds are dropped. Records of resources that live only in Meta
+// (a peering waiting for acceptance, a query logging configuration) stay.
+func Reconcile(st *State, n *config.Network, now time.Time) {
+	m := &st.Meta
+	if m.Objects == nil {
+		m.Objects = map[string]*Object{}
+	}
+	if m.Assocs == nil {
+		m.Assocs = map[string]*Assoc{}
+	}
+	f := &st.File
+	live := map[string]bool{}
+	assocs := map[string]bool{}
+	obj := func(id, kind string) *Object {
+		live[id] = true
+		o := m.Objects[id]
+		if o == nil {
+			o = &Object{Kind: kind, Created: now, Modified: now}
+			m.Objects[id] = o
+		}
+		return o
+	}
+	assoc := func(prefix, kind string, parts ...string) *Assoc {
+		k := AssocKey(kind, parts...)
+		assocs[k] = true
+		a := m.Assocs[k]
+		if a == nil {
+			a = &Assoc{ID: DerivedID(prefix, k), Created: now}
+			m.Assocs[k] = a
+		}
+		return a
+	}
+
+	for _, v := range f.VPCs {
+		o := obj(v.ID, KindVPC)
+		if o.ResolverConfig == "" {
+			o.ResolverConfig = derived(PrefixConfig, "resolver-config|"+v.ID, shortHexLen)
+		}
+		if o.DNSSECConfig == "" {
+			o.DNSSECConfig = derived(PrefixDNSSEC, "dnssec-config|"+v.ID, shortHexLen)
+		}
+		if v.MainRouteTable != "" {
+			o.MainRouteTable = v.MainRouteTable
+		} else if o.MainRouteTable == "" {
+			o.MainRouteTable = DerivedID(PrefixRouteTable, "main|"+v.ID)
+		}
+		if o.DefaultACL == "" {
+			o.DefaultACL = DerivedID(PrefixACL, "default|"+v.ID)
+		}
+		live[o.MainRouteTable] = true
+		live[o.DefaultACL] = true
+		if o.DefaultSG != "" {
+			live[o.DefaultSG] = true
+		}
+		assoc(PrefixRTBAssoc, AssocMainRoute, v.ID)
+		for _, c := range v.CIDRBlocks {
+			assoc(PrefixCIDRAssoc, AssocCIDR, v.ID, c)
+		}
+		for _, s := range v.Subnets {
+			obj(s.ID, KindSubnet)
+			assoc(PrefixACLAssoc, AssocACL, s.ID)
+			if s.RouteTable != "" {
+				assoc(PrefixRTBAssoc, AssocRouteTable, s.ID)
+			}
+		}
+	}
+	for _, x := range f.SecurityGroups {
+		o := obj(x.ID, KindSecurityGroup)
+		keys := map[string]bool{}
+		for _, r := range x.Egress {
+			keys[RuleKey(true, r)] = true
+		}
+		for _, r := range x.Ingress {
+			keys[RuleKey(false, r)] = true
+		}
+		for k := range o.RuleIDs {
+			if !keys[k] {
+				delete(o.RuleIDs, k)
+			}
+		}
+		for k := range keys {
+			if _, ok := o.RuleIDs[k]; !ok {
+				if o.RuleIDs == nil {
+					o.RuleIDs = map[string]string{}
+				}
+				o.RuleIDs[k] = DerivedID(PrefixSGRule, x.ID+"|"+k)
+			}
+		}
+	}
+	for _, x := range f.NetworkACLs {
+		obj(x.ID, KindNetworkACL)
+	}
+	for _, x := range f.RouteTables {
+		obj(x.ID, KindRouteTable)
+	}
+	for _, x := range f.VPCPeerings {
+		o := obj(x.ID, KindPeering)
+		o.Requester, o.Accepter, o.Status = x.RequesterVPC, x.AccepterVPC, "active"
+		if x.AllowDNSResolution != (o.RequesterDNS || o.AccepterDNS) {
+			o.RequesterDNS, o.AccepterDNS = x.AllowDNSResolution, x.AllowDNSResolution
+		}
+	}
+	for _, x := range f.Endpoints {
+		obj(x.ID, KindEndpoint)
+		for _, a := range x.IPAddresses {
+			assoc(PrefixENI, AssocEndpointIP, x.ID, a.IP)
+		}
+	}
+	for _, x := range f.Rules {
+		obj(x.ID, KindRule)
+		for _, v := range x.VPCs {
+			assoc(PrefixRuleAssoc, AssocRule, x.ID, v)
+		}
+	}
+	for _, x := range f.QueryLogging {
+		o := obj(x.ID, KindQueryLog)
+		o.Destination = x.Destination
+		if o.DestinationArn == "" {
+			o.DestinationArn = "arn:aws:logs:" + n.Region + ":" + n.AccountID + ":log-group:vpcdns-" + strings.ReplaceAll(x.Destination, ":", "-")
+		}
+		for _, v := range x.VPCs {
+			assoc(PrefixQLAssoc, AssocQueryLog, x.ID, v)
+		}
+	}
+	for _, z := range n.HostedZones {
+		obj(z.ID, KindHostedZone)
+	}
+
+	for id, o := range m.Objects {
+		if live[id] {
+			continue
+		}
+		switch {
+		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active":
+		default:
+			delete(m.Objects, id)
+		}
+	}
+	for k := range m.Assocs {
+		if !assocs[k] {
+			delete(m.Assocs, k)
+		}
+	}
+}
+
+// RuleKey identifies one permission of a security group.
+func RuleKey(egress bool, r config.SGRuleFile) string {
+	dir := "in"
+	if egress {
+		dir = "out"
+	}
+	from, to := "", ""
+	if r.FromPort != nil {
+		from = strconv.Itoa(*r.FromPort)
+	}
+	if r.ToPort != nil {
+		to = strconv.Itoa(*r.ToPort)
+	}
+	return dir + "|" + r.Protocol + "|" + from + "|" + to + "|" + r.CIDR
+}

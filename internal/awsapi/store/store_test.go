@@ -1,0 +1,56 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+// Resources that come from network.yaml get the same ids on every start.
+func TestDerivedIDsAreStable(t *testing.T) {
+	_, f, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Open(Options{Initial: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(Options{Initial: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := a.Snapshot()
+	sb, _ := b.Snapshot()
+	if len(sa.Meta.Assocs) == 0 {
+		t.Fatal("no associations recorded for the example")
+	}
+	for k, x := range sa.Meta.Assocs {
+		if y := sb.Meta.Assocs[k]; y == nil || y.ID != x.ID {
+			t.Errorf("association %s: %v then %v", k, x, y)
+		}
+	}
+	for id, x := range sa.Meta.Objects {
+		y := sb.Meta.Objects[id]
+		if y == nil || y.ResolverConfig != x.ResolverConfig || y.MainRouteTable != x.MainRouteTable {
+			t.Errorf("object %s: %+v then %+v", id, x, y)
+		}
+	}
+}
+
+func TestUpdateRejectsInvalidNetwork(t *testing.T) {
+	s, err := Open(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.Update(map[string]string{"cidr_blocks": "CidrBlock"}, func(tx *Tx) error {
+		tx.File.VPCs = append(tx.File.VPCs, config.VPCFile{ID: "vpc-1", CIDRBlocks: []string{"10.0.0.0/33"}})
+		return nil
+	})
+	if err == nil {
+		t.Fatal("an invalid network was accepted")
+	}
+	if n := s.Network(); len(n.VPCs) != 0 {
+		t.Errorf("the invalid change was kept: %d VPCs", len(n.VPCs))
+	}
+}

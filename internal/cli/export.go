@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+// runExport writes the current network as network.yaml: the state kept
+// under --data-dir by the AWS API when there is one, else -c FILE (or the
+// embedded example).
+func runExport(_ context.Context, args []string, std IO) int {
+	fs := flagSet("export", "[--data-dir DIR] [-c FILE] [-o FILE]", std)
+	file := fs.String("c", "", "network `FILE` exported when --data-dir holds no state; the embedded example when absent")
+	dataDir := fs.String("data-dir", "", "the `DIR` that `vpcdns serve --api-listen --data-dir` keeps its state in")
+	out := fs.String("o", "", "write to `FILE` instead of standard output")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if len(pos) > 0 {
+		return usageError(std, fs, fmt.Errorf("export takes no arguments, got %q", pos[0]))
+	}
+	var f *config.File
+	found := false
+	if *dataDir != "" {
+		if f, found, err = store.ReadFile(*dataDir); err != nil {
+			fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
+			return exitInvalid
+		}
+	}
+	if !found {
+		if _, f, err = loadNetwork(*file); err != nil {
+			printProblems(std.Stderr, err)
+			return exitInvalid
+		}
+	}
+	data, err := config.Marshal(f)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
+		return exitFail
+	}
+	if *out == "" {
+		std.Stdout.Write(data)
+		return exitOK
+	}
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// baseDir is the directory a network file's relative paths are read from.
+func baseDir(file string) string {
+	if file == "" {
+		return "."
+	}
+	return filepath.Dir(file)
+}

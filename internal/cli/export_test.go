@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+func TestExport(t *testing.T) {
+	// From a data directory: the network the API keeps.
+	dir := t.TempDir()
+	st, err := store.Open(store.Options{Dir: dir, Initial: &config.File{AccountID: "111122223333"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Update(nil, func(tx *store.Tx) error {
+		tx.File.VPCs = append(tx.File.VPCs, config.VPCFile{ID: "vpc-0123456789abcdef0", CIDRBlocks: []string{"10.0.0.0/16"}})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run(context.Background(), []string{"export", "--data-dir", dir}, IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
+		t.Fatalf("export: exit %d: %s", code, errOut.String())
+	}
+	n, _, err := config.Parse(out.Bytes(), "exported.yaml", ".")
+	if err != nil {
+		t.Fatalf("exported network is invalid: %v\n%s", err, out.String())
+	}
+	if n.AccountID != "111122223333" || len(n.VPCs) != 1 || n.VPCs[0].ID != "vpc-0123456789abcdef0" {
+		t.Errorf("exported network %+v", n)
+	}
+
+	// Without state: the embedded example, as Marshal writes it.
+	out.Reset()
+	if code := Run(context.Background(), []string{"export", "--data-dir", t.TempDir()}, IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
+		t.Fatalf("export example: exit %d: %s", code, errOut.String())
+	}
+	_, f, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := config.Marshal(f)
+	if out.String() != string(want) {
+		t.Errorf("export of the example differs from Marshal of it")
+	}
+	if code := Run(context.Background(), []string{"export", "extra"}, IO{Stdout: &out, Stderr: &errOut}); code != exitInvalid {
+		t.Errorf("export with an argument: exit %d", code)
+	}
+	if !strings.Contains(errOut.String(), "export takes no arguments") {
+		t.Errorf("stderr %q", errOut.String())
+	}
+}

@@ -1,0 +1,107 @@
+// Package awscli runs the AWS CLI scripts of this directory against a
+// vpcdns built from this tree, with BIND on 127.0.0.1 as the on-premises
+// DNS server.
+//
+// Without the AWS CLI (aws) or dig, the tests skip, unless the environment
+// variable CI is "true": there a missing tool is a failure.
+package awscli
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vpcdns/vpcdns/internal/bindtest"
+)
+
+// onPremReverse is the on-premises server's 0.10.in-addr.arpa.
+const onPremReverse = `$TTL 300
+@	IN SOA ns1.onprem.example. hostmaster.onprem.example. 1 3600 600 86400 60
+@	IN NS ns1.onprem.example.
+5.1	IN PTR db.onprem.example.
+`
+
+func need(t *testing.T, tool string) {
+	t.Helper()
+	if _, err := exec.LookPath(tool); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed; in CI it must be (.ci/run installs it)", tool)
+		}
+		t.Skipf("%s is not installed", tool)
+	}
+}
+
+// freePort returns a port that is free on 127.0.0.1 for TCP and UDP.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		u, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(port))
+		l.Close()
+		if err == nil {
+			u.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port on 127.0.0.1")
+	return 0
+}
+
+// buildVpcdns builds cmd/vpcdns from this tree.
+func buildVpcdns(t *testing.T) string {
+	t.Helper()
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goBin); err != nil {
+		goBin = "go"
+	}
+	bin := filepath.Join(t.TempDir(), "vpcdns")
+	cmd := exec.Command(goBin, "build", "-buildvcs=false", "-o", bin, "github.com/vpcdns/vpcdns/cmd/vpcdns")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestReverseDNS runs reverse-dns.sh: the reverse-DNS scenario built from
+// nothing with the AWS CLI, checked with dig, across a restart.
+func TestReverseDNS(t *testing.T) {
+	need(t, "aws")
+	need(t, "dig")
+	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
+	bin := buildVpcdns(t)
+	work := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	dnsPort, apiPort := freePort(t), freePort(t)
+	for apiPort == dnsPort {
+		apiPort = freePort(t)
+	}
+	cmd := exec.CommandContext(ctx, "bash", "reverse-dns.sh")
+	// On timeout the script gets SIGTERM, so that it stops the vpcdns it
+	// started.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
+	cmd.Env = append(os.Environ(),
+		"VPCDNS="+bin,
+		"BIND_PORT="+strconv.Itoa(int(bind.Addr().Port())),
+		"API_PORT="+strconv.Itoa(apiPort),
+		"DNS_PORT="+strconv.Itoa(dnsPort),
+		"WORK="+work,
+	)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("reverse-dns.sh: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
