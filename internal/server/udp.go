@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"golang.org/x/net/ipv4"
-	"golang.org/x/net/ipv6"
 	"golang.org/x/sys/unix"
 
 	"github.com/vpcdns/vpcdns/internal/wire"
@@ -22,7 +20,7 @@ import (
 
 const (
 	// udpBatch is how many datagrams one system call reads or writes
-	// (recvmmsg/sendmmsg).
+	// (recvmmsg/sendmmsg, mmsg_linux.go).
 	udpBatch = 32
 	// udpReadSize bounds a query read; a larger datagram is no DNS query
 	// a resolver needs to read, and it is dropped as malformed.
@@ -98,61 +96,47 @@ func udpSockets() int { return max(1, runtime.GOMAXPROCS(0)) }
 // read serves one socket until it is closed.
 func (u *udpServer) read(c *net.UDPConn) {
 	defer u.wg.Done()
-	var pc batchConn = ipv4.NewPacketConn(c)
-	if a := c.LocalAddr().(*net.UDPAddr); a.IP.To4() == nil {
-		pc = ipv6.NewPacketConn(c)
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return
 	}
-	in := make([]ipv4.Message, udpBatch)
-	for i := range in {
-		in[i].Buffers = [][]byte{make([]byte, udpReadSize)}
-	}
+	b := newBatch(udpBatch, udpReadSize)
 	outBufs := make([][]byte, udpBatch)
 	for i := range outBufs {
 		outBufs[i] = make([]byte, 0, udpReadSize)
 	}
-	out := make([]ipv4.Message, 0, udpBatch)
 	var q wire.Query
 	for {
-		n, err := pc.ReadBatch(in, 0)
+		n, err := b.recv(rc)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) {
 				return // closed, or shutdown set a deadline in the past
 			}
 			continue
 		}
-		out = out[:0]
 		for i := 0; i < n; i++ {
-			m := &in[i]
-			pkt := m.Buffers[0][:m.N]
-			ua, ok := m.Addr.(*net.UDPAddr)
+			pkt, src, ok := b.packet(i)
 			if !ok {
 				continue
 			}
-			src := ua.AddrPort()
-			src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
-			if u.query == nil {
-				u.full(c, pkt, m.Addr, src, &q)
-				continue
+			if u.query != nil {
+				out := outBufs[len(b.out)]
+				if resp, ok := u.s.fast(u.owner, pkt, src, out[:0], &q); ok {
+					if cap(resp) > cap(out) {
+						outBufs[len(b.out)] = resp[:0] // keep a grown buffer
+					}
+					b.queue(i, resp)
+					continue
+				}
 			}
-			if resp, ok := u.s.fast(u.owner, pkt, src, outBufs[len(out)][:0], &q); ok {
-				outBufs[len(out)] = resp[:0] // keep a grown buffer
-				out = append(out, ipv4.Message{Buffers: [][]byte{resp}, Addr: m.Addr})
-				continue
-			}
-			u.full(c, pkt, m.Addr, src, &q)
+			u.full(c, pkt, src, &q)
 		}
-		for len(out) > 0 {
-			k, err := pc.WriteBatch(out, 0)
-			if err != nil {
-				break // the client is gone or the socket closed: drop, as UDP does
-			}
-			out = out[k:]
-		}
+		b.flush(rc)
 	}
 }
 
 // full hands one datagram to the full path in its own goroutine.
-func (u *udpServer) full(c *net.UDPConn, pkt []byte, addr net.Addr, src netip.AddrPort, q *wire.Query) {
+func (u *udpServer) full(c *net.UDPConn, pkt []byte, src netip.AddrPort, q *wire.Query) {
 	if len(pkt) < 12 || pkt[2]&0x80 != 0 {
 		return // no header, or a response: never answer (amplification)
 	}
@@ -170,7 +154,7 @@ func (u *udpServer) full(c *net.UDPConn, pkt []byte, addr net.Addr, src netip.Ad
 	u.slow.Add(1)
 	go func() {
 		defer func() { <-u.sem; u.slow.Done() }()
-		w := &udpWriter{conn: c, remote: addr}
+		w := &udpWriter{conn: c, remote: net.UDPAddrFromAddrPort(src)}
 		req := new(dns.Msg)
 		if err := req.Unpack(buf); err != nil {
 			formErr(w, buf)
@@ -216,13 +200,6 @@ func (u *udpServer) shutdown(ctx context.Context) error {
 		errs = append(errs, c.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// batchConn reads and writes datagrams in batches: ipv4.PacketConn and
-// ipv6.PacketConn, whose messages are the same type.
-type batchConn interface {
-	ReadBatch(ms []ipv4.Message, flags int) (int, error)
-	WriteBatch(ms []ipv4.Message, flags int) (int, error)
 }
 
 // udpWriter is the dns.ResponseWriter of one datagram on the full path.
