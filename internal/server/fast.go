@@ -68,6 +68,12 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 		return
 	}
 	w := x.decision.Winner
+	if !w.Local() && !x.cached {
+		// A forwarded question is remembered the second time it is asked,
+		// when the cache answered it: a stream of names asked once (a
+		// cache-missing workload) then costs the fast path nothing.
+		return
+	}
 	e := &memoEntry{
 		source: w.Source.String(),
 		qname:  x.qname.String(),
