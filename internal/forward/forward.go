@@ -405,18 +405,13 @@ func (f *Forwarder) exchangeUDP(ctx context.Context, addr netip.AddrPort, wire [
 	defer conn.Close()
 	defer bindDeadline(ctx, conn)()
 
-	write, read := conn.Write, conn.Read
-	if raw, ok := rawDatagrams(conn); ok {
-		write = func(b []byte) (int, error) { return len(b), raw.write(b) }
-		read = raw.read
-	}
-	if _, err := write(wire); err != nil {
+	if _, err := conn.Write(wire); err != nil {
 		return nil, 0, err
 	}
 	bp := f.bufs.Get().(*[]byte)
 	defer f.bufs.Put(bp)
 	for {
-		n, err := read(*bp)
+		n, err := conn.Read(*bp)
 		if err != nil {
 			return nil, ignored, err
 		}

@@ -134,39 +134,3 @@ func (b *batch) flush(rc syscall.RawConn) {
 	}
 	b.out = b.out[:0]
 }
-
-// sendTo sends one datagram to addr with a raw sendto(2), for the replies
-// of the full path (see batch for why raw). v6 says the socket is AF_INET6.
-func sendTo(rc syscall.RawConn, b []byte, addr netip.AddrPort, v6 bool) error {
-	var sa4 unix.RawSockaddrInet4
-	var sa6 unix.RawSockaddrInet6
-	var name unsafe.Pointer
-	var namelen uintptr
-	port := addr.Port()<<8 | addr.Port()>>8 // network byte order
-	if v6 {
-		sa6.Family = unix.AF_INET6
-		sa6.Port = port
-		sa6.Addr = addr.Addr().As16() // an IPv4 address becomes v4-mapped
-		name, namelen = unsafe.Pointer(&sa6), unsafe.Sizeof(sa6)
-	} else {
-		if !addr.Addr().Is4() {
-			return unix.EAFNOSUPPORT
-		}
-		sa4.Family = unix.AF_INET
-		sa4.Port = port
-		sa4.Addr = addr.Addr().As4()
-		name, namelen = unsafe.Pointer(&sa4), unsafe.Sizeof(sa4)
-	}
-	var errno syscall.Errno
-	err := rc.Write(func(fd uintptr) bool {
-		_, _, errno = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), unix.MSG_DONTWAIT, uintptr(name), namelen)
-		return errno != unix.EAGAIN
-	})
-	if err != nil {
-		return err
-	}
-	if errno != 0 {
-		return errno
-	}
-	return nil
-}

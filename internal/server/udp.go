@@ -154,7 +154,7 @@ func (u *udpServer) full(c *net.UDPConn, pkt []byte, src netip.AddrPort, q *wire
 	u.slow.Add(1)
 	go func() {
 		defer func() { <-u.sem; u.slow.Done() }()
-		w := &udpWriter{conn: c, src: src}
+		w := &udpWriter{conn: c, remote: net.UDPAddrFromAddrPort(src)}
 		req := new(dns.Msg)
 		if err := req.Unpack(buf); err != nil {
 			formErr(w, buf)
@@ -204,12 +204,12 @@ func (u *udpServer) shutdown(ctx context.Context) error {
 
 // udpWriter is the dns.ResponseWriter of one datagram on the full path.
 type udpWriter struct {
-	conn *net.UDPConn
-	src  netip.AddrPort
+	conn   *net.UDPConn
+	remote net.Addr
 }
 
 func (w *udpWriter) LocalAddr() net.Addr  { return w.conn.LocalAddr() }
-func (w *udpWriter) RemoteAddr() net.Addr { return net.UDPAddrFromAddrPort(w.src) }
+func (w *udpWriter) RemoteAddr() net.Addr { return w.remote }
 func (w *udpWriter) WriteMsg(m *dns.Msg) error {
 	b, err := m.Pack()
 	if err != nil {
@@ -218,19 +218,8 @@ func (w *udpWriter) WriteMsg(m *dns.Msg) error {
 	_, err = w.Write(b)
 	return err
 }
-
-func (w *udpWriter) Write(b []byte) (int, error) {
-	rc, err := w.conn.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	v6 := w.conn.LocalAddr().(*net.UDPAddr).IP.To4() == nil
-	if err := sendTo(rc, b, w.src, v6); err != nil {
-		return 0, fmt.Errorf("reply to %s: %w", w.src, err)
-	}
-	return len(b), nil
-}
-func (w *udpWriter) Close() error        { return nil }
-func (w *udpWriter) TsigStatus() error   { return nil }
-func (w *udpWriter) TsigTimersOnly(bool) {}
-func (w *udpWriter) Hijack()             {}
+func (w *udpWriter) Write(b []byte) (int, error) { return w.conn.WriteTo(b, w.remote) }
+func (w *udpWriter) Close() error                { return nil }
+func (w *udpWriter) TsigStatus() error           { return nil }
+func (w *udpWriter) TsigTimersOnly(bool)         {}
+func (w *udpWriter) Hijack()                     {}
