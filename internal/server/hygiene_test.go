@@ -591,3 +591,47 @@ private_hosted_zones:
 		}
 	}
 }
+
+// TestTCPAnswersOutOfOrder checks RFC 7766 §6.2.1.1: queries on one TCP
+// connection are answered concurrently, so a local answer is not held
+// behind a forward that waits for a silent target.
+func TestTCPAnswersOutOfOrder(t *testing.T) {
+	t.Parallel()
+	silent := startSilent(t)
+	n := parseNetwork(t, expand(baseNetwork+corpRule, map[string]string{"MAP1": silent.addr, "MAP2": silent.addr}))
+	listenOnLoopback(n)
+	s := start(t, n, server.Options{})
+	conn, err := dns.Dial("tcp", addrOf(t, s, "vpc:vpc-app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	slow := new(dns.Msg).SetQuestion("db.corp.example.", dns.TypeA) // forwarded to the silent target
+	slow.Id = 1
+	fast := new(dns.Msg).SetQuestion("ip-10-0-0-5.ec2.internal.", dns.TypeA) // answered locally
+	fast.Id = 2
+	start := time.Now()
+	for _, q := range []*dns.Msg{slow, fast} {
+		if err := conn.WriteMsg(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, err := conn.ReadMsg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Id != fast.Id {
+		t.Fatalf("first reply is for query %d; want the local answer (2) before the forward (1)", first.Id)
+	}
+	if waited := time.Since(start); waited >= attemptTimeout {
+		t.Errorf("local answer took %v; want it without waiting for the forward's %v attempt", waited, attemptTimeout)
+	}
+	second, err := conn.ReadMsg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Id != slow.Id || second.Rcode != dns.RcodeServerFailure {
+		t.Errorf("second reply: id %d %s; want id 1 SERVFAIL (every target silent)", second.Id, dns.RcodeToString[second.Rcode])
+	}
+}

@@ -7,17 +7,13 @@ import (
 	"net"
 	"net/netip"
 	"syscall"
-	"time"
-
-	"github.com/miekg/dns"
-	"golang.org/x/net/netutil"
 )
 
 // listener is the UDP sockets and the TCP socket of one address and port.
 type listener struct {
 	addr netip.AddrPort
 	udp  *udpServer
-	tcp  *dns.Server
+	tcp  *tcpServer
 }
 
 // listen opens the UDP and TCP sockets of spec. Port 0 picks one free port
@@ -47,31 +43,14 @@ func (s *Server) listen(spec listenSpec) (*listener, error) {
 }
 
 func (s *Server) serve(spec listenSpec, bound netip.AddrPort, conns []*net.UDPConn, ln net.Listener) *listener {
-	idle := s.opts.TCPIdleTimeout
-	l := &listener{
+	return &listener{
 		addr: netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port()),
 		udp:  s.newUDPServer(spec.owner, conns),
-		tcp: &dns.Server{
-			Listener:      netutil.LimitListener(ln, s.opts.MaxTCPConns),
-			Handler:       s.handlerFor(spec.owner),
-			ReadTimeout:   idle,
-			WriteTimeout:  idle,
-			IdleTimeout:   func() time.Duration { return idle },
-			MaxTCPQueries: -1,
-		},
+		tcp:  s.newTCPServer(spec.owner, ln),
 	}
-	started := make(chan struct{})
-	l.tcp.NotifyStartedFunc = func() { close(started) }
-	go func() {
-		if err := l.tcp.ActivateAndServe(); err != nil {
-			s.log.Error("socket stopped", "owner", spec.owner, "addr", bound, "err", err)
-		}
-	}()
-	<-started
-	return l
 }
 
 // shutdown closes the sockets and waits for their queries until ctx ends.
 func (l *listener) shutdown(ctx context.Context) error {
-	return errors.Join(l.udp.shutdown(ctx), l.tcp.ShutdownContext(ctx))
+	return errors.Join(l.udp.shutdown(ctx), l.tcp.shutdown(ctx))
 }

@@ -157,7 +157,7 @@ func (u *udpServer) full(c *net.UDPConn, pkt []byte, src netip.AddrPort, q *wire
 		w := &udpWriter{conn: c, remote: net.UDPAddrFromAddrPort(src)}
 		req := new(dns.Msg)
 		if err := req.Unpack(buf); err != nil {
-			formErr(w, buf)
+			w.Write(formErrReply(buf))
 			return
 		}
 		if u.query == nil {
@@ -168,14 +168,15 @@ func (u *udpServer) full(c *net.UDPConn, pkt []byte, src netip.AddrPort, q *wire
 	}()
 }
 
-// formErr answers a query that does not unpack with FORMERR, echoing its ID
-// and opcode (RFC 1035 §4.1.1) but no question.
-func formErr(w *udpWriter, pkt []byte) {
+// formErrReply is the answer to a query that does not unpack: FORMERR,
+// echoing its ID and opcode (RFC 1035 §4.1.1) but no question. pkt has at
+// least a header.
+func formErrReply(pkt []byte) []byte {
 	resp := make([]byte, 12)
 	copy(resp, pkt[:4])
 	resp[2] = resp[2]&0x78 | 0x80 // QR, opcode kept, AA TC RD clear
 	resp[3] = dns.RcodeFormatError
-	w.Write(resp)
+	return resp
 }
 
 // shutdown stops reading, lets the queries in flight write their answers

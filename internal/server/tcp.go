@@ -1,0 +1,195 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// maxTCPInFlight bounds the queries of one TCP connection answered at once.
+const maxTCPInFlight = 64
+
+// tcpServer serves DNS over TCP (RFC 7766) on one socket: at most a fixed
+// number of connections (more wait in the accept queue), queries on one
+// connection answered concurrently and written back as they are ready
+// (each carries its ID), and a connection with no query for the idle
+// timeout closed.
+type tcpServer struct {
+	s       *Server
+	owner   string
+	handler dns.Handler
+	ln      net.Listener
+	slots   chan struct{} // one per open connection
+	idle    time.Duration
+
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	closed bool
+	wg     sync.WaitGroup // the accept loop and the connections
+}
+
+func (s *Server) newTCPServer(owner string, ln net.Listener) *tcpServer {
+	t := &tcpServer{
+		s:       s,
+		owner:   owner,
+		handler: s.handlerFor(owner),
+		ln:      ln,
+		slots:   make(chan struct{}, s.opts.MaxTCPConns),
+		idle:    s.opts.TCPIdleTimeout,
+		conns:   map[net.Conn]struct{}{},
+	}
+	t.wg.Add(1)
+	go t.accept()
+	return t
+}
+
+func (t *tcpServer) accept() {
+	defer t.wg.Done()
+	for {
+		t.slots <- struct{}{} // wait for a free slot before taking a connection
+		c, err := t.ln.Accept()
+		if err != nil {
+			<-t.slots
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors
+			continue
+		}
+		if !t.track(c) {
+			c.Close()
+			<-t.slots
+			return
+		}
+		t.wg.Add(1)
+		go t.serveConn(c)
+	}
+}
+
+// track registers an open connection; false once the server is closing.
+func (t *tcpServer) track(c net.Conn) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	t.conns[c] = struct{}{}
+	return true
+}
+
+func (t *tcpServer) serveConn(c net.Conn) {
+	defer t.wg.Done()
+	var (
+		wmu      sync.Mutex // one reply written at a time
+		inflight sync.WaitGroup
+		sem      = make(chan struct{}, maxTCPInFlight)
+	)
+	defer func() {
+		inflight.Wait() // the queries read so far still get their answers
+		c.Close()
+		t.mu.Lock()
+		delete(t.conns, c)
+		t.mu.Unlock()
+		<-t.slots
+	}()
+	var lenBuf [2]byte
+	for {
+		if err := c.SetReadDeadline(time.Now().Add(t.idle)); err != nil {
+			return
+		}
+		if _, err := io.ReadFull(c, lenBuf[:]); err != nil {
+			return // closed, idle, or shutting down
+		}
+		msg := make([]byte, binary.BigEndian.Uint16(lenBuf[:]))
+		if _, err := io.ReadFull(c, msg); err != nil {
+			return
+		}
+		w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
+		req := new(dns.Msg)
+		if err := req.Unpack(msg); err != nil {
+			if len(msg) < 12 || msg[2]&0x80 != 0 {
+				return // not a query: the stream cannot be trusted further
+			}
+			resp := formErrReply(msg)
+			w.Write(resp)
+			continue
+		}
+		sem <- struct{}{}
+		inflight.Add(1)
+		go func() {
+			defer func() { <-sem; inflight.Done() }()
+			t.handler.ServeDNS(w, req)
+		}()
+	}
+}
+
+// shutdown stops accepting, wakes idle connections, and waits (until ctx
+// ends) for the queries in flight to be answered.
+func (t *tcpServer) shutdown(ctx context.Context) error {
+	t.mu.Lock()
+	t.closed = true
+	for c := range t.conns {
+		c.SetReadDeadline(time.Unix(1, 0)) // ends the read loop, not the writes
+	}
+	t.mu.Unlock()
+	err := t.ln.Close()
+	done := make(chan struct{})
+	go func() { t.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return err
+	case <-ctx.Done():
+		t.mu.Lock()
+		for c := range t.conns {
+			c.Close()
+		}
+		t.mu.Unlock()
+		return errors.Join(err, fmt.Errorf("tcp %s: %w", t.owner, ctx.Err()))
+	}
+}
+
+// tcpWriter is the dns.ResponseWriter of one query on a TCP connection.
+type tcpWriter struct {
+	conn net.Conn
+	mu   *sync.Mutex
+	idle time.Duration
+}
+
+func (w *tcpWriter) LocalAddr() net.Addr  { return w.conn.LocalAddr() }
+func (w *tcpWriter) RemoteAddr() net.Addr { return w.conn.RemoteAddr() }
+func (w *tcpWriter) WriteMsg(m *dns.Msg) error {
+	b, err := m.Pack()
+	if err != nil {
+		return fmt.Errorf("pack reply: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Write sends one message with its two-byte length prefix.
+func (w *tcpWriter) Write(b []byte) (int, error) {
+	if len(b) > dns.MaxMsgSize {
+		return 0, fmt.Errorf("reply of %d bytes exceeds a TCP message", len(b))
+	}
+	frame := make([]byte, 2+len(b))
+	binary.BigEndian.PutUint16(frame, uint16(len(b)))
+	copy(frame[2:], b)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.conn.SetWriteDeadline(time.Now().Add(w.idle))
+	if _, err := w.conn.Write(frame); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+func (w *tcpWriter) Close() error        { return w.conn.Close() }
+func (w *tcpWriter) TsigStatus() error   { return nil }
+func (w *tcpWriter) TsigTimersOnly(bool) {}
+func (w *tcpWriter) Hijack()             {}
