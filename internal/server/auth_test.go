@@ -2,42 +2,22 @@ package server_test
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
 
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
-
-// freePort finds a port of 127.0.0.1 free for UDP and TCP, for sockets that
-// network.yaml must name (it takes no port 0).
-func freePort(t testing.TB) string {
-	t.Helper()
-	for range 20 {
-		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := pc.LocalAddr().String()
-		ln, err := net.Listen("tcp4", addr)
-		pc.Close()
-		if err != nil {
-			continue
-		}
-		ln.Close()
-		return addr
-	}
-	t.Fatal("no free port")
-	return ""
-}
 
 // The emulated authoritative server (emulation.authoritative_servers): AA
 // set and RA clear when asked directly, REFUSED outside its zones; a VPC's
 // rule reaches it through the address map and answers recursively.
 func TestEmulatedAuthoritativeServer(t *testing.T) {
 	t.Parallel()
-	authAddr := freePort(t)
+	authAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(int(loopbacktest.FreePort(t))))
 	n := parseNetwork(t, expand(baseNetwork+`  authoritative_servers:
     - id: onprem
       listen: ["{{AUTH}}"]

@@ -9,6 +9,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/vpcdns/vpcdns/internal/bindtest"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
 
@@ -64,7 +65,7 @@ func TestCacheHit(t *testing.T) {
 			n := parseNetwork(t, text)
 			listenOnLoopback(n)
 			clock := &fakeClock{}
-			var stdout syncBuffer
+			var stdout loopbacktest.Buffer
 			s := start(t, n, server.Options{Now: clock.Now, Stdout: &stdout})
 			addr := addrOf(t, s, "vpc:vpc-app")
 

@@ -90,7 +90,9 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 			return
 		}
 		e.local = b
-		e.answers = querylog.Answers(resp)
+		if x.st.qlog != nil {
+			e.answers = querylog.Answers(resp) // only the query log reads them
+		}
 	} else {
 		e.key = cache.Key{Scope: w.Forward.Scope, Name: x.qname, Type: x.q.Qtype, Class: x.q.Qclass}
 	}

@@ -22,10 +22,6 @@ import (
 	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
-// advertisedUDPSize is the EDNS(0) payload vpcdns advertises (DNS flag day
-// 2020), behaviour.md §5.
-const advertisedUDPSize = 1232
-
 // queryHandler answers the queries of one socket owner ("vpc:ID",
 // "endpoint:ID" or "shared").
 type queryHandler struct {
@@ -85,8 +81,8 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 
 // recoverQuery, deferred by a handler, turns a panic while answering one
 // query into an error log and, unless a reply was already written, that
-// query's SERVFAIL: one bad query never stops the server (miekg/dns does not
-// recover handler panics, so one would end the process).
+// query's SERVFAIL: one bad query never stops the server (a panic in a
+// query's goroutine would otherwise end the process).
 func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool) {
 	p := recover()
 	if p == nil {
@@ -317,7 +313,7 @@ func fitEDNS(req, resp *dns.Msg, tcp bool) {
 		if s := int(opt.UDPSize()); s > size {
 			size = s
 		}
-		resp.SetEdns0(advertisedUDPSize, false)
+		resp.SetEdns0(wire.AdvertisedUDPSize, false)
 	}
 	if tcp {
 		size = dns.MaxMsgSize

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -383,24 +382,6 @@ func digShort(t testing.TB, addr string, args ...string) []string {
 		return nil
 	}
 	return strings.Split(out, "\n")
-}
-
-// syncBuffer is a bytes.Buffer safe for the query-log writer and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // logRecord is a query-log line as behaviour.md §8 has it.

@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
@@ -172,7 +173,7 @@ func TestPanicInQueryPath(t *testing.T) {
 	t.Parallel()
 	n := parseNetwork(t, expand(baseNetwork+corpRule, map[string]string{"MAP1": "127.0.0.1:9", "MAP2": "127.0.0.1:9"}))
 	listenOnLoopback(n)
-	var logs syncBuffer
+	var logs loopbacktest.Buffer
 	s := start(t, n, server.Options{Dialer: panicDialer{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	addr := addrOf(t, s, "vpc:vpc-app")
 	for _, network := range []string{"udp", "tcp"} {
@@ -181,5 +182,46 @@ func TestPanicInQueryPath(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "panicDialer: a bug in the query path") {
 		t.Errorf("the panic is not logged:\n%s", logs.String())
+	}
+}
+
+// Records logged under a configuration that a reload replaced are written
+// when the server shuts down right after, not lost with the old logger.
+func TestShutdownFlushesReplacedQueryLog(t *testing.T) {
+	t.Parallel()
+	text := expand(baseNetwork+`
+query_logging:
+  - id: qlc
+    destination: stdout
+    vpcs: [vpc-app]
+`, map[string]string{"MAP1": "127.0.0.1:9", "MAP2": "127.0.0.1:9"})
+	n := parseNetwork(t, text)
+	listenOnLoopback(n)
+	w := &blockingWriter{release: make(chan struct{})}
+	s := start(t, n, server.Options{Stdout: w})
+	addr := addrOf(t, s, "vpc:vpc-app")
+	const queries = 3
+	for i := range queries {
+		ask(t, "udp", addr, fmt.Sprintf("ip-10-0-2-%d.ec2.internal.", i+1), dns.TypeA)
+	}
+	n2 := parseNetwork(t, text)
+	listenOnLoopback(n2)
+	n2.VPCs[0].ResolverListen = n.VPCs[0].ResolverListen
+	if err := s.Reload(n2); err != nil {
+		t.Fatal(err)
+	}
+	// The writer is stuck, so the replaced logger still holds the records:
+	// shutdown must wait for them rather than return and lose them.
+	done := make(chan struct{})
+	go func() { shutdown(t, s); close(done) }()
+	select {
+	case <-done:
+		t.Fatal("shutdown returned while the replaced query log still held unwritten records")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(w.release)
+	<-done
+	if got := len(parseLog(t, w.String())); got != queries {
+		t.Errorf("%d records written after reload and shutdown; want %d", got, queries)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,10 +59,13 @@ type Server struct {
 	ctx    context.Context // cancelled on Shutdown; parent of every forward
 	cancel context.CancelFunc
 
-	mu        sync.Mutex // guards listeners, closed, dropped and cacheBase
+	mu        sync.Mutex // guards listeners, closed, retiring, dropped and cacheBase
 	listeners map[listenSpec]*listener
 	closed    bool
-	dropped   uint64 // query-log records dropped by loggers already closed
+	// retiring holds the replaced configurations whose query logs are not
+	// closed yet.
+	retiring map[*state]struct{}
+	dropped  uint64 // query-log records dropped by loggers already closed
 	// cacheBase holds the counters of the caches that reloads replaced, so
 	// that the cache metrics never go down.
 	cacheBase metrics.CacheStats
@@ -95,13 +99,14 @@ func New(n *config.Network, opts Options) (*Server, error) {
 		opts:      opts,
 		log:       opts.Logger,
 		listeners: map[listenSpec]*listener{},
+		retiring:  map[*state]struct{}{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	st, err := s.newState(v, nil)
 	if err != nil {
 		return nil, err
 	}
-	s.install(st)
+	s.state.Store(st)
 	if m := opts.Metrics; m != nil {
 		m.ObserveCache(s.cacheStats)
 		m.ObserveQueryLogDrops(s.droppedLogs)
@@ -140,11 +145,6 @@ func (s *Server) cacheStats() metrics.CacheStats {
 	return out
 }
 
-// install makes st the configuration that answers.
-func (s *Server) install(st *state) {
-	s.state.Store(st)
-}
-
 // forwarderFor returns the forwarder of a configuration: the previous one
 // while the time budgets are unchanged, so that it keeps its memory of the
 // targets that keep failing (they are tried last until they answer again),
@@ -166,7 +166,7 @@ func (s *Server) forwarderFor(e config.Emulation, prev *state) *forward.Forwarde
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.reconcile(s.state.Load()); err != nil {
+	if err := s.openNew(s.state.Load()); err != nil {
 		s.closeListeners()
 		return err
 	}
@@ -196,7 +196,7 @@ func (s *Server) Reload(n *config.Network) error {
 		st.closeLog(context.Background())
 		return fmt.Errorf("reload: %w", err)
 	}
-	s.install(st)
+	s.state.Store(st)
 	if old.cache != nil && old.cache != st.cache {
 		cs := old.cache.Stats()
 		s.cacheBase.Hits += cs.Hits
@@ -205,11 +205,9 @@ func (s *Server) Reload(n *config.Network) error {
 	}
 	s.closeStale(st)
 	// Queries in flight under the old configuration may still log; close
-	// its logger once they are done.
-	go func() {
-		time.Sleep(old.net.Emulation.TotalTimeout + time.Second)
-		s.retire(old)
-	}()
+	// its logger once they are done (or at Shutdown, whichever is first).
+	s.retiring[old] = struct{}{}
+	time.AfterFunc(old.net.Emulation.TotalTimeout+time.Second, func() { s.retire(old) })
 	return nil
 }
 
@@ -226,9 +224,13 @@ func (s *Server) newState(v *view.View, prev *state) (*state, error) {
 }
 
 // retire closes the query log of a configuration that no longer answers,
-// keeping the count of what it dropped.
+// once, keeping the count of what it dropped.
 func (s *Server) retire(st *state) {
-	if st.qlog == nil {
+	s.mu.Lock()
+	_, pending := s.retiring[st]
+	delete(s.retiring, st)
+	s.mu.Unlock()
+	if !pending || st.qlog == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -266,6 +268,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		errs = append(errs, l.shutdown(ctx))
 	}
 	s.cancel()
+	s.mu.Lock()
+	old := make([]*state, 0, len(s.retiring))
+	for st := range s.retiring {
+		old = append(old, st)
+	}
+	s.mu.Unlock()
+	for _, st := range old {
+		s.retire(st) // their queued records are written, not lost
+	}
 	errs = append(errs, s.state.Load().closeLog(ctx))
 	return errors.Join(errs...)
 }
@@ -279,11 +290,6 @@ func (s *Server) droppedLogs() uint64 {
 		n += lg.Dropped()
 	}
 	return n
-}
-
-// reconcile opens the sockets st asks for; used at start.
-func (s *Server) reconcile(st *state) error {
-	return s.openNew(st)
 }
 
 func (s *Server) specs(st *state) []listenSpec {
@@ -348,8 +354,8 @@ func (s *Server) closeListeners() {
 
 // handlerFor returns the DNS handler of a socket's owner.
 func (s *Server) handlerFor(owner string) dns.Handler {
-	if len(owner) > 5 && owner[:5] == "auth:" {
-		return authHandler{s: s, id: owner[5:]}
+	if id, ok := strings.CutPrefix(owner, "auth:"); ok {
+		return authHandler{s: s, id: id}
 	}
 	return queryHandler{s: s, owner: owner}
 }

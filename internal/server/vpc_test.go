@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
 
@@ -106,7 +107,7 @@ func TestVPCOfQuery(t *testing.T) {
 			}
 			n := parseNetwork(t, text)
 			listenOnLoopback(n)
-			var stdout syncBuffer
+			var stdout loopbacktest.Buffer
 			s := start(t, n, server.Options{Shared: []netip.AddrPort{loopback0}, Stdout: &stdout})
 			addr := addrOf(t, s, tt.owner)
 			if got := whichVPC(t, addr); got != tt.want {
@@ -163,7 +164,7 @@ func TestDNSSupportOff(t *testing.T) {
 	text := strings.Replace(twoVPCsElsewhere("10.9.0.0/16", "10.9.0.10"), "cidr_blocks: [10.2.0.0/16]", "cidr_blocks: [10.2.0.0/16, 127.0.0.0/8]", 1)
 	n := parseNetwork(t, text)
 	listenOnLoopback(n)
-	var stdout syncBuffer
+	var stdout loopbacktest.Buffer
 	s := start(t, n, server.Options{Shared: []netip.AddrPort{loopback0}, Stdout: &stdout})
 	for _, owner := range []string{"vpc:vpc-off", "shared"} {
 		addr := addrOf(t, s, owner)
