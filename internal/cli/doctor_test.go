@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/vpcdns/vpcdns/internal/bindtest"
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
 
@@ -73,7 +73,7 @@ func startDoctorNet(t *testing.T, domain, sgCIDR string) string {
 	ptr := map[string]string{"0.10.in-addr.arpa": "5.1", "10.in-addr.arpa": "5.1.0"}[domain]
 	bind := bindtest.Start(t, map[string]string{domain: doctorZone + ptr + " IN PTR app1.corp.example.\n"})
 	yaml := strings.NewReplacer("DOMAIN", domain, "SGCIDR", sgCIDR,
-		"RESOLVER", strconv.Itoa(int(freeLoopbackPort(t))), "TARGET", strconv.Itoa(int(bind.Addr().Port()))).Replace(doctorNet)
+		"RESOLVER", strconv.Itoa(int(loopbacktest.FreePort(t))), "TARGET", strconv.Itoa(int(bind.Addr().Port()))).Replace(doctorNet)
 	file := writeFile(t, yaml)
 	n, _, err := config.Load(file)
 	if err != nil {
@@ -92,26 +92,6 @@ func startDoctorNet(t *testing.T, domain, sgCIDR string) string {
 		srv.Shutdown(ctx)
 	})
 	return file
-}
-
-func freeLoopbackPort(t *testing.T) uint16 {
-	t.Helper()
-	for range 20 {
-		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		pc.Close()
-		if err != nil {
-			continue
-		}
-		ln.Close()
-		return uint16(port)
-	}
-	t.Fatal("no free port on 127.0.0.1")
-	return 0
 }
 
 var (

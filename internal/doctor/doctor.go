@@ -347,8 +347,8 @@ func (r *run) actualAnswer() (Probe, bool) {
 	return p, p.answered()
 }
 
-// blocked returns the paths of the expected forward, split into open and
-// blocked, over UDP (the protocol of the first attempt).
+// udpPaths counts the paths of the expected forward, open and blocked,
+// over UDP (the protocol of the first attempt).
 func (r *run) udpPaths() (open, blocked int) {
 	f := r.forward()
 	if f == nil || f.Endpoint == nil {

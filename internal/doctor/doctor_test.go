@@ -20,6 +20,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/doctor"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/server"
 	"github.com/vpcdns/vpcdns/internal/view"
 )
@@ -91,29 +92,8 @@ func reverseZone(origin string) string {
 	}[origin]
 }
 
-// freePort returns a port free on 127.0.0.1 for UDP and TCP.
-func freePort(t *testing.T) uint16 {
-	t.Helper()
-	for range 20 {
-		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		pc.Close()
-		if err != nil {
-			continue
-		}
-		ln.Close()
-		return uint16(port)
-	}
-	t.Fatal("no free port")
-	return 0
-}
-
-// loopbackDialer dials only loopback addresses and records every dial; a
-// test fails if doctor tries anything else.
+// loopbackDialer dials only 127.0.0.1 and records every dial; a test fails
+// if doctor tries anything else.
 type loopbackDialer struct {
 	t     *testing.T
 	mu    sync.Mutex
@@ -122,9 +102,9 @@ type loopbackDialer struct {
 
 func (d *loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	ap, err := netip.ParseAddrPort(address)
-	if err != nil || !ap.Addr().IsLoopback() {
-		d.t.Errorf("doctor dialed %s %s: not loopback", network, address)
-		return nil, fmt.Errorf("test dialer: %s is not loopback", address)
+	if err != nil || ap.Addr().Unmap() != netip.AddrFrom4([4]byte{127, 0, 0, 1}) {
+		d.t.Errorf("doctor dialed %s %s: not 127.0.0.1", network, address)
+		return nil, fmt.Errorf("test dialer: %s is not 127.0.0.1", address)
 	}
 	d.mu.Lock()
 	d.dials = append(d.dials, network+" "+address)
@@ -143,7 +123,7 @@ func setup(t *testing.T, vars netVars, noServer bool) *view.View {
 	if vars.Domain == "" {
 		vars.Domain = "0.10.in-addr.arpa"
 	}
-	vars.ResolverPort = freePort(t)
+	vars.ResolverPort = loopbacktest.FreePort(t)
 	var b bytes.Buffer
 	if err := template.Must(template.New("").Parse(netTmpl)).Execute(&b, vars); err != nil {
 		t.Fatal(err)
@@ -261,7 +241,7 @@ func TestHealthyForward(t *testing.T) {
 		t.Errorf("actual answer %q; want the PTR from BIND", got)
 	}
 	// dig @target over both transports, and the resolver over UDP.
-	want := []string{"udp " + bind.Addr().String(), "tcp " + bind.Addr().String()}
+	want := []string{"udp " + bind.Addr().String(), "tcp " + bind.Addr().String(), "udp " + rep.Resolver}
 	for _, w := range want {
 		found := false
 		for _, dd := range d.dials {

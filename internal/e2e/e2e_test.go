@@ -4,7 +4,6 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,12 +15,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/bindtest"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 )
 
 // binary is the vpcdns binary built by TestMain.
@@ -46,28 +45,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // proc is a running vpcdns.
 type proc struct {
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *loopbacktest.Buffer
 	done           chan struct{}
 	err            error // set when done is closed
 }
@@ -76,7 +57,7 @@ type proc struct {
 // ends.
 func serve(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{stdout: &loopbacktest.Buffer{}, stderr: &loopbacktest.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
@@ -116,27 +97,6 @@ func (p *proc) waitLog(t *testing.T, s string, n int) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// freePort finds a port free on 127.0.0.1 for UDP and TCP.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.Listen("tcp4", "127.0.0.1:"+strconv.Itoa(port))
-		pc.Close()
-		if err != nil {
-			continue
-		}
-		ln.Close()
-		return port
-	}
-	t.Fatal("no free port")
-	return 0
 }
 
 // dig runs the real dig against 127.0.0.1:port.
@@ -266,7 +226,7 @@ func metric(t *testing.T, port int, series string) string {
 func TestServeReload(t *testing.T) {
 	t.Parallel()
 	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": reverseZone})
-	port, metricsPort := freePort(t), freePort(t)
+	port, metricsPort := int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))
 	vars := map[string]string{"PORT": strconv.Itoa(port), "BIND": bind.Addr().String()}
 	file := filepath.Join(t.TempDir(), "network.yaml")
 	write(t, file, network, vars)

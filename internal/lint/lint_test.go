@@ -73,8 +73,9 @@ func renderPath(t *testing.T, v pathVars) string {
 	return b.String()
 }
 
-// simpleNet is one VPC with an outbound endpoint in two zones; cases add
-// the sections they need.
+// simpleVPC is one VPC with two subnets in two zones, and simpleOut an
+// outbound endpoint with an address in each; cases add the sections they
+// need.
 const simpleVPC = `
   - id: vpc-app
     cidr_blocks: [10.0.0.0/16]
@@ -154,12 +155,12 @@ resolver_endpoints:
     direction: outbound
     vpc: vpc-app
     security_groups: [sg-resolver-out]
-    ip_addresses: [{subnet: subnet-app-a, ip: 10.0.1.10}, {subnet: subnet-app-b, ip: 10.0.2.10}]
+    ip_addresses: [{subnet: subnet-a, ip: 10.0.1.10}, {subnet: subnet-b, ip: 10.0.2.10}]
   - id: rslvr-in-app
     direction: inbound
     vpc: vpc-app
     security_groups: [sg-resolver-in]
-    ip_addresses: [{subnet: subnet-app-a, ip: 10.0.1.11}, {subnet: subnet-app-b, ip: 10.0.2.11}]
+    ip_addresses: [{subnet: subnet-a, ip: 10.0.1.11}, {subnet: subnet-b, ip: 10.0.2.11}]
 resolver_rules:
   - id: rslvr-rr-onprem-reverse
     rule_type: forward
@@ -203,7 +204,7 @@ func TestLint(t *testing.T) {
 		// want are the findings the network must give, and no other.
 		want []want
 	}{
-		{name: "clean network", yaml: strings.ReplaceAll(cleanNet, "subnet-app-", "subnet-")},
+		{name: "clean network", yaml: cleanNet},
 		{
 			name: "L001 every path blocked by the security group",
 			yaml: renderPath(t, pathVars{Egress: "[{protocol: all, cidr: 172.16.0.0/12}]"}),
@@ -532,6 +533,7 @@ func lintYAML(t *testing.T, yaml string) *lint.Report {
 }
 
 func text(t *testing.T, r *lint.Report) string {
+	t.Helper()
 	var b bytes.Buffer
 	if err := lint.WriteText(&b, r); err != nil {
 		t.Fatal(err)
@@ -613,28 +615,15 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-// TestSingleAZ checks L010 on availability zones proper, setting the
-// subnets' zones on the validated network as config is meant to (so that
-// it runs whether or not config keeps them yet).
+// TestSingleAZ checks L010 on an inbound endpoint whose two subnets are in
+// one availability zone, next to one that spans two.
 func TestSingleAZ(t *testing.T) {
-	yaml := "vpcs:" + simpleVPC + `
+	r := lintYAML(t, "vpcs:"+simpleVPC+`
       - {id: subnet-c, cidr_block: 10.0.3.0/24, availability_zone: us-east-1a}
 resolver_endpoints:
   - {id: rslvr-in, direction: inbound, vpc: vpc-app, ip_addresses: [{subnet: subnet-a, ip: 10.0.1.11}, {subnet: subnet-c, ip: 10.0.3.11}]}
   - {id: rslvr-in-ok, direction: inbound, vpc: vpc-app, ip_addresses: [{subnet: subnet-a, ip: 10.0.1.12}, {subnet: subnet-b, ip: 10.0.2.12}]}
-`
-	n, _, err := config.Parse([]byte(yaml), "test.yaml", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range n.VPCs[0].Subnets {
-		s.AvailabilityZone = map[string]string{"subnet-a": "us-east-1a", "subnet-b": "us-east-1b", "subnet-c": "us-east-1a"}[s.ID]
-	}
-	v, err := view.Compile(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := lint.Run(v)
+`)
 	if len(r.Findings) != 1 {
 		t.Fatalf("findings:\n%s", text(t, r))
 	}

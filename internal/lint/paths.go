@@ -55,16 +55,6 @@ func failed(p netpath.Path) []netpath.Check {
 	return out
 }
 
-// hasCause reports whether some failed check of p is of kind k.
-func (l *linter) hasCause(p netpath.Path, k causeKind) bool {
-	for _, c := range failed(p) {
-		if l.classify(c) == k {
-			return true
-		}
-	}
-	return false
-}
-
 // ruleForwards returns the forwards of customer rules, in file order.
 func (l *linter) ruleForwards() []*view.Forward {
 	var out []*view.Forward
@@ -97,12 +87,7 @@ func (cs *causes) add(c netpath.Check, t netip.AddrPort) {
 		cs.keys = append(cs.keys, k)
 		cs.checks[k] = c
 	}
-	for _, x := range cs.targets[k] {
-		if x == t {
-			return
-		}
-	}
-	cs.targets[k] = append(cs.targets[k], t)
+	cs.targets[k] = appendTarget(cs.targets[k], t)
 }
 
 // evidence lines of blocked paths: one per target, check and detail, with
@@ -131,18 +116,52 @@ func (pl *pathLines) lines() []string {
 	return out
 }
 
+// ownFindings gathers, over every rule, the failed checks that have
+// findings of their own: partial ephemeral ranges (L004) and remote
+// networks that are down (L012), each in order of first appearance.
+type ownFindings struct {
+	partial     map[string]*aclPartial
+	partialKeys []string
+	down        map[string]*downNet
+	downKeys    []string
+}
+
+// note records failed check c, of kind k, on the path of forward f to t.
+func (o *ownFindings) note(k causeKind, c netpath.Check, f *view.Forward, t view.Target) {
+	switch k {
+	case causePartial:
+		a := o.partial[c.Resource]
+		if a == nil {
+			a = &aclPartial{}
+			o.partial[c.Resource] = a
+			o.partialKeys = append(o.partialKeys, c.Resource)
+		}
+		a.details = append(a.details, c.Detail)
+		a.rules = append(a.rules, f.Rule.ID)
+		a.targets = append(a.targets, t.Modeled.Addr().String())
+	case causeDown:
+		d := o.down[c.Resource]
+		if d == nil {
+			d = &downNet{byRule: map[string][]string{}}
+			o.down[c.Resource] = d
+			o.downKeys = append(o.downKeys, c.Resource)
+		}
+		id := f.Rule.ID
+		if _, ok := d.byRule[id]; !ok {
+			d.rules = append(d.rules, f)
+		}
+		d.byRule[id] = uniq(append(d.byRule[id], t.Modeled.String()))
+	}
+}
+
 // paths finds L001–L004 and L012: what the network does to the queries of
 // each forward rule.
 func (l *linter) paths() {
 	udpOnly := map[causeKey]*udpTCP{}
 	var udpOnlyKeys []causeKey
-	partial := map[string]*aclPartial{}
-	var partialKeys []string
-	down := map[string]*downNet{}
-	var downKeys []string
+	own := ownFindings{partial: map[string]*aclPartial{}, down: map[string]*downNet{}}
 
 	for _, f := range l.ruleForwards() {
-		r := f.Rule
 		total, blocked, blockedOther := 0, 0, 0
 		var all causes
 		var lines pathLines
@@ -155,47 +174,27 @@ func (l *linter) paths() {
 					}
 					continue
 				}
-				for _, c := range failed(p) {
-					switch l.classify(c) {
-					case causePartial:
-						a := partial[c.Resource]
-						if a == nil {
-							a = &aclPartial{}
-							partial[c.Resource] = a
-							partialKeys = append(partialKeys, c.Resource)
-						}
-						a.details = append(a.details, c.Detail)
-						a.rules = append(a.rules, r.ID)
-						a.targets = append(a.targets, t.Modeled.Addr().String())
-					case causeDown:
-						d := down[c.Resource]
-						if d == nil {
-							d = &downNet{byRule: map[string][]string{}}
-							down[c.Resource] = d
-							downKeys = append(downKeys, c.Resource)
-						}
-						if _, ok := d.byRule[r.ID]; !ok {
-							d.rules = append(d.rules, f)
-						}
-						d.byRule[r.ID] = uniq(append(d.byRule[r.ID], t.Modeled.String()))
-					}
-				}
-				for _, c := range failed(p) {
+				fails := failed(p)
+				var others []netpath.Check
+				for _, c := range fails {
 					lines.add(t.Modeled, p, c)
+					if k := l.classify(c); k == causeOther {
+						others = append(others, c)
+					} else {
+						own.note(k, c, f, t)
+					}
 				}
 				if p.Protocol != config.ProtoUDP {
 					continue
 				}
 				total++
 				blocked++
-				if l.hasCause(p, causeOther) {
+				if len(others) > 0 {
 					blockedOther++
-					for _, c := range failed(p) {
-						if l.classify(c) == causeOther {
-							all.add(c, t.Modeled)
-							someLines = append(someLines, fmt.Sprintf("%s -> %s over udp: %s fails: %s", p.EndpointIP, t.Modeled, c.Name, c.Detail))
-						}
-					}
+				}
+				for _, c := range others {
+					all.add(c, t.Modeled)
+					someLines = append(someLines, fmt.Sprintf("%s -> %s over udp: %s fails: %s", p.EndpointIP, t.Modeled, c.Name, c.Detail))
 				}
 			}
 			l.collectUDPOnly(f, t, udpOnly, &udpOnlyKeys)
@@ -210,11 +209,11 @@ func (l *linter) paths() {
 	for _, k := range udpOnlyKeys {
 		l.udpWithoutTCP(k, udpOnly[k])
 	}
-	for _, id := range partialKeys {
-		l.ephemeralPartial(id, partial[id])
+	for _, id := range own.partialKeys {
+		l.ephemeralPartial(id, own.partial[id])
 	}
-	for _, id := range downKeys {
-		l.remoteDown(id, down[id])
+	for _, id := range own.downKeys {
+		l.remoteDown(id, own.down[id])
 	}
 }
 

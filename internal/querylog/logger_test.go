@@ -1,7 +1,6 @@
 package querylog
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,24 +10,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 )
 
-// syncBuffer is a bytes.Buffer safe for the writer goroutine and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Lines() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := strings.TrimSuffix(b.buf.String(), "\n")
+// splitLines splits what a writer got into its lines.
+func splitLines(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
 	if s == "" {
 		return nil
 	}
@@ -41,7 +29,7 @@ type blockingWriter struct {
 	entered chan struct{}
 	release chan struct{}
 	once    sync.Once
-	syncBuffer
+	loopbacktest.Buffer
 }
 
 func newBlockingWriter() *blockingWriter {
@@ -51,7 +39,7 @@ func newBlockingWriter() *blockingWriter {
 func (w *blockingWriter) Write(p []byte) (int, error) {
 	w.once.Do(func() { close(w.entered) })
 	<-w.release
-	return w.syncBuffer.Write(p)
+	return w.Buffer.Write(p)
 }
 
 func newLogger(t *testing.T, dests []Destination, o Options) *Logger {
@@ -73,7 +61,7 @@ func closeLogger(t *testing.T, l *Logger) {
 }
 
 func TestCloseFlushes(t *testing.T) {
-	var out syncBuffer
+	var out loopbacktest.Buffer
 	l := newLogger(t, []Destination{{Name: "stdout", Writer: &out}}, Options{})
 	const n = 500
 	for i := range n {
@@ -82,7 +70,7 @@ func TestCloseFlushes(t *testing.T) {
 		l.Log(rec)
 	}
 	closeLogger(t, l)
-	lines := out.Lines()
+	lines := splitLines(out.String())
 	if len(lines) != n {
 		t.Fatalf("lines = %d; want %d", len(lines), n)
 	}
@@ -100,7 +88,7 @@ func TestCloseFlushes(t *testing.T) {
 	}
 
 	l.Log(sample()) // after Close: ignored, no panic
-	if got := len(out.Lines()); got != n {
+	if got := len(splitLines(out.String())); got != n {
 		t.Errorf("lines after a Log past Close = %d; want %d", got, n)
 	}
 	if err := l.Close(context.Background()); err != nil {
@@ -133,7 +121,7 @@ func TestSlowWriterNeverBlocksLog(t *testing.T) {
 
 	close(w.release)
 	closeLogger(t, l)
-	if got, want := len(w.Lines()), 1+queue; got != want {
+	if got, want := len(splitLines(w.String())), 1+queue; got != want {
 		t.Errorf("lines written = %d; want %d", got, want)
 	}
 }
@@ -219,7 +207,7 @@ func TestNewFails(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
-	var all, vpcA, hits syncBuffer
+	var all, vpcA, hits loopbacktest.Buffer
 	l := newLogger(t, []Destination{
 		{Name: "all", Writer: &all},
 		{Name: "vpc-a", Writer: &vpcA, VPCs: []string{"vpc-a"}},
@@ -236,7 +224,7 @@ func TestRouting(t *testing.T) {
 	closeLogger(t, l)
 	tests := []struct {
 		name string
-		buf  *syncBuffer
+		buf  *loopbacktest.Buffer
 		want []string // vpc ids of the lines
 	}{
 		{name: "every vpc, no cache hits", buf: &all, want: []string{"vpc-a", "vpc-b"}},
@@ -246,7 +234,7 @@ func TestRouting(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, line := range tc.buf.Lines() {
+			for _, line := range splitLines(tc.buf.String()) {
 				var rec Record
 				if err := json.Unmarshal([]byte(line), &rec); err != nil {
 					t.Fatal(err)
