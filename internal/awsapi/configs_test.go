@@ -28,8 +28,17 @@ func TestResolverConfigsQueryLogsAndTags(t *testing.T) {
 	list := must[*route53resolver.ListResolverConfigsOutput](t)(e.resolver.ListResolverConfigs(ctx, &route53resolver.ListResolverConfigsInput{}))
 	if len(list.ResolverConfigs) != 1 {
 		t.Errorf("resolver configs %+v", list.ResolverConfigs)
+	} else if c := list.ResolverConfigs[0]; *c.Id != *rc.ResolverConfig.Id || *c.ResourceId != n.vpc ||
+		c.AutodefinedReverse != rtypes.ResolverAutodefinedReverseStatusDisabled {
+		t.Errorf("listed resolver config %+v, want %s of %s DISABLED", c, *rc.ResolverConfig.Id, n.vpc)
 	}
-	_, err := e.resolver.GetResolverConfig(ctx, &route53resolver.GetResolverConfigInput{ResourceId: aws.String("vpc-00000000000000000")})
+	_, err := e.resolver.UpdateResolverConfig(ctx, &route53resolver.UpdateResolverConfigInput{
+		ResourceId: &n.vpc, AutodefinedReverseFlag: "SOMETIMES"})
+	var param *rtypes.InvalidParameterException
+	if !errorAs(err, &param) || param.FieldName == nil || *param.FieldName != "AutodefinedReverseFlag" {
+		t.Errorf("bad AutodefinedReverseFlag: %v, want InvalidParameterException with FieldName AutodefinedReverseFlag", err)
+	}
+	_, err = e.resolver.GetResolverConfig(ctx, &route53resolver.GetResolverConfigInput{ResourceId: aws.String("vpc-00000000000000000")})
 	if code := apiCode(t, err); code != "ResourceNotFoundException" {
 		t.Errorf("unknown VPC: %v", err)
 	}

@@ -1,7 +1,6 @@
 package awsapi_test
 
 import (
-	"net"
 	"net/netip"
 	"strconv"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/vpcdns/vpcdns/internal/bindtest"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
 
@@ -23,25 +23,6 @@ const onPremReverse = `$TTL 300
 @	IN NS ns1.onprem.example.
 5.1	IN PTR db.onprem.example.
 `
-
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(port))
-		l.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
 
 // ptr asks the resolver at addr for the PTR of 10.0.1.5.
 func ptr(t *testing.T, addr string) (int, string) {
@@ -77,7 +58,7 @@ func TestChangesTakeEffectOnDNS(t *testing.T) {
 	e.store.SetApply(srv.Reload)
 
 	n := buildNetwork(t, e)
-	listen := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
+	listen := "127.0.0.1:" + strconv.Itoa(int(loopbacktest.FreePort(t)))
 	must[*ec2.CreateTagsOutput](t)(e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc},
 		Tags: []ec2types.Tag{{Key: aws.String("vpcdns:resolver-listen"), Value: aws.String(listen)}}}))
 	if _, name := ptr(t, listen); name != "ip-10-0-1-5.ec2.internal." {
@@ -115,7 +96,7 @@ func TestChangesTakeEffectOnDNS(t *testing.T) {
 // whose source address is in its CIDR (behaviour.md §1.3).
 func TestSharedSocketServesNewVPC(t *testing.T) {
 	e := newEnv(t, envOpts{})
-	shared := netip.MustParseAddrPort("127.0.0.1:" + strconv.Itoa(freeUDPPort(t)))
+	shared := netip.MustParseAddrPort("127.0.0.1:" + strconv.Itoa(int(loopbacktest.FreePort(t))))
 	srv, err := server.New(e.store.Network(), server.Options{Shared: []netip.AddrPort{shared}})
 	if err != nil {
 		t.Fatal(err)

@@ -41,6 +41,9 @@ func TestStateSurvivesRestart(t *testing.T) {
 		t.Errorf("associations after restart %+v", as.ResolverRuleAssociations)
 	}
 	ips2 := must[*route53resolver.ListResolverEndpointIpAddressesOutput](t)(e2.resolver.ListResolverEndpointIpAddresses(ctx, &route53resolver.ListResolverEndpointIpAddressesInput{ResolverEndpointId: &ep}))
+	if len(ips.IpAddresses) != 2 || len(ips2.IpAddresses) != len(ips.IpAddresses) {
+		t.Fatalf("endpoint addresses before and after restart: %d and %d, want 2 and 2", len(ips.IpAddresses), len(ips2.IpAddresses))
+	}
 	for i := range ips.IpAddresses {
 		if *ips.IpAddresses[i].IpId != *ips2.IpAddresses[i].IpId {
 			t.Errorf("endpoint address id %s became %s", *ips.IpAddresses[i].IpId, *ips2.IpAddresses[i].IpId)

@@ -8,7 +8,6 @@ package awscli
 
 import (
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/bindtest"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 )
 
 // onPremReverse is the on-premises server's 0.10.in-addr.arpa.
@@ -36,26 +36,6 @@ func need(t *testing.T, tool string) {
 		}
 		t.Skipf("%s is not installed", tool)
 	}
-}
-
-// freePort returns a port that is free on 127.0.0.1 for TCP and UDP.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(port))
-		l.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port on 127.0.0.1")
-	return 0
 }
 
 // buildVpcdns builds cmd/vpcdns from this tree.
@@ -83,9 +63,9 @@ func TestReverseDNS(t *testing.T) {
 	work := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	dnsPort, apiPort := freePort(t), freePort(t)
+	dnsPort, apiPort := int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))
 	for apiPort == dnsPort {
-		apiPort = freePort(t)
+		apiPort = int(loopbacktest.FreePort(t))
 	}
 	cmd := exec.CommandContext(ctx, "bash", "reverse-dns.sh")
 	// On timeout the script gets SIGTERM, so that it stops the vpcdns it

@@ -7,6 +7,8 @@
 package apierr
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -123,6 +125,15 @@ func Param(field, format string, args ...any) *Error {
 // Missing returns a MissingParameter error about one request field.
 func Missing(field string) *Error {
 	return &Error{Kind: MissingParameter, Field: field, Message: fmt.Sprintf("The request must contain the parameter %s", field)}
+}
+
+// RequestID returns a new request id, in the UUID form that AWS's
+// responses and errors carry.
+func RequestID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	s := hex.EncodeToString(b)
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
 }
 
 // As returns err as an *Error: an *Error is returned as is, config.Problems

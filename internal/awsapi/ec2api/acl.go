@@ -198,7 +198,7 @@ func (h *Handler) describeNetworkACLs(p params) (any, error) {
 		x := attrs{values: map[string][]string{"network-acl-id": {a.NetworkAclId}, "vpc-id": {a.VpcId}, "default": {boolStr(a.IsDefault)},
 			"owner-id": {a.OwnerId}, "association.subnet-id": nil, "association.association-id": nil, "association.network-acl-id": nil,
 			"entry.rule-number": nil, "entry.protocol": nil, "entry.rule-action": nil, "entry.egress": nil, "entry.cidr": nil},
-			tags: map[string]string{}}
+			tags: tagValues(a.Tags)}
 		for _, as := range a.Associations {
 			x.values["association.subnet-id"] = append(x.values["association.subnet-id"], as.SubnetId)
 			x.values["association.association-id"] = append(x.values["association.association-id"], as.NetworkAclAssociationId)
@@ -210,9 +210,6 @@ func (h *Handler) describeNetworkACLs(p params) (any, error) {
 			x.values["entry.rule-action"] = append(x.values["entry.rule-action"], e.RuleAction)
 			x.values["entry.egress"] = append(x.values["entry.egress"], boolStr(e.Egress))
 			x.values["entry.cidr"] = append(x.values["entry.cidr"], e.CidrBlock)
-		}
-		for _, t := range a.Tags {
-			x.tags[t.Key] = t.Value
 		}
 		return x
 	}, aclNotFound)

@@ -13,8 +13,6 @@ package ec2api
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -127,7 +125,7 @@ func (h *Handler) Serve(w http.ResponseWriter, form url.Values) {
 	data := bytes.TrimSuffix(bytes.TrimPrefix(body.Bytes(), []byte("<R>")), []byte("</R>"))
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
-	b.WriteString("<" + name + "Response xmlns=\"" + xmlns + "\"><requestId>" + requestID() + "</requestId>")
+	b.WriteString("<" + name + "Response xmlns=\"" + xmlns + "\"><requestId>" + apierr.RequestID() + "</requestId>")
 	b.Write(data)
 	b.WriteString("</" + name + "Response>")
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
@@ -143,17 +141,10 @@ func WriteError(w http.ResponseWriter, e *apierr.Error) {
 	xml.EscapeText(&b, []byte(e.Code(apierr.EC2)))
 	b.WriteString("</Code><Message>")
 	xml.EscapeText(&b, []byte(e.Message))
-	b.WriteString("</Message></Error></Errors><RequestID>" + requestID() + "</RequestID></Response>")
+	b.WriteString("</Message></Error></Errors><RequestID>" + apierr.RequestID() + "</RequestID></Response>")
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.WriteHeader(e.Status(apierr.EC2))
 	w.Write(b.Bytes())
-}
-
-func requestID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	s := hex.EncodeToString(b)
-	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
 }
 
 // fields maps network.yaml keys to EC2 request parameters, for messages.
@@ -378,6 +369,15 @@ func tagItems(m map[string]string) []Tag {
 	}
 	slices.SortFunc(out, func(a, b Tag) int { return strings.Compare(a.Key, b.Key) })
 	return out
+}
+
+// tagValues are the tags of a response as Describe filters match them.
+func tagValues(tags []Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
 }
 
 // tagSpecs reads TagSpecification.N of a Create action: the tags for

@@ -200,15 +200,11 @@ func (h *Handler) describePeerings(p params) (any, error) {
 	}
 	items, next, err := describe(p, all, "VpcPeeringConnectionId", func(x VpcPeeringConnection) string { return x.VpcPeeringConnectionId },
 		func(x VpcPeeringConnection) attrs {
-			a := attrs{values: map[string][]string{"vpc-peering-connection-id": {x.VpcPeeringConnectionId},
+			return attrs{values: map[string][]string{"vpc-peering-connection-id": {x.VpcPeeringConnectionId},
 				"status-code": {x.Status.Code}, "requester-vpc-info.vpc-id": {x.RequesterVpcInfo.VpcId},
 				"accepter-vpc-info.vpc-id": {x.AccepterVpcInfo.VpcId}, "requester-vpc-info.owner-id": {x.RequesterVpcInfo.OwnerId},
 				"accepter-vpc-info.owner-id": {x.AccepterVpcInfo.OwnerId}, "requester-vpc-info.cidr-block": {x.RequesterVpcInfo.CidrBlock},
-				"accepter-vpc-info.cidr-block": {x.AccepterVpcInfo.CidrBlock}}, tags: map[string]string{}}
-			for _, t := range x.Tags {
-				a.tags[t.Key] = t.Value
-			}
-			return a
+				"accepter-vpc-info.cidr-block": {x.AccepterVpcInfo.CidrBlock}}, tags: tagValues(x.Tags)}
 		}, peeringNotFound)
 	if err != nil {
 		return nil, err

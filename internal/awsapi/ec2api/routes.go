@@ -62,7 +62,7 @@ func mainTableOf(st *store.State, v config.VPCFile) string {
 	return ""
 }
 
-func routeShape(r config.Route, declared bool) Route {
+func routeShape(r config.Route) Route {
 	out := Route{DestinationCidrBlock: r.Destination.String(), State: "active", Origin: "CreateRoute"}
 	switch r.Kind {
 	case config.TargetLocal:
@@ -75,9 +75,6 @@ func routeShape(r config.Route, declared bool) Route {
 		out.GatewayId = r.TargetID
 	case config.TargetBlackhole:
 		out.State = "blackhole"
-	}
-	if !declared && r.Kind == config.TargetLocal {
-		out.Origin = "CreateRouteTable"
 	}
 	return out
 }
@@ -115,7 +112,7 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 	for i, t := range st.File.RouteTables {
 		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID))}
 		for _, r := range n.RouteTables[i].Routes {
-			rt.Routes = append(rt.Routes, routeShape(r, true))
+			rt.Routes = append(rt.Routes, routeShape(r))
 		}
 		out = append(out, rt)
 	}
@@ -126,7 +123,7 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 		}
 		rt := RouteTable{RouteTableId: id, VpcId: v.ID, OwnerId: n.AccountID, Associations: assocs(id), Tags: tagItems(metaTags(st, id))}
 		for _, c := range n.VPCs[i].CIDRs {
-			rt.Routes = append(rt.Routes, routeShape(config.Route{Destination: c, Kind: config.TargetLocal}, false))
+			rt.Routes = append(rt.Routes, routeShape(config.Route{Destination: c, Kind: config.TargetLocal}))
 		}
 		out = append(out, rt)
 	}
@@ -198,7 +195,7 @@ func (h *Handler) describeRouteTables(p params) (any, error) {
 			"association.main": nil, "association.subnet-id": nil, "association.route-table-association-id": nil,
 			"association.route-table-id": nil, "route.destination-cidr-block": nil, "route.gateway-id": nil,
 			"route.transit-gateway-id": nil, "route.vpc-peering-connection-id": nil, "route.state": nil, "route.origin": nil},
-			tags: map[string]string{}}
+			tags: tagValues(r.Tags)}
 		add := func(k, v string) {
 			if v != "" {
 				a.values[k] = append(a.values[k], v)
@@ -217,9 +214,6 @@ func (h *Handler) describeRouteTables(p params) (any, error) {
 			add("route.vpc-peering-connection-id", rt.VpcPeeringConnectionId)
 			add("route.state", rt.State)
 			add("route.origin", rt.Origin)
-		}
-		for _, t := range r.Tags {
-			a.tags[t.Key] = t.Value
 		}
 		return a
 	}, rtNotFound)

@@ -190,7 +190,7 @@ func (h *Handler) describeSecurityGroups(p params) (any, error) {
 	}
 	items, next, err := describe(p, all, "GroupId", func(g SecurityGroup) string { return g.GroupId }, func(g SecurityGroup) attrs {
 		a := attrs{values: map[string][]string{"group-id": {g.GroupId}, "group-name": {g.GroupName}, "vpc-id": {g.VpcId},
-			"description": {g.Description}, "owner-id": {g.OwnerId}}, tags: map[string]string{}}
+			"description": {g.Description}, "owner-id": {g.OwnerId}}, tags: tagValues(g.Tags)}
 		for _, pair := range []struct {
 			key   string
 			perms []IpPermission
@@ -210,9 +210,6 @@ func (h *Handler) describeSecurityGroups(p params) (any, error) {
 					a.values[pair.key+k] = nil
 				}
 			}
-		}
-		for _, t := range g.Tags {
-			a.tags[t.Key] = t.Value
 		}
 		return a
 	}, sgNotFound)

@@ -190,15 +190,11 @@ func (h *Handler) describeSubnets(p params) (any, error) {
 		}
 	}
 	items, next, err := describe(p, all, "SubnetId", func(s Subnet) string { return s.SubnetId }, func(s Subnet) attrs {
-		a := attrs{values: map[string][]string{"subnet-id": {s.SubnetId}, "vpc-id": {s.VpcId}, "cidr-block": {s.CidrBlock},
+		return attrs{values: map[string][]string{"subnet-id": {s.SubnetId}, "vpc-id": {s.VpcId}, "cidr-block": {s.CidrBlock},
 			"cidr": {s.CidrBlock}, "cidrBlock": {s.CidrBlock}, "availability-zone": {s.AvailabilityZone},
 			"availability-zone-id": {s.AvailabilityZoneId}, "state": {s.State}, "default-for-az": {"false"},
 			"owner-id": {s.OwnerId}, "subnet-arn": {s.SubnetArn},
-			"available-ip-address-count": {strconv.Itoa(s.AvailableIpAddressCount)}}, tags: map[string]string{}}
-		for _, t := range s.Tags {
-			a.tags[t.Key] = t.Value
-		}
-		return a
+			"available-ip-address-count": {strconv.Itoa(s.AvailableIpAddressCount)}}, tags: tagValues(s.Tags)}
 	}, subnetNotFound)
 	if err != nil {
 		return nil, err

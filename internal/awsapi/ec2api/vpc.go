@@ -147,14 +147,11 @@ func (h *Handler) describeVpcs(p params) (any, error) {
 	items, next, err := describe(p, all, "VpcId", func(v Vpc) string { return v.VpcId }, func(v Vpc) attrs {
 		a := attrs{values: map[string][]string{"vpc-id": {v.VpcId}, "cidr": {v.CidrBlock}, "state": {v.State},
 			"owner-id": {v.OwnerId}, "is-default": {"false"}, "dhcp-options-id": {v.DhcpOptionsId}, "instance-tenancy": {v.InstanceTenancy}},
-			tags: map[string]string{}}
+			tags: tagValues(v.Tags)}
 		for _, c := range v.CidrBlockAssociationSet {
 			a.values["cidr-block-association.cidr-block"] = append(a.values["cidr-block-association.cidr-block"], c.CidrBlock)
 			a.values["cidr-block-association.association-id"] = append(a.values["cidr-block-association.association-id"], c.AssociationId)
 			a.values["cidr-block-association.state"] = append(a.values["cidr-block-association.state"], c.State.State)
-		}
-		for _, t := range v.Tags {
-			a.tags[t.Key] = t.Value
 		}
 		return a
 	}, vpcNotFound)

@@ -48,24 +48,49 @@ func dnssecShape(st *store.State, n *config.Network, i int) ResolverDnssecConfig
 	return out
 }
 
-func (h *Handler) vpcOf(resourceID string) (*store.State, *config.Network, int, error) {
-	if err := required("ResourceId", resourceID); err != nil {
+// vpcOf reads the ResourceId of a Get request: a VPC of the current state.
+func (h *Handler) vpcOf(body []byte) (*store.State, *config.Network, int, error) {
+	var in struct{ ResourceId string }
+	if err := decode(body, &in); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := required("ResourceId", in.ResourceId); err != nil {
 		return nil, nil, 0, err
 	}
 	st, n := h.Store.Snapshot()
-	i := vpcIndex(&st.File, resourceID)
+	i := vpcIndex(&st.File, in.ResourceId)
 	if i < 0 {
-		return nil, nil, 0, vpcNotFound(resourceID)
+		return nil, nil, 0, vpcNotFound(in.ResourceId)
 	}
 	return st, n, i, nil
 }
 
-func (h *Handler) getConfig(body []byte) (any, error) {
-	var in struct{ ResourceId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
+// perVPC makes one shape for each VPC of the state.
+func perVPC[T any](st *store.State, n *config.Network, shape func(*store.State, *config.Network, int) T) []T {
+	var out []T
+	for i := range st.File.VPCs {
+		out = append(out, shape(st, n, i))
 	}
-	st, n, i, err := h.vpcOf(in.ResourceId)
+	return out
+}
+
+// toggle reads an ENABLE or DISABLE member of an Update request.
+func toggle(field, value string) (bool, error) {
+	switch value {
+	case "ENABLE":
+		return true, nil
+	case "DISABLE":
+		return false, nil
+	case "":
+		return false, apierr.Missing(field)
+	case "USE_LOCAL_RESOURCE_SETTING":
+		return false, &apierr.Error{Kind: apierr.Unsupported, Field: field, Message: "vpcdns does not model Route 53 Profiles: use ENABLE or DISABLE"}
+	}
+	return false, apierr.Param(field, "%s must be ENABLE or DISABLE, not '%s'", field, value)
+}
+
+func (h *Handler) getConfig(body []byte) (any, error) {
+	st, n, i, err := h.vpcOf(body)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +103,7 @@ func (h *Handler) listConfigs(body []byte) (any, error) {
 		return nil, err
 	}
 	st, n := h.Store.Snapshot()
-	var all []ResolverConfig
-	for i := range st.File.VPCs {
-		all = append(all, configShape(st, n, i))
-	}
-	pg, next, _, err := paginate(all, in, 5)
+	pg, next, _, err := paginate(perVPC(st, n, configShape), in, 5)
 	if err != nil {
 		return nil, err
 	}
@@ -97,18 +118,13 @@ func (h *Handler) updateConfig(body []byte) (any, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
 		return nil, err
 	}
-	var flag string
-	switch in.AutodefinedReverseFlag {
-	case "ENABLE":
+	on, err := toggle("AutodefinedReverseFlag", in.AutodefinedReverseFlag)
+	if err != nil {
+		return nil, err
+	}
+	flag := "disable"
+	if on {
 		flag = "enable"
-	case "DISABLE":
-		flag = "disable"
-	case "":
-		return nil, apierr.Missing("AutodefinedReverseFlag")
-	case "USE_LOCAL_RESOURCE_SETTING":
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Field: "AutodefinedReverseFlag", Message: "vpcdns does not model Route 53 Profiles: use ENABLE or DISABLE"}
-	default:
-		return nil, apierr.Param("AutodefinedReverseFlag", "AutodefinedReverseFlag must be ENABLE or DISABLE, not '%s'", in.AutodefinedReverseFlag)
 	}
 	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
 		i := vpcIndex(&tx.File, in.ResourceId)
@@ -125,11 +141,7 @@ func (h *Handler) updateConfig(body []byte) (any, error) {
 }
 
 func (h *Handler) getDNSSEC(body []byte) (any, error) {
-	var in struct{ ResourceId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	st, n, i, err := h.vpcOf(in.ResourceId)
+	st, n, i, err := h.vpcOf(body)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +154,7 @@ func (h *Handler) listDNSSEC(body []byte) (any, error) {
 		return nil, err
 	}
 	st, n := h.Store.Snapshot()
-	var all []ResolverDnssecConfig
-	for i := range st.File.VPCs {
-		all = append(all, dnssecShape(st, n, i))
-	}
-	items, err := filterItems(all, in.Filters, []string{"resourceid", "validationstatus"}, func(d ResolverDnssecConfig) attrs {
+	items, err := filterItems(perVPC(st, n, dnssecShape), in.Filters, []string{"resourceid", "validationstatus"}, func(d ResolverDnssecConfig) attrs {
 		return attrs{"resourceid": {d.ResourceId}, "validationstatus": {d.ValidationStatus}}
 	})
 	if err != nil {
@@ -167,17 +175,9 @@ func (h *Handler) updateDNSSEC(body []byte) (any, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
 		return nil, err
 	}
-	var on bool
-	switch in.Validation {
-	case "ENABLE":
-		on = true
-	case "DISABLE":
-	case "":
-		return nil, apierr.Missing("Validation")
-	case "USE_LOCAL_RESOURCE_SETTING":
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Field: "Validation", Message: "vpcdns does not model Route 53 Profiles: use ENABLE or DISABLE"}
-	default:
-		return nil, apierr.Param("Validation", "Validation must be ENABLE or DISABLE, not '%s'", in.Validation)
+	on, err := toggle("Validation", in.Validation)
+	if err != nil {
+		return nil, err
 	}
 	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
 		if vpcIndex(&tx.File, in.ResourceId) < 0 {

@@ -156,10 +156,12 @@ func domainOf(s string) (string, error) {
 	return strings.TrimSuffix(d.String(), "."), nil
 }
 
+// endpointCheck checks the endpoint of a forward rule: it exists and is
+// outbound.
 func endpointCheck(f *config.File, id string) error {
-	i := slices.IndexFunc(f.Endpoints, func(e config.EndpointFile) bool { return e.ID == id })
+	i := endpointIndex(f, id)
 	if i < 0 {
-		return apierr.New(apierr.NotFound, apierr.ResEndpoint, "Resolver endpoint with ID '%s' does not exist.", id)
+		return endpointNotFound(id)
 	}
 	if f.Endpoints[i].Direction != "outbound" {
 		return apierr.New(apierr.InvalidRequest, apierr.ResEndpoint, "Resolver endpoint '%s' is not an OUTBOUND endpoint: a forward rule sends its queries through an outbound endpoint.", id)

@@ -8,8 +8,6 @@ package route53api
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -142,17 +140,10 @@ func WriteError(w http.ResponseWriter, e *apierr.Error) {
 	xml.EscapeText(&b, []byte(e.Code(apierr.Route53)))
 	b.WriteString("</Code><Message>")
 	xml.EscapeText(&b, []byte(e.Message))
-	b.WriteString("</Message></Error><RequestId>" + requestID() + "</RequestId></ErrorResponse>")
+	b.WriteString("</Message></Error><RequestId>" + apierr.RequestID() + "</RequestId></ErrorResponse>")
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(e.Status(apierr.Route53))
 	w.Write(b.Bytes())
-}
-
-func requestID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	s := hex.EncodeToString(b)
-	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
 }
 
 // fields maps network.yaml keys to Route 53 request members.

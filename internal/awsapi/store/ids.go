@@ -38,10 +38,6 @@ const (
 // EC2 and Route 53 Resolver ids (vpc-0a1b2c3d4e5f60718).
 func NewID(prefix string) string { return prefix + randomHex(hexLen) }
 
-// NewShortID returns prefix and 16 random hex digits (resolver and DNSSEC
-// config ids, rslvr-rc-715aa20c73a23da7).
-func NewShortID(prefix string) string { return prefix + randomHex(shortHexLen) }
-
 // DerivedID returns prefix and 17 hex digits of the SHA-256 of key: the id
 // of a resource that came from network.yaml and has none of its own, the
 // same on every start.

@@ -74,7 +74,7 @@ type Store struct {
 	st    *State
 	net   *config.Network
 	apply func(*config.Network) error
-	// Loaded is true when the state came from Dir rather than Initial.
+	// loaded is true when the state came from Dir rather than Initial.
 	loaded bool
 }
 
