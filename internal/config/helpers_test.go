@@ -63,8 +63,7 @@ func wantProblem(t *testing.T, ps Problems, path, reason string, count int) {
 	}
 }
 
-func intp(i int) *int    { return &i }
-func boolp(b bool) *bool { return &b }
+func intp(i int) *int { return &i }
 
 // equal is reflect.DeepEqual, short.
 func equal(a, b any) bool { return reflect.DeepEqual(a, b) }

@@ -26,14 +26,6 @@ func (p Proto) String() string {
 	return fmt.Sprintf("Proto(%d)", uint8(p))
 }
 
-// network is the name of p for net.Dialer.
-func (p Proto) network() string {
-	if p == TCP {
-		return "tcp"
-	}
-	return "udp"
-}
-
 // Outcome is how one attempt ended.
 type Outcome uint8
 

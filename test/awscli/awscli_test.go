@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -41,12 +40,8 @@ func need(t *testing.T, tool string) {
 // buildVpcdns builds cmd/vpcdns from this tree.
 func buildVpcdns(t *testing.T) string {
 	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		goBin = "go"
-	}
 	bin := filepath.Join(t.TempDir(), "vpcdns")
-	cmd := exec.Command(goBin, "build", "-buildvcs=false", "-o", bin, "github.com/vpcdns/vpcdns/cmd/vpcdns")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", bin, "github.com/vpcdns/vpcdns/cmd/vpcdns")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -242,9 +242,6 @@ func (p params) strings(name string) []string {
 	return out
 }
 
-// sub returns the members of the structure "Name.".
-func (p params) sub(name string) params { return params{v: p.v, prefix: p.prefix + name + "."} }
-
 func (p params) required(name string) (string, error) {
 	v := p.str(name)
 	if v == "" {
