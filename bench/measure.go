@@ -64,7 +64,9 @@ func (r *runner) measure(ctx context.Context, w workload, server string, round i
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return m, err
 	}
-	defer os.RemoveAll(dir) // the 100,000-rule configurations are large
+	if !r.o.keep {
+		defer os.RemoveAll(dir) // the 100,000-rule configurations are large
+	}
 	p, ready, err := r.startServer(ctx, w, server, dir)
 	if err != nil {
 		return m, err
