@@ -79,7 +79,7 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	}
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg)
-	srv, err := server.New(n, server.Options{Logger: logger, Metrics: m, Stdout: std.Stdout, Shared: shared})
+	srv, err := server.New(n, server.Options{Logger: logger, Metrics: m, Stdout: std.Stdout, Shared: shared, ReserveProcs: true})
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
 		return exitInvalid

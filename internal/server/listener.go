@@ -21,15 +21,15 @@ type listener struct {
 func (s *Server) listen(spec listenSpec) (*listener, error) {
 	var lastErr error
 	for try := 0; try < 8; try++ {
-		conns, err := listenUDP(spec.addr, udpSockets())
+		socks, err := openUDP(spec.addr, udpSockets())
 		if err != nil {
 			return nil, fmt.Errorf("listen udp %s for %s: %w", spec.addr, spec.owner, err)
 		}
-		bound := conns[0].LocalAddr().(*net.UDPAddr).AddrPort()
+		bound := socks[0].local
 		ln, err := net.Listen("tcp", bound.String())
 		if err != nil {
-			for _, c := range conns {
-				c.Close()
+			for _, c := range socks {
+				c.close()
 			}
 			lastErr = fmt.Errorf("listen tcp %s for %s: %w", bound, spec.owner, err)
 			if spec.addr.Port() == 0 && errors.Is(err, syscall.EADDRINUSE) {
@@ -37,15 +37,15 @@ func (s *Server) listen(spec listenSpec) (*listener, error) {
 			}
 			return nil, lastErr
 		}
-		return s.serve(spec, bound, conns, ln), nil
+		return s.serve(spec, bound, socks, ln), nil
 	}
 	return nil, lastErr
 }
 
-func (s *Server) serve(spec listenSpec, bound netip.AddrPort, conns []*net.UDPConn, ln net.Listener) *listener {
+func (s *Server) serve(spec listenSpec, bound netip.AddrPort, socks []*udpSocket, ln net.Listener) *listener {
 	return &listener{
 		addr: netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port()),
-		udp:  s.newUDPServer(spec.owner, conns),
+		udp:  s.newUDPServer(spec.owner, socks),
 		tcp:  s.newTCPServer(spec.owner, ln),
 	}
 }

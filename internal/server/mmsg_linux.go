@@ -16,11 +16,7 @@ type mmsghdr struct {
 }
 
 // batch is a set of datagram slots read with one recvmmsg and answered with
-// one sendmmsg. The system calls are made raw: they never block (the socket
-// is non-blocking and a full receive queue waits in the network poller), so
-// they need none of the runtime's bookkeeping around a blocking call, whose
-// wake-ups of the scheduler's monitor thread cost more CPU per query than
-// the calls themselves at moderate rates. Nothing here allocates.
+// one sendmmsg. Nothing here allocates.
 type batch struct {
 	in    []mmsghdr
 	iov   []unix.Iovec
@@ -49,32 +45,6 @@ func newBatch(n, size int) *batch {
 		b.in[i].hdr.Name = (*byte)(unsafe.Pointer(&b.names[i]))
 	}
 	return b
-}
-
-// recv reads up to len(b.in) datagrams, waiting in the network poller when
-// none is queued.
-func (b *batch) recv(rc syscall.RawConn) (int, error) {
-	var n int
-	var errno syscall.Errno
-	err := rc.Read(func(fd uintptr) bool {
-		for i := range b.in {
-			b.in[i].hdr.Namelen = unix.SizeofSockaddrAny
-			b.in[i].hdr.Flags = 0
-		}
-		r, _, e := unix.RawSyscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&b.in[0])), uintptr(len(b.in)), unix.MSG_DONTWAIT, 0, 0)
-		if e == unix.EAGAIN || e == unix.EINTR {
-			return false
-		}
-		n, errno = int(r), e
-		return true
-	})
-	if err != nil {
-		return 0, err
-	}
-	if errno != 0 {
-		return 0, errno
-	}
-	return n, nil
 }
 
 // packet returns datagram i: its bytes and its source address.
@@ -109,28 +79,35 @@ func (b *batch) queue(i int, reply []byte) {
 	b.out[j].hdr.Namelen = b.in[i].hdr.Namelen
 }
 
-// flush sends the queued replies; a reply that cannot be sent is dropped,
-// as UDP does.
-func (b *batch) flush(rc syscall.RawConn) {
+// recvWait reads up to len(b.in) datagrams, blocking until the first
+// arrives (MSG_WAITFORONE). It goes through the runtime's blocking-call
+// path, so the thread's P can serve other goroutines while it waits.
+func (b *batch) recvWait(fd int) (int, error) {
+	for i := range b.in {
+		b.in[i].hdr.Namelen = unix.SizeofSockaddrAny
+		b.in[i].hdr.Flags = 0
+	}
+	r, _, e := syscall.Syscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&b.in[0])), uintptr(len(b.in)), unix.MSG_WAITFORONE, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+// send writes the queued replies without blocking; a reply that cannot be
+// sent is dropped, as UDP does.
+func (b *batch) send(fd int) {
 	for done := 0; done < len(b.out); {
-		var sent int
 		rest := b.out[done:]
-		err := rc.Write(func(fd uintptr) bool {
-			r, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)), unix.MSG_DONTWAIT, 0, 0)
+		r, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)), unix.MSG_DONTWAIT, 0, 0)
+		if e != 0 {
 			if e == unix.EAGAIN {
-				return false
+				break // the send buffer is full: drop the rest
 			}
-			if e != 0 {
-				sent = 1 // skip the reply that failed
-				return true
-			}
-			sent = int(r)
-			return true
-		})
-		if err != nil || sent <= 0 {
-			break
+			done++ // skip the reply that failed
+			continue
 		}
-		done += sent
+		done += int(r)
 	}
 	b.out = b.out[:0]
 }

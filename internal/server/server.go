@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,13 +49,21 @@ type Options struct {
 	QueryLogQueue int
 	// Now is the clock [time.Now].
 	Now func() time.Time
+	// ReserveProcs raises GOMAXPROCS above its value at New by one per UDP
+	// reader (at most two per P), whenever the sockets change. A reader
+	// holds its P while it blocks in recvmmsg (udpsock_linux.go), so
+	// without spare Ps the rest of the server waits for the runtime to take
+	// them back. GOMAXPROCS is the process's, so only a process that runs a
+	// single Server (the serve command) should set this.
+	ReserveProcs bool
 }
 
 // Server serves DNS for one network at a time.
 type Server struct {
-	opts  Options
-	log   *slog.Logger
-	state atomic.Pointer[state]
+	opts      Options
+	log       *slog.Logger
+	state     atomic.Pointer[state]
+	baseProcs int // GOMAXPROCS at New
 
 	ctx    context.Context // cancelled on Shutdown; parent of every forward
 	cancel context.CancelFunc
@@ -100,6 +109,7 @@ func New(n *config.Network, opts Options) (*Server, error) {
 		log:       opts.Logger,
 		listeners: map[listenSpec]*listener{},
 		retiring:  map[*state]struct{}{},
+		baseProcs: runtime.GOMAXPROCS(0),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	st, err := s.newState(v, nil)
@@ -170,6 +180,7 @@ func (s *Server) Start() error {
 		s.closeListeners()
 		return err
 	}
+	s.reserveProcs()
 	return nil
 }
 
@@ -204,6 +215,7 @@ func (s *Server) Reload(n *config.Network) error {
 		s.cacheBase.Evictions += cs.Evictions
 	}
 	s.closeStale(st)
+	s.reserveProcs()
 	// Queries in flight under the old configuration may still log; close
 	// its logger once they are done (or at Shutdown, whichever is first).
 	s.retiring[old] = struct{}{}
@@ -262,6 +274,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.closed = true
 	ls := s.listeners
 	s.listeners = map[listenSpec]*listener{}
+	s.reserveProcs() // back to the value at New
 	s.mu.Unlock()
 	var errs []error
 	for _, l := range ls {
@@ -343,6 +356,19 @@ func (s *Server) closeStale(st *state) {
 			s.log.Info("stopped listening", "owner", spec.owner, "addr", l.addr)
 		}
 	}
+}
+
+// reserveProcs sets GOMAXPROCS for the UDP readers now open, when
+// Options.ReserveProcs asks for it. Called with s.mu held.
+func (s *Server) reserveProcs() {
+	if !s.opts.ReserveProcs {
+		return
+	}
+	readers := 0
+	for _, l := range s.listeners {
+		readers += len(l.udp.socks)
+	}
+	runtime.GOMAXPROCS(s.baseProcs + min(readers, 2*s.baseProcs))
 }
 
 func (s *Server) closeListeners() {

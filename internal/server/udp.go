@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"runtime"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -29,6 +27,9 @@ const (
 	// wait for a forward); past it new ones are dropped, as an overloaded
 	// resolver does, instead of growing memory without bound.
 	maxSlowQueries = 8192
+	// yieldEvery is how often a reader yields to the scheduler; well
+	// under the runtime's 10 ms time slice.
+	yieldEvery = 5 * time.Millisecond
 )
 
 // udpServer serves one UDP address with one socket per core
@@ -42,48 +43,21 @@ type udpServer struct {
 	// nil for an emulated authoritative server, served by other.
 	query *queryHandler
 	other dns.Handler
-	conns []*net.UDPConn
+	socks []*udpSocket
 	wg    sync.WaitGroup // the readers
 	slow  sync.WaitGroup // queries on the full path
 	sem   chan struct{}
 }
 
-// listenUDP opens the sockets of addr (port 0: one free port for all).
-func listenUDP(addr netip.AddrPort, n int) ([]*net.UDPConn, error) {
-	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
-		var serr error
-		err := c.Control(func(fd uintptr) {
-			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
-		})
-		return errors.Join(err, serr)
-	}}
-	var conns []*net.UDPConn
-	for i := 0; i < n; i++ {
-		pc, err := lc.ListenPacket(context.Background(), "udp", addr.String())
-		if err != nil {
-			for _, c := range conns {
-				c.Close()
-			}
-			return nil, err
-		}
-		c := pc.(*net.UDPConn)
-		conns = append(conns, c)
-		if i == 0 {
-			addr = c.LocalAddr().(*net.UDPAddr).AddrPort() // the port the others share
-		}
-	}
-	return conns, nil
-}
-
-func (s *Server) newUDPServer(owner string, conns []*net.UDPConn) *udpServer {
-	u := &udpServer{s: s, owner: owner, conns: conns, sem: make(chan struct{}, maxSlowQueries)}
+func (s *Server) newUDPServer(owner string, socks []*udpSocket) *udpServer {
+	u := &udpServer{s: s, owner: owner, socks: socks, sem: make(chan struct{}, maxSlowQueries)}
 	switch h := s.handlerFor(owner).(type) {
 	case queryHandler:
 		u.query = &h
 	default:
 		u.other = h
 	}
-	for _, c := range conns {
+	for _, c := range socks {
 		u.wg.Add(1)
 		go u.read(c)
 	}
@@ -91,26 +65,32 @@ func (s *Server) newUDPServer(owner string, conns []*net.UDPConn) *udpServer {
 }
 
 // udpSockets is how many sockets serve one address: one per core.
-func udpSockets() int { return max(1, runtime.GOMAXPROCS(0)) }
+func udpSockets() int { return max(1, runtime.NumCPU()) }
 
 // read serves one socket until it is closed.
-func (u *udpServer) read(c *net.UDPConn) {
+func (u *udpServer) read(c *udpSocket) {
 	defer u.wg.Done()
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return
-	}
 	b := newBatch(udpBatch, udpReadSize)
 	outBufs := make([][]byte, udpBatch)
 	for i := range outBufs {
 		outBufs[i] = make([]byte, 0, udpReadSize)
 	}
 	var q wire.Query
+	yielded := time.Now()
 	for {
-		n, err := b.recv(rc)
+		n, err := b.recvWait(c.fd)
+		if c.stopping.Load() {
+			return
+		}
+		if now := time.Now(); now.Sub(yielded) >= yieldEvery {
+			// A goroutine that never yields looks stuck to the runtime,
+			// which then takes its P away on every blocking read.
+			runtime.Gosched()
+			yielded = now
+		}
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) {
-				return // closed, or shutdown set a deadline in the past
+			if err != unix.EINTR {
+				time.Sleep(time.Millisecond) // never spin on an error that stays
 			}
 			continue
 		}
@@ -131,12 +111,12 @@ func (u *udpServer) read(c *net.UDPConn) {
 			}
 			u.full(c, pkt, src, &q)
 		}
-		b.flush(rc)
+		b.send(c.fd)
 	}
 }
 
 // full hands one datagram to the full path in its own goroutine.
-func (u *udpServer) full(c *net.UDPConn, pkt []byte, src netip.AddrPort, q *wire.Query) {
+func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) {
 	if len(pkt) < 12 || pkt[2]&0x80 != 0 {
 		return // no header, or a response: never answer (amplification)
 	}
@@ -154,7 +134,7 @@ func (u *udpServer) full(c *net.UDPConn, pkt []byte, src netip.AddrPort, q *wire
 	u.slow.Add(1)
 	go func() {
 		defer func() { <-u.sem; u.slow.Done() }()
-		w := &udpWriter{conn: c, remote: net.UDPAddrFromAddrPort(src)}
+		w := &udpWriter{sock: c, remote: src}
 		req := new(dns.Msg)
 		if err := req.Unpack(buf); err != nil {
 			w.Write(formErrReply(buf))
@@ -183,8 +163,8 @@ func formErrReply(pkt []byte) []byte {
 // (until ctx ends), then closes the sockets.
 func (u *udpServer) shutdown(ctx context.Context) error {
 	var errs []error
-	for _, c := range u.conns {
-		errs = append(errs, c.SetReadDeadline(time.Unix(1, 0))) // wakes the readers
+	for _, c := range u.socks {
+		c.stop()
 	}
 	done := make(chan struct{})
 	go func() {
@@ -197,20 +177,21 @@ func (u *udpServer) shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("udp %s: %w", u.owner, ctx.Err()))
 	}
-	for _, c := range u.conns {
-		errs = append(errs, c.Close())
+	u.wg.Wait() // readers return at once once stopped
+	for _, c := range u.socks {
+		errs = append(errs, c.close())
 	}
 	return errors.Join(errs...)
 }
 
 // udpWriter is the dns.ResponseWriter of one datagram on the full path.
 type udpWriter struct {
-	conn   *net.UDPConn
-	remote net.Addr
+	sock   *udpSocket
+	remote netip.AddrPort
 }
 
-func (w *udpWriter) LocalAddr() net.Addr  { return w.conn.LocalAddr() }
-func (w *udpWriter) RemoteAddr() net.Addr { return w.remote }
+func (w *udpWriter) LocalAddr() net.Addr  { return net.UDPAddrFromAddrPort(w.sock.local) }
+func (w *udpWriter) RemoteAddr() net.Addr { return net.UDPAddrFromAddrPort(w.remote) }
 func (w *udpWriter) WriteMsg(m *dns.Msg) error {
 	b, err := m.Pack()
 	if err != nil {
@@ -219,8 +200,13 @@ func (w *udpWriter) WriteMsg(m *dns.Msg) error {
 	_, err = w.Write(b)
 	return err
 }
-func (w *udpWriter) Write(b []byte) (int, error) { return w.conn.WriteTo(b, w.remote) }
-func (w *udpWriter) Close() error                { return nil }
-func (w *udpWriter) TsigStatus() error           { return nil }
-func (w *udpWriter) TsigTimersOnly(bool)         {}
-func (w *udpWriter) Hijack()                     {}
+func (w *udpWriter) Write(b []byte) (int, error) {
+	if err := w.sock.writeTo(b, w.remote); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+func (w *udpWriter) Close() error        { return nil }
+func (w *udpWriter) TsigStatus() error   { return nil }
+func (w *udpWriter) TsigTimersOnly(bool) {}
+func (w *udpWriter) Hijack()             {}
