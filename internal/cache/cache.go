@@ -314,6 +314,12 @@ func withoutOPT(rrs []dns.RR) []dns.RR {
 // did. The header flags are those of the stored answer; the reply has no OPT
 // record. With enough capacity in dst, Get does not allocate.
 func (c *Cache) Get(k Key, id uint16, dst []byte) ([]byte, Status) {
+	return c.GetAt(k, id, dst, c.now())
+}
+
+// GetAt is Get at the time now, for a caller that reads the clock once for
+// many lookups; now comes from the clock the cache was made with.
+func (c *Cache) GetAt(k Key, id uint16, dst []byte, now time.Time) ([]byte, Status) {
 	s := c.shard(&k)
 	s.mu.RLock()
 	e := s.items[k]
@@ -322,7 +328,7 @@ func (c *Cache) Get(k Key, id uint16, dst []byte) ([]byte, Status) {
 		s.misses.Add(1)
 		return dst, Miss
 	}
-	age := c.now().UnixNano() - e.stored
+	age := now.UnixNano() - e.stored
 	status := Hit
 	switch {
 	case age < int64(e.ttl)*int64(time.Second):

@@ -128,6 +128,12 @@ func (m *Metrics) Query(vpc, source, rcode string) {
 	m.Queries.WithLabelValues(vpc, source, rcode).Inc()
 }
 
+// QueryCounter is the counter Query increments for these labels, for a
+// caller that counts the same labels many times and keeps it.
+func (m *Metrics) QueryCounter(vpc, source, rcode string) prometheus.Counter {
+	return m.Queries.WithLabelValues(vpc, source, rcode)
+}
+
 // ForwardAttempt records one attempt to send a query to target for rule: its
 // outcome and duration, and a timeout when timedOut (a blocked network path
 // counts as one, behaviour.md §6).

@@ -3,8 +3,10 @@ package server
 import (
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vpcdns/vpcdns/internal/cache"
 	"github.com/vpcdns/vpcdns/internal/querylog"
@@ -28,9 +30,15 @@ type memoEntry struct {
 	// key is the cache key of a forwarded question (DO taken from the query).
 	key    cache.Key
 	source string // the winning candidate's source, for metrics
-	qname  string // as logged: lower case, trailing dot
-	qtype  string
-	qclass string
+	// rcode and counted are the rcode of the reply when it was remembered
+	// and its query counter (nil without metrics): the labels of a hit are
+	// almost always the same, and looking the counter up costs more than
+	// the rest of the hit.
+	rcode   int
+	counted prometheus.Counter
+	qname   string // as logged: lower case, trailing dot
+	qtype   string
+	qclass  string
 }
 
 // memoTable holds the entries of one VPC.
@@ -80,6 +88,10 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 		qtype:  querylog.TypeString(x.q.Qtype),
 		qclass: querylog.ClassString(x.q.Qclass),
 	}
+	e.rcode = resp.Rcode
+	if m := s.opts.Metrics; m != nil {
+		e.counted = m.QueryCounter(x.vpc.Config.ID, e.source, dns.RcodeToString[resp.Rcode])
+	}
 	if w.Local() {
 		m := resp.Copy()
 		m.Id = 0
@@ -101,9 +113,10 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 
 // fast answers query from remembered bytes when it can: a local answer, or
 // a forwarded one the cache holds. It appends the reply to out and reports
-// false when the query needs the full path. It allocates nothing on a hit
-// (the query log, when on, takes one record).
-func (s *Server) fast(owner string, query []byte, src netip.AddrPort, out []byte, q *wire.Query) ([]byte, bool) {
+// false when the query needs the full path. now is the server's clock,
+// read once per batch of datagrams. It allocates nothing on a hit (the
+// query log, when on, takes one record).
+func (s *Server) fast(owner string, query []byte, src netip.AddrPort, now time.Time, out []byte, q *wire.Query) ([]byte, bool) {
 	if err := wire.ParseQuery(query, q); err != nil {
 		return out, false
 	}
@@ -130,7 +143,7 @@ func (s *Server) fast(owner string, query []byte, src netip.AddrPort, out []byte
 		k := e.key
 		k.DO = q.DO
 		var status cache.Status
-		resp, status = st.cache.Get(k, q.ID, out)
+		resp, status = st.cache.GetAt(k, q.ID, out, now)
 		if status != cache.Hit {
 			return out, false
 		}
@@ -139,15 +152,17 @@ func (s *Server) fast(owner string, query []byte, src netip.AddrPort, out []byte
 	if !ok {
 		return out, false
 	}
-	s.recordFast(st, owner, vpc, e, resp, src)
+	s.recordFast(st, owner, vpc, e, resp, src, now)
 	return resp, true
 }
 
 // recordFast counts a fast-path answer and logs it when the VPC logs
 // queries (local answers only: AWS does not log cache hits).
-func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry, resp []byte, src netip.AddrPort) {
+func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry, resp []byte, src netip.AddrPort, now time.Time) {
 	rcode := int(resp[3] & 0xf)
-	if m := s.opts.Metrics; m != nil {
+	if e.counted != nil && rcode == e.rcode {
+		e.counted.Inc()
+	} else if m := s.opts.Metrics; m != nil {
 		m.Query(vpc.Config.ID, e.source, dns.RcodeToString[rcode])
 	}
 	if st.qlog == nil || e.local == nil {
@@ -158,7 +173,7 @@ func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry
 		AccountID:      st.net.AccountID,
 		Region:         vpc.Config.Region,
 		VPCID:          vpc.Config.ID,
-		QueryTimestamp: s.opts.Now().UTC(),
+		QueryTimestamp: now.UTC(),
 		QueryName:      e.qname,
 		QueryType:      e.qtype,
 		QueryClass:     e.qclass,

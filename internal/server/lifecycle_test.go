@@ -133,25 +133,27 @@ func TestMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	_, addr := startCorp(t, server.Options{Metrics: metrics.New(reg)})
 	ask(t, "udp", addr, "db.corp.example.", dns.TypeA)
-	ask(t, "udp", addr, "db.corp.example.", dns.TypeA) // cache hit
+	ask(t, "udp", addr, "db.corp.example.", dns.TypeA) // cache hit, remembered
+	ask(t, "udp", addr, "db.corp.example.", dns.TypeA) // cache hit on the fast path
 	ask(t, "udp", addr, "nope.corp.example.", dns.TypeA)
 	ask(t, "udp", addr, "ip-10-0-0-5.ec2.internal.", dns.TypeA)
-	ask(t, "udp", addr, "www.example.org.", dns.TypeA) // internet, no forwarders
+	ask(t, "udp", addr, "ip-10-0-0-5.ec2.internal.", dns.TypeA) // fast path
+	ask(t, "udp", addr, "www.example.org.", dns.TypeA)          // internet, no forwarders
 	// Queries are counted just after the reply is written.
-	if !eventually(time.Second, func() bool { return counterSum(t, reg, "vpcdns_queries_total", nil) == 5 }) {
-		t.Fatalf("vpcdns_queries_total = %v; want 5", counterSum(t, reg, "vpcdns_queries_total", nil))
+	if !eventually(time.Second, func() bool { return counterSum(t, reg, "vpcdns_queries_total", nil) == 7 }) {
+		t.Fatalf("vpcdns_queries_total = %v; want 7", counterSum(t, reg, "vpcdns_queries_total", nil))
 	}
 	tests := []struct {
 		family string
 		labels map[string]string
 		want   float64
 	}{
-		{"vpcdns_queries_total", map[string]string{"vpc": "vpc-app", "source": "forward-rule", "rcode": "NOERROR"}, 2},
+		{"vpcdns_queries_total", map[string]string{"vpc": "vpc-app", "source": "forward-rule", "rcode": "NOERROR"}, 3},
 		{"vpcdns_queries_total", map[string]string{"vpc": "vpc-app", "source": "forward-rule", "rcode": "NXDOMAIN"}, 1},
-		{"vpcdns_queries_total", map[string]string{"vpc": "vpc-app", "source": "autodefined-ec2", "rcode": "NOERROR"}, 1},
+		{"vpcdns_queries_total", map[string]string{"vpc": "vpc-app", "source": "autodefined-ec2", "rcode": "NOERROR"}, 2},
 		{"vpcdns_queries_total", map[string]string{"vpc": "vpc-app", "source": "internet", "rcode": "SERVFAIL"}, 1},
 		{"vpcdns_forwarded_queries_total", map[string]string{"rule": "rslvr-rr-corp", "outcome": "ok"}, 2},
-		{"vpcdns_cache_hits_total", nil, 1},
+		{"vpcdns_cache_hits_total", nil, 2},
 	}
 	for _, tt := range tests {
 		if got := counterSum(t, reg, tt.family, tt.labels); got != tt.want {

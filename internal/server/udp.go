@@ -76,13 +76,14 @@ func (u *udpServer) read(c *udpSocket) {
 		outBufs[i] = make([]byte, 0, udpReadSize)
 	}
 	var q wire.Query
-	yielded := time.Now()
+	yielded := u.s.opts.Now()
 	for {
 		n, err := b.recvWait(c.fd)
 		if c.stopping.Load() {
 			return
 		}
-		if now := time.Now(); now.Sub(yielded) >= yieldEvery {
+		now := u.s.opts.Now() // one clock read per batch
+		if now.Sub(yielded) >= yieldEvery || now.Before(yielded) {
 			// A goroutine that never yields looks stuck to the runtime,
 			// which then takes its P away on every blocking read.
 			runtime.Gosched()
@@ -101,7 +102,7 @@ func (u *udpServer) read(c *udpSocket) {
 			}
 			if u.query != nil {
 				out := outBufs[len(b.out)]
-				if resp, ok := u.s.fast(u.owner, pkt, src, out[:0], &q); ok {
+				if resp, ok := u.s.fast(u.owner, pkt, src, now, out[:0], &q); ok {
 					if cap(resp) > cap(out) {
 						outBufs[len(b.out)] = resp[:0] // keep a grown buffer
 					}
