@@ -30,6 +30,9 @@ const (
 	// yieldEvery is how often a reader yields to the scheduler; well
 	// under the runtime's 10 ms time slice.
 	yieldEvery = 5 * time.Millisecond
+	// workerIdle is how long a full-path worker waits for another query
+	// before it exits.
+	workerIdle = 10 * time.Second
 )
 
 // udpServer serves one UDP address with one socket per core
@@ -45,12 +48,21 @@ type udpServer struct {
 	other dns.Handler
 	socks []*udpSocket
 	wg    sync.WaitGroup // the readers
-	slow  sync.WaitGroup // queries on the full path
-	sem   chan struct{}
+	slow  sync.WaitGroup // the full path's workers
+	sem   chan struct{}  // one token per query on the full path
+	jobs  chan slowQuery // to a worker that waits for one
+	// stopped is closed once the readers have returned: waiting workers
+	// then exit.
+	stopped chan struct{}
 }
 
 func (s *Server) newUDPServer(owner string, socks []*udpSocket) *udpServer {
-	u := &udpServer{s: s, owner: owner, socks: socks, sem: make(chan struct{}, maxSlowQueries)}
+	u := &udpServer{
+		s: s, owner: owner, socks: socks,
+		sem:     make(chan struct{}, maxSlowQueries),
+		jobs:    make(chan slowQuery),
+		stopped: make(chan struct{}),
+	}
 	switch h := s.handlerFor(owner).(type) {
 	case queryHandler:
 		u.query = &h
@@ -116,7 +128,18 @@ func (u *udpServer) read(c *udpSocket) {
 	}
 }
 
-// full hands one datagram to the full path in its own goroutine.
+// slowQuery is a datagram on its way to the full path.
+type slowQuery struct {
+	sock *udpSocket
+	pkt  []byte
+	src  netip.AddrPort
+	wq   *wire.Query // nil when the fast parser refused it
+}
+
+// full hands one datagram to the full path: to a worker waiting for one,
+// or else to a new worker. Workers outlive their query so that the next
+// one starts on a grown stack (a new goroutine per query spent 4% of W4's
+// CPU growing its stack) and exit after workerIdle without work.
 func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) {
 	if len(pkt) < 12 || pkt[2]&0x80 != 0 {
 		return // no header, or a response: never answer (amplification)
@@ -126,27 +149,52 @@ func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Q
 	default:
 		return // overloaded: drop
 	}
-	buf := append([]byte(nil), pkt...)
-	var wq *wire.Query
-	if wire.ParseQuery(buf, q) == nil {
+	job := slowQuery{sock: c, pkt: append([]byte(nil), pkt...), src: src}
+	if wire.ParseQuery(job.pkt, q) == nil {
 		cp := *q
-		wq = &cp
+		job.wq = &cp
 	}
-	u.slow.Add(1)
-	go func() {
-		defer func() { <-u.sem; u.slow.Done() }()
-		w := &udpWriter{sock: c, remote: src}
-		req := new(dns.Msg)
-		if err := req.Unpack(buf); err != nil {
-			w.Write(formErrReply(buf))
+	select {
+	case u.jobs <- job:
+	default:
+		u.slow.Add(1)
+		go u.work(job)
+	}
+}
+
+// work answers job, then the queries handed to it, until it has waited
+// workerIdle for one or the server stops.
+func (u *udpServer) work(job slowQuery) {
+	defer u.slow.Done()
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		u.answer(job)
+		<-u.sem
+		idle.Reset(workerIdle)
+		select {
+		case job = <-u.jobs:
+		case <-idle.C:
+			return
+		case <-u.stopped:
 			return
 		}
-		if u.query == nil {
-			u.other.ServeDNS(w, req)
-			return
-		}
-		u.query.serve(w, req, wq)
-	}()
+	}
+}
+
+// answer runs one datagram through the full path.
+func (u *udpServer) answer(job slowQuery) {
+	w := &udpWriter{sock: job.sock, remote: job.src}
+	req := new(dns.Msg)
+	if err := req.Unpack(job.pkt); err != nil {
+		w.Write(formErrReply(job.pkt))
+		return
+	}
+	if u.query == nil {
+		u.other.ServeDNS(w, req)
+		return
+	}
+	u.query.serve(w, req, job.wq)
 }
 
 // formErrReply is the answer to a query that does not unpack: FORMERR,
@@ -170,6 +218,7 @@ func (u *udpServer) shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		u.wg.Wait()
+		close(u.stopped) // no new query: idle workers go
 		u.slow.Wait()
 		close(done)
 	}()
