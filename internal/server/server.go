@@ -274,12 +274,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.closed = true
 	ls := s.listeners
 	s.listeners = map[listenSpec]*listener{}
-	s.reserveProcs() // back to the value at New
 	s.mu.Unlock()
 	var errs []error
 	for _, l := range ls {
 		errs = append(errs, l.shutdown(ctx))
 	}
+	s.mu.Lock()
+	s.reserveProcs() // back to the value at New, once the readers are gone
+	s.mu.Unlock()
 	s.cancel()
 	s.mu.Lock()
 	old := make([]*state, 0, len(s.retiring))
