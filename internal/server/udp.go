@@ -38,7 +38,7 @@ const (
 // udpServer serves one UDP address with one socket per core
 // (SO_REUSEPORT), each read by one goroutine in batches. Questions the fast
 // path knows are answered in that goroutine from bytes; the rest go to the
-// full path in their own goroutine.
+// full path's workers.
 type udpServer struct {
 	s     *Server
 	owner string
@@ -79,7 +79,7 @@ func (s *Server) newUDPServer(owner string, socks []*udpSocket) *udpServer {
 // udpSockets is how many sockets serve one address: one per core.
 func udpSockets() int { return max(1, runtime.NumCPU()) }
 
-// read serves one socket until it is closed.
+// read serves one socket until it is stopped.
 func (u *udpServer) read(c *udpSocket) {
 	defer u.wg.Done()
 	b := newBatch(udpBatch, udpReadSize)
@@ -94,7 +94,7 @@ func (u *udpServer) read(c *udpSocket) {
 		if c.stopping.Load() {
 			return
 		}
-		now := u.s.opts.Now() // one clock read per batch
+		now := u.s.opts.Now() // one clock read per batch, for the cache and the yield
 		if now.Sub(yielded) >= yieldEvery || now.Before(yielded) {
 			// A goroutine that never yields looks stuck to the runtime,
 			// which then takes its P away on every blocking read.
