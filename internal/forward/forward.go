@@ -407,11 +407,12 @@ func past(t time.Time) bool { return !time.Now().Before(t) }
 func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
 	var c conn
 	if f.dialer == nil {
-		c, err = dialUDP(addr)
-	} else {
-		c, err = f.dial(ctx, deadline, "udp", addr)
-	}
-	if err != nil {
+		uc, err := dialUDP(addr)
+		if err != nil {
+			return nil, 0, err
+		}
+		c = uc // only now: a nil *udpConn would make a non-nil conn
+	} else if c, err = f.dial(ctx, deadline, "udp", addr); err != nil {
 		return nil, 0, err
 	}
 	defer c.Close()
