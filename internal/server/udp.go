@@ -112,7 +112,9 @@ func (u *udpServer) read(c *udpSocket) {
 			if !ok {
 				continue
 			}
-			if u.query != nil {
+			// Parsed once: the fast path reads q, and the full path keeps it.
+			parsed := wire.ParseQuery(pkt, &q) == nil
+			if u.query != nil && parsed {
 				out := outBufs[len(b.out)]
 				if resp, ok := u.s.fast(u.owner, pkt, src, now, out[:0], &q); ok {
 					if cap(resp) > cap(out) {
@@ -122,7 +124,11 @@ func (u *udpServer) read(c *udpSocket) {
 					continue
 				}
 			}
-			u.full(c, pkt, src, &q)
+			if parsed {
+				u.full(c, pkt, src, &q)
+			} else {
+				u.full(c, pkt, src, nil)
+			}
 		}
 		b.send(c.fd)
 	}
@@ -139,7 +145,8 @@ type slowQuery struct {
 // full hands one datagram to the full path: to a worker waiting for one,
 // or else to a new worker. Workers outlive their query so that the next
 // one starts on a grown stack (a new goroutine per query spent 4% of W4's
-// CPU growing its stack) and exit after workerIdle without work.
+// CPU growing its stack) and exit after workerIdle without work. q is the
+// datagram's parse, nil when the fast parser refused it.
 func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) {
 	if len(pkt) < 12 || pkt[2]&0x80 != 0 {
 		return // no header, or a response: never answer (amplification)
@@ -150,8 +157,8 @@ func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Q
 		return // overloaded: drop
 	}
 	job := slowQuery{sock: c, pkt: append([]byte(nil), pkt...), src: src}
-	if wire.ParseQuery(job.pkt, q) == nil {
-		cp := *q
+	if q != nil {
+		cp := *q // offsets into pkt, so they hold in the copy too
 		job.wq = &cp
 	}
 	select {
