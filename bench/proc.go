@@ -35,7 +35,7 @@ func startProc(name string, port int, dir, bin string, args ...string) (*proc, e
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	p.cmd.SysProcAttr = groupAttr()
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
@@ -64,11 +64,11 @@ func (p *proc) Stop() {
 		if p.exited() {
 			return
 		}
-		_ = syscall.Kill(-p.pid(), syscall.SIGTERM)
+		signalGroup(p.cmd, syscall.SIGTERM)
 		select {
 		case <-p.done:
 		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-p.pid(), syscall.SIGKILL)
+			signalGroup(p.cmd, syscall.SIGKILL)
 			<-p.done
 		}
 	})

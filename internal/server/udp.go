@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"golang.org/x/sys/unix"
 
 	"github.com/vpcdns/vpcdns/internal/wire"
 )
@@ -102,7 +101,7 @@ func (u *udpServer) read(c *udpSocket) {
 			yielded = now
 		}
 		if err != nil {
-			if err != unix.EINTR {
+			if !interrupted(err) {
 				time.Sleep(time.Millisecond) // never spin on an error that stays
 			}
 			continue

@@ -125,3 +125,6 @@ func sockaddrPort(sa unix.Sockaddr) netip.AddrPort {
 	}
 	return netip.AddrPort{}
 }
+
+// interrupted reports whether a read failed only because a signal arrived.
+func interrupted(err error) bool { return err == unix.EINTR }
