@@ -103,13 +103,29 @@ func (s *Scope) owner(a netip.Addr) (Owned, bool) {
 	return Owned{}, false
 }
 
-func (s *Scope) reverse(z, qname dnsname.Name, qtype uint16) zone.Answer {
-	if qname == z {
-		return apex(z, qtype)
+// reverseApex answers the apex of a reverse zone: its SOA and its NS
+// (RFC 6303 §3: the zone's own name is its name server), NODATA otherwise.
+func reverseApex(z dnsname.Name, qtype uint16) zone.Answer {
+	if qtype == dns.TypeNS {
+		ns := &dns.NS{Hdr: hdr(z, dns.TypeNS), Ns: z.String()}
+		return zone.Answer{Rcode: dns.RcodeSuccess, Answer: []dns.RR{ns}}
 	}
-	if a, ok := dnsname.ParseReverse(qname); ok {
+	return apex(z, qtype)
+}
+
+func (s *Scope) reverse(z, qname dnsname.Name, qtype uint16) zone.Answer {
+	a, isAddr := dnsname.ParseReverse(qname)
+	// The zone of a /25–/28 CIDR is the name of one address (behaviour.md
+	// §4): its apex is also where that address's PTR lives.
+	if qname == z && (!isAddr || qtype == dns.TypeSOA || qtype == dns.TypeNS) {
+		return reverseApex(z, qtype)
+	}
+	if isAddr {
 		o, ok := s.owner(a)
 		if !ok || (o.AssignedOnly && !s.assigned[a]) {
+			if qname == z {
+				return reverseApex(z, qtype) // the apex exists even without a PTR
+			}
 			return nxdomain(z)
 		}
 		if qtype != dns.TypePTR && qtype != dns.TypeANY {

@@ -47,8 +47,10 @@ func copyRRs(rrs []dns.RR) []dns.RR {
 //   - The name has a CNAME and qtype is neither CNAME nor ANY: the CNAME,
 //     then the chain is followed inside the zone, each target answered as
 //     the query name was. The chain stops, NOERROR with the CNAMEs so far,
-//     at a target outside the zone (the caller may resolve it elsewhere),
-//     at a loop, or after MaxChain CNAMEs. A chain ending in a name that does
+//     at a target outside the zone (the caller may resolve it elsewhere)
+//     or after MaxChain CNAMEs. A loop is SERVFAIL with nothing else, as
+//     BIND and Unbound answer it (a configuration error, RFC 1034 §3.6.2:
+//     a NOERROR without data would be cached as a settled answer). A chain ending in a name that does
 //     not exist is NXDOMAIN, one ending in a name without the type is NODATA,
 //     both with the CNAMEs in the answer (RFC 6604: the rcode is the last
 //     name's).
@@ -86,7 +88,10 @@ func (z *Zone) Lookup(qname dnsname.Name, qtype uint16) Answer {
 			}
 			chain = append(chain, cn)
 			name = n.target
-			if !name.IsSubdomainOf(z.origin) || len(chain) >= MaxChain || owns(chain, name) {
+			if owns(chain, name) {
+				return Answer{Rcode: dns.RcodeServerFailure}
+			}
+			if !name.IsSubdomainOf(z.origin) || len(chain) >= MaxChain {
 				return Answer{Rcode: dns.RcodeSuccess, Answer: chain}
 			}
 			continue
