@@ -17,14 +17,16 @@
 //     3 s in all) two silent targets get three attempts.
 //   - Rcodes. SERVFAIL and REFUSED move on to another target; every other rcode
 //     (NOERROR, NXDOMAIN, FORMERR, NOTIMP, …) is passed back as it came.
+//   - The query. Only the client's question goes upstream, in a query of
+//     vpcdns's own (upstream.go): RD set, an OPT with UDP payload 1232 (the
+//     size of DNS Flag Day 2020) and nothing else: no DO, CD, COOKIE, client
+//     subnet or EDNS version of the client's. The server adds its own OPT to
+//     the client's reply.
 //   - The reply. It is the target's reply with the client's ID and the
-//     client's question (same letter case) restored; everything else is as the
-//     target sent it.
-//   - EDNS. The client's query goes out as it is, OPT included, with only the
-//     ID changed. A query without OPT gets one (UDP payload 1232, the size of
-//     DNS Flag Day 2020) so that answers up to 1232 bytes come over UDP; that
-//     OPT is removed from the reply again, so the client sees no EDNS it did
-//     not ask for (the server truncates for a 512-byte client as usual).
+//     client's question (same letter case) restored, its OPT removed, and
+//     cut to what a resolver may pass on (clean in upstream.go): records of
+//     the question's name and its CNAME chain, the zone's SOA or NS in the
+//     authority section, no additional records, no DNSSEC records.
 //   - Matching. A reply counts when its ID is the attempt's, QR is set, and its
 //     single question equals ours (name ASCII case-insensitive, type, class).
 //     Anything else on the socket, garbled packets included, is ignored (and
@@ -215,14 +217,7 @@ func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, 
 			question.Name, dns.TypeToString[question.Qtype], ErrNoAnswer)
 	}
 
-	out := q.Copy()
-	out.Compress = true
-	addedOPT := false
-	if out.IsEdns0() == nil {
-		out.SetEdns0(UpstreamUDPSize, false)
-		addedOPT = true
-	}
-	wire, err := out.Pack()
+	wire, err := upstreamQuery(question).Pack()
 	if err != nil {
 		return nil, tr, fmt.Errorf("forward %s %s: pack query: %w",
 			question.Name, dns.TypeToString[question.Qtype], err)
@@ -245,9 +240,7 @@ rounds:
 			i := f.pick(targets, tried)
 			tried[i] = true
 			if reply := f.try(ctx, end, wire, question, targets[i], path, &tr); reply != nil {
-				if addedOPT && reply.Rcode <= 0xF {
-					reply.Extra = removeOPT(reply.Extra)
-				}
+				clean(reply, question)
 				reply.Id = q.Id
 				reply.Question = []dns.Question{question}
 				return reply, tr, nil
@@ -536,20 +529,6 @@ func equalFoldASCII(a, b string) bool {
 		}
 	}
 	return true
-}
-
-// removeOPT returns rrs without OPT records.
-func removeOPT(rrs []dns.RR) []dns.RR {
-	out := rrs[:0]
-	for _, rr := range rrs {
-		if rr.Header().Rrtype != dns.TypeOPT {
-			out = append(out, rr)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // logAttempt logs a failed attempt at debug level.

@@ -98,46 +98,131 @@ func TestExchangePassesAnswerBack(t *testing.T) {
 	}
 }
 
-func TestExchangeEDNS(t *testing.T) {
+// The target sees vpcdns's own query, whatever the client sent: only the
+// question of the client's (AWS: DO and CD are ignored; nothing of the
+// client's EDNS leaks upstream).
+func TestExchangeSendsOwnQuery(t *testing.T) {
+	ecs := &dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: net.ParseIP("10.0.1.0").To4()}
+	cookie := &dns.EDNS0_COOKIE{Code: dns.EDNS0COOKIE, Cookie: "0102030405060708"}
 	tests := []struct {
-		name     string
-		edns     bool // client sends OPT
-		size     uint16
-		do       bool
-		wantSize uint16 // as the target sees it
+		name string
+		edit func(q *dns.Msg)
 	}{
-		{"no OPT gets 1232 upstream, none back", false, 0, false, forward.UpstreamUDPSize},
-		{"client OPT forwarded as is", true, 4096, true, 4096},
-		{"small client OPT forwarded as is", true, 512, false, 512},
+		{"no OPT", func(q *dns.Msg) {}},
+		{"OPT 4096 DO", func(q *dns.Msg) { q.SetEdns0(4096, true) }},
+		{"OPT 512", func(q *dns.Msg) { q.SetEdns0(512, false) }},
+		{"CD and AD", func(q *dns.Msg) { q.CheckingDisabled, q.AuthenticatedData = true, true; q.SetEdns0(1232, true) }},
+		{"COOKIE and ECS", func(q *dns.Msg) {
+			q.SetEdns0(1232, false)
+			q.IsEdns0().Option = []dns.EDNS0{cookie, ecs}
+		}},
+		{"EDNS version 1", func(q *dns.Msg) { q.SetEdns0(1232, false); q.IsEdns0().SetVersion(1) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startFake(t, answerA("10.0.0.1"))
 			f := newForwarder(forward.Options{})
 			q := query("example.com.", dns.TypeA)
-			if tt.edns {
-				q.SetEdns0(tt.size, tt.do)
-			}
+			tt.edit(q)
+			before := q.String()
 			r, _, err := f.Exchange(ctxTimeout(t, 5*time.Second), q, []forward.Target{target("192.168.10.53:53", srv.addr)}, nil)
 			if err != nil {
 				t.Fatalf("Exchange: %v", err)
 			}
 			_, _, reqs := srv.requests()
-			opt := reqs[0].IsEdns0()
+			got := reqs[0]
+			opt := got.IsEdns0()
 			if opt == nil {
-				t.Fatalf("target saw no OPT; want one")
+				t.Fatalf("target saw no OPT; want vpcdns's")
 			}
-			if got, want := opt.UDPSize(), tt.wantSize; got != want {
-				t.Errorf("target saw UDP size %d; want %d", got, want)
+			if opt.UDPSize() != forward.UpstreamUDPSize || opt.Do() || opt.Version() != 0 || len(opt.Option) != 0 {
+				t.Errorf("target saw OPT size %d DO %v version %d options %v; want %d, false, 0, none",
+					opt.UDPSize(), opt.Do(), opt.Version(), opt.Option, forward.UpstreamUDPSize)
 			}
-			if got, want := opt.Do(), tt.do; got != want {
-				t.Errorf("target saw DO %v; want %v", got, want)
+			if got.CheckingDisabled || got.AuthenticatedData || !got.RecursionDesired || len(got.Extra) != 1 {
+				t.Errorf("target saw CD %v AD %v RD %v extra %v; want CD, AD clear, RD set, one OPT",
+					got.CheckingDisabled, got.AuthenticatedData, got.RecursionDesired, got.Extra)
 			}
-			if got, want := r.IsEdns0() != nil, tt.edns; got != want {
-				t.Errorf("reply has OPT = %v; want %v", got, want)
+			if r.IsEdns0() != nil {
+				t.Errorf("reply has the target's OPT; want none (the server sets its own)")
 			}
-			if len(q.Extra) != map[bool]int{false: 0, true: 1}[tt.edns] {
-				t.Errorf("query's additional section changed: %v", q.Extra)
+			if q.String() != before {
+				t.Errorf("client query modified")
+			}
+		})
+	}
+}
+
+// What a target sends beyond the question's names, and DNSSEC records, never
+// reaches the client (RFC 5452 §6; AWS returns no DNSSEC records).
+func TestExchangeCleansReply(t *testing.T) {
+	rr := func(s string) dns.RR {
+		r, err := dns.NewRR(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	tests := []struct {
+		name           string
+		qname          string
+		answer, ns, ex []string
+		wantAnswer     []string
+		wantNs         []string
+	}{
+		{"out-of-bailiwick answers dropped", "x.bailiwick.test.",
+			[]string{"x.bailiwick.test. 60 IN A 10.9.9.9", "app1.corp.example. 86400 IN A 6.6.6.6", "www.google.com. 86400 IN A 6.6.6.6"},
+			nil, []string{"ns.evil.test. 60 IN A 6.6.6.6"},
+			[]string{"x.bailiwick.test.\t60\tIN\tA\t10.9.9.9"}, nil},
+		{"CNAME chain kept", "www.example.com.",
+			[]string{"www.example.com. 60 IN CNAME alias.example.net.", "alias.example.net. 60 IN A 192.0.2.1", "other.example.net. 60 IN A 192.0.2.2"},
+			nil, nil,
+			[]string{"www.example.com.\t60\tIN\tCNAME\talias.example.net.", "alias.example.net.\t60\tIN\tA\t192.0.2.1"}, nil},
+		{"RRSIG dropped", "www.example.com.",
+			[]string{"www.example.com. 60 IN A 192.0.2.1", "www.example.com. 60 IN RRSIG A 13 3 60 20300101000000 20200101000000 1234 example.com. AAAA"},
+			nil, nil,
+			[]string{"www.example.com.\t60\tIN\tA\t192.0.2.1"}, nil},
+		{"negative: SOA of the zone kept, others and NSEC dropped", "nx.example.com.", nil,
+			[]string{"example.com. 60 IN SOA ns.example.com. h.example.com. 1 2 3 4 60", "other.test. 60 IN SOA ns.other.test. h.other.test. 1 2 3 4 60", "nx.example.com. 60 IN NSEC z.example.com. A"},
+			nil, nil,
+			[]string{"example.com.\t60\tIN\tSOA\tns.example.com. h.example.com. 1 2 3 4 60"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t, func(w dns.ResponseWriter, r *dns.Msg) {
+				m := new(dns.Msg)
+				m.SetReply(r)
+				for _, s := range tt.answer {
+					m.Answer = append(m.Answer, rr(s))
+				}
+				for _, s := range tt.ns {
+					m.Ns = append(m.Ns, rr(s))
+				}
+				for _, s := range tt.ex {
+					m.Extra = append(m.Extra, rr(s))
+				}
+				_ = w.WriteMsg(m)
+			})
+			f := newForwarder(forward.Options{})
+			r, _, err := f.Exchange(ctxTimeout(t, 5*time.Second), query(tt.qname, dns.TypeA), []forward.Target{target("192.168.10.53:53", srv.addr)}, nil)
+			if err != nil {
+				t.Fatalf("Exchange: %v", err)
+			}
+			strs := func(rrs []dns.RR) []string {
+				var out []string
+				for _, x := range rrs {
+					out = append(out, x.String())
+				}
+				return out
+			}
+			if got := strs(r.Answer); !slices.Equal(got, tt.wantAnswer) {
+				t.Errorf("answer %q; want %q", got, tt.wantAnswer)
+			}
+			if got := strs(r.Ns); !slices.Equal(got, tt.wantNs) {
+				t.Errorf("authority %q; want %q", got, tt.wantNs)
+			}
+			if len(r.Extra) != 0 {
+				t.Errorf("additional %v; want none", r.Extra)
 			}
 		})
 	}
@@ -454,8 +539,8 @@ func TestTruncatedRetriedOverTCPWithBIND(t *testing.T) {
 			if got, want := r.Len() > 1232, true; got != want {
 				t.Errorf("reply size %d > 1232 = %v; want %v", r.Len(), got, want)
 			}
-			if got, want := r.IsEdns0() != nil, tt.edns; got != want {
-				t.Errorf("reply has OPT = %v; want %v", got, want)
+			if r.IsEdns0() != nil {
+				t.Errorf("reply has the target's OPT; want none")
 			}
 			if got, want := r.Id, q.Id; got != want {
 				t.Errorf("reply ID = %d; want %d", got, want)

@@ -21,12 +21,16 @@ type authHandler struct {
 }
 
 func (h authHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	if req.Response {
+		return // never answer a response (no reflection)
+	}
 	written := false
 	defer h.s.recoverQuery(w, req, &written)
 	zones := h.s.state.Load().auth[h.id]
-	resp := new(dns.Msg)
-	resp.SetReply(req)
-	switch {
+	resp := newReply(req, false)
+	switch rc := ednsRcode(req); {
+	case rc != dns.RcodeSuccess:
+		resp.Rcode = rc
 	case req.Opcode != dns.OpcodeQuery:
 		resp.Rcode = dns.RcodeNotImplemented
 	case len(req.Question) != 1:
@@ -47,7 +51,7 @@ func (h authHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		resp.Authoritative = true
 		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
 	}
-	fitEDNS(req, resp, w.RemoteAddr().Network() == "tcp")
+	finish(req, resp, w.RemoteAddr().Network() == "tcp")
 	written = true
 	if err := w.WriteMsg(resp); err != nil {
 		h.s.log.Debug("write reply", "server", h.id, "err", err)

@@ -27,7 +27,7 @@ type memoEntry struct {
 	local   []byte
 	answers []querylog.Answer // the local reply's answers, for the query log
 
-	// key is the cache key of a forwarded question (DO taken from the query).
+	// key is the cache key of a forwarded question.
 	key    cache.Key
 	source string // the winning candidate's source, for metrics
 	// rcode and counted are the rcode of the reply when it was remembered
@@ -97,6 +97,7 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 		m.Id = 0
 		m.Question[0].Name = x.qname.String()
 		m.Extra = nil
+		m.Compress = true // as finish packs every reply
 		b, err := m.Pack()
 		if err != nil || len(b) > 4096 {
 			return
@@ -138,7 +139,6 @@ func (s *Server) fast(owner string, query []byte, src netip.AddrPort, now time.T
 			return out, false
 		}
 		k := e.key
-		k.DO = q.DO
 		var status cache.Status
 		resp, status = st.cache.GetAt(k, q.ID, out, now)
 		if status != cache.Hit {

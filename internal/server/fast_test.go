@@ -284,3 +284,55 @@ func TestChaseCNAMEOutOfZone(t *testing.T) {
 		})
 	}
 }
+
+// FuzzFullPath runs any query through the full path: no panic, and every
+// reply is one the client can read, with vpcdns's own OPT, within the size
+// the query allows, and with the rcode its EDNS earns.
+func FuzzFullPath(f *testing.F) {
+	for _, m := range []*dns.Msg{
+		new(dns.Msg).SetQuestion("db.internal.example.", dns.TypeA).SetEdns0(4096, true),
+		new(dns.Msg).SetQuestion("www.internal.example.", dns.TypeANY),
+		new(dns.Msg).SetQuestion("nope.internal.example.", dns.TypeANY).SetEdns0(512, false),
+		new(dns.Msg).SetQuestion("5.1.0.10.in-addr.arpa.", dns.TypePTR).SetEdns0(1232, false),
+	} {
+		b, _ := m.Pack()
+		f.Add(b)
+	}
+	v1 := new(dns.Msg).SetQuestion("db.internal.example.", dns.TypeA).SetEdns0(1232, false)
+	v1.IsEdns0().SetVersion(1)
+	b, _ := v1.Pack()
+	f.Add(b)
+	s := newFastServer(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req := new(dns.Msg)
+		if err := req.Unpack(b); err != nil || req.Response {
+			return
+		}
+		if len(req.Question) == 1 && strings.HasSuffix(strings.ToLower(req.Question[0].Name), "corp.example.") {
+			return // forwarded: the fake upstream is not what is fuzzed
+		}
+		var q wire.Query
+		var wq *wire.Query
+		if wire.ParseQuery(b, &q) == nil {
+			wq = &q
+		}
+		w := &fakeWriter{}
+		queryHandler{s: s, owner: sharedOwner}.serve(w, req, wq)
+		if w.out == nil {
+			return
+		}
+		var r dns.Msg
+		if err := r.Unpack(w.out); err != nil {
+			t.Fatalf("reply does not unpack: %v", err)
+		}
+		if len(w.out) > replyLimit(req, false) {
+			t.Fatalf("reply of %d bytes; the query allows %d", len(w.out), replyLimit(req, false))
+		}
+		if (r.IsEdns0() != nil) != (req.IsEdns0() != nil) {
+			t.Fatalf("OPT in reply %v; in query %v", r.IsEdns0() != nil, req.IsEdns0() != nil)
+		}
+		if rc := ednsRcode(req); rc != dns.RcodeSuccess && r.Rcode != rc {
+			t.Fatalf("rcode %s; the query's EDNS earns %s", dns.RcodeToString[r.Rcode], dns.RcodeToString[rc])
+		}
+	})
+}

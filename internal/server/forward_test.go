@@ -367,9 +367,10 @@ func TestLargeAnswer(t *testing.T) {
 		{"UDP with EDNS 1232", udp(1232), true, 1232},
 		{"UDP with EDNS 512", udp(512), true, 512},
 		{"TCP", func(t *testing.T) *dns.Msg { return ask(t, "tcp", addr, qname, dns.TypeTXT) }, false, 65535},
-		// vpcdns choice (fitEDNS): the client's payload bounds a UDP
-		// answer, as RFC 6891 asks; 1232 is what vpcdns advertises.
-		{"UDP with EDNS 65000", udp(65000), false, 65000},
+		// A client's payload above the 1232 vpcdns advertises does not
+		// raise the limit (RFC 9715, DNS Flag Day 2020: no fragments).
+		{"UDP with EDNS 4096", udp(4096), true, 1232},
+		{"UDP with EDNS 65000", udp(65000), true, 1232},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

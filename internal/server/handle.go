@@ -20,6 +20,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/querylog"
 	"github.com/vpcdns/vpcdns/internal/view"
 	"github.com/vpcdns/vpcdns/internal/wire"
+	"github.com/vpcdns/vpcdns/internal/zone"
 )
 
 // queryHandler answers the queries of one socket owner ("vpc:ID",
@@ -67,11 +68,11 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 
 	resp := s.answer(x)
 	if resp == nil {
-		written = true // DNS support off: no answer at all, as on AWS
+		written = true // DNS support off (no answer at all, as on AWS), or a response
 		return
 	}
 	s.remember(x, resp)
-	fitEDNS(req, resp, x.tcp)
+	finish(req, resp, x.tcp)
 	written = true
 	if err := w.WriteMsg(resp); err != nil {
 		s.log.Debug("write reply", "src", x.src, "err", err)
@@ -93,26 +94,29 @@ func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool)
 	if *written {
 		return
 	}
-	resp := new(dns.Msg)
-	resp.SetRcode(req, rcodeFor(errPanic))
-	resp.RecursionAvailable = true
-	fitEDNS(req, resp, w.RemoteAddr().Network() == "tcp")
+	resp := newReply(req, true)
+	resp.Rcode = rcodeFor(errPanic)
+	finish(req, resp, w.RemoteAddr().Network() == "tcp")
 	_ = w.WriteMsg(resp)
 }
 
 // answer builds the reply to x.req, or nil when the query gets none.
 func (s *Server) answer(x *exchange) *dns.Msg {
 	req := x.req
-	resp := new(dns.Msg)
-	resp.SetReply(req)
-	resp.RecursionAvailable = true
-	resp.CheckingDisabled = false
+	if req.Response {
+		return nil // a response: never answered (no reflection), on TCP as on UDP
+	}
+	resp := newReply(req, true)
+	if x.vpc != nil && !x.vpc.Config.DNSSupport {
+		return nil
+	}
+	if rc := ednsRcode(req); rc != dns.RcodeSuccess {
+		resp.Rcode = rc // FORMERR or BADVERS, before anything else (RFC 6891 §6.1.3)
+		return resp
+	}
 	if x.vpc == nil {
 		resp.Rcode = dns.RcodeRefused // never an open resolver (§1.4)
 		return resp
-	}
-	if !x.vpc.Config.DNSSupport {
-		return nil
 	}
 	if req.Opcode != dns.OpcodeQuery {
 		resp.Rcode = dns.RcodeNotImplemented
@@ -130,21 +134,37 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 	}
 	x.decision = x.vpc.Decide(x.qname)
 	w := x.decision.Winner
-	if x.q.Qtype == dns.TypeANY {
-		// RFC 8482 §4.2: a minimal answer instead of everything.
-		resp.Answer = []dns.RR{&dns.HINFO{
-			Hdr: dns.RR_Header{Name: x.q.Name, Rrtype: dns.TypeHINFO, Class: dns.ClassINET, Ttl: 3600},
-			Cpu: "RFC8482",
-		}}
-		return resp
-	}
 	if w.Local() {
 		a := x.vpc.Answer(w, x.qname, x.q.Qtype)
+		if x.q.Qtype == dns.TypeANY {
+			a = minimalANY(x.q.Name, a)
+		}
 		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
 		s.chase(x, resp)
 		return resp
 	}
 	return s.forward(x, resp, w.Forward)
+}
+
+// minimalANY answers ANY for a name vpcdns holds as RFC 8482 §4.1–4.2 lets
+// it: a name that does not exist, or exists without records (an empty
+// non-terminal), keeps its NXDOMAIN or NODATA with the SOA; a CNAME owner
+// gets its CNAME (a synthesized HINFO is allowed only "if there is no CNAME
+// present at the owner name"); any other name one HINFO "RFC8482" instead
+// of everything it has. A forwarded ANY is the target's to answer.
+func minimalANY(qname string, a zone.Answer) zone.Answer {
+	if a.Rcode != dns.RcodeSuccess || len(a.Answer) == 0 {
+		return a
+	}
+	for _, rr := range a.Answer {
+		if rr.Header().Rrtype == dns.TypeCNAME {
+			return zone.Answer{Rcode: dns.RcodeSuccess, Answer: []dns.RR{rr}}
+		}
+	}
+	return zone.Answer{Rcode: dns.RcodeSuccess, Answer: []dns.RR{&dns.HINFO{
+		Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeHINFO, Class: dns.ClassINET, Ttl: 3600},
+		Cpu: "RFC8482",
+	}}}
 }
 
 // maxChase bounds the CNAME targets followed out of local zones for one
@@ -158,7 +178,7 @@ const maxChase = 8
 // is the last name's (RFC 6604).
 func (s *Server) chase(x *exchange, resp *dns.Msg) {
 	for range maxChase {
-		if resp.Rcode != dns.RcodeSuccess || len(resp.Answer) == 0 || x.q.Qtype == dns.TypeCNAME {
+		if resp.Rcode != dns.RcodeSuccess || len(resp.Answer) == 0 || x.q.Qtype == dns.TypeCNAME || x.q.Qtype == dns.TypeANY {
 			return
 		}
 		cn, ok := resp.Answer[len(resp.Answer)-1].(*dns.CNAME)
@@ -171,7 +191,9 @@ func (s *Server) chase(x *exchange, resp *dns.Msg) {
 		}
 		for _, rr := range resp.Answer {
 			if dnsname.FromWire(rr.Header().Name) == target {
-				return // a loop
+				// A loop across zones: SERVFAIL, as inside one (zone.Lookup).
+				resp.Rcode, resp.Answer, resp.Ns = dns.RcodeServerFailure, nil, nil
+				return
 			}
 		}
 		d := x.vpc.Decide(target)
@@ -188,9 +210,6 @@ func (s *Server) chase(x *exchange, resp *dns.Msg) {
 		// reply is no longer fixed by the view, so it is not remembered.
 		x.volatile = true
 		q := new(dns.Msg).SetQuestion(target.String(), x.q.Qtype)
-		if opt := x.req.IsEdns0(); opt != nil {
-			q.SetEdns0(opt.UDPSize(), opt.Do())
-		}
 		m, err := s.lookupForward(x, q, target, d.Winner.Forward)
 		if err != nil {
 			resp.Rcode, resp.Ns = rcodeFor(err), nil
@@ -221,7 +240,9 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f *view.Forward) (*dns.Msg, error) {
 	q := req.Question[0]
 	c := x.st.cache // nil: the cache is off
-	key := cache.Key{Scope: f.Scope, Name: qname, Type: q.Qtype, Class: q.Qclass, DO: doBit(req)}
+	// No DO in the key: no client option ever goes upstream (forward's
+	// upstream query), so every client gets the same answer.
+	key := cache.Key{Scope: f.Scope, Name: qname, Type: q.Qtype, Class: q.Qclass}
 	var (
 		cached *dns.Msg
 		status = cache.Miss
@@ -255,9 +276,15 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 }
 
 // reply copies an upstream or cached answer into resp, which already has
-// the client's ID, question and flags. AA and AD are never set (§5).
+// the client's ID, question and flags. AA and AD are never set (§5); the
+// forwarder has already removed what the target had no business sending.
 func reply(resp, m *dns.Msg) *dns.Msg {
 	resp.Rcode = m.Rcode
+	if m.Rcode > 0xF {
+		// An extended rcode answers the target's EDNS, never the client's
+		// (the upstream query is vpcdns's own): the target failed.
+		resp.Rcode = dns.RcodeServerFailure
+	}
 	resp.Answer, resp.Ns = m.Answer, m.Ns
 	resp.Extra = resp.Extra[:0]
 	for _, rr := range m.Extra {
@@ -303,27 +330,6 @@ func pathFunc(f *view.Forward) forward.PathFunc {
 		}
 		return netip.Addr{}, true
 	}
-}
-
-// fitEDNS echoes OPT when the query had one and truncates a UDP answer to
-// what the client accepts (RFC 6891); the full answer is there over TCP.
-func fitEDNS(req, resp *dns.Msg, tcp bool) {
-	size := dns.MinMsgSize
-	if opt := req.IsEdns0(); opt != nil {
-		if s := int(opt.UDPSize()); s > size {
-			size = s
-		}
-		resp.SetEdns0(wire.AdvertisedUDPSize, false)
-	}
-	if tcp {
-		size = dns.MaxMsgSize
-	}
-	resp.Truncate(size)
-}
-
-func doBit(m *dns.Msg) bool {
-	opt := m.IsEdns0()
-	return opt != nil && opt.Do()
 }
 
 func addrPort(a net.Addr) netip.AddrPort {

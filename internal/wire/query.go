@@ -135,8 +135,49 @@ func ParseQuery(msg []byte, q *Query) error {
 		if msg[off+6] != 0 {
 			return ErrNotFast // EDNS version other than 0: BADVERS on the full path
 		}
+		if !plainOptions(msg[off+11:]) {
+			return ErrNotFast // FORMERR on the full path
+		}
 	} else if off != len(msg) {
 		return ErrNotFast // trailing bytes: let the full path judge
 	}
 	return nil
+}
+
+// EDNS option codes the fast path reads: NSID (RFC 5001), COOKIE (RFC
+// 7873), PADDING (RFC 7830).
+const (
+	optNSID    = 3
+	optCookie  = 10
+	optPadding = 12
+)
+
+// plainOptions reports whether the options of an OPT record's data are
+// ones the fast path may answer: each one inside the data, a COOKIE of a
+// length RFC 7873 §5.2.2 accepts (8, or 16 to 40), and no option whose
+// content the full path checks (client subnet, keepalive, expire, …: codes
+// up to 19 other than NSID and PADDING). Anything else is the
+// full path's to judge.
+func plainOptions(data []byte) bool {
+	for len(data) > 0 {
+		if len(data) < 4 {
+			return false
+		}
+		code := int(data[0])<<8 | int(data[1])
+		n := int(data[2])<<8 | int(data[3])
+		if 4+n > len(data) {
+			return false
+		}
+		switch {
+		case code == optCookie:
+			if n != 8 && (n < 16 || n > 40) {
+				return false
+			}
+		case code == optNSID, code == optPadding:
+		case code <= 0x13:
+			return false
+		}
+		data = data[4+n:]
+	}
+	return true
 }

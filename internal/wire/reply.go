@@ -14,8 +14,7 @@ var optRR = [11]byte{0, 0, typeOPT, AdvertisedUDPSize >> 8, AdvertisedUDPSize & 
 // the query's ID, RD and exact question spelling; QR and RA set; AA, TC, AD
 // and CD clear; the rcode kept; an OPT record appended when the query had
 // one. It returns resp extended in place, and false when the reply would not
-// fit the client's limit (the caller then takes the full path, which
-// truncates).
+// fit UDPLimit (the caller then takes the full path, which truncates).
 func FinishReply(resp []byte, query []byte, q *Query, tcp bool) ([]byte, bool) {
 	if len(resp) < q.QEnd {
 		return resp, false
@@ -37,9 +36,15 @@ func FinishReply(resp []byte, query []byte, q *Query, tcp bool) ([]byte, bool) {
 	if tcp {
 		return resp, len(resp) <= 65535
 	}
-	limit := 512
-	if q.EDNS && int(q.UDPSize) > limit {
-		limit = int(q.UDPSize)
+	return resp, len(resp) <= UDPLimit(q)
+}
+
+// UDPLimit is the largest UDP reply to q: 512 bytes without EDNS, and with
+// it the client's payload, at least 512 and at most AdvertisedUDPSize
+// (RFC 6891 §6.2.5; DNS Flag Day 2020).
+func UDPLimit(q *Query) int {
+	if !q.EDNS {
+		return 512
 	}
-	return resp, len(resp) <= limit
+	return min(max(int(q.UDPSize), 512), AdvertisedUDPSize)
 }

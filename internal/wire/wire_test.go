@@ -144,12 +144,45 @@ func TestParseQueryAllocatesNothing(t *testing.T) {
 
 // FuzzParseQuery checks that ParseQuery never panics and agrees with
 // miekg/dns on every query it accepts.
-func FuzzParseQuery(f *testing.F) {
-	for _, m := range []*dns.Msg{
+// ednsSeeds are the EDNS edge cases of the protocol audit, packed.
+func ednsSeeds() [][]byte {
+	opt := func(edit func(o *dns.OPT)) *dns.Msg {
+		m := new(dns.Msg).SetQuestion("db.internal.example.", dns.TypeA).SetEdns0(1232, false)
+		edit(m.IsEdns0())
+		return m
+	}
+	cookie := func(hex string) func(o *dns.OPT) {
+		return func(o *dns.OPT) { o.Option = []dns.EDNS0{&dns.EDNS0_COOKIE{Code: dns.EDNS0COOKIE, Cookie: hex}} }
+	}
+	msgs := []*dns.Msg{
 		new(dns.Msg).SetQuestion("www.example.com.", dns.TypeA),
 		new(dns.Msg).SetQuestion("5.0.0.10.in-addr.arpa.", dns.TypePTR).SetEdns0(1232, true),
-	} {
+		opt(func(o *dns.OPT) { o.SetVersion(1) }),
+		opt(func(o *dns.OPT) { o.Hdr.Name = "x." }),
+		opt(cookie("010203")),
+		opt(cookie("0102030405060708")),
+		opt(cookie("0102030405060708" + "0102030405060708")),
+		opt(func(o *dns.OPT) {
+			o.Option = []dns.EDNS0{&dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: []byte{10, 0, 1, 0}}}
+		}),
+	}
+	two := opt(func(*dns.OPT) {})
+	two.Extra = append(two.Extra, dns.Copy(two.Extra[0]))
+	msgs = append(msgs, two)
+	var out [][]byte
+	for _, m := range msgs {
 		b, _ := m.Pack()
+		out = append(out, b)
+	}
+	// An option running past the OPT's data.
+	b, _ := opt(func(*dns.OPT) {}).Pack()
+	b = append(b, 0, 10, 0, 20, 1, 2, 3, 4)
+	b[len(b)-10], b[len(b)-9] = 0, 8
+	return append(out, b)
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, b := range ednsSeeds() {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -164,8 +197,24 @@ func FuzzParseQuery(f *testing.F) {
 		if len(m.Question) != 1 || m.Question[0].Qtype != q.Type || m.Question[0].Qclass != q.Class || m.Id != q.ID {
 			t.Fatalf("ParseQuery = %+v; miekg/dns reads %v", q, m.Question)
 		}
-		if (m.IsEdns0() != nil) != q.EDNS {
+		opt := m.IsEdns0()
+		if (opt != nil) != q.EDNS {
 			t.Fatalf("EDNS = %v; miekg/dns disagrees", q.EDNS)
+		}
+		// The fast path takes only what the full path answers NOERROR to:
+		// EDNS version 0, a root owner, well-formed options and cookies.
+		if opt == nil {
+			return
+		}
+		if opt.Version() != 0 || opt.Hdr.Name != "." {
+			t.Fatalf("fast path took EDNS version %d owner %q", opt.Version(), opt.Hdr.Name)
+		}
+		for _, o := range opt.Option {
+			if c, ok := o.(*dns.EDNS0_COOKIE); ok {
+				if n := len(c.Cookie) / 2; n != 8 && (n < 16 || n > 40) {
+					t.Fatalf("fast path took a COOKIE of %d bytes", n)
+				}
+			}
 		}
 	})
 }
