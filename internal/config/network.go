@@ -105,9 +105,9 @@ type Subnet struct {
 
 // Instance is a declared EC2 instance.
 type Instance struct {
-	ID         string
-	VPC        *VPC
-	PrivateIPs []netip.Addr // the first is the primary
+	ID          string
+	VPC         *VPC
+	PrivateIPs  []netip.Addr // the first is the primary
 	ExpectedQPS int          // 0: not stated
 }
 
