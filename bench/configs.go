@@ -114,6 +114,11 @@ resolver_rules:
     "192.168.10.53:53": "127.0.0.1:%d"
   cache:
     max_entries: 100000
+  # W3/W4 measure vpcdns, not AWS: the outbound endpoint's queries per
+  # second (docs/limits.md) would cap W4 at 2 x 1,500 (tracked connections).
+  limits:
+    endpoint_ip_queries_per_second: 0
+    endpoint_ip_tracked_queries_per_second: 0
 `, c.bindPort)
 	})
 	if err != nil || c.rules == 0 {

@@ -75,6 +75,9 @@ type SubnetFile struct {
 type InstanceFile struct {
 	ID         string   `yaml:"id" json:"id"`
 	PrivateIPs []string `yaml:"private_ips,omitempty" json:"private_ips,omitempty"`
+	// ExpectedQPS is the DNS queries per second the instance is expected
+	// to send to the VPC resolver (lint, file_limits.go).
+	ExpectedQPS *int `yaml:"expected_qps,omitempty" json:"expected_qps,omitempty"`
 }
 
 // PeeringFile is one entry of vpc_peerings.
@@ -229,6 +232,9 @@ type EndpointFile struct {
 	IPAddresses    []EndpointIPFile `yaml:"ip_addresses,omitempty" json:"ip_addresses,omitempty"`
 	Listen         []string         `yaml:"listen,omitempty" json:"listen,omitempty"`
 	OwnerAccount   string           `yaml:"owner_account,omitempty" json:"owner_account,omitempty"`
+	// ExpectedQPS is the queries per second the endpoint is expected to
+	// carry in all (lint, file_limits.go).
+	ExpectedQPS *int `yaml:"expected_qps,omitempty" json:"expected_qps,omitempty"`
 }
 
 // EndpointIPFile is one address (ENI) of a resolver endpoint.
@@ -325,6 +331,9 @@ type EmulationFile struct {
 	Forwarding  *ForwardingFile   `yaml:"forwarding,omitempty" json:"forwarding,omitempty"`
 	Cache       *CacheFile        `yaml:"cache,omitempty" json:"cache,omitempty"`
 	AuthServers []AuthServerFile  `yaml:"authoritative_servers,omitempty" json:"authoritative_servers,omitempty"`
+	// SourceMap and Limits emulate AWS's DNS rate limits (file_limits.go).
+	SourceMap map[string]string `yaml:"source_map,omitempty" json:"source_map,omitempty"`
+	Limits    *LimitsFile       `yaml:"limits,omitempty" json:"limits,omitempty"`
 }
 
 // ForwardingFile holds the time budgets of forwarding (behaviour.md §6).

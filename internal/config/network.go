@@ -105,9 +105,10 @@ type Subnet struct {
 
 // Instance is a declared EC2 instance.
 type Instance struct {
-	ID         string
-	VPC        *VPC
-	PrivateIPs []netip.Addr // the first is the primary
+	ID          string
+	VPC         *VPC
+	PrivateIPs  []netip.Addr // the first is the primary
+	ExpectedQPS int          // 0: not stated
 }
 
 // Peering is a VPC peering connection.
@@ -203,6 +204,7 @@ type Endpoint struct {
 	SecurityGroups []*SecurityGroup
 	Addresses      []EndpointAddr
 	Listen         []netip.AddrPort // inbound only
+	ExpectedQPS    int              // 0: not stated
 }
 
 // EndpointAddr is one ENI of an endpoint.
@@ -265,6 +267,10 @@ type Emulation struct {
 	CacheEntries   int           // [100000]; 0 turns the cache off
 	ServeStale     time.Duration // [1h]; 0 disables serve-stale
 	AuthServers    []*AuthServer
+	// SourceMap names the ENI each mapped local source address stands for
+	// (an ENI id, or an instance id for that instance's primary ENI).
+	SourceMap map[netip.Addr]string
+	Limits    Limits
 }
 
 // AuthServer is an authoritative server vpcdns plays itself (emulation).

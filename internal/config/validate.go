@@ -88,6 +88,7 @@ func (b *builder) build() {
 	b.internet()
 	b.queryLogs()
 	b.emulation()
+	b.limits()
 	for _, check := range b.later {
 		check()
 	}

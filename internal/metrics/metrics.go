@@ -39,6 +39,13 @@ type Metrics struct {
 	Reloads *prometheus.CounterVec
 	// LastReloadSuccess is the unix time of the last successful reload.
 	LastReloadSuccess prometheus.Gauge
+	// ENIResolverDrops counts packets dropped because their ENI passed
+	// AWS's limit of packets per second to the VPC resolver, by eni.
+	ENIResolverDrops *prometheus.CounterVec
+	// EndpointIPDrops counts queries dropped because one address of a
+	// Resolver endpoint passed its queries per second, by endpoint, ip and
+	// direction (inbound or outbound).
+	EndpointIPDrops *prometheus.CounterVec
 
 	cacheStats   atomic.Pointer[func() CacheStats]
 	queryDropped atomic.Pointer[func() uint64]
@@ -91,10 +98,21 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "vpcdns_config_last_reload_success_timestamp_seconds",
 			Help: "Unix time of the last successful configuration load.",
 		}),
+		ENIResolverDrops: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_eni_resolver_pps_limit_drops_total",
+			Help: "Packets to the VPC resolver dropped because their ENI sent more than the limit per second " +
+				"(AWS: 1024 packets per second per network interface to link-local services; " +
+				"on an instance, the ENA driver counts these drops as linklocal_allowance_exceeded), by ENI.",
+		}, []string{"eni"}),
+		EndpointIPDrops: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_endpoint_ip_qps_limit_drops_total",
+			Help: "Queries dropped because one IP address of a Resolver endpoint carried more than its limit per second " +
+				"(AWS: about 10,000, as low as 1,500 when security groups track the connections), by endpoint, ip and direction.",
+		}, []string{"endpoint", "ip", "direction"}),
 	}
 	reg.MustRegister(
 		m.Queries, m.Forwarded, m.ForwardDuration, m.ForwardTimeouts, m.ForwardFailovers,
-		m.Reloads, m.LastReloadSuccess,
+		m.Reloads, m.LastReloadSuccess, m.ENIResolverDrops, m.EndpointIPDrops,
 		newCacheCollector(&m.cacheStats),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "vpcdns_querylog_dropped_total",
@@ -143,6 +161,18 @@ func (m *Metrics) ForwardAttempt(rule, target, outcome string, d time.Duration, 
 	if timedOut {
 		m.ForwardTimeouts.WithLabelValues(rule, target).Inc()
 	}
+}
+
+// ENIDropCounter is the counter of packets from eni dropped at the VPC
+// resolver's limit, for a caller that keeps it.
+func (m *Metrics) ENIDropCounter(eni string) prometheus.Counter {
+	return m.ENIResolverDrops.WithLabelValues(eni)
+}
+
+// EndpointIPDropCounter is the counter of queries dropped at the limit of
+// one endpoint address; direction is "inbound" or "outbound".
+func (m *Metrics) EndpointIPDropCounter(endpoint, ip, direction string) prometheus.Counter {
+	return m.EndpointIPDrops.WithLabelValues(endpoint, ip, direction)
 }
 
 // Failovers counts n moves to another target of rule.

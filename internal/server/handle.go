@@ -260,7 +260,7 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
 	defer cancel()
-	m, trace, err := x.st.fwd.Exchange(ctx, req, targets, pathFunc(f))
+	m, trace, err := x.st.fwd.Exchange(ctx, req, targets, s.pathFunc(x.st, f))
 	s.observeForward(f, trace)
 	if err != nil {
 		if status == cache.Stale {
@@ -296,11 +296,27 @@ func reply(resp, m *dns.Msg) *dns.Msg {
 }
 
 // pathFunc picks, for each attempt, an endpoint address at random and says
-// whether the modeled path from it to the target is open (§6.2, §7).
-func pathFunc(f *view.Forward) forward.PathFunc {
+// whether the modeled path from it to the target is open (§6.2, §7) and
+// the address is within its queries per second (docs/limits.md): a query
+// past the limit is dropped like one on a blocked path.
+func (s *Server) pathFunc(st *state, f *view.Forward) forward.PathFunc {
 	if f.Endpoint == nil {
 		return nil
 	}
+	pick := pathPicker(f)
+	lim, id := st.lim, f.Endpoint.ID
+	return func(t forward.Target, p forward.Proto) (netip.Addr, bool) {
+		ip, open := pick(t, p)
+		if open && ip.IsValid() && !lim.admitOutbound(id, ip, s.opts.Now()) {
+			return ip, false
+		}
+		return ip, open
+	}
+}
+
+// pathPicker picks, for each attempt, an endpoint address at random and says
+// whether the modeled path from it to the target is open.
+func pathPicker(f *view.Forward) forward.PathFunc {
 	return func(t forward.Target, p forward.Proto) (netip.Addr, bool) {
 		proto := config.ProtoUDP
 		if p == forward.TCP {

@@ -45,8 +45,8 @@ func (s *Server) listen(spec listenSpec) (*listener, error) {
 func (s *Server) serve(spec listenSpec, bound netip.AddrPort, socks []*udpSocket, ln net.Listener) *listener {
 	return &listener{
 		addr: netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port()),
-		udp:  s.newUDPServer(spec.owner, socks),
-		tcp:  s.newTCPServer(spec.owner, ln),
+		udp:  s.newUDPServer(spec, socks),
+		tcp:  s.newTCPServer(spec, ln),
 	}
 }
 

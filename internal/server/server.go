@@ -232,6 +232,7 @@ func (s *Server) newState(v *view.View, prev *state) (*state, error) {
 	}
 	st.cache = s.cacheFor(v.Network.Emulation, prev)
 	st.fwd = s.forwarderFor(v.Network.Emulation, prev)
+	st.lim = newLimiter(v.Network, s.opts.Metrics)
 	return st, nil
 }
 

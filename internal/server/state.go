@@ -51,6 +51,8 @@ type state struct {
 	// cache is the answer cache; nil when emulation.cache turns it off. A
 	// reload that keeps the cache settings keeps the cache.
 	cache *cache.Cache
+	// lim applies AWS's DNS rate limits (limits.go).
+	lim *limiter
 }
 
 type instanceKey struct {
@@ -94,6 +96,17 @@ func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state,
 		for _, in := range c.Instances {
 			for _, ip := range in.PrivateIPs {
 				st.instances[instanceKey{c.ID, ip}] = in.ID
+			}
+		}
+	}
+	// A source mapped to an instance (emulation.source_map) is that
+	// instance in the query logs, as on AWS.
+	for src, id := range n.Emulation.SourceMap {
+		for _, c := range n.VPCs {
+			for _, in := range c.Instances {
+				if in.ID == id {
+					st.instances[instanceKey{c.ID, src}] = id
+				}
 			}
 		}
 	}

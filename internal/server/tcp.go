@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -24,6 +25,8 @@ const maxTCPInFlight = 64
 type tcpServer struct {
 	s       *Server
 	owner   string
+	spec    netip.AddrPort // as configured: names an inbound endpoint's socket
+	kind    socketKind
 	handler dns.Handler
 	ln      net.Listener
 	slots   chan struct{} // one per open connection
@@ -35,11 +38,13 @@ type tcpServer struct {
 	wg     sync.WaitGroup // the accept loop and the connections
 }
 
-func (s *Server) newTCPServer(owner string, ln net.Listener) *tcpServer {
+func (s *Server) newTCPServer(spec listenSpec, ln net.Listener) *tcpServer {
 	t := &tcpServer{
 		s:       s,
-		owner:   owner,
-		handler: s.handlerFor(owner),
+		owner:   spec.owner,
+		spec:    spec.addr,
+		kind:    kindOf(spec.owner),
+		handler: s.handlerFor(spec.owner),
 		ln:      ln,
 		slots:   make(chan struct{}, s.opts.MaxTCPConns),
 		idle:    s.opts.TCPIdleTimeout,
@@ -67,6 +72,12 @@ func (t *tcpServer) accept() {
 			c.Close()
 			<-t.slots
 			return
+		}
+		if !t.admit(c, tcpConnectPackets) {
+			// The handshake went past the ENI's limit: AWS drops it, the
+			// client gets no connection.
+			t.untrack(c)
+			continue
 		}
 		t.wg.Add(1)
 		go t.serveConn(c)
@@ -121,6 +132,9 @@ func (t *tcpServer) serveConn(c net.Conn) {
 			w.Write(resp)
 			continue
 		}
+		if !t.admit(c, tcpQueryPackets) {
+			continue // dropped at the limit: no answer
+		}
 		sem <- struct{}{}
 		inflight.Add(1)
 		go func() {
@@ -128,6 +142,32 @@ func (t *tcpServer) serveConn(c net.Conn) {
 			t.handler.ServeDNS(w, req)
 		}()
 	}
+}
+
+// admit applies the socket's rate limit to packets of connection c (a
+// handshake or a query); false means they are dropped.
+func (t *tcpServer) admit(c net.Conn, packets int) bool {
+	lim := t.s.state.Load().lim
+	switch t.kind {
+	case resolverSocket:
+		ap := addrPort(c.RemoteAddr())
+		return lim.admitENI(ap.Addr(), packets, t.s.opts.Now())
+	case inboundSocket:
+		if packets == tcpConnectPackets {
+			return true // the endpoint's limit counts queries
+		}
+		return lim.admitInbound(t.spec, t.s.opts.Now())
+	}
+	return true
+}
+
+// untrack closes a connection accepted but never served.
+func (t *tcpServer) untrack(c net.Conn) {
+	c.Close()
+	t.mu.Lock()
+	delete(t.conns, c)
+	t.mu.Unlock()
+	<-t.slots
 }
 
 // shutdown stops accepting, wakes idle connections, and waits (until ctx

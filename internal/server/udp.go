@@ -41,6 +41,11 @@ const (
 type udpServer struct {
 	s     *Server
 	owner string
+	// spec is the address as configured (port 0 stays 0), which names an
+	// inbound endpoint's socket for its rate limit; kind says which limit
+	// applies to the socket's queries.
+	spec netip.AddrPort
+	kind socketKind
 	// query is the handler of a resolver socket, which has a fast path;
 	// nil for an emulated authoritative server, served by other.
 	query *queryHandler
@@ -55,14 +60,14 @@ type udpServer struct {
 	stopped chan struct{}
 }
 
-func (s *Server) newUDPServer(owner string, socks []*udpSocket) *udpServer {
+func (s *Server) newUDPServer(spec listenSpec, socks []*udpSocket) *udpServer {
 	u := &udpServer{
-		s: s, owner: owner, socks: socks,
+		s: s, owner: spec.owner, spec: spec.addr, kind: kindOf(spec.owner), socks: socks,
 		sem:     make(chan struct{}, maxSlowQueries),
 		jobs:    make(chan slowQuery),
 		stopped: make(chan struct{}),
 	}
-	switch h := s.handlerFor(owner).(type) {
+	switch h := s.handlerFor(spec.owner).(type) {
 	case queryHandler:
 		u.query = &h
 	default:
@@ -106,9 +111,10 @@ func (u *udpServer) read(c *udpSocket) {
 			}
 			continue
 		}
+		lim := u.s.state.Load().lim
 		for i := 0; i < n; i++ {
 			pkt, src, ok := b.packet(i)
-			if !ok {
+			if !ok || !u.admit(lim, src.Addr(), now) {
 				continue
 			}
 			// Parsed once: the fast path reads q, and the full path keeps it.
@@ -131,6 +137,18 @@ func (u *udpServer) read(c *udpSocket) {
 		}
 		b.send(c.fd)
 	}
+}
+
+// admit applies AWS's rate limit of the socket's kind to one datagram from
+// src: false means the packet is dropped unanswered, as AWS drops it.
+func (u *udpServer) admit(lim *limiter, src netip.Addr, now time.Time) bool {
+	switch u.kind {
+	case resolverSocket:
+		return lim.admitENI(src, 1, now)
+	case inboundSocket:
+		return lim.admitInbound(u.spec, now)
+	}
+	return true
 }
 
 // slowQuery is a datagram on its way to the full path.
