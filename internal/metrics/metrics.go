@@ -39,6 +39,12 @@ type Metrics struct {
 	Reloads *prometheus.CounterVec
 	// LastReloadSuccess is the unix time of the last successful reload.
 	LastReloadSuccess prometheus.Gauge
+	// FirewallMatches counts DNS Firewall rule matches by vpc, rule group
+	// id and action (ALLOW, BLOCK, ALERT).
+	FirewallMatches *prometheus.CounterVec
+	// FirewallFailures counts queries the firewall of a VPC could not
+	// decide, by vpc and mode (fail_open, fail_closed).
+	FirewallFailures *prometheus.CounterVec
 
 	cacheStats   atomic.Pointer[func() CacheStats]
 	queryDropped atomic.Pointer[func() uint64]
@@ -91,8 +97,17 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "vpcdns_config_last_reload_success_timestamp_seconds",
 			Help: "Unix time of the last successful configuration load.",
 		}),
+		FirewallMatches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_firewall_rule_matches_total",
+			Help: "DNS Firewall rule matches, by VPC, rule group and action.",
+		}, []string{"vpc", "rule_group", "action"}),
+		FirewallFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_firewall_failures_total",
+			Help: "Queries the DNS Firewall could not decide, by VPC and failure mode (fail_open, fail_closed).",
+		}, []string{"vpc", "mode"}),
 	}
 	reg.MustRegister(
+		m.FirewallMatches, m.FirewallFailures,
 		m.Queries, m.Forwarded, m.ForwardDuration, m.ForwardTimeouts, m.ForwardFailovers,
 		m.Reloads, m.LastReloadSuccess,
 		newCacheCollector(&m.cacheStats),
@@ -143,6 +158,25 @@ func (m *Metrics) ForwardAttempt(rule, target, outcome string, d time.Duration, 
 	if timedOut {
 		m.ForwardTimeouts.WithLabelValues(rule, target).Inc()
 	}
+}
+
+// FirewallMatch counts one match of a rule of a rule group.
+func (m *Metrics) FirewallMatch(vpc, group, action string) {
+	m.FirewallMatches.WithLabelValues(vpc, group, action).Inc()
+}
+
+// FirewallMatchCounter is the counter FirewallMatch increments, to keep.
+func (m *Metrics) FirewallMatchCounter(vpc, group, action string) prometheus.Counter {
+	return m.FirewallMatches.WithLabelValues(vpc, group, action)
+}
+
+// FirewallFailure counts a query the firewall could not decide.
+func (m *Metrics) FirewallFailure(vpc string, open bool) {
+	mode := "fail_closed"
+	if open {
+		mode = "fail_open"
+	}
+	m.FirewallFailures.WithLabelValues(vpc, mode).Inc()
 }
 
 // Failovers counts n moves to another target of rule.

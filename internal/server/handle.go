@@ -47,6 +47,8 @@ type exchange struct {
 	// wq is the query as the fast path parsed it (UDP only); nil when it
 	// could not, and then nothing is remembered for the fast path.
 	wq *wire.Query
+	// fw is what the DNS Firewall did with the query (firewall.go).
+	fw fwState
 }
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
@@ -130,6 +132,10 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 	}
 	x.decision = x.vpc.Decide(x.qname)
 	w := x.decision.Winner
+	fw := x.vpc.Firewall != nil
+	if fw && s.firewallQuery(x, resp) {
+		return resp
+	}
 	if x.q.Qtype == dns.TypeANY {
 		// RFC 8482 §4.2: a minimal answer instead of everything.
 		resp.Answer = []dns.RR{&dns.HINFO{
@@ -142,9 +148,16 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 		a := x.vpc.Answer(w, x.qname, x.q.Qtype)
 		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
 		s.chase(x, resp)
+		if fw {
+			s.firewallChain(x, resp)
+		}
 		return resp
 	}
-	return s.forward(x, resp, w.Forward)
+	resp = s.forward(x, resp, w.Forward)
+	if fw {
+		s.firewallChain(x, resp)
+	}
+	return resp
 }
 
 // maxChase bounds the CNAME targets followed out of local zones for one
@@ -344,6 +357,10 @@ func (s *Server) record(x *exchange, resp *dns.Msg) {
 	if x.decision.Winner != nil {
 		source = x.decision.Winner.Source.String()
 	}
+	if x.fw.made {
+		source = "firewall"
+	}
+	s.countFirewall(x)
 	vpcID := ""
 	if x.vpc != nil {
 		vpcID = x.vpc.Config.ID
@@ -374,6 +391,7 @@ func (s *Server) record(x *exchange, resp *dns.Msg) {
 		SrcIDs:         querylog.SrcIDs{Instance: x.st.instances[instanceKey{vpcID, x.src.Addr()}], ResolverEndpoint: x.endpoint},
 		CacheHit:       x.cached,
 	}
+	logFirewall(&rec, &x.fw.d)
 	x.st.qlog.Log(rec)
 }
 
