@@ -36,7 +36,7 @@ func TestProtocolShapes(t *testing.T) {
 		t.Errorf("resolver error: %d %v %s", resp.StatusCode, resp.Header, body)
 	}
 	req, _ = http.NewRequest("POST", e.srv.URL+"/", strings.NewReader(`{}`))
-	req.Header.Set("X-Amz-Target", "Route53Resolver.CreateFirewallRule")
+	req.Header.Set("X-Amz-Target", "Route53Resolver.CreateOutpostResolver")
 	if resp, body = do(t, req); resp.StatusCode != 400 || !strings.Contains(string(body), "UnknownOperationException") {
 		t.Errorf("unknown operation: %d %s", resp.StatusCode, body)
 	}

@@ -25,6 +25,12 @@ type File struct {
 	QueryLogging    []QueryLogFile `yaml:"query_logging,omitempty" json:"query_logging,omitempty"`
 	Emulation       *EmulationFile `yaml:"emulation,omitempty" json:"emulation,omitempty"`
 
+	// Route 53 Resolver DNS Firewall (file_firewall.go).
+	FirewallDomainLists []FirewallDomainListFile  `yaml:"firewall_domain_lists,omitempty" json:"firewall_domain_lists,omitempty"`
+	FirewallRuleGroups  []FirewallRuleGroupFile   `yaml:"firewall_rule_groups,omitempty" json:"firewall_rule_groups,omitempty"`
+	FirewallAssocs      []FirewallAssociationFile `yaml:"firewall_rule_group_associations,omitempty" json:"firewall_rule_group_associations,omitempty"`
+	FirewallConfigs     []FirewallConfigFile      `yaml:"firewall_configs,omitempty" json:"firewall_configs,omitempty"`
+
 	// The keys below were added for networks read from a real account
 	// (vpcdns import). They are optional: a hand-written file needs none.
 	DHCPOptionSets []DHCPOptionsFile `yaml:"dhcp_option_sets,omitempty" json:"dhcp_option_sets,omitempty"`

@@ -34,6 +34,8 @@ type Network struct {
 	InternetForwarders []netip.AddrPort
 	QueryLogs          []*QueryLog
 	Emulation          Emulation
+	// Firewall is the DNS Firewall of the network (network_firewall.go).
+	Firewall Firewall
 }
 
 // Protocol is a transport protocol of a security group rule, a network ACL

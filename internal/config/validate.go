@@ -89,6 +89,7 @@ func (b *builder) build() {
 	b.queryLogs()
 	b.emulation()
 	b.limits()
+	b.firewall()
 	for _, check := range b.later {
 		check()
 	}
@@ -255,6 +256,14 @@ func kindOf(obj any) string {
 		return "query logging config"
 	case *AuthServer:
 		return "authoritative server"
+	case *FirewallDomainList:
+		return "firewall domain list"
+	case *FirewallRuleGroup:
+		return "firewall rule group"
+	case *FirewallAssociation:
+		return "firewall rule group association"
+	case *FirewallConfig:
+		return "firewall config"
 	}
 	return "object"
 }

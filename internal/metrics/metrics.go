@@ -46,6 +46,12 @@ type Metrics struct {
 	// Resolver endpoint passed its queries per second, by endpoint, ip and
 	// direction (inbound or outbound).
 	EndpointIPDrops *prometheus.CounterVec
+	// FirewallMatches counts DNS Firewall rule matches by vpc, rule group
+	// id and action (ALLOW, BLOCK, ALERT).
+	FirewallMatches *prometheus.CounterVec
+	// FirewallFailures counts queries the firewall of a VPC could not
+	// decide, by vpc and mode (fail_open, fail_closed).
+	FirewallFailures *prometheus.CounterVec
 
 	cacheStats   atomic.Pointer[func() CacheStats]
 	queryDropped atomic.Pointer[func() uint64]
@@ -109,8 +115,17 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help: "Queries dropped because one IP address of a Resolver endpoint carried more than its limit per second " +
 				"(AWS: about 10,000, as low as 1,500 when security groups track the connections), by endpoint, ip and direction.",
 		}, []string{"endpoint", "ip", "direction"}),
+		FirewallMatches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_firewall_rule_matches_total",
+			Help: "DNS Firewall rule matches, by VPC, rule group and action.",
+		}, []string{"vpc", "rule_group", "action"}),
+		FirewallFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_firewall_failures_total",
+			Help: "Queries the DNS Firewall could not decide, by VPC and failure mode (fail_open, fail_closed).",
+		}, []string{"vpc", "mode"}),
 	}
 	reg.MustRegister(
+		m.FirewallMatches, m.FirewallFailures,
 		m.Queries, m.Forwarded, m.ForwardDuration, m.ForwardTimeouts, m.ForwardFailovers,
 		m.Reloads, m.LastReloadSuccess, m.ENIResolverDrops, m.EndpointIPDrops,
 		newCacheCollector(&m.cacheStats),
@@ -173,6 +188,25 @@ func (m *Metrics) ENIDropCounter(eni string) prometheus.Counter {
 // one endpoint address; direction is "inbound" or "outbound".
 func (m *Metrics) EndpointIPDropCounter(endpoint, ip, direction string) prometheus.Counter {
 	return m.EndpointIPDrops.WithLabelValues(endpoint, ip, direction)
+}
+
+// FirewallMatch counts one match of a rule of a rule group.
+func (m *Metrics) FirewallMatch(vpc, group, action string) {
+	m.FirewallMatches.WithLabelValues(vpc, group, action).Inc()
+}
+
+// FirewallMatchCounter is the counter FirewallMatch increments, to keep.
+func (m *Metrics) FirewallMatchCounter(vpc, group, action string) prometheus.Counter {
+	return m.FirewallMatches.WithLabelValues(vpc, group, action)
+}
+
+// FirewallFailure counts a query the firewall could not decide.
+func (m *Metrics) FirewallFailure(vpc string, open bool) {
+	mode := "fail_closed"
+	if open {
+		mode = "fail_open"
+	}
+	m.FirewallFailures.WithLabelValues(vpc, mode).Inc()
 }
 
 // Failovers counts n moves to another target of rule.

@@ -37,6 +37,12 @@ type Record struct {
 	SrcPort        uint16     `json:"srcport,string"`
 	Transport      string     `json:"transport"` // "UDP" or "TCP"
 	SrcIDs         SrcIDs     `json:"srcids,omitzero"`
+	// The DNS Firewall fields, present only when a BLOCK or ALERT rule
+	// matched (AWS: "populated only if DNS Firewall found a match for a
+	// rule with action set to alert or block").
+	FirewallRuleGroupID  string `json:"firewall_rule_group_id,omitempty"`
+	FirewallRuleAction   string `json:"firewall_rule_action,omitempty"`
+	FirewallDomainListID string `json:"firewall_domain_list_id,omitempty"`
 
 	// CacheHit marks a query answered from the cache; only destinations
 	// that ask for cache hits write it (AWS logs unique queries only).
@@ -168,6 +174,11 @@ func (r *Record) AppendJSON(b []byte) []byte {
 			b = appendString(b, f.v)
 		}
 		b = append(b, '}')
+	}
+	if r.FirewallRuleAction != "" {
+		b = appendField(b, "firewall_rule_group_id", r.FirewallRuleGroupID)
+		b = appendField(b, "firewall_rule_action", r.FirewallRuleAction)
+		b = appendField(b, "firewall_domain_list_id", r.FirewallDomainListID)
 	}
 	return append(b, '}')
 }

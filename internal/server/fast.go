@@ -39,6 +39,16 @@ type memoEntry struct {
 	qname   string // as logged: lower case, trailing dot
 	qtype   string
 	qclass  string
+
+	// The DNS Firewall's part: the matches counted on each hit, the
+	// rule the query log names, and inspect, set for a forwarded answer
+	// whose CNAME/DNAME chain the firewall must see (a cached reply with
+	// one takes the full path).
+	fwCounted []prometheus.Counter
+	fwGroup   string
+	fwAction  string
+	fwList    string
+	inspect   bool
 }
 
 // memoTable holds the entries of one VPC.
@@ -76,23 +86,40 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 		return
 	}
 	w := x.decision.Winner
-	if !w.Local() && !x.cached {
+	local := w.Local() || x.fw.made
+	if x.fw.failed && !x.fw.made {
+		return // failed open: every query asks the firewall again
+	}
+	if !local && !x.cached {
 		// A forwarded question is remembered the second time it is asked,
 		// when the cache answered it: a stream of names asked once (a
 		// cache-missing workload) then costs the fast path nothing.
 		return
 	}
 	e := &memoEntry{
-		source: w.Source.String(),
-		qname:  x.qname.String(),
-		qtype:  querylog.TypeString(x.q.Qtype),
-		qclass: querylog.ClassString(x.q.Qclass),
+		source:  w.Source.String(),
+		inspect: x.vpc.Firewall != nil && !x.fw.trusted,
+		qname:   x.qname.String(),
+		qtype:   querylog.TypeString(x.q.Qtype),
+		qclass:  querylog.ClassString(x.q.Qclass),
+	}
+	if x.fw.made {
+		e.source = "firewall"
+	}
+	if r := x.fw.d.Logged(); r != nil {
+		e.fwGroup, e.fwAction, e.fwList = r.GroupID, r.Action.String(), r.ListID
 	}
 	e.rcode = resp.Rcode
 	if m := s.opts.Metrics; m != nil {
 		e.counted = m.QueryCounter(x.vpc.Config.ID, e.source, dns.RcodeToString[resp.Rcode])
+		for _, r := range x.fw.d.Alerts() {
+			e.fwCounted = append(e.fwCounted, m.FirewallMatchCounter(x.vpc.Config.ID, r.GroupID, "ALERT"))
+		}
+		if r := x.fw.d.Acted; r != nil {
+			e.fwCounted = append(e.fwCounted, m.FirewallMatchCounter(x.vpc.Config.ID, r.GroupID, r.Action.String()))
+		}
 	}
-	if w.Local() {
+	if local {
 		m := resp.Copy()
 		m.Id = 0
 		m.Question[0].Name = x.qname.String()
@@ -144,6 +171,9 @@ func (s *Server) fast(owner string, query []byte, src netip.AddrPort, now time.T
 		if status != cache.Hit {
 			return out, false
 		}
+		if e.inspect && hasRedirect(resp[len(out):]) {
+			return out, false
+		}
 	}
 	resp, ok := wire.FinishReply(resp, query, q, false)
 	if !ok {
@@ -161,6 +191,9 @@ func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry
 		e.counted.Inc()
 	} else if m := s.opts.Metrics; m != nil {
 		m.Query(vpc.Config.ID, e.source, dns.RcodeToString[rcode])
+	}
+	for _, c := range e.fwCounted {
+		c.Inc()
 	}
 	if st.qlog == nil || e.local == nil {
 		return
@@ -180,5 +213,9 @@ func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry
 		SrcPort:        src.Port(),
 		Transport:      "UDP",
 		SrcIDs:         querylog.SrcIDs{Instance: st.instances[instanceKey{vpc.Config.ID, src.Addr()}], ResolverEndpoint: endpoint},
+
+		FirewallRuleGroupID:  e.fwGroup,
+		FirewallRuleAction:   e.fwAction,
+		FirewallDomainListID: e.fwList,
 	})
 }

@@ -48,6 +48,8 @@ type exchange struct {
 	// wq is the query as the fast path parsed it (UDP only); nil when it
 	// could not, and then nothing is remembered for the fast path.
 	wq *wire.Query
+	// fw is what the DNS Firewall did with the query (firewall.go).
+	fw fwState
 }
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
@@ -134,6 +136,10 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 	}
 	x.decision = x.vpc.Decide(x.qname)
 	w := x.decision.Winner
+	fw := x.vpc.Firewall != nil
+	if fw && s.firewallQuery(x, resp) {
+		return resp
+	}
 	if w.Local() {
 		a := x.vpc.Answer(w, x.qname, x.q.Qtype)
 		if x.q.Qtype == dns.TypeANY {
@@ -141,9 +147,16 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 		}
 		resp.Rcode, resp.Answer, resp.Ns = a.Rcode, a.Answer, a.Ns
 		s.chase(x, resp)
+		if fw {
+			s.firewallChain(x, resp)
+		}
 		return resp
 	}
-	return s.forward(x, resp, w.Forward)
+	resp = s.forward(x, resp, w.Forward)
+	if fw {
+		s.firewallChain(x, resp)
+	}
+	return resp
 }
 
 // minimalANY answers ANY for a name vpcdns holds as RFC 8482 §4.1–4.2 lets
@@ -366,6 +379,10 @@ func (s *Server) record(x *exchange, resp *dns.Msg) {
 	if x.decision.Winner != nil {
 		source = x.decision.Winner.Source.String()
 	}
+	if x.fw.made {
+		source = "firewall"
+	}
+	s.countFirewall(x)
 	vpcID := ""
 	if x.vpc != nil {
 		vpcID = x.vpc.Config.ID
@@ -396,6 +413,7 @@ func (s *Server) record(x *exchange, resp *dns.Msg) {
 		SrcIDs:         querylog.SrcIDs{Instance: x.st.instances[instanceKey{vpcID, x.src.Addr()}], ResolverEndpoint: x.endpoint},
 		CacheHit:       x.cached,
 	}
+	logFirewall(&rec, &x.fw.d)
 	x.st.qlog.Log(rec)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/autodef"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
+	"github.com/vpcdns/vpcdns/internal/firewall"
 	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/suffix"
 	"github.com/vpcdns/vpcdns/internal/zone"
@@ -19,6 +20,8 @@ type View struct {
 	vpcs     map[string]*VPC
 	internet *Forward
 	forwards []*Forward
+	// Firewall is the compiled DNS Firewall of the network.
+	Firewall *firewall.Engine
 }
 
 // VPC is the compiled resolver of one VPC.
@@ -26,6 +29,9 @@ type VPC struct {
 	Config *config.VPC
 	table  *suffix.Table[entry]
 	scope  *autodef.Scope
+	// Firewall is the DNS Firewall of the VPC; nil when no rule group is
+	// associated with it.
+	Firewall *firewall.VPC
 }
 
 // Forward is what a forward rule (or the internet rule) sends to, with the
@@ -118,8 +124,11 @@ func Compile(n *config.Network) (*View, error) {
 		}
 		zones[hz] = z
 	}
+	v.Firewall = firewall.Compile(n)
 	for _, c := range n.VPCs {
-		v.vpcs[c.ID] = compileVPC(n, c, forwards, zones, v.internet)
+		vpc := compileVPC(n, c, forwards, zones, v.internet)
+		vpc.Firewall = v.Firewall.VPC(c)
+		v.vpcs[c.ID] = vpc
 	}
 	return v, nil
 }

@@ -80,3 +80,32 @@ func TestReverseDNS(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// TestFirewall runs firewall.sh: a DNS Firewall built with the AWS CLI,
+// each action checked with dig, the query log and the export.
+func TestFirewall(t *testing.T) {
+	need(t, "aws")
+	need(t, "dig")
+	bin := buildVpcdns(t)
+	work := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	dnsPort, apiPort := int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))
+	for apiPort == dnsPort {
+		apiPort = int(loopbacktest.FreePort(t))
+	}
+	cmd := exec.CommandContext(ctx, "bash", "firewall.sh")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
+	cmd.Env = append(os.Environ(),
+		"VPCDNS="+bin,
+		"API_PORT="+strconv.Itoa(apiPort),
+		"DNS_PORT="+strconv.Itoa(dnsPort),
+		"WORK="+work,
+	)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("firewall.sh: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}

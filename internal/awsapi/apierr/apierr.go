@@ -60,6 +60,16 @@ const (
 	InvalidChangeBatch
 	// DryRun is EC2's answer to a DryRun request that would have succeeded.
 	DryRun
+	// Validation is an invalid request to an operation whose model names
+	// ValidationException rather than InvalidParameterException (the DNS
+	// Firewall operations).
+	Validation
+	// StateConflict is a request the resource's state does not allow
+	// (ConflictException: deleting a domain list a rule uses, a change
+	// under mutation protection).
+	StateConflict
+	// Limit is a request that would exceed a quota (LimitExceededException).
+	Limit
 )
 
 // Protocol is one of the three AWS APIs vpcdns serves.
@@ -97,6 +107,11 @@ const (
 	ResConfig        = "ResolverConfig"
 	ResDNSSEC        = "ResolverDnssecConfig"
 	ResTag           = "tag"
+	ResFirewallList  = "FirewallDomainList"
+	ResFirewallGroup = "FirewallRuleGroup"
+	ResFirewallRule  = "FirewallRule"
+	ResFirewallAssoc = "FirewallRuleGroupAssociation"
+	ResFirewallCfg   = "FirewallConfig"
 )
 
 // Error is an API error before it is put in a protocol's shape.
@@ -213,6 +228,12 @@ func (e *Error) resolverCode() string {
 		return "InvalidRequestException"
 	case InvalidNextToken:
 		return "InvalidNextTokenException"
+	case Validation:
+		return "ValidationException"
+	case StateConflict:
+		return "ConflictException"
+	case Limit:
+		return "LimitExceededException"
 	case UnknownOperation:
 		return "UnknownOperationException"
 	case MissingAuth:

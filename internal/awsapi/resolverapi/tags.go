@@ -18,7 +18,8 @@ func taggable(st *store.State, resourceArn string) (string, *store.Object, error
 		return "", nil, apierr.Param("ResourceArn", "'%s' is not a Route 53 Resolver ARN", resourceArn)
 	}
 	want := map[string]string{"resolver-rule": store.KindRule, "resolver-endpoint": store.KindEndpoint,
-		"resolver-query-log-config": store.KindQueryLog}[kind]
+		"resolver-query-log-config": store.KindQueryLog, "firewall-domain-list": store.KindFirewallList,
+		"firewall-rule-group": store.KindFirewallGroup, "firewall-rule-group-association": store.KindFirewallAssoc}[kind]
 	o := st.Meta.Objects[id]
 	if want == "" || o == nil || o.Kind != want {
 		return "", nil, apierr.New(apierr.NotFound, "", "Resource with ARN '%s' does not exist.", resourceArn)

@@ -57,6 +57,9 @@ type Object struct {
 	CallerReference string `json:"caller_reference,omitempty"`
 	Comment         string `json:"comment,omitempty"`
 
+	// DNS Firewall rule group: its resource policy (kept, not applied).
+	Policy string `json:"policy,omitempty"`
+
 	// Security group rule ids, by rule key (see RuleKey).
 	RuleIDs map[string]string `json:"rule_ids,omitempty"`
 }
@@ -87,7 +90,17 @@ const (
 	KindRule          = "resolver-rule"
 	KindQueryLog      = "resolver-query-log-config"
 	KindHostedZone    = "hosted-zone"
+	KindFirewallList  = "firewall-domain-list"
+	KindFirewallGroup = "firewall-rule-group"
+	KindFirewallRule  = "firewall-rule" // keyed by FirewallRuleKey
+	KindFirewallAssoc = "firewall-rule-group-association"
 )
+
+// FirewallRuleKey is the Meta key of a DNS Firewall rule, which has no id
+// of its own: its group, its domain list and its query type.
+func FirewallRuleKey(group, list, qtype string) string {
+	return "fwrule|" + group + "|" + list + "|" + qtype
+}
 
 // Association kinds (the first part of an association key).
 const (

@@ -138,6 +138,18 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 	for _, z := range n.HostedZones {
 		obj(z.ID, KindHostedZone)
 	}
+	for _, x := range f.FirewallDomainLists {
+		obj(x.ID, KindFirewallList)
+	}
+	for _, g := range f.FirewallRuleGroups {
+		obj(g.ID, KindFirewallGroup)
+		for _, r := range g.Rules {
+			obj(FirewallRuleKey(g.ID, r.DomainList, strings.ToUpper(r.Qtype)), KindFirewallRule)
+		}
+	}
+	for _, a := range n.Firewall.Associations {
+		obj(a.ID, KindFirewallAssoc)
+	}
 
 	for id, o := range m.Objects {
 		if live[id] {

@@ -121,6 +121,9 @@ func Open(opts Options) (*Store, error) {
 	return s, nil
 }
 
+// Dir is the data directory, "" when the state is in memory only.
+func (s *Store) Dir() string { return s.dir }
+
 // Loaded reports whether the state was read from the data directory.
 func (s *Store) Loaded() bool { return s.loaded }
 
@@ -317,6 +320,9 @@ func absolutize(f *config.File, baseDir string) {
 	}
 	for i := range f.HostedZones {
 		f.HostedZones[i].ZoneFile = abs(f.HostedZones[i].ZoneFile)
+	}
+	for i := range f.FirewallDomainLists {
+		f.FirewallDomainLists[i].DomainsFile = abs(f.FirewallDomainLists[i].DomainsFile)
 	}
 	for i := range f.QueryLogging {
 		if p, ok := strings.CutPrefix(f.QueryLogging[i].Destination, "file:"); ok && p != "" {
