@@ -232,7 +232,10 @@ func TestValidateAccountsRejects(t *testing.T) {
 			"unmodeled[0].id", "is already the id of vpc vpcs[0]", 2},
 		{"zone in no vpc and no profile", func(f *File) { f.Profiles[0].PrivateHostedZones = nil },
 			"private_hosted_zones[1].vpcs", "is required", 0},
-		{"peering per-side option kept", func(f *File) { f.VPCPeerings[0].AccepterAllowDNSResolution = boolp(true); f.VPCPeerings[0].Status = "gone" },
+		{"peering per-side option kept", func(f *File) {
+			f.VPCPeerings[0].AccepterAllowDNSResolution = boolp(true)
+			f.VPCPeerings[0].Status = "gone"
+		},
 			"vpc_peerings[0].status", "must be", 0},
 	}
 	for _, tt := range tests {

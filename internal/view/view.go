@@ -26,6 +26,7 @@ type VPC struct {
 	Config *config.VPC
 	table  *suffix.Table[entry]
 	scope  *autodef.Scope
+	dhcp   *DHCP
 }
 
 // Forward is what a forward rule (or the internet rule) sends to, with the
@@ -178,7 +179,7 @@ func Connected(n *config.Network, c *config.VPC) []Link {
 }
 
 func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, internet *Forward) *VPC {
-	vpc := &VPC{Config: c, table: suffix.New[entry](64)}
+	vpc := &VPC{Config: c, table: suffix.New[entry](64), dhcp: dhcpOf(n, c)}
 	add := func(cand *Candidate) {
 		e, _ := vpc.table.Get(cand.Domain)
 		// Keep the entry in tier order; insertion keeps file order within a tier.
