@@ -36,6 +36,15 @@ type Network struct {
 	Emulation          Emulation
 	// Firewall is the DNS Firewall of the network (network_firewall.go).
 	Firewall Firewall
+
+	// Read from real accounts (network_accounts.go).
+	DHCPOptionSets []*DHCPOptions
+	PrefixLists    []*PrefixList
+	VPNGateways    []*VPNGateway
+	VPCEndpoints   []*VPCEndpoint
+	Profiles       []*Profile
+	Unmodeled      []*Unmodeled
+	accounts       map[string]bool // every owner account of the network
 }
 
 // Protocol is a transport protocol of a security group rule, a network ACL
@@ -87,6 +96,15 @@ type VPC struct {
 	Subnets         []*Subnet
 	Instances       []*Instance
 	Tags            map[string]string
+	// OwnerAccount is the account that owns the VPC [account_id].
+	OwnerAccount string
+	// IPv6CIDRs are the VPC's IPv6 blocks: in the VPC for routes and
+	// gateways, no autodefined reverse zone (behaviour.md §4).
+	IPv6CIDRs []netip.Prefix
+	// DHCPOptions is the VPC's DHCP option set; nil: AmazonProvidedDNS.
+	DHCPOptions *DHCPOptions
+	// Profile is the Route 53 Profile associated with the VPC, or nil.
+	Profile *Profile
 }
 
 // ResolverAddr is the VPC resolver's address: the primary CIDR's base + 2.
@@ -101,8 +119,9 @@ type Subnet struct {
 	VPC              *VPC
 	CIDR             netip.Prefix
 	AvailabilityZone string
-	RouteTable       *RouteTable // the subnet's table, or the VPC's main one; may be nil
-	NetworkACL       *NetworkACL // nil means the default ACL: allow all
+	RouteTable       *RouteTable  // the subnet's table, or the VPC's main one; may be nil
+	NetworkACL       *NetworkACL  // nil means the default ACL: allow all
+	IPv6CIDR         netip.Prefix // invalid when the subnet has none
 }
 
 // Instance is a declared EC2 instance.
@@ -115,17 +134,29 @@ type Instance struct {
 
 // Peering is a VPC peering connection.
 type Peering struct {
-	ID                 string
-	Requester          *VPC
-	Accepter           *VPC
+	ID        string
+	Requester *VPC
+	Accepter  *VPC
+	// AllowDNSResolution is set when either side allows DNS resolution.
 	AllowDNSResolution bool
+	// RequesterDNS: the requester lets the accepter resolve its private
+	// names; AccepterDNS the other way round.
+	RequesterDNS, AccepterDNS bool
+	Status                    string // [active]
+	Active                    bool   // only an active peering carries traffic and DNS
 }
 
 // TransitGateway joins VPCs and remote networks.
 type TransitGateway struct {
 	ID             string
-	VPCs           []*VPC
+	VPCs           []*VPC // vpc_attachments and available vpc attachments
 	RemoteNetworks []*RemoteNetwork
+	OwnerAccount   string
+	Attachments    []*TGWAttachment
+	// RouteTables, when any, route as AWS does: the source attachment's
+	// associated table decides. Without any, every attachment reaches
+	// every other one.
+	RouteTables []*TGWRouteTable
 }
 
 // RemoteNetwork is a network outside AWS reached over VPN or Direct Connect.
@@ -133,22 +164,33 @@ type RemoteNetwork struct {
 	ID    string
 	Type  string // "vpn" or "direct_connect"
 	CIDRs []netip.Prefix
-	Up    bool
+	Up    bool // state up and, when tunnels are listed, a tunnel up
+	// TunnelsDown is set when tunnels are listed and none is up.
+	TunnelsDown  bool
+	VPNGateway   *VPNGateway
+	OwnerAccount string
 }
 
 // SecurityGroup is a stateful set of permissions attached to an endpoint.
 type SecurityGroup struct {
-	ID      string
-	VPC     *VPC
-	Egress  []SGRule
-	Ingress []SGRule
+	ID           string
+	VPC          *VPC
+	Egress       []SGRule
+	Ingress      []SGRule
+	OwnerAccount string
 }
 
 // SGRule is one permission of a security group.
 type SGRule struct {
 	Protocol Protocol
 	Ports    PortRange
-	CIDR     netip.Prefix
+	// CIDR is invalid for a rule by security group or by a prefix list
+	// that cannot be resolved; a rule by prefix list has one SGRule per
+	// CIDR of the list, each with PrefixList set.
+	CIDR       netip.Prefix
+	PrefixList *PrefixList
+	Group      *SecurityGroup // a rule that references a security group
+	Unresolved *Unmodeled     // a prefix list listed under unmodeled
 }
 
 // NetworkACL is a stateless subnet filter.
@@ -184,6 +226,10 @@ const (
 	TargetTransitGateway
 	TargetRemoteNetwork
 	TargetBlackhole
+	TargetVPNGateway
+	TargetInternetGateway // igw-…, eigw-…
+	TargetNATGateway      // nat-…
+	TargetUnmodeled       // a target listed under unmodeled:
 )
 
 // Route is one route; exactly one of the target pointers is set for a
@@ -195,6 +241,14 @@ type Route struct {
 	Peering     *Peering
 	TGW         *TransitGateway
 	Remote      *RemoteNetwork
+	VGW         *VPNGateway
+	Unmodeled   *Unmodeled
+	// PrefixList is set on the routes of a destination_prefix_list (one
+	// per CIDR); Unresolved on the one route of a prefix list listed under
+	// unmodeled (it has no destination).
+	PrefixList *PrefixList
+	Unresolved *Unmodeled
+	Propagated bool
 }
 
 // Endpoint is a Route 53 Resolver endpoint.
@@ -207,6 +261,7 @@ type Endpoint struct {
 	Addresses      []EndpointAddr
 	Listen         []netip.AddrPort // inbound only
 	ExpectedQPS    int              // 0: not stated
+	OwnerAccount   string
 }
 
 // EndpointAddr is one ENI of an endpoint.
@@ -239,6 +294,10 @@ type Rule struct {
 	Endpoint *Endpoint // forward rules only
 	Targets  []netip.AddrPort
 	VPCs     []*VPC
+	// OwnerAccount owns the rule; ShareStatus is not_shared,
+	// shared_with_me or shared_by_me.
+	OwnerAccount string
+	ShareStatus  string
 }
 
 // HostedZone is a private hosted zone. Records include the SOA (first) and
@@ -249,6 +308,20 @@ type HostedZone struct {
 	Name    dnsname.Name
 	VPCs    []*VPC
 	Records []dns.RR
+	// OwnerAccount owns the zone; its VPCs may be other accounts'.
+	OwnerAccount string
+	// Sets lists each name and type that has several record sets
+	// (set_identifier): the identifier answered and the others.
+	Sets []RecordSetChoice
+}
+
+// RecordSetChoice is a name and type that has several record sets, each
+// with a set_identifier: vpcdns answers the first (see docs).
+type RecordSetChoice struct {
+	Name     dnsname.Name
+	Type     uint16
+	Answered string
+	Others   []string
 }
 
 // QueryLog is a query logging configuration.
@@ -257,6 +330,9 @@ type QueryLog struct {
 	Destination  string // "stdout" or an absolute file path (file:PATH, relative to the network file)
 	VPCs         []*VPC
 	LogCacheHits bool
+	// DestinationARN is the AWS destination of an imported config.
+	DestinationARN string
+	OwnerAccount   string
 }
 
 // Emulation is how the modeled network maps onto this machine.

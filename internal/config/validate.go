@@ -57,6 +57,8 @@ type builder struct {
 	// addrs holds, per VPC, the private addresses in use (instances,
 	// endpoint ENIs) and what uses them.
 	addrs map[*VPC]map[netip.Addr]string
+	// zoneSets are the routing-policy record sets of the zone being built.
+	zoneSets []RecordSetChoice
 }
 
 // registered is an object with an id and where it was declared.
@@ -75,18 +77,33 @@ type listenUse struct {
 func (b *builder) build() {
 	b.top()
 	b.declare()
+	b.declareAccounts()
+	b.dhcpOptionSets()
+	b.prefixLists()
+	b.unmodeled()
 	b.vpcs()
+	b.vpcAccounts()
 	b.peerings()
+	b.peeringAccounts()
 	b.transitGateways()
+	b.tgwAttachments()
 	b.remoteNetworks()
+	b.vpnGateways()
+	b.remoteAccounts()
 	b.securityGroups()
 	b.networkACLs()
 	b.routeTables()
 	b.endpoints()
+	b.endpointAccounts()
 	b.rules()
+	b.ruleAccounts()
 	b.hostedZones()
+	b.zoneAccounts()
+	b.vpcEndpoints()
+	b.profiles()
 	b.internet()
 	b.queryLogs()
+	b.queryLogAccounts()
 	b.emulation()
 	b.limits()
 	b.firewall()
@@ -264,6 +281,22 @@ func kindOf(obj any) string {
 		return "firewall rule group association"
 	case *FirewallConfig:
 		return "firewall config"
+	case *DHCPOptions:
+		return "dhcp option set"
+	case *PrefixList:
+		return "prefix list"
+	case *VPNGateway:
+		return "vpn gateway"
+	case *VPCEndpoint:
+		return "vpc endpoint"
+	case *Profile:
+		return "route 53 profile"
+	case *Unmodeled:
+		return "unmodeled resource"
+	case *TGWAttachment:
+		return "transit gateway attachment"
+	case *TGWRouteTable:
+		return "transit gateway route table"
 	}
 	return "object"
 }

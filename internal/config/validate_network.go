@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 func (b *builder) peerings() {
@@ -73,6 +74,7 @@ func (b *builder) securityGroups() {
 		at := index("security_groups", i)
 		g := b.n.SecurityGroups[i]
 		g.VPC, _ = ref[*VPC](b, field(at, "vpc"), sf.VPC, "vpc")
+		g.OwnerAccount = b.owner(field(at, "owner_account"), sf.OwnerAccount)
 		g.Egress = b.sgRules(field(at, "egress"), sf.Egress)
 		g.Ingress = b.sgRules(field(at, "ingress"), sf.Ingress)
 	}
@@ -84,9 +86,9 @@ func (b *builder) sgRules(at string, list []SGRuleFile) []SGRule {
 		rat := index(at, i)
 		proto, okProto := b.protocol(field(rat, "protocol"), rf.Protocol)
 		ports, okPorts := b.portRange(rat, proto, okProto, rf.FromPort, rf.ToPort)
-		cidr, okCIDR := b.cidr(field(rat, "cidr"), rf.CIDR)
-		if okProto && okPorts && okCIDR {
-			out = append(out, SGRule{Protocol: proto, Ports: ports, CIDR: cidr})
+		rules, okDest := b.sgRule(rat, rf, proto, ports)
+		if okProto && okPorts && okDest {
+			out = append(out, rules...)
 		}
 	}
 	return out
@@ -189,38 +191,79 @@ func (b *builder) routeTables() {
 		vpc, vpcOK := ref[*VPC](b, field(at, "vpc"), tf.VPC, "vpc")
 		rt.VPC = vpc
 		var routes []Route
-		dests := make(map[netip.Prefix]int)
+		type destKey struct {
+			p          netip.Prefix
+			propagated bool
+		}
+		dests := make(map[destKey]int)
+		pls := make(map[string]int)
 		for j, rf := range tf.Routes {
 			rat := index(field(at, "routes"), j)
-			dest, okDest := b.cidr(field(rat, "destination"), rf.Destination)
-			if okDest {
-				if k, dup := dests[dest]; dup {
-					b.c.add(field(rat, "destination"), rf.Destination, "is already routed by "+index(field(at, "routes"), k))
+			origin, _ := b.enum(field(rat, "origin"), rf.Origin, "static", "static", "propagated")
+			propagated := origin == "propagated"
+			var list []netip.Prefix
+			var pl *PrefixList
+			var unresolved *Unmodeled
+			okDest := true
+			switch {
+			case rf.Destination != "" && rf.DestinationPrefixList != "":
+				b.c.add(field(rat, "destination_prefix_list"), rf.DestinationPrefixList, "cannot be used with destination: a route has one or the other")
+				okDest = false
+			case rf.DestinationPrefixList != "":
+				pat := field(rat, "destination_prefix_list")
+				pl, unresolved, okDest = b.prefixListRef(pat, rf.DestinationPrefixList)
+				if k, dup := pls[rf.DestinationPrefixList]; okDest && dup {
+					b.c.add(pat, rf.DestinationPrefixList, "is already routed by "+index(field(at, "routes"), k))
 					okDest = false
-				} else {
-					dests[dest] = j
 				}
+				pls[rf.DestinationPrefixList] = j
+				if pl != nil {
+					list = pl.CIDRs
+				}
+			default:
+				var dest netip.Prefix
+				dest, okDest = b.cidr(field(rat, "destination"), rf.Destination)
+				if okDest {
+					k := destKey{dest, propagated}
+					if prev, dup := dests[k]; dup {
+						b.c.add(field(rat, "destination"), rf.Destination, "is already routed by "+index(field(at, "routes"), prev))
+						okDest = false
+					} else {
+						dests[k] = j
+					}
+				}
+				list = []netip.Prefix{dest}
 			}
 			r, okTarget := b.routeTarget(field(rat, "target"), rf.Target, vpc)
 			if !okDest || !okTarget || !vpcOK {
 				continue
 			}
-			isVPCBlock := slices.Contains(vpc.CIDRs, dest)
-			switch {
-			case r.Kind == TargetLocal && !isVPCBlock:
-				b.c.add(field(rat, "target"), rf.Target, "is only for a destination that is one of the vpc's cidr_blocks ("+prefixList(vpc.CIDRs)+")")
-				continue
-			case r.Kind != TargetLocal && isVPCBlock:
-				b.c.add(field(rat, "destination"), rf.Destination, "is a cidr block of vpc "+vpc.ID+", which is routed local")
+			r.Propagated = propagated
+			if unresolved != nil {
+				r.Unresolved = unresolved
+				routes = append(routes, r)
 				continue
 			}
-			r.Destination = dest
-			routes = append(routes, r)
+			for _, dest := range list {
+				isVPCBlock := slices.Contains(vpc.AllCIDRs(), dest)
+				switch {
+				case r.Kind == TargetLocal && !isVPCBlock:
+					b.c.add(field(rat, "target"), rf.Target, "is only for a destination that is one of the vpc's cidr_blocks ("+prefixList(vpc.AllCIDRs())+")")
+					continue
+				case r.Kind != TargetLocal && isVPCBlock && pl == nil:
+					b.c.add(field(rat, "destination"), rf.Destination, "is a cidr block of vpc "+vpc.ID+", which is routed local")
+					continue
+				case r.Kind != TargetLocal && isVPCBlock:
+					continue // a prefix list entry the local route overrides
+				}
+				r.Destination, r.PrefixList = dest, pl
+				routes = append(routes, r)
+			}
 		}
 		if vpcOK {
 			// The VPC's own blocks are routed local without saying so.
-			for _, c := range vpc.CIDRs {
-				if _, declared := dests[c]; !declared {
+			for _, c := range vpc.AllCIDRs() {
+				if _, declared := dests[destKey{c, false}]; !declared {
 					rt.Routes = append(rt.Routes, Route{Destination: c, TargetID: "local", Kind: TargetLocal})
 				}
 			}
@@ -246,6 +289,16 @@ func (b *builder) routeTarget(at, target string, vpc *VPC) (Route, bool) {
 	}
 	reg, ok := b.ids[target]
 	if !ok {
+		// Gateways to the internet need no declaration: the target's
+		// family is in its id (AWS's prefixes).
+		switch {
+		case strings.HasPrefix(target, "igw-") || strings.HasPrefix(target, "eigw-"):
+			r.Kind = TargetInternetGateway
+			return r, true
+		case strings.HasPrefix(target, "nat-"):
+			r.Kind = TargetNATGateway
+			return r, true
+		}
 		b.c.add(at, target, "is not a route target: not local, blackhole, or the id of a vpc peering, transit gateway or remote network")
 		return r, false
 	}
@@ -264,6 +317,14 @@ func (b *builder) routeTarget(at, target string, vpc *VPC) (Route, bool) {
 		}
 	case *RemoteNetwork:
 		r.Kind, r.Remote = TargetRemoteNetwork, o
+	case *VPNGateway:
+		r.Kind, r.VGW = TargetVPNGateway, o
+		if vpc != nil && o.VPC != vpc {
+			b.c.add(at, target, "is not attached to vpc "+vpc.ID+" (vpn_gateways vpc)")
+			return r, false
+		}
+	case *Unmodeled:
+		r.Kind, r.Unmodeled = TargetUnmodeled, o
 	default:
 		b.c.add(at, target, "is the id of "+kindOf(reg.obj)+" "+reg.path+", not a route target (local, blackhole, a vpc peering, a transit gateway or a remote network)")
 		return r, false

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,8 +71,8 @@ func (b *builder) hostedZones() {
 		name, nameOK := b.zoneName(field(at, "name"), zf.Name)
 		z.Name = name
 		vat := field(at, "vpcs")
-		if len(zf.VPCs) == 0 {
-			b.c.add(vat, "", "is required: a private hosted zone is associated with one vpc or more")
+		if len(zf.VPCs) == 0 && !b.inProfile(zf.ID) {
+			b.c.add(vat, "", "is required: a private hosted zone is associated with one vpc or more (or listed in a route53_profiles entry)")
 		}
 		for j, id := range zf.VPCs {
 			p := index(vat, j)
@@ -94,6 +95,7 @@ func (b *builder) hostedZones() {
 			z.VPCs = append(z.VPCs, v)
 		}
 		z.Records = b.zoneContent(at, name, nameOK, zf.ZoneFile, zf.Records, route53Apex)
+		z.Sets, b.zoneSets = b.zoneSets, nil
 	}
 	b.zoneIDs()
 }
@@ -151,14 +153,14 @@ func (b *builder) zoneIDs() {
 // set, then the rest in file order. Route 53's own SOA and NS (or those of
 // apex) are used unless the records hold an apex SOA or NS set.
 func (b *builder) records(at string, apex dnsname.Name, list []RecordFile, defaults zoneDefaults) []dns.RR {
-	type set struct {
-		name dnsname.Name
-		typ  uint16
-	}
+	type set = recordSetKey
 	sets := make(map[set]int)
 	cnames := make(map[dnsname.Name]int) // name → index of its CNAME set
 	others := make(map[dnsname.Name]int) // name → index of its first other set
 	var soa, ns, rest []dns.RR
+	var aliases []pendingAlias
+	apexSets := map[set]*RecordSetChoice{}
+	var setOrder []set
 	for j, rf := range list {
 		rat := index(at, j)
 		name, nameOK := b.domain(field(rat, "name"), rf.Name)
@@ -176,20 +178,34 @@ func (b *builder) records(at string, apex dnsname.Name, list []RecordFile, defau
 			}
 		}
 		vat := field(rat, "values")
-		if len(rf.Values) == 0 {
+		values := rf.Values
+		switch {
+		case rf.Alias != nil && len(rf.Values) > 0:
+			b.c.add(vat, "", "cannot be used with alias: an alias record's values are its target's (alias.values)")
+		case rf.Alias != nil:
+			values = rf.Alias.Values
+			vat = field(rat, "alias.values")
+			if !b.aliasRules(field(rat, "alias"), rf.Alias, typ, typeOK) {
+				typeOK = false
+			}
+		case len(rf.Values) == 0:
 			b.c.add(vat, "", "is required (one value or more)")
 		}
 		if !nameOK || !typeOK {
 			continue
 		}
-		tname := dns.TypeToString[typ]
 		k := set{name, typ}
 		if prev, dup := sets[k]; dup {
-			b.c.add(rat, "", sprintf("repeats the record set %s %s of %s: put every value in one set", name, tname, index(at, prev)))
+			// Another set of a routing policy: the first is answered.
+			b.routingSet(rat, at, prev, list, name, typ, apexSets)
 			continue
 		}
 		sets[k] = j
-		if !b.recordSetRules(rat, apex, name, typ, len(rf.Values)) {
+		if rf.SetIdentifier != "" {
+			apexSets[k] = &RecordSetChoice{Name: name, Type: typ, Answered: rf.SetIdentifier}
+			setOrder = append(setOrder, k)
+		}
+		if !b.recordSetRules(rat, apex, name, typ, len(values)) {
 			continue
 		}
 		if typ == dns.TypeCNAME {
@@ -207,7 +223,15 @@ func (b *builder) records(at string, apex dnsname.Name, list []RecordFile, defau
 				others[name] = j
 			}
 		}
-		for v, value := range rf.Values {
+		if rf.Alias != nil && len(values) == 0 {
+			if target, ok := dnsname.Parse(rf.Alias.DNSName); ok == nil && target.IsSubdomainOf(apex) {
+				aliases = append(aliases, pendingAlias{name: name, typ: typ, target: target})
+			}
+		}
+		if rf.Alias != nil && len(values) > 0 && rf.TTL == nil {
+			ttl = aliasTTL
+		}
+		for v, value := range values {
 			rr, ok := b.rr(index(vat, v), name, ttl, typ, value)
 			if !ok {
 				continue
@@ -222,6 +246,18 @@ func (b *builder) records(at string, apex dnsname.Name, list []RecordFile, defau
 			}
 		}
 	}
+	for _, a := range aliases {
+		for _, rr := range rest {
+			if rr.Header().Rrtype == a.typ && dnsname.FromWire(rr.Header().Name) == a.target {
+				c := dns.Copy(rr)
+				c.Header().Name = a.name.String()
+				rest = append(rest, c)
+			}
+		}
+	}
+	for _, k := range setOrder {
+		b.zoneSets = append(b.zoneSets, *apexSets[k])
+	}
 	defSOA, defNS := defaults(apex)
 	if len(soa) == 0 {
 		soa = []dns.RR{defSOA}
@@ -231,6 +267,67 @@ func (b *builder) records(at string, apex dnsname.Name, list []RecordFile, defau
 	}
 	out := make([]dns.RR, 0, len(soa)+len(ns)+len(rest))
 	return append(append(append(out, soa...), ns...), rest...)
+}
+
+// recordSetKey is the name and type of a record set.
+type recordSetKey struct {
+	name dnsname.Name
+	typ  uint16
+}
+
+// aliasTTL is the TTL of an alias answer whose values are given: Route 53
+// answers with the target's TTL, 60 seconds for AWS resources.
+const aliasTTL = 60
+
+// pendingAlias is an alias record without values whose target is a name of
+// the same zone: it answers with the target's records of its type.
+type pendingAlias struct {
+	name, target dnsname.Name
+	typ          uint16
+}
+
+// aliasTypes are the record types Route 53 allows an alias record to have.
+const aliasTypes = "A AAAA CAA CNAME DS MX NAPTR PTR SPF SRV TXT"
+
+// aliasRules checks an alias target.
+func (b *builder) aliasRules(at string, a *AliasFile, typ uint16, typeOK bool) bool {
+	ok := true
+	if _, good := b.domain(field(at, "dns_name"), a.DNSName); !good {
+		ok = false
+	}
+	if typeOK && !strings.Contains(" "+aliasTypes+" ", " "+dns.TypeToString[typ]+" ") {
+		b.c.add(at, "", "is not allowed for type "+dns.TypeToString[typ]+": an alias record is one of "+strings.ReplaceAll(aliasTypes, " ", ", "))
+		ok = false
+	}
+	return ok
+}
+
+// routingSet checks a record set that repeats the name and type of an
+// earlier one (index prev): allowed when both have a set_identifier and
+// the identifiers differ (weighted, failover, latency… routing). It
+// records the identifier and reports whether the set is fine.
+func (b *builder) routingSet(rat, at string, prev int, list []RecordFile, name dnsname.Name, typ uint16, choices map[recordSetKey]*RecordSetChoice) bool {
+	tname := dns.TypeToString[typ]
+	first, this := list[prev], list[rat2index(rat)]
+	switch {
+	case first.SetIdentifier == "" || this.SetIdentifier == "":
+		b.c.add(rat, "", sprintf("repeats the record set %s %s of %s: put every value in one set (several sets of one name and type need a set_identifier each)", name, tname, index(at, prev)))
+		return false
+	}
+	c := choices[recordSetKey{name, typ}]
+	if this.SetIdentifier == c.Answered || slices.Contains(c.Others, this.SetIdentifier) {
+		b.c.add(field(rat, "set_identifier"), this.SetIdentifier, sprintf("is already the set_identifier of a record set %s %s", name, tname))
+		return false
+	}
+	c.Others = append(c.Others, this.SetIdentifier)
+	return true
+}
+
+// rat2index returns the index of the last [i] of a field path.
+func rat2index(rat string) int {
+	i := strings.LastIndexByte(rat, '[')
+	n, _ := strconv.Atoi(strings.TrimSuffix(rat[i+1:], "]"))
+	return n
 }
 
 // recordSetRules checks what Route 53 allows of a record set's place and

@@ -95,6 +95,9 @@ type Report struct {
 	Conclusion string          `json:"conclusion"`
 	Change     string          `json:"change,omitempty"`
 	Explain    *explain.Report `json:"explain"`
+	// Warnings are explain's: a DHCP option set that bypasses the
+	// resolver, paths whose verdict is unknown.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Run runs the procedure for qname/qtype asked from the VPC vpcID.
@@ -132,7 +135,7 @@ func Run(ctx context.Context, v *view.View, vpcID string, qname dnsname.Name, qt
 	}
 	r.plan()
 	r.probe(ctx)
-	rep := &Report{VPC: vpcID, Query: ex.Query, Explain: ex}
+	rep := &Report{VPC: vpcID, Query: ex.Query, Explain: ex, Warnings: ex.Warnings}
 	if r.resolver.IsValid() {
 		rep.Resolver = r.resolver.String()
 	}

@@ -29,10 +29,13 @@ import (
 // endpoint behind a security group and a route to the on-premises VPN, one
 // forward rule to one target, and its resolver on 127.0.0.1.
 const netTmpl = `
-vpcs:
+{{if .DHCP}}dhcp_option_sets:
+  - {id: dopt-custom, domain_name_servers: {{.DHCP}}}
+{{end}}vpcs:
   - id: vpc-app
     cidr_blocks: [10.0.0.0/16]
-    enable_dns_hostnames: true
+    enable_dns_hostnames: true{{if .DHCP}}
+    dhcp_options: dopt-custom{{end}}
     enable_dns_support: {{.DNSSupport}}
     resolver_listen: ["127.0.0.1:{{.ResolverPort}}"]
     main_route_table: rtb-app
@@ -80,6 +83,7 @@ type netVars struct {
 	TargetPort   uint16 // 0: no address map entry
 	SGCIDR       string
 	Domain       string
+	DHCP         string // domain_name_servers of the VPC's option set; "": none
 }
 
 func reverseZone(origin string) string {
@@ -369,4 +373,32 @@ func TestShadowedSameAnswer(t *testing.T) {
 	verify(t, rep, check{ok: true, statuses: "pppppp",
 		compare:  "the same answer: NOERROR, 1 record (the autodefined reverse zone 0.10.in-addr.arpa. answers it, and rule rr-reverse (10.in-addr.arpa.) would give the same)",
 		conclude: "Nothing to change for this name"})
+}
+
+// TestDHCPBypass: the rule and its target answer as expected, but the VPC's
+// DHCP option set sends instances elsewhere, so doctor fails the decision
+// step and names the option set.
+func TestDHCPBypass(t *testing.T) {
+	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": reverseZone("0.10.in-addr.arpa")})
+	v := setup(t, netVars{DNSSupport: true, TargetPort: bind.Addr().Port(), DHCP: "[10.0.1.53]"}, false)
+	rep, _ := run(t, v, "10.0.1.5")
+	verify(t, rep, check{ok: false, statuses: "pppfpf",
+		compare:  "the same answer",
+		conclude: "Add AmazonProvidedDNS to the domain-name-servers of DHCP option set dopt-custom (or make 10.0.1.53 forward to an inbound endpoint of vpc-app): instances of vpc-app that use it ask those servers and never this resolver",
+		change:   "dopt-custom"})
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "never ask this resolver") {
+		t.Errorf("warnings %q", rep.Warnings)
+	}
+	if !strings.Contains(strings.Join(rep.Steps[3].Evidence, "\n"), "domain-name-server 10.0.1.53: an address in vpc-app that is no modeled resolver") {
+		t.Errorf("step 4 evidence:\n%s", text(t, rep))
+	}
+}
+
+// TestDHCPAmazonProvided: an option set with AmazonProvidedDNS changes
+// nothing.
+func TestDHCPAmazonProvided(t *testing.T) {
+	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": reverseZone("0.10.in-addr.arpa")})
+	v := setup(t, netVars{DNSSupport: true, TargetPort: bind.Addr().Port(), DHCP: "[AmazonProvidedDNS, 10.0.1.53]"}, false)
+	rep, _ := run(t, v, "10.0.1.5")
+	verify(t, rep, check{ok: true, statuses: "pppppp", compare: "the same answer", conclude: "Nothing to change"})
 }

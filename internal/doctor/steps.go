@@ -269,6 +269,13 @@ func (r *run) step4() Step {
 			s.Summary += " (via system rule " + d.Via + ")"
 		}
 	}
+	if dh := r.vpc.DHCP(); dh != nil && dh.Bypass && w != nil {
+		s.Status = Fail
+		s.Summary += "; but " + dh.Warning(r.c.ID)
+		for _, n := range dh.Notes {
+			s.Evidence = append(s.Evidence, "DHCP option set "+dh.OptionSet+" domain-name-server "+n)
+		}
+	}
 	return s
 }
 
@@ -369,6 +376,10 @@ func (r *run) conclude() (string, string) {
 	exp, found, agree := r.expected()
 	if w == nil {
 		return fmt.Sprintf("Set enable_dns_support: true on %s: with DNS support off its resolver answers nothing, so every query from it times out.", r.c.ID), r.c.ID
+	}
+	if dh := r.vpc.DHCP(); dh != nil && dh.Bypass {
+		return fmt.Sprintf("Add AmazonProvidedDNS to the domain-name-servers of DHCP option set %s (or make %s forward to an inbound endpoint of %s): instances of %s that use it ask those servers and never this resolver, so the decision shown is not what they get.",
+			dh.OptionSet, strings.Join(dh.Servers, ", "), r.c.ID, r.c.ID), dh.OptionSet
 	}
 	if r.shadowed && !r.sameAnswer() {
 		fix := fmt.Sprintf("create a forward rule for %s with the targets of %s", w.Domain, r.exp.ID)

@@ -31,6 +31,24 @@ type Report struct {
 	// Answer is the answer vpcdns gives itself, for a local decision.
 	Answer        *Answer `json:"answer,omitempty"`
 	ExpectedRcode string  `json:"expected_rcode"`
+	// DHCP is the VPC's DHCP option set, when it names one.
+	DHCP *DHCP `json:"dhcp,omitempty"`
+	// Warnings are facts that change what the decision means for
+	// clients: a DHCP option set that bypasses the resolver, paths whose
+	// verdict is unknown.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// DHCP is the DHCP option set of the VPC and whether its instances ask the
+// resolver whose decision is shown.
+type DHCP struct {
+	OptionSet         string   `json:"option_set"`
+	DomainName        string   `json:"domain_name,omitempty"`
+	DomainNameServers []string `json:"domain_name_servers"`
+	// BypassesResolver is true when no server is AmazonProvidedDNS or the
+	// VPC resolver: instances using the option set never ask it.
+	BypassesResolver bool     `json:"bypasses_resolver"`
+	Servers          []string `json:"servers"`
 }
 
 // Query is the question explained.
@@ -92,6 +110,16 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 		DNSHostnames:    c.DNSHostnames,
 		ResolverAddress: c.ResolverAddr().String(),
 		Candidates:      []Candidate{},
+	}
+	if dh := vpc.DHCP(); dh != nil {
+		servers := dh.Servers
+		if servers == nil {
+			servers = []string{}
+		}
+		r.DHCP = &DHCP{OptionSet: dh.OptionSet, DomainName: dh.DomainName, DomainNameServers: servers, BypassesResolver: dh.Bypass, Servers: dh.Notes}
+		if w := dh.Warning(c.ID); w != "" {
+			r.Warnings = append(r.Warnings, w)
+		}
 	}
 	d := vpc.Decide(qname)
 	for _, cand := range vpc.Candidates(qname) {

@@ -16,6 +16,22 @@ func WriteText(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "Query:     %s %s from %s\n", r.Query.Type, r.Query.Name, r.VPC)
 	fmt.Fprintf(&b, "Resolver:  %s (VPC CIDR base + 2), DNS support %s, DNS hostnames %s\n",
 		r.ResolverAddress, onOff(r.DNSSupport), onOff(r.DNSHostnames))
+	if d := r.DHCP; d != nil {
+		servers := strings.Join(d.DomainNameServers, ", ")
+		if servers == "" {
+			servers = "AmazonProvidedDNS (default)"
+		}
+		fmt.Fprintf(&b, "DHCP:      %s, domain-name-servers %s", d.OptionSet, servers)
+		if d.BypassesResolver {
+			b.WriteString(": BYPASSES THIS RESOLVER")
+		}
+		b.WriteString("\n")
+		if d.BypassesResolver {
+			for _, n := range d.Servers {
+				fmt.Fprintf(&b, "           %s\n", n)
+			}
+		}
+	}
 	fmt.Fprintf(&b, "\nCandidates matching %s, most specific first:\n", r.Query.Name)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, c := range r.Candidates {
@@ -73,6 +89,12 @@ func WriteText(w io.Writer, r *Report) error {
 		for _, rr := range a.Authority {
 			fmt.Fprintf(&b, "  authority: %s\n", rr)
 		}
+	}
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n")
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "Warning:   %s\n", w)
 	}
 	fmt.Fprintf(&b, "\nExpected:  %s", r.ExpectedRcode)
 	switch {

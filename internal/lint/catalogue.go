@@ -61,6 +61,9 @@ var catalogue = []Entry{
 	{"VPCDNS-L016", "broad-forward-without-system-rule", Info,
 		"A forward rule for . or com. takes the names of AWS services (amazonaws.com) from a VPC that has no system rule for amazonaws.com: they go to your servers instead of being resolved by AWS.",
 		"Add a system rule for amazonaws.com associated with the VPC, as AWS recommends."},
+	{"VPCDNS-L017", "dhcp-bypasses-resolver", Warning,
+		"A VPC's DHCP option set lists domain-name-servers without AmazonProvidedDNS (or the VPC resolver's address): its instances send their queries to those servers and never ask the VPC resolver, so none of the VPC's rules, private hosted zones, VPC endpoint names or autodefined names apply to them unless those servers forward to an inbound endpoint.",
+		"Add AmazonProvidedDNS to the option set's domain-name-servers (or associate the VPC with an option set that has it), or make the custom servers forward to an inbound endpoint of the VPC."},
 }
 
 // Catalogue returns every kind of finding, in id order.
@@ -93,4 +96,5 @@ const (
 	InboundClosed         = "VPCDNS-L014"
 	RuleNotAssociated     = "VPCDNS-L015"
 	BroadForward          = "VPCDNS-L016"
+	DHCPBypassesResolver  = "VPCDNS-L017"
 )

@@ -71,6 +71,11 @@
 //	VPCDNS-L016  info      broad-forward-without-system-rule  A forward rule for . or com. takes amazonaws.com names
 //	                                                          from a VPC without a system rule for amazonaws.com. Fix:
 //	                                                          add that system rule, as AWS recommends.
+//	VPCDNS-L017  warning   dhcp-bypasses-resolver             A VPC's DHCP option set has no AmazonProvidedDNS among
+//	                                                          its domain-name-servers: its instances never ask the VPC
+//	                                                          resolver. Names the option set, the VPC and what each
+//	                                                          server is. Fix: add AmazonProvidedDNS, or forward the
+//	                                                          custom servers to an inbound endpoint.
 //
 // # Definitions
 //

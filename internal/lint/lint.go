@@ -120,6 +120,7 @@ func Run(v *view.View) *Report {
 	l.inboundClosed()      // L014
 	l.unassociated()       // L015
 	l.broadForward()       // L016
+	l.dhcpBypass()         // L017
 
 	r := &Report{Findings: l.out}
 	if r.Findings == nil {
@@ -204,6 +205,7 @@ func newLinter(v *view.View) *linter {
 	for _, z := range n.HostedZones {
 		l.kinds[z.ID] = "private-hosted-zone"
 	}
+	l.accountKinds()
 	return l
 }
 

@@ -461,6 +461,22 @@ resolver_endpoints:
 				text:      []string{"system rule for amazonaws.com"}}},
 		},
 		{
+			name: "L017 dhcp option set without AmazonProvidedDNS",
+			yaml: `
+dhcp_option_sets:
+  - {id: dopt-corp, domain_name_servers: [10.0.1.53, 192.168.10.53]}
+  - {id: dopt-both, domain_name_servers: [10.0.1.53, AmazonProvidedDNS]}
+  - {id: dopt-base2, domain_name_servers: [10.1.0.2]}
+vpcs:
+  - {id: vpc-app, cidr_blocks: [10.0.0.0/16], dhcp_options: dopt-corp, instances: [{id: i-dns, private_ips: [10.0.1.53]}]}
+  - {id: vpc-mixed, cidr_blocks: [10.2.0.0/16], dhcp_options: dopt-both}
+  - {id: vpc-base2, cidr_blocks: [10.1.0.0/16], dhcp_options: dopt-base2}
+`,
+			want: []want{{id: lint.DHCPBypassesResolver, severity: lint.Warning,
+				resources: []lint.Resource{res("dhcp-option-set", "dopt-corp"), res("vpc", "vpc-app")},
+				text:      []string{"never ask the VPC resolver (10.0.0.2)", "10.0.1.53: instance i-dns of vpc-app", "192.168.10.53: a DNS server outside the modeled VPCs", "Add AmazonProvidedDNS to the domain-name-servers of dopt-corp"}}},
+		},
+		{
 			name: "L016 not with the system rule",
 			yaml: "vpcs:" + simpleVPC + "resolver_endpoints:" + simpleOut +
 				"resolver_rules:" + forward("rr-all", ".", "[{ip: 192.168.10.53}]", "[vpc-app]") +

@@ -32,6 +32,7 @@ type VPC struct {
 	// Firewall is the DNS Firewall of the VPC; nil when no rule group is
 	// associated with it.
 	Firewall *firewall.VPC
+	dhcp     *DHCP
 }
 
 // Forward is what a forward rule (or the internet rule) sends to, with the
@@ -187,7 +188,7 @@ func Connected(n *config.Network, c *config.VPC) []Link {
 }
 
 func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, internet *Forward) *VPC {
-	vpc := &VPC{Config: c, table: suffix.New[entry](64)}
+	vpc := &VPC{Config: c, table: suffix.New[entry](64), dhcp: dhcpOf(n, c)}
 	add := func(cand *Candidate) {
 		e, _ := vpc.table.Get(cand.Domain)
 		// Keep the entry in tier order; insertion keeps file order within a tier.
