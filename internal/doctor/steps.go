@@ -116,6 +116,12 @@ func (r *run) step2() Step {
 		return s
 	}
 	s.Title = fmt.Sprintf("Actual answer: ask %s's resolver at %s", r.c.ID, r.resolver)
+	if r.external() {
+		s.Title = fmt.Sprintf("Actual answer: ask %s as %s's resolver (--resolver)", r.resolver, r.c.ID)
+		if a := r.resolver.Addr().Unmap(); a != r.c.ResolverAddr() && a != linkLocalResolver && a != nitroV6Resolver {
+			s.Evidence = append(s.Evidence, fmt.Sprintf("%s is not an address of %s's resolver (%s, or %s and %s from any VPC)", r.resolver.Addr(), r.c.ID, r.c.ResolverAddr(), linkLocalResolver, nitroV6Resolver))
+		}
+	}
 	s.Probes = r.actual
 	p, ok := r.actualAnswer()
 	switch {
@@ -125,6 +131,9 @@ func (r *run) step2() Step {
 	case r.dec.Winner == nil && p.Outcome == OutcomeTimeout:
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("no answer (%s), as AWS gives with DNS support off", p.short())
+	case r.external():
+		s.Status = Fail
+		s.Summary = fmt.Sprintf("no answer from %s (%s): run doctor on an instance in %s, where this is its resolver", r.resolver, p.short(), r.c.ID)
 	case p.Outcome == OutcomeUnreachable:
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("nothing listens on %s (connection refused): is vpcdns serve running?", r.resolver)
@@ -171,6 +180,9 @@ func (r *run) step3() Step {
 		}
 		return s
 	}
+	if !found && r.external() {
+		return r.compareWithModel(s, act)
+	}
 	if !found {
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("the resolver answers %s, but no target could be asked to compare", describe(act))
@@ -211,6 +223,30 @@ func (r *run) step3() Step {
 		}
 	}
 	s.Summary = fmt.Sprintf("a different answer: the resolver says %s, the expected answer is %s; no candidate of this network gives it (is vpcdns serve running with another network file, or a cached answer?)", describe(act), describe(exp))
+	if r.external() {
+		s.Summary = fmt.Sprintf("a different answer: %s says %s, the model predicts %s; no candidate of this network gives it: the network file does not describe %s as it is", r.resolver, describe(act), describe(exp), r.c.ID)
+	}
+	return s
+}
+
+// compareWithModel compares the answer of an external resolver with what
+// the configuration alone predicts, when no target could be asked from
+// here (the usual case on an instance: the targets are on-premises).
+func (r *run) compareWithModel(s Step, act Probe) Step {
+	want := r.ex.ExpectedRcode
+	f := r.forward()
+	consistent := act.Rcode == want
+	if f != nil && want == "NOERROR" {
+		// Paths are open: the target decides, and NXDOMAIN is its to give.
+		consistent = act.Rcode == "NOERROR" || act.Rcode == "NXDOMAIN"
+	}
+	if consistent {
+		s.Status = Pass
+		s.Summary = fmt.Sprintf("%s answers %s, as the model predicts (%s); no target could be asked from here to compare the records", r.resolver, describe(act), want)
+		return s
+	}
+	s.Status = Fail
+	s.Summary = fmt.Sprintf("%s answers %s, the model predicts %s: the network file does not describe %s as it is", r.resolver, describe(act), want, r.c.ID)
 	return s
 }
 
@@ -370,6 +406,9 @@ func (r *run) conclude() (string, string) {
 	if w == nil {
 		return fmt.Sprintf("Set enable_dns_support: true on %s: with DNS support off its resolver answers nothing, so every query from it times out.", r.c.ID), r.c.ID
 	}
+	if r.host.Status == Fail {
+		return fmt.Sprintf("Point this host at %s's resolver: %s; set the resolver of %s to %s (or give the VPC a DHCP option set with AmazonProvidedDNS).", r.c.ID, r.host.Summary, r.opts.Host.File, r.c.ResolverAddr()), r.opts.Host.File
+	}
 	if r.shadowed && !r.sameAnswer() {
 		fix := fmt.Sprintf("create a forward rule for %s with the targets of %s", w.Domain, r.exp.ID)
 		change := r.exp.ID
@@ -387,6 +426,12 @@ func (r *run) conclude() (string, string) {
 			c, t := r.firstFailure()
 			return fmt.Sprintf("Change %s: %s blocks every path from %s to the targets of %s (%s).", c.Resource, c.Name, f.Endpoint.ID, r.exp.ID, c.Detail), change(c, t)
 		}
+	}
+	if !actOK && r.external() {
+		return fmt.Sprintf("Run doctor on an instance in %s with --resolver %s (or %s): nothing answers at %s from this host.", r.c.ID, r.c.ResolverAddr(), linkLocalResolver, r.resolver), r.c.ID
+	}
+	if actOK && r.external() && !found && r.ex.ExpectedRcode != act.Rcode && !(f != nil && r.ex.ExpectedRcode == "NOERROR" && act.Rcode == "NXDOMAIN") {
+		return fmt.Sprintf("Re-import %s (vpcdns import) and compare with vpcdns diff: its resolver at %s answers %s, the network file predicts %s.", r.c.ID, r.resolver, act.Rcode, r.ex.ExpectedRcode), r.c.ID
 	}
 	if !actOK && r.resolver.IsValid() && len(r.actual) > 0 && r.actual[0].Outcome == OutcomeUnreachable {
 		return fmt.Sprintf("Start vpcdns serve with this network: nothing listens at %s, the resolver_listen of %s%s.", r.resolver, r.c.ID, r.emulatedNote()), r.c.ID
@@ -408,6 +453,9 @@ func (r *run) conclude() (string, string) {
 	}
 	if act.Rcode == "SERVFAIL" && found {
 		return fmt.Sprintf("The targets answer when asked directly but %s's resolver answers SERVFAIL: check that vpcdns serve runs with this network and that %s's attempt and total timeouts leave the targets time to answer.", r.c.ID, "emulation.forwarding"), "emulation.forwarding"
+	}
+	if found && act.answerSig() != exp.answerSig() && r.external() {
+		return fmt.Sprintf("Re-import %s (vpcdns import) and compare with vpcdns diff: its resolver at %s answers %s, which this network file does not give.", r.c.ID, r.resolver, describe(act)), r.c.ID
 	}
 	if found && act.answerSig() != exp.answerSig() {
 		return fmt.Sprintf("Restart vpcdns serve with this network: %s's resolver at %s answers %s, which this network does not give.", r.c.ID, r.resolver, describe(act)), r.c.ID
