@@ -74,7 +74,9 @@ func (r *run) step1() Step {
 		s.Summary = fmt.Sprintf("%s (udp and tcp answers from %d of %d %s)", describe(exp), goodBoth, len(r.targets), plural(len(r.targets), "target"))
 		s.Status = Pass
 		if len(bad) > 0 {
-			s.Status = Fail
+			// The query still gets its answer, from the targets that
+			// give it: a warning that names the others, not a failure.
+			s.Status = Warn
 			s.Summary += "; but " + strings.Join(bad, "; ")
 		}
 		if !agree {
@@ -125,6 +127,12 @@ func (r *run) step2() Step {
 	s.Probes = r.actual
 	p, ok := r.actualAnswer()
 	switch {
+	case ok && p.good() && r.udpOpen() == 0 && r.anyBlocked() && !p.Stale:
+		s.Status = Warn
+		s.Summary = describe(p) + fmt.Sprintf(", but from the cache: every path to the targets is blocked (step 5), so this answer is one kept from before, for %ds more", p.TTL)
+	case ok && p.Stale:
+		s.Status = Warn
+		s.Summary = describe(p) + fmt.Sprintf(" from the stale cache (Extended DNS Error 3, Stale Answer; TTL %ds): the resolver could not resolve it now", p.TTL)
 	case ok:
 		s.Status = Pass
 		s.Summary = describe(p)
@@ -161,6 +169,18 @@ func (r *run) step3() Step {
 		return s
 	}
 	f := r.forward()
+	if open, blocked := r.udpPaths(); act.good() && (act.Stale || blocked > 0 && open == 0) {
+		// The resolver answered, but it cannot have resolved the name
+		// now: the answer is one it kept. Not the same as "resolves".
+		s.Status = Fail
+		switch {
+		case act.Stale:
+			s.Summary = fmt.Sprintf("answered from the stale cache, not resolved: the resolver kept %s past its TTL (RFC 8767) because it cannot reach a target now; it answers SERVFAIL once the serve-stale window ends", describe(act))
+		default:
+			s.Summary = fmt.Sprintf("answered from the cache, not resolved: every path from %s to the targets is blocked (step 5), so %s is a copy cached before, served for %ds more (then SERVFAIL)", f.Endpoint.ID, describe(act), act.TTL)
+		}
+		return s
+	}
 	if act.Rcode == "SERVFAIL" {
 		s.Status = Fail
 		open, blocked := r.udpPaths()
@@ -366,8 +386,13 @@ func (r *run) step5() Step {
 	case bad == total:
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("all %d paths blocked", total)
-	default:
+	case r.udpOpen() == 0:
 		s.Status = Fail
+		s.Summary = fmt.Sprintf("%d of %d paths blocked, every udp path among them: the first attempt of every query times out", bad, total)
+	default:
+		// Some paths are open: the query gets through on a retry, so this
+		// is a warning for the paths that are not.
+		s.Status = Warn
 		s.Summary = fmt.Sprintf("%d of %d paths blocked: attempts that take them time out and fail over", bad, total)
 	}
 	return s
@@ -424,7 +449,11 @@ func (r *run) conclude() (string, string) {
 		open, blocked := r.udpPaths()
 		if blocked > 0 && open == 0 {
 			c, t := r.firstFailure()
-			return fmt.Sprintf("Change %s: %s blocks every path from %s to the targets of %s (%s).", c.Resource, c.Name, f.Endpoint.ID, r.exp.ID, c.Detail), change(c, t)
+			msg := fmt.Sprintf("Change %s: %s blocks every path from %s to the targets of %s (%s).", c.Resource, c.Name, f.Endpoint.ID, r.exp.ID, c.Detail)
+			if actOK && act.good() {
+				msg += fmt.Sprintf(" The %s answer of step 2 comes from the cache and ends with it.", act.Rcode)
+			}
+			return msg, change(c, t)
 		}
 	}
 	if !actOK && r.external() {
@@ -451,6 +480,13 @@ func (r *run) conclude() (string, string) {
 		}
 		return fmt.Sprintf("Start vpcdns serve with this network: nothing answers at %s, the resolver_listen of %s.", r.resolver, r.c.ID), r.c.ID
 	}
+	if act.Stale {
+		who := "its targets"
+		if r.exp != nil && r.exp.Forward != nil && r.exp.Forward.Rule != nil {
+			who = "the targets of " + r.exp.ID
+		}
+		return fmt.Sprintf("Make %s reachable from %s's resolver: it cannot resolve %s now and answers from its stale cache, which ends with the serve-stale window.", who, r.c.ID, r.qname), r.exp.ID
+	}
 	if act.Rcode == "SERVFAIL" && found {
 		return fmt.Sprintf("The targets answer when asked directly but %s's resolver answers SERVFAIL: check that vpcdns serve runs with this network and that %s's attempt and total timeouts leave the targets time to answer.", r.c.ID, "emulation.forwarding"), "emulation.forwarding"
 	}
@@ -462,18 +498,18 @@ func (r *run) conclude() (string, string) {
 	}
 	for _, tp := range r.targets {
 		if tp.probed && tp.udp.good() && !tp.tcp.good() {
-			return fmt.Sprintf("Let TCP 53 through to %s (a target of %s): it answers over udp but not over tcp (%s), so answers too large for udp will fail.", tp.t.Modeled, r.exp.ID, tp.tcp.short()), tp.t.Modeled.String()
+			return fmt.Sprintf("This query resolves, but let TCP 53 through to %s (a target of %s): it answers over udp but not over tcp (%s), so answers too large for udp will fail.", tp.t.Modeled, r.exp.ID, tp.tcp.short()), tp.t.Modeled.String()
 		}
 	}
 	for _, tp := range r.targets {
 		if tp.probed && !tp.udp.good() {
-			return fmt.Sprintf("Fix the DNS server at %s or remove it from the target_ips of %s: it does not answer (%s), so queries that try it first wait and fail over.", tp.t.Modeled, r.exp.ID, tp.udp.short()), tp.t.Modeled.String()
+			return fmt.Sprintf("This query resolves, but fix the DNS server at %s or remove it from the target_ips of %s: it does not answer (%s), so queries that try it first wait and fail over.", tp.t.Modeled, r.exp.ID, tp.udp.short()), tp.t.Modeled.String()
 		}
 	}
 	if f != nil && f.Endpoint != nil {
 		if _, blocked := r.udpPaths(); blocked > 0 || r.anyBlocked() {
 			c, t := r.firstFailure()
-			return fmt.Sprintf("Change %s: %s blocks some paths from %s to %s (%s), so attempts that take them time out.", c.Resource, c.Name, f.Endpoint.ID, t, c.Detail), change(c, t)
+			return fmt.Sprintf("This query resolves, but change %s: %s blocks some paths from %s to %s (%s), so attempts that take them time out.", c.Resource, c.Name, f.Endpoint.ID, t, c.Detail), change(c, t)
 		}
 	}
 	if !agree {
@@ -558,6 +594,12 @@ func (r *run) anyBlocked() bool {
 		}
 	}
 	return false
+}
+
+// udpOpen counts the open UDP paths of the expected forward.
+func (r *run) udpOpen() int {
+	open, _ := r.udpPaths()
+	return open
 }
 
 // firstFailure is the first failed check of the expected forward's paths,

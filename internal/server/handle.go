@@ -40,6 +40,9 @@ type exchange struct {
 	q        dns.Question
 	decision view.Decision
 	cached   bool
+	// stale marks an answer served from the cache past its TTL (RFC
+	// 8767): the reply says so with Extended DNS Error 3 (RFC 8914).
+	stale bool
 	// volatile marks a reply that is not fixed by the view (a local CNAME
 	// chased through a forward): the fast path must not remember it.
 	volatile bool
@@ -72,6 +75,9 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 	}
 	s.remember(x, resp)
 	fitEDNS(req, resp, x.tcp)
+	if x.stale {
+		markStale(resp)
+	}
 	written = true
 	if err := w.WriteMsg(resp); err != nil {
 		s.log.Debug("write reply", "src", x.src, "err", err)
@@ -243,7 +249,7 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	s.observeForward(f, trace)
 	if err != nil {
 		if status == cache.Stale {
-			x.cached = true
+			x.cached, x.stale = true, true
 			return cached, nil
 		}
 		return nil, err
@@ -319,6 +325,15 @@ func fitEDNS(req, resp *dns.Msg, tcp bool) {
 		size = dns.MaxMsgSize
 	}
 	resp.Truncate(size)
+}
+
+// markStale adds Extended DNS Error 3, Stale Answer (RFC 8914), to a reply
+// with an OPT record: dig shows it, and doctor tells a stale answer from a
+// resolved one.
+func markStale(resp *dns.Msg) {
+	if opt := resp.IsEdns0(); opt != nil {
+		opt.Option = append(opt.Option, &dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeStaleAnswer})
+	}
 }
 
 func doBit(m *dns.Msg) bool {
