@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -142,6 +144,7 @@ func TestDoctorUsageErrors(t *testing.T) {
 		{name: "bad address", args: []string{"doctor", "--vpc", "vpc-app", "-x", "10.0.0.300"}, want: "not an IP address"},
 		{name: "bad format", args: []string{"doctor", "--vpc", "vpc-app", "-o", "xml", "www.example.com"}, want: "want text or json"},
 		{name: "bad timeout", args: []string{"doctor", "--vpc", "vpc-app", "--timeout", "0s", "www.example.com"}, want: "want a positive duration"},
+		{name: "bad resolver", args: []string{"doctor", "--vpc", "vpc-app", "--resolver", "resolver.example", "www.example.com"}, want: `--resolver "resolver.example": want ADDR or ADDR:PORT`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,4 +154,23 @@ func TestDoctorUsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDoctorResolverGolden: --resolver names the socket to ask (here
+// vpcdns's own, as a stand-in for the real VPC+2 resolver), and
+// --resolv-conf adds the step about this host.
+func TestDoctorResolverGolden(t *testing.T) {
+	file := startDoctorNet(t, "0.10.in-addr.arpa", "192.168.0.0/16")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolver := loopbackPort.FindString(string(data)) // resolver_listen comes first
+	resolv := filepath.Join("testdata", "doctor", "resolv.conf")
+	code, stdout, stderr := run(t, "doctor", "-c", file, "--vpc", "vpc-app", "-x", "10.0.1.5", "--timeout", "1s",
+		"--resolver", resolver, "--resolv-conf", resolv)
+	if code != 0 {
+		t.Errorf("exit %d; want 0\n%s%s", code, stdout, stderr)
+	}
+	golden(t, "doctor-resolver.text", mask(stdout))
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
 	"github.com/vpcdns/vpcdns/internal/netpath"
+	"github.com/vpcdns/vpcdns/internal/resolvconf"
 	"github.com/vpcdns/vpcdns/internal/view"
 )
 
@@ -53,6 +54,21 @@ type Options struct {
 	// address of a local interface]. A target without an address map entry
 	// is asked only when its address is.
 	Local func(netip.Addr) bool
+	// Resolver, when valid, is asked as the VPC's resolver instead of its
+	// resolver_listen socket: the real VPC+2 or 169.254.169.253 resolver,
+	// when doctor runs on an instance in the VPC (--resolver).
+	Resolver netip.AddrPort
+	// Host, when set, is this host's resolv.conf: doctor then says whether
+	// this host asks the VPC resolver at all (--resolv-conf).
+	Host *Host
+}
+
+// Host is the stub-resolver configuration of the machine doctor runs on.
+type Host struct {
+	File string // where it was read, for messages
+	// Config is the parsed file; nil when it could not be read (Err).
+	Config *resolvconf.Config
+	Err    error
 }
 
 // Status is the outcome of a step.
@@ -63,13 +79,17 @@ const (
 	Pass Status = "pass"
 	Fail Status = "fail"
 	Skip Status = "skip" // nothing to check at this step for this query
+	// Warn: the query resolves as expected, but something on its way is
+	// wrong and will fail other queries (a dead target of several, a
+	// blocked path of several). It does not change the exit status.
+	Warn Status = "warn"
 )
 
 // Step is one numbered step of the procedure.
 type Step struct {
 	Step int `json:"step"`
 	// Name is expected-answer, actual-answer, compare, decision,
-	// network-path or conclusion.
+	// network-path, host-resolver (with Options.Host) or conclusion.
 	Name     string   `json:"name"`
 	Title    string   `json:"title"`
 	Status   Status   `json:"status"`
@@ -140,16 +160,27 @@ func Run(ctx context.Context, v *view.View, vpcID string, qname dnsname.Name, qt
 		rep.Resolver = r.resolver.String()
 	}
 	rep.Steps = []Step{r.step1(), r.step2(), r.step3(), r.step4(), r.step5()}
+	if opts.Host != nil {
+		r.host = r.hostStep()
+		rep.Steps = append(rep.Steps, r.host)
+	}
 	rep.Conclusion, rep.Change = r.conclude()
 	rep.OK = true
+	warned := false
 	for _, s := range rep.Steps {
-		if s.Status == Fail {
+		switch s.Status {
+		case Fail:
 			rep.OK = false
+		case Warn:
+			warned = true
 		}
 	}
-	last := Step{Step: 6, Name: "conclusion", Title: "Conclusion", Status: Pass, Summary: rep.Conclusion}
-	if !rep.OK {
+	last := Step{Step: len(rep.Steps) + 1, Name: "conclusion", Title: "Conclusion", Status: Pass, Summary: rep.Conclusion}
+	switch {
+	case !rep.OK:
 		last.Status = Fail
+	case warned:
+		last.Status = Warn
 	}
 	rep.Steps = append(rep.Steps, last)
 	return rep, nil
@@ -181,7 +212,12 @@ type run struct {
 	// resolver_listen.
 	resolver netip.AddrPort
 	actual   []Probe // udp, then tcp when the udp answer was truncated
+	host     Step    // the host-resolver step, with Options.Host
 }
+
+// external reports whether the resolver asked is one given with
+// Options.Resolver rather than the VPC's resolver_listen.
+func (r *run) external() bool { return r.opts.Resolver.IsValid() }
 
 type targetProbe struct {
 	t        view.Target
@@ -258,8 +294,12 @@ func (r *run) probe(ctx context.Context) {
 			}
 		}
 	}
-	if len(r.c.ResolverListen) > 0 {
-		r.resolver = askable(r.c.ResolverListen[0])
+	if r.external() || len(r.c.ResolverListen) > 0 {
+		if r.external() {
+			r.resolver = r.opts.Resolver
+		} else {
+			r.resolver = askable(r.c.ResolverListen[0])
+		}
 		timeout := r.opts.ResolverTimeout
 		if r.dec.Winner == nil {
 			// DNS support off: no answer will come; wait as for a target.

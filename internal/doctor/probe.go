@@ -39,7 +39,14 @@ type Probe struct {
 	Answer []string `json:"answer,omitempty"`
 	// SOA is the owner of the SOA record in the authority section: the
 	// zone that answered a negative answer.
-	SOA        string  `json:"soa,omitempty"`
+	SOA string `json:"soa,omitempty"`
+	// TTL is the lowest TTL of the answer records: how long the answer may
+	// still be served from a cache.
+	TTL uint32 `json:"ttl,omitempty"`
+	// Stale is set when the answer carries Extended DNS Error 3 (Stale
+	// Answer, RFC 8914): the resolver served it from its cache past its
+	// TTL because it could not resolve the name now (RFC 8767).
+	Stale      bool    `json:"stale,omitempty"`
 	Error      string  `json:"error,omitempty"`
 	Note       string  `json:"note,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
@@ -150,8 +157,18 @@ func fill(p *Probe, r *dns.Msg) {
 		p.Rcode = fmt.Sprintf("RCODE%d", r.Rcode)
 	}
 	p.AA, p.TC = r.Authoritative, r.Truncated
-	for _, rr := range r.Answer {
+	for i, rr := range r.Answer {
 		p.Answer = append(p.Answer, rrString(rr))
+		if ttl := rr.Header().Ttl; i == 0 || ttl < p.TTL {
+			p.TTL = ttl
+		}
+	}
+	if opt := r.IsEdns0(); opt != nil {
+		for _, o := range opt.Option {
+			if ede, ok := o.(*dns.EDNS0_EDE); ok && ede.InfoCode == dns.ExtendedErrorCodeStaleAnswer {
+				p.Stale = true
+			}
+		}
 	}
 	for _, rr := range r.Ns {
 		if soa, ok := rr.(*dns.SOA); ok {

@@ -74,7 +74,9 @@ func (r *run) step1() Step {
 		s.Summary = fmt.Sprintf("%s (udp and tcp answers from %d of %d %s)", describe(exp), goodBoth, len(r.targets), plural(len(r.targets), "target"))
 		s.Status = Pass
 		if len(bad) > 0 {
-			s.Status = Fail
+			// The query still gets its answer, from the targets that
+			// give it: a warning that names the others, not a failure.
+			s.Status = Warn
 			s.Summary += "; but " + strings.Join(bad, "; ")
 		}
 		if !agree {
@@ -116,15 +118,30 @@ func (r *run) step2() Step {
 		return s
 	}
 	s.Title = fmt.Sprintf("Actual answer: ask %s's resolver at %s", r.c.ID, r.resolver)
+	if r.external() {
+		s.Title = fmt.Sprintf("Actual answer: ask %s as %s's resolver (--resolver)", r.resolver, r.c.ID)
+		if a := r.resolver.Addr().Unmap(); a != r.c.ResolverAddr() && a != linkLocalResolver && a != nitroV6Resolver {
+			s.Evidence = append(s.Evidence, fmt.Sprintf("%s is not an address of %s's resolver (%s, or %s and %s from any VPC)", r.resolver.Addr(), r.c.ID, r.c.ResolverAddr(), linkLocalResolver, nitroV6Resolver))
+		}
+	}
 	s.Probes = r.actual
 	p, ok := r.actualAnswer()
 	switch {
+	case ok && p.good() && r.udpOpen() == 0 && r.anyBlocked() && !p.Stale:
+		s.Status = Warn
+		s.Summary = describe(p) + fmt.Sprintf(", but from the cache: every path to the targets is blocked (step 5), so this answer is one kept from before, for %ds more", p.TTL)
+	case ok && p.Stale:
+		s.Status = Warn
+		s.Summary = describe(p) + fmt.Sprintf(" from the stale cache (Extended DNS Error 3, Stale Answer; TTL %ds): the resolver could not resolve it now", p.TTL)
 	case ok:
 		s.Status = Pass
 		s.Summary = describe(p)
 	case r.dec.Winner == nil && p.Outcome == OutcomeTimeout:
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("no answer (%s), as AWS gives with DNS support off", p.short())
+	case r.external():
+		s.Status = Fail
+		s.Summary = fmt.Sprintf("no answer from %s (%s): run doctor on an instance in %s, where this is its resolver", r.resolver, p.short(), r.c.ID)
 	case p.Outcome == OutcomeUnreachable:
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("nothing listens on %s (connection refused): is vpcdns serve running?", r.resolver)
@@ -152,6 +169,18 @@ func (r *run) step3() Step {
 		return s
 	}
 	f := r.forward()
+	if open, blocked := r.udpPaths(); act.good() && (act.Stale || blocked > 0 && open == 0) {
+		// The resolver answered, but it cannot have resolved the name
+		// now: the answer is one it kept. Not the same as "resolves".
+		s.Status = Fail
+		switch {
+		case act.Stale:
+			s.Summary = fmt.Sprintf("answered from the stale cache, not resolved: the resolver kept %s past its TTL (RFC 8767) because it cannot reach a target now; it answers SERVFAIL once the serve-stale window ends", describe(act))
+		default:
+			s.Summary = fmt.Sprintf("answered from the cache, not resolved: every path from %s to the targets is blocked (step 5), so %s is a copy cached before, served for %ds more (then SERVFAIL)", f.Endpoint.ID, describe(act), act.TTL)
+		}
+		return s
+	}
 	if act.Rcode == "SERVFAIL" {
 		s.Status = Fail
 		open, blocked := r.udpPaths()
@@ -170,6 +199,9 @@ func (r *run) step3() Step {
 			s.Summary = "SERVFAIL although targets answer and paths are open: the resolver ran out of time or a target failed when it was asked"
 		}
 		return s
+	}
+	if !found && r.external() {
+		return r.compareWithModel(s, act)
 	}
 	if !found {
 		s.Status = Fail
@@ -211,6 +243,30 @@ func (r *run) step3() Step {
 		}
 	}
 	s.Summary = fmt.Sprintf("a different answer: the resolver says %s, the expected answer is %s; no candidate of this network gives it (is vpcdns serve running with another network file, or a cached answer?)", describe(act), describe(exp))
+	if r.external() {
+		s.Summary = fmt.Sprintf("a different answer: %s says %s, the model predicts %s; no candidate of this network gives it: the network file does not describe %s as it is", r.resolver, describe(act), describe(exp), r.c.ID)
+	}
+	return s
+}
+
+// compareWithModel compares the answer of an external resolver with what
+// the configuration alone predicts, when no target could be asked from
+// here (the usual case on an instance: the targets are on-premises).
+func (r *run) compareWithModel(s Step, act Probe) Step {
+	want := r.ex.ExpectedRcode
+	f := r.forward()
+	consistent := act.Rcode == want
+	if f != nil && want == "NOERROR" {
+		// Paths are open: the target decides, and NXDOMAIN is its to give.
+		consistent = act.Rcode == "NOERROR" || act.Rcode == "NXDOMAIN"
+	}
+	if consistent {
+		s.Status = Pass
+		s.Summary = fmt.Sprintf("%s answers %s, as the model predicts (%s); no target could be asked from here to compare the records", r.resolver, describe(act), want)
+		return s
+	}
+	s.Status = Fail
+	s.Summary = fmt.Sprintf("%s answers %s, the model predicts %s: the network file does not describe %s as it is", r.resolver, describe(act), want, r.c.ID)
 	return s
 }
 
@@ -337,8 +393,13 @@ func (r *run) step5() Step {
 	case bad == total:
 		s.Status = Fail
 		s.Summary = fmt.Sprintf("all %d paths blocked", total)
-	default:
+	case r.udpOpen() == 0:
 		s.Status = Fail
+		s.Summary = fmt.Sprintf("%d of %d paths blocked, every udp path among them: the first attempt of every query times out", bad, total)
+	default:
+		// Some paths are open: the query gets through on a retry, so this
+		// is a warning for the paths that are not.
+		s.Status = Warn
 		s.Summary = fmt.Sprintf("%d of %d paths blocked: attempts that take them time out and fail over", bad, total)
 	}
 	return s
@@ -381,6 +442,9 @@ func (r *run) conclude() (string, string) {
 		return fmt.Sprintf("Add AmazonProvidedDNS to the domain-name-servers of DHCP option set %s (or make %s forward to an inbound endpoint of %s): instances of %s that use it ask those servers and never this resolver, so the decision shown is not what they get.",
 			dh.OptionSet, strings.Join(dh.Servers, ", "), r.c.ID, r.c.ID), dh.OptionSet
 	}
+	if r.host.Status == Fail {
+		return fmt.Sprintf("Point this host at %s's resolver: %s; set the resolver of %s to %s (or give the VPC a DHCP option set with AmazonProvidedDNS).", r.c.ID, r.host.Summary, r.opts.Host.File, r.c.ResolverAddr()), r.opts.Host.File
+	}
 	if r.shadowed && !r.sameAnswer() {
 		fix := fmt.Sprintf("create a forward rule for %s with the targets of %s", w.Domain, r.exp.ID)
 		change := r.exp.ID
@@ -396,8 +460,18 @@ func (r *run) conclude() (string, string) {
 		open, blocked := r.udpPaths()
 		if blocked > 0 && open == 0 {
 			c, t := r.firstFailure()
-			return fmt.Sprintf("Change %s: %s blocks every path from %s to the targets of %s (%s).", c.Resource, c.Name, f.Endpoint.ID, r.exp.ID, c.Detail), change(c, t)
+			msg := fmt.Sprintf("Change %s: %s blocks every path from %s to the targets of %s (%s).", c.Resource, c.Name, f.Endpoint.ID, r.exp.ID, c.Detail)
+			if actOK && act.good() {
+				msg += fmt.Sprintf(" The %s answer of step 2 comes from the cache and ends with it.", act.Rcode)
+			}
+			return msg, change(c, t)
 		}
+	}
+	if !actOK && r.external() {
+		return fmt.Sprintf("Run doctor on an instance in %s with --resolver %s (or %s): nothing answers at %s from this host.", r.c.ID, r.c.ResolverAddr(), linkLocalResolver, r.resolver), r.c.ID
+	}
+	if actOK && r.external() && !found && r.ex.ExpectedRcode != act.Rcode && !(f != nil && r.ex.ExpectedRcode == "NOERROR" && act.Rcode == "NXDOMAIN") {
+		return fmt.Sprintf("Re-import %s (vpcdns import) and compare with vpcdns diff: its resolver at %s answers %s, the network file predicts %s.", r.c.ID, r.resolver, act.Rcode, r.ex.ExpectedRcode), r.c.ID
 	}
 	if !actOK && r.resolver.IsValid() && len(r.actual) > 0 && r.actual[0].Outcome == OutcomeUnreachable {
 		return fmt.Sprintf("Start vpcdns serve with this network: nothing listens at %s, the resolver_listen of %s%s.", r.resolver, r.c.ID, r.emulatedNote()), r.c.ID
@@ -417,26 +491,36 @@ func (r *run) conclude() (string, string) {
 		}
 		return fmt.Sprintf("Start vpcdns serve with this network: nothing answers at %s, the resolver_listen of %s.", r.resolver, r.c.ID), r.c.ID
 	}
+	if act.Stale {
+		who := "its targets"
+		if r.exp != nil && r.exp.Forward != nil && r.exp.Forward.Rule != nil {
+			who = "the targets of " + r.exp.ID
+		}
+		return fmt.Sprintf("Make %s reachable from %s's resolver: it cannot resolve %s now and answers from its stale cache, which ends with the serve-stale window.", who, r.c.ID, r.qname), r.exp.ID
+	}
 	if act.Rcode == "SERVFAIL" && found {
 		return fmt.Sprintf("The targets answer when asked directly but %s's resolver answers SERVFAIL: check that vpcdns serve runs with this network and that %s's attempt and total timeouts leave the targets time to answer.", r.c.ID, "emulation.forwarding"), "emulation.forwarding"
+	}
+	if found && act.answerSig() != exp.answerSig() && r.external() {
+		return fmt.Sprintf("Re-import %s (vpcdns import) and compare with vpcdns diff: its resolver at %s answers %s, which this network file does not give.", r.c.ID, r.resolver, describe(act)), r.c.ID
 	}
 	if found && act.answerSig() != exp.answerSig() {
 		return fmt.Sprintf("Restart vpcdns serve with this network: %s's resolver at %s answers %s, which this network does not give.", r.c.ID, r.resolver, describe(act)), r.c.ID
 	}
 	for _, tp := range r.targets {
 		if tp.probed && tp.udp.good() && !tp.tcp.good() {
-			return fmt.Sprintf("Let TCP 53 through to %s (a target of %s): it answers over udp but not over tcp (%s), so answers too large for udp will fail.", tp.t.Modeled, r.exp.ID, tp.tcp.short()), tp.t.Modeled.String()
+			return fmt.Sprintf("This query resolves, but let TCP 53 through to %s (a target of %s): it answers over udp but not over tcp (%s), so answers too large for udp will fail.", tp.t.Modeled, r.exp.ID, tp.tcp.short()), tp.t.Modeled.String()
 		}
 	}
 	for _, tp := range r.targets {
 		if tp.probed && !tp.udp.good() {
-			return fmt.Sprintf("Fix the DNS server at %s or remove it from the target_ips of %s: it does not answer (%s), so queries that try it first wait and fail over.", tp.t.Modeled, r.exp.ID, tp.udp.short()), tp.t.Modeled.String()
+			return fmt.Sprintf("This query resolves, but fix the DNS server at %s or remove it from the target_ips of %s: it does not answer (%s), so queries that try it first wait and fail over.", tp.t.Modeled, r.exp.ID, tp.udp.short()), tp.t.Modeled.String()
 		}
 	}
 	if f != nil && f.Endpoint != nil {
 		if _, blocked := r.udpPaths(); blocked > 0 || r.anyBlocked() {
 			c, t := r.firstFailure()
-			return fmt.Sprintf("Change %s: %s blocks some paths from %s to %s (%s), so attempts that take them time out.", c.Resource, c.Name, f.Endpoint.ID, t, c.Detail), change(c, t)
+			return fmt.Sprintf("This query resolves, but change %s: %s blocks some paths from %s to %s (%s), so attempts that take them time out.", c.Resource, c.Name, f.Endpoint.ID, t, c.Detail), change(c, t)
 		}
 	}
 	if !agree {
@@ -521,6 +605,12 @@ func (r *run) anyBlocked() bool {
 		}
 	}
 	return false
+}
+
+// udpOpen counts the open UDP paths of the expected forward.
+func (r *run) udpOpen() int {
+	open, _ := r.udpPaths()
+	return open
 }
 
 // firstFailure is the first failed check of the expected forward's paths,

@@ -147,7 +147,10 @@ func TestServeStale(t *testing.T) {
 			bind.Stop()
 			clock.Advance(tt.advance)
 			begin := time.Now()
-			r := ask(t, "udp", addr, "db.corp.example.", dns.TypeA)
+			q := new(dns.Msg)
+			q.SetQuestion("db.corp.example.", dns.TypeA)
+			q.SetEdns0(1232, false)
+			r := exchange(t, "udp", addr, q)
 			if el := time.Since(begin); el > totalTimeout+slack {
 				t.Errorf("answered after %v; the budget is %v", el, totalTimeout)
 			}
@@ -161,6 +164,18 @@ func TestServeStale(t *testing.T) {
 					t.Errorf("stale TTLs %v; want 30 (RFC 8767)", ttls(r))
 					break
 				}
+			}
+			// RFC 8914: the reply says it is stale, Extended DNS Error 3.
+			stale := false
+			if opt := r.IsEdns0(); opt != nil {
+				for _, o := range opt.Option {
+					if e, ok := o.(*dns.EDNS0_EDE); ok && e.InfoCode == dns.ExtendedErrorCodeStaleAnswer {
+						stale = true
+					}
+				}
+			}
+			if !stale {
+				t.Errorf("stale answer without Extended DNS Error 3 (Stale Answer): %v", r)
 			}
 		})
 	}

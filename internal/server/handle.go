@@ -41,6 +41,9 @@ type exchange struct {
 	q        dns.Question
 	decision view.Decision
 	cached   bool
+	// stale marks an answer served from the cache past its TTL (RFC
+	// 8767): the reply says so with Extended DNS Error 3 (RFC 8914).
+	stale bool
 	// volatile marks a reply that is not fixed by the view (a local CNAME
 	// chased through a forward): the fast path must not remember it.
 	volatile bool
@@ -74,7 +77,13 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 		return
 	}
 	s.remember(x, resp)
-	finish(req, resp, x.tcp)
+	if x.stale {
+		// RFC 8914 Extended DNS Error 3, Stale Answer: dig shows it, and doctor
+		// tells a stale answer from a resolved one.
+		finish(req, resp, x.tcp, &dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeStaleAnswer})
+	} else {
+		finish(req, resp, x.tcp)
+	}
 	written = true
 	if err := w.WriteMsg(resp); err != nil {
 		s.log.Debug("write reply", "src", x.src, "err", err)
@@ -277,7 +286,7 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	s.observeForward(f, trace)
 	if err != nil {
 		if status == cache.Stale {
-			x.cached = true
+			x.cached, x.stale = true, true
 			return cached, nil
 		}
 		return nil, err

@@ -97,7 +97,7 @@ func replyLimit(req *dns.Msg, tcp bool) int {
 // it does not fit, the whole answer being there over TCP (RFC 7766). An
 // extended rcode (BADVERS) travels in the OPT; without one it becomes
 // SERVFAIL, which a client without EDNS can read.
-func finish(req, resp *dns.Msg, tcp bool) {
+func finish(req, resp *dns.Msg, tcp bool, options ...dns.EDNS0) {
 	n := 0
 	for _, rr := range resp.Extra {
 		if rr.Header().Rrtype != dns.TypeOPT {
@@ -108,6 +108,10 @@ func finish(req, resp *dns.Msg, tcp bool) {
 	resp.Extra = resp.Extra[:n]
 	if req.IsEdns0() != nil {
 		resp.SetEdns0(wire.AdvertisedUDPSize, false)
+		if len(options) > 0 {
+			opt := resp.IsEdns0()
+			opt.Option = append(opt.Option, options...)
+		}
 	} else if resp.Rcode > 0xF {
 		resp.Rcode = dns.RcodeServerFailure
 	}

@@ -68,3 +68,20 @@ func (c *Candidate) Local() bool {
 	}
 	return false
 }
+
+// Domains calls fn for every domain that is a candidate of the VPC (rules,
+// zones, autodefined zones, the root), in no particular order. Every query
+// name is decided as its most specific candidate domain is, so these are
+// the names whose decisions describe the VPC completely (vpcdns diff).
+func (v *VPC) Domains(fn func(dnsname.Name)) {
+	v.table.All(func(d dnsname.Name, _ entry) { fn(d) })
+}
+
+// DomainCount returns the number of candidate domains of the VPC.
+func (v *VPC) DomainCount() int { return v.table.Len() }
+
+// HasDomain reports whether d is a candidate domain of the VPC.
+func (v *VPC) HasDomain(d dnsname.Name) bool {
+	_, ok := v.table.Get(d)
+	return ok
+}
