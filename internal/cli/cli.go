@@ -126,7 +126,7 @@ func printProblems(w io.Writer, err error) {
 	var ps config.Problems
 	if errors.As(err, &ps) {
 		for _, p := range ps {
-			fmt.Fprintln(w, p.Error())
+			fmt.Fprintln(w, p.Located())
 		}
 		fmt.Fprintf(w, "%d problem(s) found\n", len(ps))
 		return

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,4 +70,25 @@ func TestCheck(t *testing.T) {
 		t.Errorf("check of five mistakes: exit %d; want 2", code)
 	}
 	golden(t, "check-five-mistakes.txt", stdout)
+}
+
+// TestCheckErrorsGolden pins what check prints for broken files, each with
+// one mistake (testdata/check/*.yaml, the mistake named in the first
+// line): the line and column to edit, the resource id, plain words for a
+// syntax error, and one problem for one mistake.
+func TestCheckErrorsGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "check", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata/check/*.yaml: %v", err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			code, stdout, _ := run(t, "check", "-c", file)
+			if code != 2 {
+				t.Errorf("exit %d; want 2", code)
+			}
+			golden(t, "check-"+name+".txt", stdout)
+		})
+	}
 }

@@ -147,7 +147,7 @@ func reload(srv *server.Server, file string, logger *slog.Logger, m *metrics.Met
 		var ps config.Problems
 		if errors.As(err, &ps) {
 			for _, p := range ps {
-				logger.Error("reload refused: invalid network", "problem", p.Error())
+				logger.Error("reload refused: invalid network", "problem", p.Located())
 			}
 		}
 		logger.Error("reload refused; the previous configuration keeps answering", "network", fileLabel(file), "err", err)

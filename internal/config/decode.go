@@ -38,7 +38,7 @@ func decode(data []byte, filename string) (*File, func() *nodeIndex, Problems) {
 	index := sync.OnceValue(func() *nodeIndex {
 		var doc yaml.Node
 		if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-			return &nodeIndex{lines: map[string]int{}}
+			return newIndex()
 		}
 		return buildIndex(&doc, reflect.TypeFor[File]())
 	})
@@ -59,10 +59,10 @@ func decode(data []byte, filename string) (*File, func() *nodeIndex, Problems) {
 			c.list = append(c.list, translate(index(), filename, msg))
 		}
 	default:
-		c.syntax(err)
+		c.list = append(c.list, syntaxProblem(data, filename, err))
 		return nil, nil, c.list
 	}
-	if p, ok := extraDocument(strict, filename); ok {
+	if p, ok := extraDocument(data, strict, filename); ok {
 		return nil, nil, append(c.list, p)
 	}
 	return f, index, c.list
@@ -89,7 +89,7 @@ func decodeJSON(data []byte) (*File, bool) {
 
 // extraDocument reports a second yaml document with content (an empty one
 // after a trailing `---` is harmless).
-func extraDocument(dec *yaml.Decoder, filename string) (Problem, bool) {
+func extraDocument(data []byte, dec *yaml.Decoder, filename string) (Problem, bool) {
 	for {
 		var extra yaml.Node
 		err := dec.Decode(&extra)
@@ -97,22 +97,13 @@ func extraDocument(dec *yaml.Decoder, filename string) (Problem, bool) {
 		case errors.Is(err, io.EOF):
 			return Problem{}, false
 		case err != nil:
-			line, _ := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
-			return Problem{File: filename, Line: line, Reason: strings.TrimPrefix(err.Error(), "yaml: ")}, true
+			return syntaxProblem(data, filename, err), true
 		case len(extra.Content) == 1 && extra.Content[0].Tag == "!!null":
 			continue
 		}
-		return Problem{File: filename, Line: extra.Line,
+		return Problem{File: filename, Line: extra.Line, Column: 1,
 			Reason: "a network file holds one yaml document; remove everything after the first `---` separator"}, true
 	}
-}
-
-// syntax records an error of the yaml parser (no path: the file does not
-// parse), keeping its line.
-func (c *collector) syntax(err error) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line, _ := splitLine(msg)
-	c.list = append(c.list, Problem{File: c.file, Line: line, Reason: msg})
 }
 
 // splitLine splits "line N: rest" into N and rest; N is 0 when msg has no
@@ -148,7 +139,7 @@ func translate(ix *nodeIndex, filename, msg string) Problem {
 	}
 	if key, ok := cutBetween(rest, "field ", " not found in type "); ok {
 		if e := ix.find(line, func(e *nodeEntry) bool { return e.key && e.value == key }); e != nil {
-			p.Path, p.Reason = e.path, "unknown field"
+			p.Path, p.Reason, p.Column = e.path, "unknown field", e.col
 			if s := suggest(e.owner, key); s != "" {
 				p.Reason += " (did you mean " + strconv.Quote(s) + "?)"
 			}
@@ -157,7 +148,7 @@ func translate(ix *nodeIndex, filename, msg string) Problem {
 	}
 	if key, ok := cutBetween(rest, "field ", " already set in type "); ok {
 		if e := ix.find(line, func(e *nodeEntry) bool { return e.key && e.value == key }); e != nil {
-			p.Path, p.Reason = e.path, "is set twice"
+			p.Path, p.Reason, p.Column = e.path, "is set twice", e.col
 			return p
 		}
 	}
@@ -165,14 +156,14 @@ func translate(ix *nodeIndex, filename, msg string) Problem {
 		first := rest[strings.LastIndex(rest, " ")+1:]
 		if key, err := strconv.Unquote(quoted); err == nil {
 			if e := ix.find(line, func(e *nodeEntry) bool { return e.key && e.value == key }); e != nil {
-				p.Path, p.Reason = e.path, "duplicate key (first at line "+first+")"
+				p.Path, p.Reason, p.Column = e.path, "duplicate key (first at line "+first+")", e.col
 				return p
 			}
 		}
 	}
 	if what, ok := strings.CutPrefix(rest, "cannot unmarshal "); ok {
 		if e := ix.find(line, unmarshalMatch(what)); e != nil {
-			p.Path = e.path
+			p.Path, p.Column = e.path, e.col
 			want := describe(e.typ)
 			if want == "" {
 				want = "of another type"

@@ -52,7 +52,7 @@ vpcs:
 		{"map key of a map field", "emulation:\n  address_map:\n    \"1.2.3.4:53\": [x]\n",
 			[]want{{`emulation.address_map["1.2.3.4:53"]`, "", "must be a string, not a list", 3}}},
 		{"syntax error", "vpcs:\n  - id: v\n   cidr_blocks: [\n",
-			[]want{{"", "", "line 1: did not find expected", 1}}},
+			[]want{{"", "", "this line is indented by 3 spaces", 3}}},
 		{"two documents", "region: us-east-1\n---\nregion: us-west-2\n",
 			[]want{{"", "", "one yaml document", 2}}},
 	}

@@ -12,6 +12,7 @@ import (
 type nodeEntry struct {
 	path  string
 	line  int
+	col   int
 	key   bool // a mapping key (path is the path of the field it names)
 	kind  yaml.Kind
 	value string
@@ -24,24 +25,42 @@ type nodeEntry struct {
 type nodeIndex struct {
 	entries []nodeEntry
 	used    []bool
-	lines   map[string]int // first line of each path
+	keys    map[string]position // where the key of each path is first written
+	values  map[string]position // where the value of each path is first written
+	scalars map[string][]string // every scalar value written at each path
 }
+
+// position is a 1-based line and column of a yaml file.
+type position struct{ line, col int }
 
 // buildIndex walks doc, following the schema type root (File) to name the
 // paths the way Validate does: struct keys as ".key", map keys as ["key"],
 // list items as [i]. Aliases are not followed: their content is indexed
 // where the anchor is.
 func buildIndex(doc *yaml.Node, root reflect.Type) *nodeIndex {
-	ix := &nodeIndex{lines: make(map[string]int)}
+	ix := newIndex()
 	ix.walk(doc, root, "")
 	ix.used = make([]bool, len(ix.entries))
 	return ix
 }
 
+func newIndex() *nodeIndex {
+	return &nodeIndex{keys: map[string]position{}, values: map[string]position{}, scalars: map[string][]string{}}
+}
+
 func (ix *nodeIndex) record(e nodeEntry) {
 	ix.entries = append(ix.entries, e)
-	if _, ok := ix.lines[e.path]; !ok && e.path != "" {
-		ix.lines[e.path] = e.line
+	if e.path == "" {
+		return
+	}
+	at := ix.values
+	if e.key {
+		at = ix.keys
+	} else if e.kind == yaml.ScalarNode {
+		ix.scalars[e.path] = append(ix.scalars[e.path], e.value)
+	}
+	if _, ok := at[e.path]; !ok {
+		at[e.path] = position{e.line, e.col}
 	}
 }
 
@@ -55,7 +74,7 @@ func (ix *nodeIndex) walk(n *yaml.Node, t reflect.Type, path string) {
 		}
 		return
 	}
-	ix.record(nodeEntry{path: path, line: n.Line, kind: n.Kind, value: n.Value, typ: t})
+	ix.record(nodeEntry{path: path, line: n.Line, col: n.Column, kind: n.Kind, value: n.Value, typ: t})
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -72,7 +91,7 @@ func (ix *nodeIndex) walk(n *yaml.Node, t reflect.Type, path string) {
 					childPath, childType = mapKey(path, k.Value), t.Elem()
 				}
 			}
-			ix.record(nodeEntry{path: childPath, line: k.Line, key: true, kind: k.Kind, value: k.Value, owner: owner})
+			ix.record(nodeEntry{path: childPath, line: k.Line, col: k.Column, key: true, kind: k.Kind, value: k.Value, owner: owner})
 			ix.walk(v, childType, childPath)
 		}
 	case yaml.SequenceNode:
@@ -99,17 +118,44 @@ func (ix *nodeIndex) find(line int, match func(e *nodeEntry) bool) *nodeEntry {
 	return nil
 }
 
-// lineOf returns the line of path, or of its nearest parent that is in the
-// file (a missing field is reported at the mapping that lacks it); 0 when
-// nothing is known.
-func (ix *nodeIndex) lineOf(path string) int {
+// posOf returns where path is written: its value when value is true and
+// the value is in the file (a problem with an offending value points at
+// it), else its key; for a path not in the file, its nearest parent that
+// is (a missing field is reported at the mapping that lacks it). The zero
+// position when nothing is known.
+func (ix *nodeIndex) posOf(path string, value bool) position {
 	for path != "" {
-		if l, ok := ix.lines[path]; ok {
-			return l
+		if value {
+			if p, ok := ix.values[path]; ok {
+				return p
+			}
 		}
-		path = parentPath(path)
+		if p, ok := ix.keys[path]; ok {
+			return p
+		}
+		if p, ok := ix.values[path]; ok {
+			return p // a list item has no key
+		}
+		path, value = parentPath(path), false
 	}
-	return 0
+	return position{}
+}
+
+// resourceOf returns the id of the nearest list item holding path that has
+// one (its "id", else its "name": zones and records), e.g. "rr-2" for
+// resolver_rules[1].target_ips[0].ip; "" when there is none.
+func (ix *nodeIndex) resourceOf(path string) string {
+	for ; path != ""; path = parentPath(path) {
+		if !strings.HasSuffix(path, "]") || strings.HasSuffix(path, `"]`) {
+			continue
+		}
+		for _, k := range []string{".id", ".name"} {
+			if vs := ix.scalars[path+k]; len(vs) > 0 && vs[0] != "" {
+				return vs[0]
+			}
+		}
+	}
+	return ""
 }
 
 // parentPath removes the last component of a field path.

@@ -20,31 +20,76 @@ type Problem struct {
 	// Reason says what is wrong, lower case, as the tail of a sentence:
 	// "is not an IPv4 address", "unknown field".
 	Reason string
-	// Line is the 1-based line of Path in the file when known (Decode and
-	// Parse know it; Validate alone does not), 0 otherwise. Error does not
-	// print it, so messages stay stable when a file is re-indented.
-	Line int
+	// Line and Column are the 1-based position in the file of the value
+	// at fault (of the key for an unknown or duplicate key, of the mapping
+	// that lacks a required field) when known (Decode and Parse know it;
+	// Validate alone does not), 0 otherwise. Error does not print them
+	// (except for a syntax error, which has no Path), so its messages stay
+	// stable when a file is re-indented; Located does.
+	Line, Column int
+	// Resource is the id (or, for zones and records, the name) of the
+	// nearest resource that holds Path, e.g. "rslvr-rr-corp" for
+	// resolver_rules[0].target_ips[1].ip, when Parse could tell; empty
+	// otherwise, and when Value is that id.
+	Resource string
 }
 
 // Error prints "FILE: PATH: "VALUE" REASON", leaving out the parts that are
 // empty: `network.yaml: resolver_rules[3].target_ips[0].ip: "192.168.1.300" is not an IPv4 address`,
-// `network.yaml: vpcs[0].foo: unknown field`.
+// `network.yaml: vpcs[0].foo: unknown field`. A problem without a path
+// (a syntax error) names its line: `network.yaml: line 17: ...`.
 func (p Problem) Error() string {
 	var b strings.Builder
 	if p.File != "" {
 		b.WriteString(p.File)
 		b.WriteString(": ")
 	}
-	if p.Path != "" {
+	switch {
+	case p.Path != "":
 		b.WriteString(p.Path)
 		b.WriteString(": ")
+	case p.Line != 0:
+		b.WriteString("line " + strconv.Itoa(p.Line) + ": ")
 	}
+	p.writeTail(&b)
+	return b.String()
+}
+
+// Located prints the problem as compilers do, for a person with an editor:
+// "FILE:LINE:COLUMN: PATH (RESOURCE): "VALUE" REASON", e.g.
+// `network.yaml:31:15: resolver_rules[0].target_ips[1].ip (rslvr-rr-corp): "192.168.20.300" is not an IPv4 address`.
+// Parts that are not known are left out.
+func (p Problem) Located() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File)
+		if p.Line != 0 {
+			b.WriteString(":" + strconv.Itoa(p.Line))
+			if p.Column != 0 {
+				b.WriteString(":" + strconv.Itoa(p.Column))
+			}
+		}
+		b.WriteString(": ")
+	} else if p.Line != 0 {
+		b.WriteString("line " + strconv.Itoa(p.Line) + ": ")
+	}
+	if p.Path != "" {
+		b.WriteString(p.Path)
+		if p.Resource != "" {
+			b.WriteString(" (" + p.Resource + ")")
+		}
+		b.WriteString(": ")
+	}
+	p.writeTail(&b)
+	return b.String()
+}
+
+func (p Problem) writeTail(b *strings.Builder) {
 	if p.Value != "" {
 		b.WriteString(strconv.Quote(p.Value))
 		b.WriteByte(' ')
 	}
 	b.WriteString(p.Reason)
-	return b.String()
 }
 
 // Problems is every problem found in one network file: in the order of the
@@ -81,13 +126,13 @@ func (c *collector) err() error {
 	return c.list
 }
 
-// sortByLine orders problems by line, keeping the order of problems on the
-// same line and putting those without a line last.
+// sortByLine orders problems by line and column, keeping the order of problems at the
+// same place and putting those without a line last.
 func sortByLine(ps Problems) {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
 		switch {
 		case a.Line == b.Line:
-			return 0
+			return a.Column - b.Column
 		case a.Line == 0:
 			return 1
 		case b.Line == 0:
