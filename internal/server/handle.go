@@ -16,6 +16,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/forward"
+	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/querylog"
 	"github.com/vpcdns/vpcdns/internal/view"
@@ -104,6 +105,7 @@ func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool)
 func (s *Server) answer(x *exchange) *dns.Msg {
 	req := x.req
 	if req.Response {
+		s.drop(metrics.DropResponse)
 		return nil // a response: never answered (no reflection), on TCP as on UDP
 	}
 	resp := newReply(req, true)
@@ -342,6 +344,21 @@ func addrPort(a net.Addr) netip.AddrPort {
 		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
 	return netip.AddrPort{}
+}
+
+// drop counts something dropped without an answer (metrics.Drop*).
+func (s *Server) drop(reason string) {
+	if m := s.opts.Metrics; m != nil {
+		m.Drop(reason)
+	}
+}
+
+// formErr counts a FORMERR sent for a message that does not unpack: it
+// belongs to no VPC and no answer source.
+func (s *Server) formErr() {
+	if m := s.opts.Metrics; m != nil {
+		m.Query("", "malformed", dns.RcodeToString[dns.RcodeFormatError])
+	}
 }
 
 // record writes the query log and the metrics of one answered query.

@@ -45,6 +45,8 @@ type Options struct {
 	TCPIdleTimeout time.Duration
 	// MaxTCPConns bounds the open TCP connections of each socket [256].
 	MaxTCPConns int
+	// MaxTCPConnsPerClient bounds those of one source address [64].
+	MaxTCPConnsPerClient int
 	// QueryLogQueue is the bound of each query-log queue [4096].
 	QueryLogQueue int
 	// Now is the clock [time.Now].
@@ -93,6 +95,9 @@ func New(n *config.Network, opts Options) (*Server, error) {
 	}
 	if opts.MaxTCPConns == 0 {
 		opts.MaxTCPConns = 256
+	}
+	if opts.MaxTCPConnsPerClient == 0 {
+		opts.MaxTCPConnsPerClient = min(64, opts.MaxTCPConns)
 	}
 	if opts.QueryLogQueue == 0 {
 		opts.QueryLogQueue = 4096

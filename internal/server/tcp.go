@@ -7,43 +7,69 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/metrics"
 )
 
 // maxTCPInFlight bounds the queries of one TCP connection answered at once.
 const maxTCPInFlight = 64
 
-// tcpServer serves DNS over TCP (RFC 7766) on one socket: at most a fixed
-// number of connections (more wait in the accept queue), queries on one
-// connection answered concurrently and written back as they are ready
-// (each carries its ID), and a connection with no query for the idle
-// timeout closed.
+// tcpServer serves DNS over TCP (RFC 7766) on one socket. Queries on one
+// connection are answered concurrently and written back as they are ready
+// (each carries its ID). RFC 7766 §6.2.3 asks a server to manage its
+// connections under pressure, and this one does:
+//
+//   - A connection with no query for the idle timeout is closed; the
+//     timeout shrinks as the server fills (idleFor), down to minTCPIdle.
+//   - At most MaxTCPConns connections are open, and at most
+//     MaxTCPConnsPerClient from one address. A connection past either limit
+//     takes the place of the least recently active idle connection (of the
+//     same client, for the per-client limit), which is closed; when every
+//     connection has a query in flight, the new one is closed at once. A
+//     client is never left waiting in the accept queue.
 type tcpServer struct {
-	s       *Server
-	owner   string
-	handler dns.Handler
-	ln      net.Listener
-	slots   chan struct{} // one per open connection
-	idle    time.Duration
+	s         *Server
+	owner     string
+	handler   dns.Handler
+	ln        net.Listener
+	max       int
+	perClient int
+	idle      time.Duration
 
 	mu     sync.Mutex
-	conns  map[net.Conn]struct{}
+	conns  map[*tcpConn]struct{}
 	closed bool
 	wg     sync.WaitGroup // the accept loop and the connections
 }
 
+// minTCPIdle is the shortest idle timeout of a full server.
+const minTCPIdle = 500 * time.Millisecond
+
+// tcpConn is one open connection.
+type tcpConn struct {
+	net.Conn
+	src     netip.Addr
+	active  atomic.Int64 // unix nanoseconds of the last query read
+	busy    atomic.Int32 // queries read and not answered yet
+	evicted atomic.Bool  // closed to make room; no longer counted
+}
+
 func (s *Server) newTCPServer(owner string, ln net.Listener) *tcpServer {
 	t := &tcpServer{
-		s:       s,
-		owner:   owner,
-		handler: s.handlerFor(owner),
-		ln:      ln,
-		slots:   make(chan struct{}, s.opts.MaxTCPConns),
-		idle:    s.opts.TCPIdleTimeout,
-		conns:   map[net.Conn]struct{}{},
+		s:         s,
+		owner:     owner,
+		handler:   s.handlerFor(owner),
+		ln:        ln,
+		max:       s.opts.MaxTCPConns,
+		perClient: s.opts.MaxTCPConnsPerClient,
+		idle:      s.opts.TCPIdleTimeout,
+		conns:     map[*tcpConn]struct{}{},
 	}
 	t.wg.Add(1)
 	go t.accept()
@@ -53,38 +79,110 @@ func (s *Server) newTCPServer(owner string, ln net.Listener) *tcpServer {
 func (t *tcpServer) accept() {
 	defer t.wg.Done()
 	for {
-		t.slots <- struct{}{} // wait for a free slot before taking a connection
 		c, err := t.ln.Accept()
 		if err != nil {
-			<-t.slots
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
 			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors
 			continue
 		}
-		if !t.track(c) {
+		tc := &tcpConn{Conn: c, src: addrPort(c.RemoteAddr()).Addr()}
+		tc.active.Store(time.Now().UnixNano())
+		ok, closing := t.admit(tc)
+		if closing {
 			c.Close()
-			<-t.slots
 			return
 		}
+		if !ok {
+			c.Close() // every connection busy: refused at once, never left waiting
+			t.s.drop(metrics.DropTCPFull)
+			continue
+		}
 		t.wg.Add(1)
-		go t.serveConn(c)
+		go t.serveConn(tc)
 	}
 }
 
-// track registers an open connection; false once the server is closing.
-func (t *tcpServer) track(c net.Conn) bool {
+// admit registers c, first making room by closing the least recently
+// active idle connection when c would pass a limit. ok is false when there
+// is no room; closing is true once the server is shutting down.
+func (t *tcpServer) admit(c *tcpConn) (ok, closing bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
-		return false
+		return false, true
+	}
+	live, mine := 0, 0
+	for o := range t.conns {
+		if o.evicted.Load() {
+			continue
+		}
+		live++
+		if o.src == c.src {
+			mine++
+		}
+	}
+	if mine >= t.perClient {
+		if !t.evict(func(o *tcpConn) bool { return o.src == c.src }) {
+			return false, false
+		}
+		live--
+	}
+	if live >= t.max && !t.evict(func(*tcpConn) bool { return true }) {
+		return false, false
 	}
 	t.conns[c] = struct{}{}
+	return true, false
+}
+
+// evict closes the least recently active idle connection that match
+// accepts, and reports whether there was one. Called with t.mu held.
+func (t *tcpServer) evict(match func(*tcpConn) bool) bool {
+	var victim *tcpConn
+	for o := range t.conns {
+		if o.evicted.Load() || o.busy.Load() > 0 || !match(o) {
+			continue
+		}
+		if victim == nil || o.active.Load() < victim.active.Load() {
+			victim = o
+		}
+	}
+	if victim == nil {
+		return false
+	}
+	victim.evicted.Store(true)
+	victim.SetReadDeadline(time.Unix(1, 0)) // ends its read loop; it has nothing in flight
+	t.s.drop(metrics.DropTCPIdleEvicted)
 	return true
 }
 
-func (t *tcpServer) serveConn(c net.Conn) {
+// idleFor is the idle timeout with n connections open: the configured one
+// while the server is at most half full, then shrinking in proportion to
+// the room left, to minTCPIdle when full (RFC 7766 §6.2.3).
+func (t *tcpServer) idleFor(n int) time.Duration {
+	half := t.max / 2
+	if n <= half || t.max <= 1 {
+		return t.idle
+	}
+	d := t.idle * time.Duration(max(t.max-n, 0)) / time.Duration(t.max-half)
+	return max(d, min(minTCPIdle, t.idle))
+}
+
+// open is the number of connections that count against the limits.
+func (t *tcpServer) open() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for o := range t.conns {
+		if !o.evicted.Load() {
+			n++
+		}
+	}
+	return n
+}
+
+func (t *tcpServer) serveConn(c *tcpConn) {
 	defer t.wg.Done()
 	var (
 		wmu      sync.Mutex // one reply written at a time
@@ -97,34 +195,44 @@ func (t *tcpServer) serveConn(c net.Conn) {
 		t.mu.Lock()
 		delete(t.conns, c)
 		t.mu.Unlock()
-		<-t.slots
 	}()
 	var lenBuf [2]byte
 	for {
-		if err := c.SetReadDeadline(time.Now().Add(t.idle)); err != nil {
+		if c.evicted.Load() {
 			return
 		}
-		if _, err := io.ReadFull(c, lenBuf[:]); err != nil {
-			return // closed, idle, or shutting down
+		if err := c.SetReadDeadline(time.Now().Add(t.idleFor(t.open()))); err != nil {
+			return
 		}
+		if c.evicted.Load() {
+			return // evicted between the check and the deadline
+		}
+		if _, err := io.ReadFull(c, lenBuf[:]); err != nil {
+			return // closed, idle, evicted or shutting down
+		}
+		c.busy.Add(1) // a query is arriving: no longer idle
+		c.active.Store(time.Now().UnixNano())
 		msg := make([]byte, binary.BigEndian.Uint16(lenBuf[:]))
 		if _, err := io.ReadFull(c, msg); err != nil {
+			c.busy.Add(-1)
 			return
 		}
 		w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
 		req := new(dns.Msg)
 		if err := req.Unpack(msg); err != nil {
+			c.busy.Add(-1)
 			if len(msg) < 12 || msg[2]&0x80 != 0 {
+				t.s.drop(metrics.DropMalformed)
 				return // not a query: the stream cannot be trusted further
 			}
-			resp := formErrReply(msg)
-			w.Write(resp)
+			t.s.formErr()
+			w.Write(formErrReply(msg))
 			continue
 		}
 		sem <- struct{}{}
 		inflight.Add(1)
 		go func() {
-			defer func() { <-sem; inflight.Done() }()
+			defer func() { <-sem; c.busy.Add(-1); inflight.Done() }()
 			t.handler.ServeDNS(w, req)
 		}()
 	}
