@@ -237,8 +237,11 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 }
 
 // lookupForward answers req, whose question is qname, from the cache or
-// through f's targets; a stale answer is used only when every target failed
-// (RFC 8767).
+// through f's targets. An expired entry still in the serve-stale window is
+// used as RFC 8767 §5 suggests: the targets are asked, and when they have
+// not answered after Options.StaleAnswerAfter (1.8 s) the stale answer goes
+// out while the refresh goes on; once a refresh has failed, the stale
+// answer is given at once, without asking, for Options.StaleRecheck (30 s).
 func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f *view.Forward) (*dns.Msg, error) {
 	q := req.Question[0]
 	c := x.st.cache // nil: the cache is off
@@ -258,21 +261,51 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	}
 	targets := x.st.targets[f]
 	if len(targets) == 0 {
-		return nil, errNoForwarders
-	}
-	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
-	defer cancel()
-	m, trace, err := x.st.fwd.Exchange(ctx, req, targets, pathFunc(f))
-	s.observeForward(f, trace)
-	if err != nil {
 		if status == cache.Stale {
 			x.cached = true
 			return cached, nil
 		}
+		return nil, errNoForwarders
+	}
+	if status != cache.Stale {
+		return s.fetch(x.st, req, key, targets, f)
+	}
+	x.cached = true
+	if !s.stale.begin(key, s.opts.Now(), s.opts.StaleRecheck) {
+		return cached, nil // failed lately, or being refreshed: stale at once
+	}
+	done := make(chan *dns.Msg, 1)
+	go func() {
+		m, err := s.fetch(x.st, req, key, targets, f)
+		s.stale.end(key, err == nil, s.opts.Now())
+		done <- m
+	}()
+	timer := time.NewTimer(s.opts.StaleAnswerAfter)
+	defer timer.Stop()
+	select {
+	case m := <-done:
+		if m != nil {
+			x.cached = false
+			return m, nil
+		}
+	case <-timer.C:
+	}
+	return cached, nil
+}
+
+// fetch asks f's targets and caches their answer, its TTLs clamped as the
+// cache clamps them (so the first answer agrees with every later one).
+func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward.Target, f *view.Forward) (*dns.Msg, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, st.net.Emulation.TotalTimeout+100*time.Millisecond)
+	defer cancel()
+	m, trace, err := st.fwd.Exchange(ctx, req, targets, pathFunc(f))
+	s.observeForward(f, trace)
+	if err != nil {
 		return nil, err
 	}
-	if c != nil {
-		c.Put(key, m)
+	st.cache.Clamp(m)
+	if st.cache != nil {
+		st.cache.Put(key, m)
 	}
 	return m, nil
 }
