@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
@@ -32,8 +33,87 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
-// maxBody bounds a request body.
-const maxBody = 16 << 20
+// maxBody bounds a request body. The largest request of the three APIs is a
+// Route 53 ChangeResourceRecordSets at its limits (100 changes, 1,000
+// records, 32,000 characters of values): a few hundred KB of XML.
+const maxBody = 1 << 20
+
+// maxBodies bounds the request bodies being read at once, so that many
+// large bodies cost at most maxBodies × maxBody of memory.
+const maxBodies = 32
+
+// Limits bound what the API's HTTP server gives one client.
+type Limits struct {
+	ReadHeaderTimeout time.Duration // headers [10s]
+	ReadTimeout       time.Duration // the whole request, body included [30s]
+	WriteTimeout      time.Duration // the reply [30s]
+	IdleTimeout       time.Duration // a kept-alive connection between requests [60s]
+	MaxConns          int           // open connections; more are closed at once [256]
+}
+
+// DefaultLimits are the limits of serve --api-listen.
+func DefaultLimits() Limits {
+	return Limits{
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxConns:          256,
+	}
+}
+
+// NewHTTPServer returns the HTTP server of handler with limits, and wraps ln
+// so that at most limits.MaxConns connections are open: one more is closed
+// as soon as it is accepted (the client sees the connection end, and never
+// waits in the kernel's backlog for a slot).
+func NewHTTPServer(handler http.Handler, ln net.Listener, limits Limits) (*http.Server, net.Listener) {
+	hs := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: limits.ReadHeaderTimeout,
+		ReadTimeout:       limits.ReadTimeout,
+		WriteTimeout:      limits.WriteTimeout,
+		IdleTimeout:       limits.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+	}
+	if limits.MaxConns > 0 {
+		ln = &capListener{Listener: ln, slots: make(chan struct{}, limits.MaxConns)}
+	}
+	return hs, ln
+}
+
+// capListener closes connections beyond its slots at once.
+type capListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *capListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case l.slots <- struct{}{}:
+			return &slotConn{Conn: c, free: func() { <-l.slots }}, nil
+		default:
+			c.Close()
+		}
+	}
+}
+
+// slotConn gives its slot back once, when closed.
+type slotConn struct {
+	net.Conn
+	once sync.Once
+	free func()
+}
+
+func (c *slotConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.free)
+	return err
+}
 
 // Options configure the API handler.
 type Options struct {
@@ -50,6 +130,7 @@ type Options struct {
 type API struct {
 	opts     Options
 	log      *slog.Logger
+	bodies   chan struct{} // one token per body being read
 	resolver *resolverapi.Handler
 	ec2      *ec2api.Handler
 	route53  *route53api.Handler
@@ -66,6 +147,7 @@ func New(opts Options) *API {
 	return &API{
 		opts:     opts,
 		log:      opts.Logger,
+		bodies:   make(chan struct{}, maxBodies),
 		resolver: &resolverapi.Handler{Store: opts.Store},
 		ec2:      &ec2api.Handler{Store: opts.Store},
 		route53:  &route53api.Handler{Store: opts.Store},
@@ -97,13 +179,33 @@ func writeError(w http.ResponseWriter, p apierr.Protocol, e *apierr.Error) {
 // ServeHTTP answers one API request.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := service(r)
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
-		writeError(w, p, &apierr.Error{Kind: apierr.InvalidParameter, Message: "the request body cannot be read or is larger than 16 MiB"})
+	now := a.opts.Now()
+	if a.opts.Keys != nil {
+		// Headers first: an unsigned request is refused before a byte of
+		// its body is read.
+		if e := a.opts.Keys.CheckHeaders(r, now); e != nil {
+			a.refuse(w, r, p, e)
+			return
+		}
+	}
+	if r.ContentLength > maxBody {
+		w.Header().Set("Connection", "close")
+		writeError(w, p, &apierr.Error{Kind: apierr.InvalidParameter, Message: "the request body is larger than 1 MiB"})
+		return
+	}
+	select {
+	case a.bodies <- struct{}{}:
+	case <-r.Context().Done():
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	<-a.bodies
+	if err != nil {
+		writeError(w, p, &apierr.Error{Kind: apierr.InvalidParameter, Message: "the request body cannot be read or is larger than 1 MiB"})
 		return
 	}
 	if a.opts.Keys != nil {
-		if e := a.opts.Keys.Verify(r, body, a.opts.Now()); e != nil {
+		if e := a.opts.Keys.Verify(r, body, now); e != nil {
 			a.log.Info("api request refused", "method", r.Method, "path", r.URL.Path, "err", e.Message)
 			writeError(w, p, e)
 			return
@@ -130,6 +232,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.ec2.Serve(rec, form)
 	}
 	a.log.Debug("api request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"), "status", rec.status)
+}
+
+// refuse answers a request whose signature headers fail, without reading
+// its body; the connection is closed after the reply.
+func (a *API) refuse(w http.ResponseWriter, r *http.Request, p apierr.Protocol, e *apierr.Error) {
+	a.log.Info("api request refused", "method", r.Method, "path", r.URL.Path, "err", e.Message)
+	w.Header().Set("Connection", "close")
+	writeError(w, p, e)
 }
 
 type statusRecorder struct {
@@ -202,7 +312,7 @@ func (c *Control) Serve(addr string, apply func(*config.Network) error) (stop fu
 		return nil, fmt.Errorf("api listen %s: %w", addr, err)
 	}
 	c.store.SetApply(apply)
-	hs := &http.Server{Handler: New(Options{Store: c.store, Keys: c.keys, Logger: c.log}), ReadHeaderTimeout: 10 * time.Second}
+	hs, ln := NewHTTPServer(New(Options{Store: c.store, Keys: c.keys, Logger: c.log}), ln, DefaultLimits())
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			c.log.Error("api server stopped", "err", err)

@@ -215,23 +215,9 @@ func (c *Cache) Put(k Key, m *dns.Msg) bool {
 	if len(m.Question) != 1 || !answers(m.Question[0], &k) {
 		return false
 	}
-	negative := m.Rcode == dns.RcodeNameError || len(m.Answer) == 0
-	ttl, ok := entryTTL(m, negative)
-	if !ok {
+	ttl, ceiling, ok := c.limits(m)
+	if !ok || ttl == 0 {
 		return false
-	}
-	ceiling := c.maxTTL
-	if negative {
-		ceiling = c.maxNeg
-	}
-	ttl = min(ttl, ceiling)
-	if ttl == 0 {
-		return false
-	}
-	if negative {
-		// A negative answer's records are served with the negative TTL
-		// at most (RFC 2308 §5), so ceiling and entry TTL are the same.
-		ceiling = ttl
 	}
 
 	cp := *m // shallow: only the sections' slice headers change
@@ -255,6 +241,53 @@ func (c *Cache) Put(k Key, m *dns.Msg) bool {
 	e := &entry{key: k, wire: wire, ttlOff: offs, stored: c.now().UnixNano(), ttl: ttl}
 	c.shard(&k).put(e, e.stored, c.staleWin)
 	return true
+}
+
+// limits returns the TTL of an entry for m and the ceiling of its records'
+// TTLs: MaxTTL for a positive answer; for a negative one the entry's own
+// TTL, at most MaxNegativeTTL (RFC 2308 §5). ok is false when m gives no TTL.
+func (c *Cache) limits(m *dns.Msg) (ttl, ceiling uint32, ok bool) {
+	maxTTL, maxNeg := seconds(DefaultMaxTTL), seconds(DefaultMaxNegativeTTL)
+	if c != nil {
+		maxTTL, maxNeg = c.maxTTL, c.maxNeg
+	}
+	negative := m.Rcode == dns.RcodeNameError || len(m.Answer) == 0
+	ttl, ok = entryTTL(m, negative)
+	if !ok {
+		return 0, 0, false
+	}
+	ceiling = maxTTL
+	if negative {
+		ceiling = maxNeg
+	}
+	ttl = min(ttl, ceiling)
+	if negative {
+		// A negative answer's records are served with the negative TTL
+		// at most (RFC 2308 §5), so ceiling and entry TTL are the same.
+		ceiling = ttl
+	}
+	return ttl, ceiling, true
+}
+
+// Clamp lowers the TTLs of m's records to the ceiling Put gives them, so
+// that the first answer (straight from a target) carries the TTLs every
+// answer from the cache will. A nil Cache (the cache off) clamps to the
+// default limits. m is changed in place.
+func (c *Cache) Clamp(m *dns.Msg) {
+	if m == nil || (m.Rcode != dns.RcodeSuccess && m.Rcode != dns.RcodeNameError) {
+		return
+	}
+	_, ceiling, ok := c.limits(m)
+	if !ok {
+		return
+	}
+	for _, sec := range [][]dns.RR{m.Answer, m.Ns, m.Extra} {
+		for _, rr := range sec {
+			if h := rr.Header(); h.Rrtype != dns.TypeOPT && h.Ttl > ceiling {
+				h.Ttl = ceiling
+			}
+		}
+	}
 }
 
 // answers reports whether q is the question of k, names compared ignoring

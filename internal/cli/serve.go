@@ -53,6 +53,7 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	apiAddr := fs.String("api-listen", "", "serve the AWS APIs (Route 53 Resolver, EC2, Route 53) on http://`ADDR`; see docs/api.md")
 	dataDir := fs.String("data-dir", "", "keep the network built through the API in `DIR` across restarts (with --api-listen)")
 	apiCreds := fs.String("api-credentials", "", "require SigV4-signed API requests with the access keys of `FILE` (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\")")
+	allowEmpty := fs.Bool("allow-empty", false, "apply a SIGHUP reload that removes every socket or every resolver rule (refused otherwise: a truncated file looks like that)")
 	if _, err := parse(fs, args); err != nil {
 		return exitInvalid
 	}
@@ -115,6 +116,7 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		logger.Info("vpc resolver", "vpc", c.ID, "resolver", c.ResolverAddr(), "listen", srv.Addrs("vpc:"+c.ID), "dns_support", c.DNSSupport)
 	}
 	logger.Info("serving", "network", fileLabel(*file))
+	current := n // the network answering now, for the reload guard
 	for {
 		select {
 		case <-ctx.Done():
@@ -131,15 +133,24 @@ func runServe(ctx context.Context, args []string, std IO) int {
 				logger.Warn("SIGHUP ignored: the network is managed through the API (--api-listen)")
 				continue
 			}
-			reload(srv, *file, logger, m)
+			if next := reload(srv, current, *file, *allowEmpty, logger, m); next != nil {
+				current = next
+			}
 		}
 	}
 }
 
-// reload re-reads the network file; an invalid file is refused with every
-// problem logged, and the old configuration keeps answering.
-func reload(srv *server.Server, file string, logger *slog.Logger, m *metrics.Metrics) {
+// reload re-reads the network file and returns the network now answering,
+// or nil when it refused: an invalid file is refused with every problem
+// logged, and so is one that would take every socket or every resolver rule
+// of current away unless allowEmpty (an editor, a config-management tool or
+// "vpcdns export > network.yaml" truncating the file as SIGHUP arrives). The
+// old configuration keeps answering.
+func reload(srv *server.Server, current *config.Network, file string, allowEmpty bool, logger *slog.Logger, m *metrics.Metrics) *config.Network {
 	n, _, err := loadNetwork(file)
+	if err == nil && !allowEmpty {
+		err = emptied(current, n)
+	}
 	if err == nil {
 		err = srv.Reload(n)
 	}
@@ -152,10 +163,39 @@ func reload(srv *server.Server, file string, logger *slog.Logger, m *metrics.Met
 		}
 		logger.Error("reload refused; the previous configuration keeps answering", "network", fileLabel(file), "err", err)
 		m.Reload(false)
-		return
+		return nil
 	}
 	m.Reload(true)
 	logger.Info("reloaded", "network", fileLabel(file))
+	return n
+}
+
+// emptied says why replacing old with n looks like a truncated file: it
+// has no socket (resolver_listen, inbound endpoint or emulated server)
+// where old had some, or no resolver rule where old had some.
+func emptied(old, n *config.Network) error {
+	if sockets(old) > 0 && sockets(n) == 0 {
+		return fmt.Errorf("the new file would close all %d sockets (an empty or truncated file?); write it whole and rename it into place, or start serve with --allow-empty", sockets(old))
+	}
+	if len(old.Rules) > 0 && len(n.Rules) == 0 {
+		return fmt.Errorf("the new file would remove all %d resolver rules (a truncated file?); write it whole and rename it into place, or start serve with --allow-empty", len(old.Rules))
+	}
+	return nil
+}
+
+// sockets counts the addresses a network asks vpcdns to listen on.
+func sockets(n *config.Network) int {
+	c := 0
+	for _, v := range n.VPCs {
+		c += len(v.ResolverListen)
+	}
+	for _, e := range n.Endpoints {
+		c += len(e.Listen)
+	}
+	for _, a := range n.Emulation.AuthServers {
+		c += len(a.Listen)
+	}
+	return c
 }
 
 func newLogger(std IO, level, format string) (*slog.Logger, error) {

@@ -257,7 +257,11 @@ func TestServeReload(t *testing.T) {
 		}},
 		{name: "not YAML", text: "vpcs: [\n  {id: ", log: "reload refused;", want: onprem},
 		{name: "missing file", text: "", log: "reload refused;", want: onprem},
-		{name: "valid: the rule removed", text: network, log: "msg=reloaded", want: auto},
+		// A file that would close every socket or drop every rule looks
+		// like one being rewritten: refused without --allow-empty.
+		{name: "empty file", text: "\n", log: "reload refused;", want: onprem, problems: []string{"close all 1 sockets"}},
+		{name: "comment only", text: "# being rewritten\n", log: "reload refused;", want: onprem},
+		{name: "cut before resolver_rules", text: network, log: "reload refused;", want: onprem, problems: []string{"remove all 1 resolver rules"}},
 	}
 	seen := map[string]int{}
 	for _, st := range steps {
@@ -287,11 +291,14 @@ func TestServeReload(t *testing.T) {
 			t.Errorf("%s: dig +tcp -x 10.0.0.5 = %q; want %s", st.name, got, st.want)
 		}
 	}
-	if got := metric(t, metricsPort, `vpcdns_reloads_total{result="failure"}`); got != "3" {
-		t.Errorf("vpcdns_reloads_total{result=\"failure\"} = %s; want 3", got)
+	if got := metric(t, metricsPort, `vpcdns_reloads_total{result="failure"}`); got != "6" {
+		t.Errorf("vpcdns_reloads_total{result=\"failure\"} = %s; want 6", got)
 	}
-	if got := metric(t, metricsPort, `vpcdns_reloads_total{result="success"}`); got != "2" {
-		t.Errorf("vpcdns_reloads_total{result=\"success\"} = %s; want 2", got)
+	if got := metric(t, metricsPort, `vpcdns_reloads_total{result="success"}`); got != "1" {
+		t.Errorf("vpcdns_reloads_total{result=\"success\"} = %s; want 1", got)
+	}
+	if !strings.Contains(p.stderr.String(), "level=ERROR msg=\"reload refused;") {
+		t.Errorf("a refused reload is not logged at ERROR:\n%s", p.stderr.String())
 	}
 
 	// SIGTERM: drains and exits 0.

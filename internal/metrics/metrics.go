@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -17,6 +18,27 @@ const (
 	ReloadSuccess = "success"
 	ReloadFailure = "failure"
 )
+
+// Reasons of vpcdns_dropped_total: what the server drops without an answer.
+const (
+	// DropMalformed: a packet with no DNS header, or a TCP frame that is no
+	// query (the connection is closed).
+	DropMalformed = "malformed"
+	// DropResponse: a message with QR set (never answered: no reflection).
+	DropResponse = "response"
+	// DropFullPathLimit: a UDP query while the full path already holds its
+	// limit of queries (an overloaded resolver drops, as on AWS).
+	DropFullPathLimit = "full-path-limit"
+	// DropTCPFull: a TCP connection closed at once, every open one being
+	// busy at the connection limit.
+	DropTCPFull = "tcp-full"
+	// DropTCPIdleEvicted: an idle TCP connection closed to make room for a
+	// new one (RFC 7766 §6.2.3).
+	DropTCPIdleEvicted = "tcp-idle-evicted"
+)
+
+// dropReasons are created at start, so a rate over each is defined.
+var dropReasons = [...]string{DropMalformed, DropResponse, DropFullPathLimit, DropTCPFull, DropTCPIdleEvicted}
 
 // Metrics are the collectors of one server. The vectors are exported for
 // callers that need more than the helpers; label order is as documented.
@@ -52,6 +74,9 @@ type Metrics struct {
 	// FirewallFailures counts queries the firewall of a VPC could not
 	// decide, by vpc and mode (fail_open, fail_closed).
 	FirewallFailures *prometheus.CounterVec
+	// Dropped counts what the server dropped without an answer, by reason
+	// (the Drop* constants).
+	Dropped *prometheus.CounterVec
 
 	cacheStats   atomic.Pointer[func() CacheStats]
 	queryDropped atomic.Pointer[func() uint64]
@@ -123,11 +148,18 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "vpcdns_firewall_failures_total",
 			Help: "Queries the DNS Firewall could not decide, by VPC and failure mode (fail_open, fail_closed).",
 		}, []string{"vpc", "mode"}),
+		Dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpcdns_dropped_total",
+			Help: "Packets, queries and TCP connections dropped without an answer, by reason.",
+		}, []string{"reason"}),
 	}
 	reg.MustRegister(
 		m.FirewallMatches, m.FirewallFailures,
 		m.Queries, m.Forwarded, m.ForwardDuration, m.ForwardTimeouts, m.ForwardFailovers,
 		m.Reloads, m.LastReloadSuccess, m.ENIResolverDrops, m.EndpointIPDrops,
+		m.Reloads, m.LastReloadSuccess, m.Dropped,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newCacheCollector(&m.cacheStats),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "vpcdns_querylog_dropped_total",
@@ -142,7 +174,15 @@ func New(reg prometheus.Registerer) *Metrics {
 	// Both results exist from the start, so a rate over them is defined.
 	m.Reloads.WithLabelValues(ReloadSuccess)
 	m.Reloads.WithLabelValues(ReloadFailure)
+	for _, r := range dropReasons {
+		m.Dropped.WithLabelValues(r)
+	}
 	return m
+}
+
+// Drop counts one thing dropped for reason (a Drop* constant).
+func (m *Metrics) Drop(reason string) {
+	m.Dropped.WithLabelValues(reason).Inc()
 }
 
 // ObserveCache makes the cache collectors read f at each scrape. Safe to

@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"io"
+	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -217,6 +219,110 @@ emulation:
 		for _, vpc := range []string{"vpc-a", "vpc-b", "vpc-c", "vpc-d"} {
 			r := ask(t, "udp", addrOf(t, s, "vpc:"+vpc), "db.corp.example.", dns.TypeA)
 			wantAnswer(t, r, "db.corp.example. IN A "+want[vpc])
+		}
+	}
+}
+
+// switchUpstream answers A queries with 192.0.2.1 (TTL ttl) until silenced,
+// then reads and drops them; it counts what it receives.
+type switchUpstream struct {
+	addr    string
+	ttl     uint32
+	silent  atomic.Bool
+	packets atomic.Int64
+}
+
+func startSwitchUpstream(t testing.TB, ttl uint32) *switchUpstream {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &switchUpstream{addr: pc.LocalAddr().String(), ttl: ttl}
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+		u.packets.Add(1)
+		if u.silent.Load() {
+			return
+		}
+		m := new(dns.Msg).SetReply(r)
+		m.Answer = []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: r.Question[0].Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: u.ttl}, A: net.IPv4(192, 0, 2, 1)}}
+		w.WriteMsg(m)
+	})}
+	go srv.ActivateAndServe()
+	t.Cleanup(func() { srv.Shutdown() })
+	return u
+}
+
+// RFC 8767 §5: with the target silent, a stale answer goes out after the
+// client response timer, not after the whole forwarding budget; while a
+// refresh is in flight, and for the failure recheck time after it failed,
+// stale answers are given at once without asking the target again.
+func TestServeStaleTimers(t *testing.T) {
+	t.Parallel()
+	up := startSwitchUpstream(t, 1)
+	text := strings.Replace(expand(baseNetwork+corpRule, map[string]string{"MAP1": up.addr, "MAP2": up.addr}),
+		"forwarding: {attempt_timeout: 200ms, total_timeout: 600ms}", "forwarding: {attempt_timeout: 1s, total_timeout: 2s}", 1)
+	n := parseNetwork(t, text)
+	listenOnLoopback(n)
+	clock := &fakeClock{}
+	s := start(t, n, server.Options{Now: clock.Now, StaleAnswerAfter: 100 * time.Millisecond})
+	addr := addrOf(t, s, "vpc:vpc-app")
+	const qname = "stale.corp.example."
+	wantAnswer(t, ask(t, "udp", addr, qname, dns.TypeA), qname+" IN A 192.0.2.1")
+
+	up.silent.Store(true)
+	clock.Advance(5 * time.Second) // past the TTL of 1 s, inside the stale window
+	staleAsk := func(step string) {
+		t.Helper()
+		begin := time.Now()
+		r := ask(t, "udp", addr, qname, dns.TypeA)
+		if el := time.Since(begin); el > time.Second {
+			t.Errorf("%s: stale answer after %v; the client response timer is 100 ms, the budget 2 s", step, el)
+		}
+		wantAnswer(t, r, qname+" IN A 192.0.2.1")
+		if got := ttls(r); len(got) != 1 || got[0] != 30 {
+			t.Errorf("%s: TTLs %v; want the stale TTL 30", step, got)
+		}
+	}
+	staleAsk("first stale query")
+	asked := up.packets.Load()
+	if asked < 2 {
+		t.Fatalf("the target saw %d queries; want the refresh of the first stale query", asked)
+	}
+	staleAsk("while the refresh is in flight")
+	// The refresh fails after the 2 s budget.
+	if !eventually(5*time.Second, func() bool {
+		before := up.packets.Load()
+		time.Sleep(2500 * time.Millisecond)
+		return up.packets.Load() == before
+	}) {
+		t.Fatal("the refresh never ended")
+	}
+	asked = up.packets.Load()
+	staleAsk("within the failure recheck time")
+	if got := up.packets.Load(); got != asked {
+		t.Errorf("the target was asked %d more times within 30 s of a failed refresh; want 0", got-asked)
+	}
+	clock.Advance(31 * time.Second)
+	staleAsk("after the failure recheck time")
+	if !eventually(time.Second, func() bool { return up.packets.Load() > asked }) {
+		t.Errorf("the target was not asked again 31 s after the failed refresh")
+	}
+}
+
+// A TTL above the cache's maximum (one day) is capped on the first answer
+// as on the cached ones.
+func TestMaxTTLOnFirstAnswer(t *testing.T) {
+	t.Parallel()
+	up := startSwitchUpstream(t, 2147483647)
+	n := parseNetwork(t, expand(baseNetwork+corpRule, map[string]string{"MAP1": up.addr, "MAP2": up.addr}))
+	listenOnLoopback(n)
+	s := start(t, n, server.Options{})
+	addr := addrOf(t, s, "vpc:vpc-app")
+	for _, step := range []string{"first", "cached"} {
+		r := ask(t, "udp", addr, "long.corp.example.", dns.TypeA)
+		if got := ttls(r); len(got) != 1 || got[0] > 86400 {
+			t.Errorf("%s answer: TTLs %v; want at most 86400", step, got)
 		}
 	}
 }

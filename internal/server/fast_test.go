@@ -336,3 +336,25 @@ func FuzzFullPath(f *testing.F) {
 		}
 	})
 }
+
+// The idle timeout shrinks as the TCP server fills (RFC 7766 §6.2.3).
+func TestTCPIdleShrinks(t *testing.T) {
+	ts := &tcpServer{max: 256, idle: 10 * time.Second}
+	tests := []struct {
+		open int
+		want time.Duration
+	}{
+		{0, 10 * time.Second},
+		{128, 10 * time.Second},
+		{192, 5 * time.Second},
+		{240, 1250 * time.Millisecond},
+		{255, minTCPIdle},
+		{256, minTCPIdle},
+		{300, minTCPIdle},
+	}
+	for _, tt := range tests {
+		if got := ts.idleFor(tt.open); got != tt.want {
+			t.Errorf("idleFor(%d) = %v; want %v", tt.open, got, tt.want)
+		}
+	}
+}

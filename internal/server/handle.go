@@ -16,6 +16,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/forward"
+	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/querylog"
 	"github.com/vpcdns/vpcdns/internal/view"
@@ -115,6 +116,7 @@ func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool)
 func (s *Server) answer(x *exchange) *dns.Msg {
 	req := x.req
 	if req.Response {
+		s.drop(metrics.DropResponse)
 		return nil // a response: never answered (no reflection), on TCP as on UDP
 	}
 	resp := newReply(req, true)
@@ -257,8 +259,11 @@ func (s *Server) forward(x *exchange, resp *dns.Msg, f *view.Forward) *dns.Msg {
 }
 
 // lookupForward answers req, whose question is qname, from the cache or
-// through f's targets; a stale answer is used only when every target failed
-// (RFC 8767).
+// through f's targets. An expired entry still in the serve-stale window is
+// used as RFC 8767 §5 suggests: the targets are asked, and when they have
+// not answered after Options.StaleAnswerAfter (1.8 s) the stale answer goes
+// out while the refresh goes on; once a refresh has failed, the stale
+// answer is given at once, without asking, for Options.StaleRecheck (30 s).
 func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f *view.Forward) (*dns.Msg, error) {
 	q := req.Question[0]
 	c := x.st.cache // nil: the cache is off
@@ -278,21 +283,51 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	}
 	targets := x.st.targets[f]
 	if len(targets) == 0 {
-		return nil, errNoForwarders
-	}
-	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
-	defer cancel()
-	m, trace, err := x.st.fwd.Exchange(ctx, req, targets, s.pathFunc(x.st, f))
-	s.observeForward(f, trace)
-	if err != nil {
 		if status == cache.Stale {
 			x.cached, x.stale = true, true
 			return cached, nil
 		}
+		return nil, errNoForwarders
+	}
+	if status != cache.Stale {
+		return s.fetch(x.st, req, key, targets, f)
+	}
+	x.cached = true
+	if !s.stale.begin(key, s.opts.Now(), s.opts.StaleRecheck) {
+		return cached, nil // failed lately, or being refreshed: stale at once
+	}
+	done := make(chan *dns.Msg, 1)
+	go func() {
+		m, err := s.fetch(x.st, req, key, targets, f)
+		s.stale.end(key, err == nil, s.opts.Now())
+		done <- m
+	}()
+	timer := time.NewTimer(s.opts.StaleAnswerAfter)
+	defer timer.Stop()
+	select {
+	case m := <-done:
+		if m != nil {
+			x.cached = false
+			return m, nil
+		}
+	case <-timer.C:
+	}
+	return cached, nil
+}
+
+// fetch asks f's targets and caches their answer, its TTLs clamped as the
+// cache clamps them (so the first answer agrees with every later one).
+func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward.Target, f *view.Forward) (*dns.Msg, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, st.net.Emulation.TotalTimeout+100*time.Millisecond)
+	defer cancel()
+	m, trace, err := st.fwd.Exchange(ctx, req, targets, s.pathFunc(st, f))
+	s.observeForward(f, trace)
+	if err != nil {
 		return nil, err
 	}
-	if c != nil {
-		c.Put(key, m)
+	st.cache.Clamp(m)
+	if st.cache != nil {
+		st.cache.Put(key, m)
 	}
 	return m, nil
 }
@@ -380,6 +415,21 @@ func addrPort(a net.Addr) netip.AddrPort {
 		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
 	return netip.AddrPort{}
+}
+
+// drop counts something dropped without an answer (metrics.Drop*).
+func (s *Server) drop(reason string) {
+	if m := s.opts.Metrics; m != nil {
+		m.Drop(reason)
+	}
+}
+
+// formErr counts a FORMERR sent for a message that does not unpack: it
+// belongs to no VPC and no answer source.
+func (s *Server) formErr() {
+	if m := s.opts.Metrics; m != nil {
+		m.Query("", "malformed", dns.RcodeToString[dns.RcodeFormatError])
+	}
 }
 
 // record writes the query log and the metrics of one answered query.

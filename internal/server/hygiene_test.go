@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -301,20 +302,21 @@ func TestTCPIdleTimeout(t *testing.T) {
 	}
 }
 
-// TCP: connections beyond the limit wait until one closes; UDP is not
+// TCP: a connection past the limit takes the place of the least recently
+// active idle one (RFC 7766 §6.2.3) and is answered at once; UDP is not
 // affected meanwhile.
 func TestTCPConnectionLimit(t *testing.T) {
 	t.Parallel()
 	_, addr := startCorp(t, server.Options{MaxTCPConns: 2, TCPIdleTimeout: 5 * time.Second})
 	var open []*dns.Conn
-	for range 2 {
+	for i := range 2 {
 		c, err := dns.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
 		q := new(dns.Msg)
-		q.SetQuestion("db.corp.example.", dns.TypeA)
+		q.SetQuestion(fmt.Sprintf("host-%d.corp.example.", i+1), dns.TypeA)
 		c.SetDeadline(time.Now().Add(2 * time.Second))
 		if err := c.WriteMsg(q); err != nil {
 			t.Fatal(err)
@@ -334,18 +336,49 @@ func TestTCPConnectionLimit(t *testing.T) {
 	if err := third.WriteMsg(q); err != nil {
 		t.Fatal(err)
 	}
-	third.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-	if r, err := third.ReadMsg(); err == nil {
-		t.Fatalf("a third connection was served beyond the limit of 2: %v", r)
-	}
-	wantAnswer(t, ask(t, "udp", addr, "host-4.corp.example.", dns.TypeA), "host-4.corp.example. IN A 192.168.1.4")
-	open[0].Close()
-	third.SetReadDeadline(time.Now().Add(3 * time.Second))
+	third.SetReadDeadline(time.Now().Add(clientTimeout))
 	r, err := third.ReadMsg()
 	if err != nil {
-		t.Fatalf("the waiting connection was not served after a slot freed: %v", err)
+		t.Fatalf("a third connection past the limit of 2 was not answered: %v", err)
 	}
 	wantAnswer(t, r, "host-3.corp.example. IN A 192.168.1.3")
+	// The oldest idle connection made room: it is closed.
+	open[0].SetReadDeadline(time.Now().Add(clientTimeout))
+	if _, err := open[0].ReadMsg(); err == nil {
+		t.Error("a message on the connection that made room")
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Error("the least recently active connection is still open")
+	}
+	wantAnswer(t, ask(t, "udp", addr, "host-4.corp.example.", dns.TypeA), "host-4.corp.example. IN A 192.168.1.4")
+}
+
+// The audit's attack: 300 idle TCP connections from one client, past both
+// the per-client and the total limit, and a TCP query is still answered
+// within a second (it hung behind them before).
+func TestTCPIdleConnectionsDoNotDenyService(t *testing.T) {
+	t.Parallel()
+	_, addr := startCorp(t, server.Options{})
+	var held []net.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	for range 300 {
+		c, err := net.DialTimeout("tcp", addr, clientTimeout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	q := new(dns.Msg)
+	q.SetQuestion("db.corp.example.", dns.TypeA)
+	start := time.Now()
+	r, err := tryExchange("tcp", addr, q, time.Second)
+	if err != nil {
+		t.Fatalf("TCP query with 300 idle connections open: %v after %v", err, time.Since(start))
+	}
+	wantAnswer(t, r, "db.corp.example. IN A 192.168.1.20")
 }
 
 // A flood of malformed packets over UDP and TCP: the server keeps answering

@@ -227,3 +227,53 @@ query_logging:
 		t.Errorf("%d records written after reload and shutdown; want %d", got, queries)
 	}
 }
+
+// Every drop is counted by reason, every FORMERR is counted, and the Go
+// runtime and process collectors are there.
+func TestDropMetrics(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	_, addr := startCorp(t, server.Options{Metrics: metrics.New(reg)})
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const n = 20
+	good := new(dns.Msg).SetQuestion("ip-10-0-0-5.ec2.internal.", dns.TypeA)
+	resp, _ := good.Copy().SetReply(good).Pack()
+	for i := range n {
+		conn.Write([]byte{1, 2, 3})                                      // no header: dropped
+		conn.Write(resp)                                                 // a response: dropped
+		conn.Write([]byte{byte(i), 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63}) // a cut question: FORMERR
+	}
+	want := map[string]float64{"malformed": n, "response": n}
+	ok := eventually(2*time.Second, func() bool {
+		for reason, v := range want {
+			if counterSum(t, reg, "vpcdns_dropped_total", map[string]string{"reason": reason}) < v {
+				return false
+			}
+		}
+		return counterSum(t, reg, "vpcdns_queries_total", map[string]string{"rcode": "FORMERR"}) >= n
+	})
+	if !ok {
+		for reason := range want {
+			t.Errorf("vpcdns_dropped_total{reason=%q} = %v; want %v", reason,
+				counterSum(t, reg, "vpcdns_dropped_total", map[string]string{"reason": reason}), want[reason])
+		}
+		t.Errorf("FORMERR counted %v; want %d", counterSum(t, reg, "vpcdns_queries_total", map[string]string{"rcode": "FORMERR"}), n)
+	}
+	mf, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, f := range mf {
+		have[f.GetName()] = true
+	}
+	for _, name := range []string{"go_goroutines", "go_memstats_alloc_bytes", "process_resident_memory_bytes", "process_open_fds", "vpcdns_dropped_total"} {
+		if !have[name] {
+			t.Errorf("no %s in the metrics", name)
+		}
+	}
+}

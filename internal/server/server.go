@@ -45,10 +45,20 @@ type Options struct {
 	TCPIdleTimeout time.Duration
 	// MaxTCPConns bounds the open TCP connections of each socket [256].
 	MaxTCPConns int
+	// MaxTCPConnsPerClient bounds those of one source address [64].
+	MaxTCPConnsPerClient int
 	// QueryLogQueue is the bound of each query-log queue [4096].
 	QueryLogQueue int
 	// Now is the clock [time.Now].
 	Now func() time.Time
+	// StaleAnswerAfter is how long a query whose cache entry is stale
+	// waits for the targets before the stale answer goes out [1.8s]
+	// (RFC 8767 §5, the client response timer).
+	StaleAnswerAfter time.Duration
+	// StaleRecheck is how long after a failed refresh a stale answer is
+	// given without asking the targets [30s] (RFC 8767 §5, the failure
+	// recheck timer).
+	StaleRecheck time.Duration
 	// ReserveProcs raises GOMAXPROCS above its value at New by one per UDP
 	// reader (at most two per P), whenever the sockets change. A reader
 	// holds its P while it blocks in recvmmsg (udpsock_linux.go), so
@@ -65,6 +75,7 @@ type Server struct {
 	state     atomic.Pointer[state]
 	baseProcs int // GOMAXPROCS at New
 
+	stale  staleTracker    // refreshes of stale cache entries (RFC 8767)
 	ctx    context.Context // cancelled on Shutdown; parent of every forward
 	cancel context.CancelFunc
 
@@ -94,11 +105,20 @@ func New(n *config.Network, opts Options) (*Server, error) {
 	if opts.MaxTCPConns == 0 {
 		opts.MaxTCPConns = 256
 	}
+	if opts.MaxTCPConnsPerClient == 0 {
+		opts.MaxTCPConnsPerClient = min(64, opts.MaxTCPConns)
+	}
 	if opts.QueryLogQueue == 0 {
 		opts.QueryLogQueue = 4096
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.StaleAnswerAfter == 0 {
+		opts.StaleAnswerAfter = 1800 * time.Millisecond
+	}
+	if opts.StaleRecheck == 0 {
+		opts.StaleRecheck = 30 * time.Second
 	}
 	v, err := view.Compile(n)
 	if err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -8,47 +9,78 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/metrics"
+	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
 // maxTCPInFlight bounds the queries of one TCP connection answered at once.
 const maxTCPInFlight = 64
 
-// tcpServer serves DNS over TCP (RFC 7766) on one socket: at most a fixed
-// number of connections (more wait in the accept queue), queries on one
-// connection answered concurrently and written back as they are ready
-// (each carries its ID), and a connection with no query for the idle
-// timeout closed.
+// tcpServer serves DNS over TCP (RFC 7766) on one socket. Queries on one
+// connection are answered concurrently and written back as they are ready
+// (each carries its ID). RFC 7766 §6.2.3 asks a server to manage its
+// connections under pressure, and this one does:
+//
+//   - A connection with no query for the idle timeout is closed; the
+//     timeout shrinks as the server fills (idleFor), down to minTCPIdle.
+//   - At most MaxTCPConns connections are open, and at most
+//     MaxTCPConnsPerClient from one address. A connection past either limit
+//     takes the place of the least recently active idle connection (of the
+//     same client, for the per-client limit), which is closed; when every
+//     connection has a query in flight, the new one is closed at once. A
+//     client is never left waiting in the accept queue.
+//
+// AWS's packet limits (limits.md) apply to connections and queries of a
+// resolver or inbound endpoint socket (limit).
 type tcpServer struct {
-	s       *Server
-	owner   string
-	spec    netip.AddrPort // as configured: names an inbound endpoint's socket
-	kind    socketKind
-	handler dns.Handler
-	ln      net.Listener
-	slots   chan struct{} // one per open connection
-	idle    time.Duration
+	s         *Server
+	owner     string
+	spec      netip.AddrPort // as configured: names an inbound endpoint's socket
+	kind      socketKind
+	handler   dns.Handler
+	ln        net.Listener
+	max       int
+	perClient int
+	idle      time.Duration
 
 	mu     sync.Mutex
-	conns  map[net.Conn]struct{}
+	conns  map[*tcpConn]struct{}
+	live   atomic.Int64 // conns not evicted: read on every query, without the lock
 	closed bool
 	wg     sync.WaitGroup // the accept loop and the connections
 }
 
+// minTCPIdle is the shortest idle timeout of a full server.
+const minTCPIdle = 500 * time.Millisecond
+
+// tcpConn is one open connection.
+type tcpConn struct {
+	net.Conn
+	src     netip.Addr
+	active  atomic.Int64 // unix nanoseconds of the last query read
+	busy    atomic.Int32 // queries read and not answered yet
+	evicted atomic.Bool  // closed to make room; no longer counted
+}
+
 func (s *Server) newTCPServer(spec listenSpec, ln net.Listener) *tcpServer {
 	t := &tcpServer{
-		s:       s,
-		owner:   spec.owner,
-		spec:    spec.addr,
-		kind:    kindOf(spec.owner),
-		handler: s.handlerFor(spec.owner),
-		ln:      ln,
-		slots:   make(chan struct{}, s.opts.MaxTCPConns),
-		idle:    s.opts.TCPIdleTimeout,
-		conns:   map[net.Conn]struct{}{},
+		s:         s,
+		owner:     spec.owner,
+		spec:      spec.addr,
+		kind:      kindOf(spec.owner),
+		handler:   s.handlerFor(spec.owner),
+		ln:        ln,
+		max:       s.opts.MaxTCPConns,
+		perClient: s.opts.MaxTCPConnsPerClient,
+		idle:      s.opts.TCPIdleTimeout,
+		conns:     map[*tcpConn]struct{}{},
 	}
 	t.wg.Add(1)
 	go t.accept()
@@ -58,100 +90,88 @@ func (s *Server) newTCPServer(spec listenSpec, ln net.Listener) *tcpServer {
 func (t *tcpServer) accept() {
 	defer t.wg.Done()
 	for {
-		t.slots <- struct{}{} // wait for a free slot before taking a connection
 		c, err := t.ln.Accept()
 		if err != nil {
-			<-t.slots
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
 			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors
 			continue
 		}
-		if !t.track(c) {
+		tc := &tcpConn{Conn: c, src: addrPort(c.RemoteAddr()).Addr()}
+		tc.active.Store(time.Now().UnixNano())
+		ok, closing := t.admit(tc)
+		if closing {
 			c.Close()
-			<-t.slots
 			return
 		}
-		if !t.admit(c, tcpConnectPackets) {
+		if !ok {
+			c.Close() // every connection busy: refused at once, never left waiting
+			t.s.drop(metrics.DropTCPFull)
+			continue
+		}
+		if !t.limit(c, tcpConnectPackets) {
 			// The handshake went past the ENI's limit: AWS drops it, the
 			// client gets no connection.
-			t.untrack(c)
+			t.release(tc)
 			continue
 		}
 		t.wg.Add(1)
-		go t.serveConn(c)
+		go t.serveConn(tc)
 	}
 }
 
-// track registers an open connection; false once the server is closing.
-func (t *tcpServer) track(c net.Conn) bool {
+// admit registers c, first making room by closing the least recently
+// active idle connection when c would pass a limit. ok is false when there
+// is no room; closing is true once the server is shutting down.
+func (t *tcpServer) admit(c *tcpConn) (ok, closing bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
-		return false
+		return false, true
 	}
-	t.conns[c] = struct{}{}
-	return true
-}
-
-func (t *tcpServer) serveConn(c net.Conn) {
-	defer t.wg.Done()
-	var (
-		wmu      sync.Mutex // one reply written at a time
-		inflight sync.WaitGroup
-		sem      = make(chan struct{}, maxTCPInFlight)
-	)
-	defer func() {
-		inflight.Wait() // the queries read so far still get their answers
-		c.Close()
-		t.mu.Lock()
-		delete(t.conns, c)
-		t.mu.Unlock()
-		<-t.slots
-	}()
-	var lenBuf [2]byte
-	for {
-		if err := c.SetReadDeadline(time.Now().Add(t.idle)); err != nil {
-			return
-		}
-		if _, err := io.ReadFull(c, lenBuf[:]); err != nil {
-			return // closed, idle, or shutting down
-		}
-		msg := make([]byte, binary.BigEndian.Uint16(lenBuf[:]))
-		if _, err := io.ReadFull(c, msg); err != nil {
-			return
-		}
-		w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
-		req := new(dns.Msg)
-		if err := req.Unpack(msg); err != nil {
-			if len(msg) < 12 || msg[2]&0x80 != 0 {
-				return // not a query: the stream cannot be trusted further
-			}
-			resp := formErrReply(msg)
-			w.Write(resp)
+	live, mine := 0, 0
+	for o := range t.conns {
+		if o.evicted.Load() {
 			continue
 		}
-		if !t.admit(c, tcpQueryPackets) {
-			continue // dropped at the limit: no answer
+		live++
+		if o.src == c.src {
+			mine++
 		}
-		sem <- struct{}{}
-		inflight.Add(1)
-		go func() {
-			defer func() { <-sem; inflight.Done() }()
-			t.handler.ServeDNS(w, req)
-		}()
 	}
+	if mine >= t.perClient {
+		if !t.evict(func(o *tcpConn) bool { return o.src == c.src }) {
+			return false, false
+		}
+		live--
+	}
+	if live >= t.max && !t.evict(func(*tcpConn) bool { return true }) {
+		return false, false
+	}
+	t.conns[c] = struct{}{}
+	t.live.Add(1)
+	return true, false
 }
 
-// admit applies the socket's rate limit to packets of connection c (a
+// release forgets a connection that ends: closed, and no longer counted.
+func (t *tcpServer) release(c *tcpConn) {
+	c.Close()
+	t.mu.Lock()
+	delete(t.conns, c)
+	if !c.evicted.Load() {
+		t.live.Add(-1)
+	}
+	t.mu.Unlock()
+}
+
+// limit applies the socket's AWS rate limit to packets of connection c (a
 // handshake or a query); false means they are dropped.
-func (t *tcpServer) admit(c net.Conn, packets int) bool {
+func (t *tcpServer) limit(c net.Conn, packets int) bool {
 	lim := t.s.state.Load().lim
 	switch t.kind {
 	case resolverSocket:
-		ap := addrPort(c.RemoteAddr())
-		return lim.admitENI(ap.Addr(), packets, t.s.opts.Now())
+		return lim.admitENI(addrPort(c.RemoteAddr()).Addr(), packets, t.s.opts.Now())
 	case inboundSocket:
 		if packets == tcpConnectPackets {
 			return true // the endpoint's limit counts queries
@@ -161,13 +181,141 @@ func (t *tcpServer) admit(c net.Conn, packets int) bool {
 	return true
 }
 
-// untrack closes a connection accepted but never served.
-func (t *tcpServer) untrack(c net.Conn) {
-	c.Close()
-	t.mu.Lock()
-	delete(t.conns, c)
-	t.mu.Unlock()
-	<-t.slots
+// evict closes the least recently active idle connection that match
+// accepts, and reports whether there was one. Called with t.mu held.
+func (t *tcpServer) evict(match func(*tcpConn) bool) bool {
+	var victim *tcpConn
+	for o := range t.conns {
+		if o.evicted.Load() || o.busy.Load() > 0 || !match(o) {
+			continue
+		}
+		if victim == nil || o.active.Load() < victim.active.Load() {
+			victim = o
+		}
+	}
+	if victim == nil {
+		return false
+	}
+	victim.evicted.Store(true)
+	t.live.Add(-1)
+	victim.SetReadDeadline(time.Unix(1, 0)) // ends its read loop; it has nothing in flight
+	t.s.drop(metrics.DropTCPIdleEvicted)
+	return true
+}
+
+// idleFor is the idle timeout with n connections open: the configured one
+// while the server is at most half full, then shrinking in proportion to
+// the room left, to minTCPIdle when full (RFC 7766 §6.2.3).
+func (t *tcpServer) idleFor(n int) time.Duration {
+	half := t.max / 2
+	if n <= half || t.max <= 1 {
+		return t.idle
+	}
+	d := t.idle * time.Duration(max(t.max-n, 0)) / time.Duration(t.max-half)
+	return max(d, min(minTCPIdle, t.idle))
+}
+
+// open is the number of connections that count against the limits.
+func (t *tcpServer) open() int { return int(t.live.Load()) }
+
+func (t *tcpServer) serveConn(c *tcpConn) {
+	defer t.wg.Done()
+	var (
+		wmu      sync.Mutex // one reply written at a time
+		inflight sync.WaitGroup
+		sem      = make(chan struct{}, maxTCPInFlight)
+		// The fast path answers in this goroutine, from these buffers.
+		qh, fast = t.handler.(queryHandler)
+		q        wire.Query
+		src      = addrPort(c.RemoteAddr())
+		out      = make([]byte, 0, 512)
+		frame    = make([]byte, 0, 514)
+	)
+	defer func() {
+		inflight.Wait() // the queries read so far still get their answers
+		t.release(c)
+	}()
+	// One writer serves every reply of the connection: it holds no state
+	// of its own but the connection's write lock.
+	w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
+	// Buffered: a client that pipelines costs one read for many queries,
+	// and one read, not two, for the length and the message. msg is
+	// reused: nothing keeps it past this iteration (the full path gets it
+	// unpacked).
+	r := bufio.NewReaderSize(c, 4096)
+	var lenBuf [2]byte
+	msg := make([]byte, 0, 512)
+	for {
+		if c.evicted.Load() {
+			return
+		}
+		if err := c.SetReadDeadline(time.Now().Add(t.idleFor(t.open()))); err != nil {
+			return
+		}
+		if c.evicted.Load() {
+			return // evicted between the check and the deadline
+		}
+		if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
+			return // closed, idle, evicted or shutting down
+		}
+		c.busy.Add(1) // a query is arriving: no longer idle
+		c.active.Store(time.Now().UnixNano())
+		n := int(binary.BigEndian.Uint16(lenBuf[:]))
+		msg = slices.Grow(msg[:0], n)[:n]
+		if _, err := io.ReadFull(r, msg); err != nil {
+			c.busy.Add(-1)
+			return
+		}
+		// Parsed once, without allocating: the fast path reads q, and the
+		// full path keeps a copy to remember its answer for the next time.
+		var wq *wire.Query
+		if fast && wire.ParseQuery(msg, &q) == nil {
+			if !t.limit(c, tcpQueryPackets) {
+				c.busy.Add(-1)
+				continue // dropped at the limit: no answer
+			}
+			// A question answered before (local, or a cache hit) is
+			// answered here from bytes, as over UDP: no goroutine, no
+			// unpacking (RFC 7766 lets replies go out in any order).
+			if resp, ok := t.s.fast(qh.owner, msg, src, t.s.opts.Now(), out[:0], &q, true); ok {
+				out = resp[:0] // keep a grown buffer
+				frame = append(append(frame[:0], byte(len(resp)>>8), byte(len(resp))), resp...)
+				err := w.writeFrame(frame)
+				c.busy.Add(-1)
+				if err != nil {
+					return
+				}
+				continue
+			}
+			parsed := q
+			wq = &parsed
+		}
+		req := new(dns.Msg)
+		if err := req.Unpack(msg); err != nil {
+			c.busy.Add(-1)
+			if len(msg) < 12 || msg[2]&0x80 != 0 {
+				t.s.drop(metrics.DropMalformed)
+				return // not a query: the stream cannot be trusted further
+			}
+			t.s.formErr()
+			w.Write(formErrReply(msg))
+			continue
+		}
+		if wq == nil && !t.limit(c, tcpQueryPackets) {
+			c.busy.Add(-1)
+			continue // dropped at the limit: no answer
+		}
+		sem <- struct{}{}
+		inflight.Add(1)
+		go func() {
+			defer func() { <-sem; c.busy.Add(-1); inflight.Done() }()
+			if fast {
+				qh.serve(w, req, wq)
+			} else {
+				t.handler.ServeDNS(w, req)
+			}
+		}()
+	}
 }
 
 // shutdown stops accepting, wakes idle connections, and waits (until ctx
@@ -221,13 +369,20 @@ func (w *tcpWriter) Write(b []byte) (int, error) {
 	frame := make([]byte, 2+len(b))
 	binary.BigEndian.PutUint16(frame, uint16(len(b)))
 	copy(frame[2:], b)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.conn.SetWriteDeadline(time.Now().Add(w.idle))
-	if _, err := w.conn.Write(frame); err != nil {
+	if err := w.writeFrame(frame); err != nil {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// writeFrame writes one length-prefixed message, whole, between the other
+// replies of the connection.
+func (w *tcpWriter) writeFrame(frame []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.conn.SetWriteDeadline(time.Now().Add(w.idle))
+	_, err := w.conn.Write(frame)
+	return err
 }
 func (w *tcpWriter) Close() error        { return w.conn.Close() }
 func (w *tcpWriter) TsigStatus() error   { return nil }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
@@ -114,7 +115,11 @@ func (u *udpServer) read(c *udpSocket) {
 		lim := u.s.state.Load().lim
 		for i := 0; i < n; i++ {
 			pkt, src, ok := b.packet(i)
-			if !ok || !u.admit(lim, src.Addr(), now) {
+			if !ok {
+				u.s.drop(metrics.DropMalformed) // larger than any query
+				continue
+			}
+			if !u.admit(lim, src.Addr(), now) {
 				continue
 			}
 			// Parsed once: the fast path reads q, and the full path keeps it.
@@ -165,13 +170,19 @@ type slowQuery struct {
 // CPU growing its stack) and exit after workerIdle without work. q is the
 // datagram's parse, nil when the fast parser refused it.
 func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) {
-	if len(pkt) < 12 || pkt[2]&0x80 != 0 {
-		return // no header, or a response: never answer (amplification)
+	if len(pkt) < 12 {
+		u.s.drop(metrics.DropMalformed) // no header
+		return
+	}
+	if pkt[2]&0x80 != 0 {
+		u.s.drop(metrics.DropResponse) // never answer a response (amplification)
+		return
 	}
 	select {
 	case u.sem <- struct{}{}:
 	default:
-		return // overloaded: drop
+		u.s.drop(metrics.DropFullPathLimit) // overloaded: drop
+		return
 	}
 	job := slowQuery{sock: c, pkt: append([]byte(nil), pkt...), src: src}
 	if q != nil {
@@ -211,6 +222,7 @@ func (u *udpServer) answer(job slowQuery) {
 	w := &udpWriter{sock: job.sock, remote: job.src}
 	req := new(dns.Msg)
 	if err := req.Unpack(job.pkt); err != nil {
+		u.s.formErr()
 		w.Write(formErrReply(job.pkt))
 		return
 	}

@@ -86,6 +86,7 @@ func Open(opts Options) (*Store, error) {
 		s.now = time.Now
 	}
 	if s.dir != "" {
+		removeTemps(s.dir)
 		st, n, err := load(filepath.Join(s.dir, FileName))
 		switch {
 		case err == nil:
@@ -263,6 +264,18 @@ func ReadFile(dir string) (*config.File, bool, error) {
 		return nil, false, err
 	}
 	return &st.File, true, nil
+}
+
+// removeTemps removes the temporary files writeTemp leaves when the process
+// is killed between writing one and renaming it: they are never the state
+// (only a rename makes a state file), so they are garbage at start-up.
+func removeTemps(dir string) {
+	temps, _ := filepath.Glob(filepath.Join(dir, "."+FileName+".*"))
+	for _, p := range temps {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
+			os.Remove(p)
+		}
+	}
 }
 
 // writeTemp writes st to a temporary file next to the state file.

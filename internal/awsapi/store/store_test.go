@@ -1,6 +1,10 @@
 package store
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -52,5 +56,43 @@ func TestUpdateRejectsInvalidNetwork(t *testing.T) {
 	}
 	if n := s.Network(); len(n.VPCs) != 0 {
 		t.Errorf("the invalid change was kept: %d VPCs", len(n.VPCs))
+	}
+}
+
+// Temporary state files a kill -9 left between write and rename are removed
+// when the store opens; the state and other files stay.
+func TestOpenRemovesTempFiles(t *testing.T) {
+	_, f, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Open(Options{Dir: dir, Initial: f}); err != nil {
+		t.Fatal(err)
+	}
+	left := []string{".state.json.1545114851", ".state.json.3422192625"}
+	for _, name := range left {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(other, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(Options{Dir: dir, Initial: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Loaded() {
+		t.Error("the state was not loaded from the data directory")
+	}
+	for _, name := range left {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is still there after Open: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("Open removed a file that is not its own: %v", err)
 	}
 }
