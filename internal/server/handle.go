@@ -280,10 +280,18 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	if len(targets) == 0 {
 		return nil, errNoForwarders
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
-	defer cancel()
-	m, trace, err := x.st.fwd.Exchange(ctx, req, targets, s.pathFunc(x.st, f))
-	s.observeForward(f, trace)
+	// Clients asking the same question through the same forward while it
+	// is on its way share its one upstream query (and its outcome).
+	m, err, _ := s.inflight.Do(flightKey{key, f}, func() (*dns.Msg, error) {
+		ctx, cancel := context.WithTimeout(s.ctx, x.st.net.Emulation.TotalTimeout+100*time.Millisecond)
+		defer cancel()
+		m, trace, err := x.st.fwd.Exchange(ctx, req, targets, s.pathFunc(x.st, f))
+		s.observeForward(f, trace)
+		if err == nil && c != nil {
+			c.Put(key, m)
+		}
+		return m, err
+	})
 	if err != nil {
 		if status == cache.Stale {
 			x.cached, x.stale = true, true
@@ -291,10 +299,15 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 		}
 		return nil, err
 	}
-	if c != nil {
-		c.Put(key, m)
-	}
 	return m, nil
+}
+
+// flightKey identifies an upstream query that clients can share: the
+// question as cached, and the forward of one compiled view (a reload makes
+// new forwards, so nothing is shared across configurations).
+type flightKey struct {
+	cache.Key
+	f *view.Forward
 }
 
 // reply copies an upstream or cached answer into resp, which already has
