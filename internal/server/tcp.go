@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
 // maxTCPInFlight bounds the queries of one TCP connection answered at once.
@@ -101,6 +103,12 @@ func (t *tcpServer) serveConn(c net.Conn) {
 		wmu      sync.Mutex // one reply written at a time
 		inflight sync.WaitGroup
 		sem      = make(chan struct{}, maxTCPInFlight)
+		// The fast path answers in this goroutine, from these buffers.
+		qh, fast = t.handler.(queryHandler)
+		q        wire.Query
+		src      = addrPort(c.RemoteAddr())
+		out      = make([]byte, 0, 512)
+		frame    = make([]byte, 0, 514)
 	)
 	defer func() {
 		inflight.Wait() // the queries read so far still get their answers
@@ -110,6 +118,9 @@ func (t *tcpServer) serveConn(c net.Conn) {
 		t.mu.Unlock()
 		<-t.slots
 	}()
+	// One writer serves every reply of the connection: it holds no state
+	// of its own but the connection's write lock.
+	w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
 	var lenBuf [2]byte
 	for {
 		if err := c.SetReadDeadline(time.Now().Add(t.idle)); err != nil {
@@ -122,7 +133,27 @@ func (t *tcpServer) serveConn(c net.Conn) {
 		if _, err := io.ReadFull(c, msg); err != nil {
 			return
 		}
-		w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
+		// Parsed once, without allocating: the fast path reads q, and the
+		// full path keeps a copy to remember its answer for the next time.
+		var wq *wire.Query
+		if fast && wire.ParseQuery(msg, &q) == nil {
+			if !t.admit(c, tcpQueryPackets) {
+				continue // dropped at the limit: no answer
+			}
+			// A question answered before (local, or a cache hit) is
+			// answered here from bytes, as over UDP: no goroutine, no
+			// unpacking (RFC 7766 lets replies go out in any order).
+			if resp, ok := t.s.fast(qh.owner, msg, src, t.s.opts.Now(), out[:0], &q, true); ok {
+				out = resp[:0] // keep a grown buffer
+				frame = append(append(frame[:0], byte(len(resp)>>8), byte(len(resp))), resp...)
+				if err := w.writeFrame(frame); err != nil {
+					return
+				}
+				continue
+			}
+			parsed := q
+			wq = &parsed
+		}
 		req := new(dns.Msg)
 		if err := req.Unpack(msg); err != nil {
 			if len(msg) < 12 || msg[2]&0x80 != 0 {
@@ -132,14 +163,18 @@ func (t *tcpServer) serveConn(c net.Conn) {
 			w.Write(resp)
 			continue
 		}
-		if !t.admit(c, tcpQueryPackets) {
+		if wq == nil && !t.admit(c, tcpQueryPackets) {
 			continue // dropped at the limit: no answer
 		}
 		sem <- struct{}{}
 		inflight.Add(1)
 		go func() {
 			defer func() { <-sem; inflight.Done() }()
-			t.handler.ServeDNS(w, req)
+			if fast {
+				qh.serve(w, req, wq)
+			} else {
+				t.handler.ServeDNS(w, req)
+			}
 		}()
 	}
 }
@@ -221,13 +256,20 @@ func (w *tcpWriter) Write(b []byte) (int, error) {
 	frame := make([]byte, 2+len(b))
 	binary.BigEndian.PutUint16(frame, uint16(len(b)))
 	copy(frame[2:], b)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.conn.SetWriteDeadline(time.Now().Add(w.idle))
-	if _, err := w.conn.Write(frame); err != nil {
+	if err := w.writeFrame(frame); err != nil {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// writeFrame writes one length-prefixed message, whole, between the other
+// replies of the connection.
+func (w *tcpWriter) writeFrame(frame []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.conn.SetWriteDeadline(time.Now().Add(w.idle))
+	_, err := w.conn.Write(frame)
+	return err
 }
 func (w *tcpWriter) Close() error        { return w.conn.Close() }
 func (w *tcpWriter) TsigStatus() error   { return nil }
