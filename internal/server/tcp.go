@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -121,16 +123,22 @@ func (t *tcpServer) serveConn(c net.Conn) {
 	// One writer serves every reply of the connection: it holds no state
 	// of its own but the connection's write lock.
 	w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
+	// Buffered: a client that pipelines costs one read for many queries,
+	// and one read, not two, for the length and the message. msg is
+	// reused: nothing keeps it past this iteration (the full path gets it
+	// unpacked).
+	r := bufio.NewReaderSize(c, 4096)
 	var lenBuf [2]byte
+	msg := make([]byte, 0, 512)
 	for {
 		if err := c.SetReadDeadline(time.Now().Add(t.idle)); err != nil {
 			return
 		}
-		if _, err := io.ReadFull(c, lenBuf[:]); err != nil {
+		if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
 			return // closed, idle, or shutting down
 		}
-		msg := make([]byte, binary.BigEndian.Uint16(lenBuf[:]))
-		if _, err := io.ReadFull(c, msg); err != nil {
+		msg = slices.Grow(msg[:0], int(binary.BigEndian.Uint16(lenBuf[:])))[:binary.BigEndian.Uint16(lenBuf[:])]
+		if _, err := io.ReadFull(r, msg); err != nil {
 			return
 		}
 		// Parsed once, without allocating: the fast path reads q, and the
