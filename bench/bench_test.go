@@ -60,9 +60,9 @@ func TestParsePerf(t *testing.T) {
 	if len(res.latencies) != 4 {
 		t.Fatalf("latencies %v", res.latencies)
 	}
-	p50, p99 := res.latencyPercentiles()
-	if p50 != 0.000200 || p99 != 0.000295 {
-		t.Errorf("p50 %v p99 %v", p50, p99)
+	p50, p99, p999 := res.latencyPercentiles()
+	if p50 != 0.000200 || p99 != 0.000295 || p999 != 0.000295 {
+		t.Errorf("p50 %v p99 %v p99.9 %v", p50, p99, p999)
 	}
 	if !strings.HasPrefix(summary, "Statistics:") {
 		t.Errorf("summary %q", summary)
@@ -226,5 +226,35 @@ func TestRatiosAndRender(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "[1]") {
 		t.Errorf("a note without cause:\n%s", out.String())
+	}
+}
+
+// TestHerdQueries: W7 asks each new name herdSize times in a row, and no
+// name of one file is in another (tags differ).
+func TestHerdQueries(t *testing.T) {
+	qs := genHerd(nil, 100, "t1")
+	if len(qs) < 100 || len(qs)%herdSize != 0 {
+		t.Fatalf("%d queries", len(qs))
+	}
+	for i := 0; i < len(qs); i += herdSize {
+		for j := i; j < i+herdSize; j++ {
+			if qs[j] != qs[i] {
+				t.Fatalf("query %d is %v, want %v", j, qs[j], qs[i])
+			}
+		}
+		if i > 0 && qs[i] == qs[i-1] {
+			t.Fatalf("name %v asked more than %d times in a row", qs[i], herdSize)
+		}
+	}
+	if other := genHerd(nil, 100, "t2"); other[0] == qs[0] {
+		t.Errorf("two tags, same name %v", qs[0])
+	}
+}
+
+// TestTCPArgs: a TCP workload makes dnsperf use TCP.
+func TestTCPArgs(t *testing.T) {
+	a := strings.Join(perfRun{port: 53, file: "f", duration: time.Second, clients: 1, threads: 1, outstanding: 1, tcp: workloadByID("W6").tcp}.args(), " ")
+	if !strings.Contains(a, "-m tcp") || !strings.Contains(a, "-s 127.0.0.1") {
+		t.Errorf("dnsperf args %q", a)
 	}
 }

@@ -23,6 +23,7 @@ type perfRun struct {
 	threads     int
 	outstanding int
 	verbose     bool // -v: one line per answer with its latency
+	tcp         bool // -m tcp
 }
 
 // perfResult is what dnsperf reported.
@@ -57,6 +58,9 @@ func (r perfRun) args() []string {
 	}
 	if r.verbose {
 		a = append(a, "-v")
+	}
+	if r.tcp {
+		a = append(a, "-m", "tcp")
 	}
 	return a
 }
@@ -171,11 +175,12 @@ func percentile(sorted []float64, p float64) float64 {
 	return sorted[min(max(rank, 0), len(sorted)-1)]
 }
 
-// latencyPercentiles returns p50 and p99 of the run's latencies, in seconds.
-func (r perfResult) latencyPercentiles() (p50, p99 float64) {
+// latencyPercentiles returns p50, p99 and p99.9 of the run's latencies, in
+// seconds.
+func (r perfResult) latencyPercentiles() (p50, p99, p999 float64) {
 	s := slices.Clone(r.latencies)
 	slices.Sort(s)
-	return percentile(s, 50), percentile(s, 99)
+	return percentile(s, 50), percentile(s, 99), percentile(s, 99.9)
 }
 
 // noerrorShare is the share of completed queries answered NOERROR.

@@ -50,7 +50,7 @@ type options struct {
 	stdout, stderr io.Writer
 }
 
-var allWorkloads = []string{"W1", "W2", "W3", "W4", "W5"}
+var allWorkloads = []string{"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
 
 var allServers = []string{"vpcdns", "unbound", "coredns"}
 
@@ -96,7 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measurement (saturation, then fixed rate)")
 	fs.IntVar(&o.rate, "rate", 10000, "queries per second of the fixed-rate measurement (CPU per query, latency)")
-	wl := fs.String("workloads", strings.Join(allWorkloads, ","), "comma-separated workloads: W1,W2,W3,W4,W5")
+	wl := fs.String("workloads", strings.Join(allWorkloads, ","), "comma-separated workloads: W1,W2,W3,W4,W5,W6,W7")
 	sv := fs.String("servers", "vpcdns,unbound,coredns", "comma-separated servers; coredns is skipped when no coredns binary is on PATH")
 	fs.IntVar(&o.repeat, "repeat", 1, "rounds of every measurement (servers interleaved); the median is reported")
 	fs.IntVar(&o.clients, "clients", 16, "dnsperf -c: client sockets (source ports), so SO_REUSEPORT can spread them")

@@ -37,6 +37,7 @@ type measurement struct {
 	CPUus        float64 `json:"cpu_us_per_query"` // server CPU per answered query
 	P50us        float64 `json:"p50_us"`
 	P99us        float64 `json:"p99_us"`
+	P999us       float64 `json:"p99_9_us"`
 	Sent         int64   `json:"sent"`
 	Lost         int64   `json:"lost"`
 	Noerror      float64 `json:"noerror_share"`
@@ -52,8 +53,8 @@ type measurement struct {
 }
 
 func (m measurement) summary() string {
-	return fmt.Sprintf("ready %.2fs, %.0f qps at saturation (%.2f cores), %.2f µs CPU/query at %.0f/s, p50 %.0f µs, p99 %.0f µs, peak RSS %.1f MB",
-		m.ReadySec, m.SatQPS, m.SatCores, m.CPUus, m.RateAchieved, m.P50us, m.P99us, float64(m.PeakRSS)/(1<<20))
+	return fmt.Sprintf("ready %.2fs, %.0f qps at saturation (%.2f cores), %.2f µs CPU/query at %.0f/s, p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs, peak RSS %.1f MB",
+		m.ReadySec, m.SatQPS, m.SatCores, m.CPUus, m.RateAchieved, m.P50us, m.P99us, m.P999us, float64(m.PeakRSS)/(1<<20))
 }
 
 // measure starts server for w, checks its answers, warms it, measures the
@@ -112,6 +113,7 @@ func (r *runner) measure(ctx context.Context, w workload, server string, round i
 		res, err := runPerf(ctx, r.dnsperf, perfRun{
 			port: p.port, file: file, once: once, duration: duration, rate: rate,
 			clients: r.o.clients, threads: r.o.threads, outstanding: r.o.outstanding, verbose: verbose,
+			tcp: w.tcp,
 		})
 		if err != nil {
 			return res, 0, 0, err
@@ -177,8 +179,8 @@ func (r *runner) measure(ctx context.Context, w workload, server string, round i
 	if w.needsBIND && bindCPU > 0 {
 		m.BindCPUus = float64(bindCPU.Microseconds()) / float64(fixed.Completed)
 	}
-	p50, p99 := fixed.latencyPercentiles()
-	m.P50us, m.P99us = p50*1e6, p99*1e6
+	p50, p99, p999 := fixed.latencyPercentiles()
+	m.P50us, m.P99us, m.P999us = p50*1e6, p99*1e6, p999*1e6
 	m.Sent, m.Lost = fixed.Sent, fixed.Lost
 	m.Noerror = fixed.noerrorShare()
 
@@ -222,6 +224,7 @@ func medianOf(ms []measurement, w workload, server string) (measurement, bool) {
 	out.CPUus = med(func(m measurement) float64 { return m.CPUus })
 	out.P50us = med(func(m measurement) float64 { return m.P50us })
 	out.P99us = med(func(m measurement) float64 { return m.P99us })
+	out.P999us = med(func(m measurement) float64 { return m.P999us })
 	out.Sent = int64(med(func(m measurement) float64 { return float64(m.Sent) }))
 	out.Lost = int64(med(func(m measurement) float64 { return float64(m.Lost) }))
 	out.Noerror = med(func(m measurement) float64 { return m.Noerror })

@@ -205,8 +205,8 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, ".  \nEach measurement %s, %d round(s) (median); dnsperf -c %d -T %d, -q %d at saturation; fixed rate %d queries/s.\n\n",
 		s.Duration, s.Repeat, s.Clients, s.Threads, s.Outstanding, s.Rate)
 
-	fmt.Fprintf(&b, "| workload | server | saturation QPS | CPU µs/query at saturation | CPU µs/query at %d/s | p50 µs | p99 µs | peak RSS MB | ready s | CPU ×Unbound | QPS ×Unbound |\n", s.Rate)
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&b, "| workload | server | saturation QPS | CPU µs/query at saturation | CPU µs/query at %d/s | p50 µs | p99 µs | p99.9 µs | peak RSS MB | ready s | CPU ×Unbound | QPS ×Unbound |\n", s.Rate)
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	var notes []string
 	note := func(n string) string {
 		for i, x := range notes {
@@ -237,8 +237,8 @@ func (r *report) markdown() string {
 			}
 			return fmt.Sprintf("%.2f", v)
 		}
-		fmt.Fprintf(&b, "| %s | %s%s | %.0f | %.1f | %.1f | %.0f | %.0f | %.1f | %.2f | %s | %s |\n",
-			x.Workload, x.Server, flag, x.SatQPS, x.SatCPUus, x.CPUus, x.P50us, x.P99us, float64(x.PeakRSS)/(1<<20), x.ReadySec,
+		fmt.Fprintf(&b, "| %s | %s%s | %.0f | %.1f | %.1f | %.0f | %.0f | %.0f | %.1f | %.2f | %s | %s |\n",
+			x.Workload, x.Server, flag, x.SatQPS, x.SatCPUus, x.CPUus, x.P50us, x.P99us, x.P999us, float64(x.PeakRSS)/(1<<20), x.ReadySec,
 			ratio(x.CPURatio), ratio(x.QPSRatio))
 	}
 	b.WriteString("\n")

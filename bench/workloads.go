@@ -45,6 +45,9 @@ type workload struct {
 	// unique: every query asks a name never asked before (W4), so the
 	// query file is written per measurement and sent once (dnsperf -n 1).
 	unique bool
+	// tcp: dnsperf sends over TCP (-m tcp), one connection per client
+	// (W6).
+	tcp bool
 	// gen writes the queries: at least n for unique workloads; a fixed
 	// shuffled set that dnsperf loops over otherwise. tag makes the
 	// names of a unique workload differ between measurements.
@@ -57,7 +60,14 @@ var workloads = []workload{
 	{id: "W3", title: "forwarded reverse lookups answered from cache", needsBIND: true, gen: genCachedReverse},
 	{id: "W4", title: "forwarded lookups that miss the cache (a unique name per query)", needsBIND: true, unique: true, gen: genMiss},
 	{id: "W5", title: "W1 with 100,000 forward rules loaded", rules: ruleCount, gen: genPHZ},
+	{id: "W6", title: "W1 over TCP (dnsperf -m tcp, one connection per client)", tcp: true, gen: genPHZ},
+	{id: "W7", title: fmt.Sprintf("cold names asked by %d clients at once (each new name sent %d times in a row)", herdSize, herdSize),
+		needsBIND: true, unique: true, gen: genHerd},
 }
+
+// herdSize is how many queries in a row of W7 ask the same new name: with
+// dnsperf's clients taking them in turn, that many clients ask it at once.
+const herdSize = 16
 
 func workloadByID(id string) workload {
 	for _, w := range workloads {
@@ -117,6 +127,19 @@ func genMiss(_ *rand.Rand, n int, tag string) []query {
 	qs := make([]query, n)
 	for i := range qs {
 		qs[i] = query{fmt.Sprintf("q%d.%s.%s", i, tag, missZone), dns.TypeA}
+	}
+	return qs
+}
+
+// genHerd: at least n queries, each new name under miss.example asked
+// herdSize times in a row.
+func genHerd(_ *rand.Rand, n int, tag string) []query {
+	qs := make([]query, 0, n+herdSize)
+	for i := 0; len(qs) < n; i++ {
+		q := query{fmt.Sprintf("h%d.%s.%s", i, tag, missZone), dns.TypeA}
+		for range herdSize {
+			qs = append(qs, q)
+		}
 	}
 	return qs
 }

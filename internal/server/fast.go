@@ -142,9 +142,10 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 // fast answers query, which the caller parsed into q, from remembered bytes
 // when it can: a local answer, or a forwarded one the cache holds. It
 // appends the reply to out and reports false when the query needs the full
-// path. now is the server's clock, read once per batch of datagrams. It
+// path. now is the server's clock, read once per batch of datagrams; tcp
+// says the query came over TCP (no UDP size limit; logged as TCP). It
 // allocates nothing on a hit (the query log, when on, takes one record).
-func (s *Server) fast(owner string, query []byte, src netip.AddrPort, now time.Time, out []byte, q *wire.Query) ([]byte, bool) {
+func (s *Server) fast(owner string, query []byte, src netip.AddrPort, now time.Time, out []byte, q *wire.Query, tcp bool) ([]byte, bool) {
 	st := s.state.Load()
 	vpc := st.vpcFor(owner, src.Addr())
 	if vpc == nil || !vpc.Config.DNSSupport {
@@ -175,17 +176,17 @@ func (s *Server) fast(owner string, query []byte, src netip.AddrPort, now time.T
 			return out, false
 		}
 	}
-	resp, ok := wire.FinishReply(resp, query, q, false)
+	resp, ok := wire.FinishReply(resp, query, q, tcp)
 	if !ok {
 		return out, false
 	}
-	s.recordFast(st, owner, vpc, e, resp, src, now)
+	s.recordFast(st, owner, vpc, e, resp, src, now, tcp)
 	return resp, true
 }
 
 // recordFast counts a fast-path answer and logs it when the VPC logs
 // queries (local answers only: AWS does not log cache hits).
-func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry, resp []byte, src netip.AddrPort, now time.Time) {
+func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry, resp []byte, src netip.AddrPort, now time.Time, tcp bool) {
 	rcode := int(resp[3] & 0xf)
 	if e.counted != nil && rcode == e.rcode {
 		e.counted.Inc()
@@ -199,6 +200,10 @@ func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry
 		return
 	}
 	endpoint := st.endpoints[owner] // local answers: the inbound endpoint asked, if any
+	transport := "UDP"
+	if tcp {
+		transport = "TCP"
+	}
 	st.qlog.Log(querylog.Record{
 		AccountID:      st.net.AccountID,
 		Region:         vpc.Config.Region,
@@ -211,7 +216,7 @@ func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry
 		Answers:        e.answers,
 		SrcAddr:        src.Addr(),
 		SrcPort:        src.Port(),
-		Transport:      "UDP",
+		Transport:      transport,
 		SrcIDs:         querylog.SrcIDs{Instance: st.instances[instanceKey{vpc.Config.ID, src.Addr()}], ResolverEndpoint: endpoint},
 
 		FirewallRuleGroupID:  e.fwGroup,

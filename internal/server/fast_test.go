@@ -121,7 +121,7 @@ func fastAnswer(s *Server, query []byte, now time.Time, out []byte, q *wire.Quer
 	if wire.ParseQuery(query, q) != nil {
 		return out, false
 	}
-	return s.fast(sharedOwner, query, fastSrc, now, out, q)
+	return s.fast(sharedOwner, query, fastSrc, now, out, q, false)
 }
 
 func packQuery(t testing.TB, name string, qtype uint16, edns bool) []byte {

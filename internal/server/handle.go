@@ -318,18 +318,23 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 // fetch asks f's targets and caches their answer, its TTLs clamped as the
 // cache clamps them (so the first answer agrees with every later one).
 func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward.Target, f *view.Forward) (*dns.Msg, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, st.net.Emulation.TotalTimeout+100*time.Millisecond)
-	defer cancel()
-	m, trace, err := st.fwd.Exchange(ctx, req, targets, s.pathFunc(st, f))
-	s.observeForward(f, trace)
-	if err != nil {
-		return nil, err
-	}
-	st.cache.Clamp(m)
-	if st.cache != nil {
-		st.cache.Put(key, m)
-	}
-	return m, nil
+	// Clients asking the same question through the same forward while it
+	// is on its way share its one upstream query (and its outcome).
+	m, err, _ := s.inflight.Do(flightKey{key, f}, func() (*dns.Msg, error) {
+		ctx, cancel := context.WithTimeout(s.ctx, st.net.Emulation.TotalTimeout+100*time.Millisecond)
+		defer cancel()
+		m, trace, err := st.fwd.Exchange(ctx, req, targets, s.pathFunc(st, f))
+		s.observeForward(f, trace)
+		if err != nil {
+			return nil, err
+		}
+		st.cache.Clamp(m)
+		if st.cache != nil {
+			st.cache.Put(key, m)
+		}
+		return m, nil
+	})
+	return m, err
 }
 
 // reply copies an upstream or cached answer into resp, which already has
@@ -488,4 +493,12 @@ func (s *Server) observeForward(f *view.Forward, tr forward.Trace) {
 	if n := tr.Failovers(); n > 0 {
 		m.Failovers(f.ID, n)
 	}
+}
+
+// flightKey identifies an upstream query that clients can share: the
+// question as cached, and the forward of one compiled view (a reload makes
+// new forwards, so nothing is shared across configurations).
+type flightKey struct {
+	cache.Key
+	f *view.Forward
 }

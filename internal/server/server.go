@@ -24,6 +24,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/cache"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/forward"
+	"github.com/vpcdns/vpcdns/internal/inflight"
 	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/querylog"
 	"github.com/vpcdns/vpcdns/internal/view"
@@ -89,6 +90,9 @@ type Server struct {
 	// cacheBase holds the counters of the caches that reloads replaced, so
 	// that the cache metrics never go down.
 	cacheBase metrics.CacheStats
+
+	// inflight merges the cache misses that are on their way upstream.
+	inflight inflight.Group[flightKey, *dns.Msg]
 }
 
 // New compiles the network and returns a server that is not yet listening.

@@ -126,7 +126,7 @@ func (u *udpServer) read(c *udpSocket) {
 			parsed := wire.ParseQuery(pkt, &q) == nil
 			if u.query != nil && parsed {
 				out := outBufs[len(b.out)]
-				if resp, ok := u.s.fast(u.owner, pkt, src, now, out[:0], &q); ok {
+				if resp, ok := u.s.fast(u.owner, pkt, src, now, out[:0], &q, false); ok {
 					if cap(resp) > cap(out) {
 						outBufs[len(b.out)] = resp[:0] // keep a grown buffer
 					}
