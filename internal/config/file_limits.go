@@ -38,13 +38,13 @@ type LimitsFile struct {
 type Limits struct {
 	// ENIPacketsPerSecond bounds the packets one ENI sends to the VPC
 	// resolver per second; it applies to sources in Emulation.SourceMap.
-	ENIPacketsPerSecond int
+	ENIPacketsPerSecond int `json:"eni_packets_per_second"`
 	// EndpointIPQueriesPerSecond bounds the queries per second through one
 	// address of a Resolver endpoint whose connections are untracked;
 	// EndpointIPTrackedQueriesPerSecond one whose connections are tracked
 	// (EndpointTracked).
-	EndpointIPQueriesPerSecond        int
-	EndpointIPTrackedQueriesPerSecond int
+	EndpointIPQueriesPerSecond        int `json:"endpoint_ip_queries_per_second"`
+	EndpointIPTrackedQueriesPerSecond int `json:"endpoint_ip_tracked_queries_per_second"`
 }
 
 // EndpointIPLimit is the queries per second one address of e carries.
