@@ -61,6 +61,12 @@ var catalogue = []Entry{
 	{"VPCDNS-L016", "broad-forward-without-system-rule", Info,
 		"A forward rule for . or com. takes the names of AWS services (amazonaws.com) from a VPC that has no system rule for amazonaws.com: they go to your servers instead of being resolved by AWS.",
 		"Add a system rule for amazonaws.com associated with the VPC, as AWS recommends."},
+	{"VPCDNS-L023", "endpoint-capacity-exceeded", Warning,
+		"A resolver endpoint's expected_qps is more than its addresses carry: AWS documents about 10,000 queries per second per endpoint address, as low as 1,500 when security groups track the connections. Past that, queries are dropped and time out.",
+		"Add IP addresses to the endpoint (each carries its own queries per second), or make its security group rules the untracked kind (0.0.0.0/0 both ways) to get the higher figure per address."},
+	{"VPCDNS-L024", "eni-resolver-limit-exceeded", Warning,
+		"An instance's expected_qps is above the 1,024 packets per second one network interface may send to the VPC resolver: AWS drops the rest silently (only the ENA counter linklocal_allowance_exceeded shows it), typically at a central forwarder (CoreDNS, Unbound) or during a PTR storm.",
+		"Cache answers on each host (NodeLocal DNSCache, a local Unbound), spread forwarders over more ENIs (one per node), and use UDP rather than TCP towards the VPC resolver."},
 }
 
 // Catalogue returns every kind of finding, in id order.
@@ -93,4 +99,6 @@ const (
 	InboundClosed         = "VPCDNS-L014"
 	RuleNotAssociated     = "VPCDNS-L015"
 	BroadForward          = "VPCDNS-L016"
+	EndpointCapacity      = "VPCDNS-L023"
+	ENIResolverLimit      = "VPCDNS-L024"
 )

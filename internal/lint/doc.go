@@ -71,6 +71,12 @@
 //	VPCDNS-L016  info      broad-forward-without-system-rule  A forward rule for . or com. takes amazonaws.com names
 //	                                                          from a VPC without a system rule for amazonaws.com. Fix:
 //	                                                          add that system rule, as AWS recommends.
+//	VPCDNS-L023  warning   endpoint-capacity-exceeded         A resolver endpoint's expected_qps is more than its
+//	                                                          addresses carry (10,000/s each, 1,500/s when tracked).
+//	                                                          Fix: more addresses, or untracked security group rules.
+//	VPCDNS-L024  warning   eni-resolver-limit-exceeded        An instance's expected_qps is above the 1,024 packets/s
+//	                                                          one ENI may send to the VPC resolver. Fix: a node-local
+//	                                                          cache, more ENIs, UDP rather than TCP.
 //
 // # Definitions
 //
