@@ -23,6 +23,8 @@ type perfRun struct {
 	threads     int
 	outstanding int
 	verbose     bool // -v: one line per answer with its latency
+	local       string // -a: the local address to send from ("" = the kernel's choice)
+	timeout     int    // -t in seconds [2]
 }
 
 // perfResult is what dnsperf reported.
@@ -47,7 +49,10 @@ func (r perfRun) args() []string {
 		"-c", strconv.Itoa(r.clients),
 		"-T", strconv.Itoa(r.threads),
 		"-q", strconv.Itoa(r.outstanding),
-		"-t", "2",
+		"-t", strconv.Itoa(max(r.timeout, 2)),
+	}
+	if r.local != "" {
+		a = append(a, "-a", r.local)
 	}
 	if r.once {
 		a = append(a, "-n", "1")
