@@ -22,7 +22,7 @@ type perfRun struct {
 	clients     int
 	threads     int
 	outstanding int
-	verbose     bool // -v: one line per answer with its latency
+	verbose     bool   // -v: one line per answer with its latency
 	local       string // -a: the local address to send from ("" = the kernel's choice)
 	timeout     int    // -t in seconds [2]
 }

@@ -136,9 +136,9 @@ type vpcAddr struct {
 }
 
 type counts struct {
-	vpc                 string
-	queries, tcp, ptr   int
-	perSecond, packets  map[int64]int
+	vpc                string
+	queries, tcp, ptr  int
+	perSecond, packets map[int64]int
 }
 
 func newCounts() *counts {
