@@ -310,3 +310,28 @@ func TestENIFilter(t *testing.T) {
 		}
 	}
 }
+
+// With as many listen sockets as addresses, each socket is one address
+// with its own budget.
+func TestInboundSocketPerAddress(t *testing.T) {
+	vpc := &config.VPC{ID: "vpc-app"}
+	l0, l1 := netip.MustParseAddrPort("127.0.0.1:5354"), netip.MustParseAddrPort("127.0.0.1:5355")
+	e := &config.Endpoint{ID: "rslvr-in", VPC: vpc, Listen: []netip.AddrPort{l0, l1},
+		Addresses: []config.EndpointAddr{{IP: netip.MustParseAddr("10.0.1.11")}, {IP: netip.MustParseAddr("10.0.2.11")}}}
+	n := &config.Network{Endpoints: []*config.Endpoint{e}, Emulation: config.Emulation{
+		Limits: config.Limits{EndpointIPQueriesPerSecond: 100, EndpointIPTrackedQueriesPerSecond: 2}}}
+	m := metrics.New(prometheus.NewRegistry())
+	l := newLimiter(n, m)
+	now := time.Now()
+	var got []bool
+	for range 3 {
+		got = append(got, l.admitInbound(l0, now))
+	}
+	got = append(got, l.admitInbound(l1, now), l.admitInbound(netip.MustParseAddrPort("127.0.0.1:9"), now))
+	if want := []bool{true, true, false, true, true}; !slices.Equal(got, want) {
+		t.Errorf("admitted %v, want %v (tracked: 2 per address)", got, want)
+	}
+	if c := testutil.ToFloat64(m.EndpointIPDrops.WithLabelValues("rslvr-in", "10.0.1.11", "inbound")); c != 1 {
+		t.Errorf("drops of the first address %v, want 1", c)
+	}
+}
