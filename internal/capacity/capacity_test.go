@@ -212,7 +212,7 @@ func TestAnalyzerWithNetwork(t *testing.T) {
 	if err := WriteText(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"eni-0aaaaaaaaaaaaaaaa (eni) is over its limit: 2666 packets/s", "linklocal_allowance_exceeded",
+	for _, want := range []string{"eni-0aaaaaaaaaaaaaaaa (eni) is over its limit: 2666 packets/s at 2026-12-03T12:00:00Z against the limit of 1024 per ENI to the VPC resolver (AWS's).", "linklocal_allowance_exceeded",
 		"reverse lookups (PTR)", "endpoint rslvr-out, each of its 3 addresses", "node-local cache"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, b.String())

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/vpcdns/vpcdns/internal/config"
 )
 
 // WriteText writes the report for people: the sources, the endpoint
@@ -59,8 +61,9 @@ func WriteText(w io.Writer, r *Report) error {
 			b.WriteString("\nFindings\n")
 		}
 		findings++
-		fmt.Fprintf(&b, "- %s (%s) %s: %d packets/s at %s against AWS's limit of %d per ENI to the VPC resolver.\n",
-			s.ENI, s.Kind, verb(s.Status, s.Packets.Peak, s.Limit), s.Packets.Peak, s.Packets.PeakAt.Format(time.RFC3339), s.Limit)
+		fmt.Fprintf(&b, "- %s (%s) %s: %d packets/s at %s against the limit of %d per ENI to the VPC resolver%s.\n",
+			s.ENI, s.Kind, verb(s.Status, s.Packets.Peak, s.Limit), s.Packets.Peak, s.Packets.PeakAt.Format(time.RFC3339), s.Limit,
+			awsFigure(s.Limit, config.DefaultENIPacketsPerSecond))
 		if s.Status == StatusAtLimit {
 			b.WriteString("  On AWS the packets past the limit are dropped and never reach the query log; on the instance the\n" +
 				"  ENA counter linklocal_allowance_exceeded (ethtool -S) counts them.\n")
@@ -98,6 +101,14 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// awsFigure names AWS's figure when the limit in force is another.
+func awsFigure(limit, aws int) string {
+	if limit == aws {
+		return " (AWS's)"
+	}
+	return fmt.Sprintf(" (AWS's is %d)", aws)
 }
 
 func verb(status string, peak, limit int) string {

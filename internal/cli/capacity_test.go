@@ -110,7 +110,7 @@ func TestCapacityOnRecordedLog(t *testing.T) {
 	for _, want := range []string{
 		"25 query-log record(s) from query.log", // 40 were dropped: never logged, as on AWS
 		"limit 20 packets/s per ENI",
-		"eni-0aaaaaaaaaaaaaaaa (eni) is at its limit: 20 packets/s at 2026-12-03T12:00:00Z against AWS's limit of 20 per ENI",
+		"eni-0aaaaaaaaaaaaaaaa (eni) is at its limit: 20 packets/s at 2026-12-03T12:00:00Z against the limit of 20 per ENI to the VPC resolver (AWS's is 1024)",
 		"linklocal_allowance_exceeded",
 		"Fix: answer most queries on the host with a node-local cache",
 	} {
