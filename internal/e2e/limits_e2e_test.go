@@ -38,6 +38,7 @@ func TestServeENILimit(t *testing.T) {
 	write(t, file, limitsNetwork, map[string]string{"PORT": strconv.Itoa(port)})
 	p := serve(t, "-c", file, "--metrics-listen", "127.0.0.1:"+strconv.Itoa(metricsPort))
 	p.waitLog(t, "msg=serving", 1)
+	p.waitLog(t, "msg=\"rate limits\" eni_packets_per_second=10 mapped_sources=1", 1)
 
 	c, err := net.DialUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 11)}, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port})
 	if err != nil {
