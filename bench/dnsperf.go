@@ -22,8 +22,10 @@ type perfRun struct {
 	clients     int
 	threads     int
 	outstanding int
-	verbose     bool // -v: one line per answer with its latency
-	tcp         bool // -m tcp
+	verbose     bool   // -v: one line per answer with its latency
+	tcp         bool   // -m tcp
+	local       string // -a: the local address to send from ("" = the kernel's choice)
+	timeout     int    // -t in seconds [2]
 }
 
 // perfResult is what dnsperf reported.
@@ -48,7 +50,10 @@ func (r perfRun) args() []string {
 		"-c", strconv.Itoa(r.clients),
 		"-T", strconv.Itoa(r.threads),
 		"-q", strconv.Itoa(r.outstanding),
-		"-t", "2",
+		"-t", strconv.Itoa(max(r.timeout, 2)),
+	}
+	if r.local != "" {
+		a = append(a, "-a", r.local)
 	}
 	if r.once {
 		a = append(a, "-n", "1")

@@ -4,6 +4,7 @@
 //
 //	go run ./bench                       # every workload, vpcdns and Unbound, 10 s per measurement
 //	go run ./bench -quick -workloads W1  # a smoke run
+//	go run ./bench -limits               # AWS's 1,024 packets/s per ENI, with dnsperf -a
 //
 // Every packet goes to 127.0.0.1: the servers, the on-premises BIND behind
 // them and dnsperf all listen and send on loopback only.
@@ -46,6 +47,7 @@ type options struct {
 	vpcdnsBin   string        // a built vpcdns to use instead of building one
 	quick       bool
 	render      string // re-render the Markdown of this results JSON, run nothing
+	limits      bool   // run the rate-limit proof (limits.go) instead of W1…W5
 
 	stdout, stderr io.Writer
 }
@@ -79,6 +81,13 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	if o.limits {
+		if err := runLimits(ctx, o); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
 	if _, err := run(ctx, o); err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		var m *missingError
@@ -107,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the configurations and server logs")
 	fs.StringVar(&o.vpcdnsBin, "vpcdns-bin", "", "use this vpcdns binary instead of building ./cmd/vpcdns")
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: 2s measurements, fixed rate at most 5000/s")
+	fs.BoolVar(&o.limits, "limits", false, "prove AWS's per-ENI limit with dnsperf -a (docs/limits.md) instead of measuring W1-W5")
 	fs.StringVar(&o.render, "render", "", "rewrite `FILE.json`'s Markdown table (FILE.md) and print it; runs nothing")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n\nBenchmarks vpcdns against Unbound (and CoreDNS) with dnsperf on 127.0.0.1.\n\n")

@@ -49,6 +49,7 @@ func verbs() []verb {
 		{"doctor", "run the troubleshooting procedure for one query: ask the targets and the VPC resolver, compare, conclude", runDoctor},
 		{"export", "write the current network (as kept by serve --api-listen --data-dir) as network.yaml", runExport},
 		{"diff", "compare the DNS behaviour of two network files: every decision that changes", runDiff},
+		{"capacity", "read query logs and report each ENI's and endpoint address's peak rate against AWS's DNS limits", runCapacity},
 	}
 }
 

@@ -115,6 +115,12 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	for _, c := range n.VPCs {
 		logger.Info("vpc resolver", "vpc", c.ID, "resolver", c.ResolverAddr(), "listen", srv.Addrs("vpc:"+c.ID), "dns_support", c.DNSSupport)
 	}
+	if l := n.Emulation.Limits; len(n.Emulation.SourceMap) > 0 || l.EndpointIPQueriesPerSecond > 0 || l.EndpointIPTrackedQueriesPerSecond > 0 {
+		// Say which AWS rate limits drop queries (docs/limits.md), so that
+		// drops are never a surprise.
+		logger.Info("rate limits", "eni_packets_per_second", l.ENIPacketsPerSecond, "mapped_sources", len(n.Emulation.SourceMap),
+			"endpoint_ip_queries_per_second", l.EndpointIPQueriesPerSecond, "endpoint_ip_tracked_queries_per_second", l.EndpointIPTrackedQueriesPerSecond)
+	}
 	logger.Info("serving", "network", fileLabel(*file))
 	current := n // the network answering now, for the reload guard
 	for {

@@ -13,10 +13,12 @@ const (
 	// DefaultENIPacketsPerSecond: "Each network interface in an Amazon VPC
 	// has a hard limit of 1024 packets that it can send to the
 	// Amazon-provided DNS server every second" (AWS whitepaper Hybrid Cloud
-	// DNS Options for Amazon VPC, Constraints; VPC user guide, DNS quotas).
+	// DNS Options for Amazon VPC, Constraints; AWS Knowledge Center, VPC
+	// DNS throttling).
 	DefaultENIPacketsPerSecond = 1024
-	// DefaultEndpointIPQueriesPerSecond: Route 53 Resolver quotas, queries
-	// per second per IP address of an endpoint (about 10,000).
+	// DefaultEndpointIPQueriesPerSecond: Resolver endpoints "have a limit
+	// of approximately 10,000 queries per second (QPS) per elastic network
+	// interface" (the same whitepaper, Constraints).
 	DefaultEndpointIPQueriesPerSecond = 10000
 	// DefaultEndpointIPTrackedQueriesPerSecond: "can be as low as 1500"
 	// when security-group connection tracking applies (Route 53 developer
@@ -38,13 +40,13 @@ type LimitsFile struct {
 type Limits struct {
 	// ENIPacketsPerSecond bounds the packets one ENI sends to the VPC
 	// resolver per second; it applies to sources in Emulation.SourceMap.
-	ENIPacketsPerSecond int
+	ENIPacketsPerSecond int `json:"eni_packets_per_second"`
 	// EndpointIPQueriesPerSecond bounds the queries per second through one
 	// address of a Resolver endpoint whose connections are untracked;
 	// EndpointIPTrackedQueriesPerSecond one whose connections are tracked
 	// (EndpointTracked).
-	EndpointIPQueriesPerSecond        int
-	EndpointIPTrackedQueriesPerSecond int
+	EndpointIPQueriesPerSecond        int `json:"endpoint_ip_queries_per_second"`
+	EndpointIPTrackedQueriesPerSecond int `json:"endpoint_ip_tracked_queries_per_second"`
 }
 
 // EndpointIPLimit is the queries per second one address of e carries.

@@ -26,6 +26,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("vpcs: [{id: v, cidr_blocks: [10.0.0.0/16], foo: 1}]"))
 	f.Add([]byte("a: &a [*a]"))
 	f.Add([]byte("emulation: {address_map: {\"x\": 1}}"))
+	f.Add([]byte("vpcs: [{id: v, cidr_blocks: [10.0.0.0/16], instances: [{id: i-1, private_ips: [10.0.0.5], expected_qps: 5}]}]\nemulation: {source_map: {\"127.0.0.11\": i-1, \"::1\": eni-0123abcd}, limits: {eni_packets_per_second: 0}}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Decode(data, "fuzz.yaml")
 		checkProblems(t, err)

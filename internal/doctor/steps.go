@@ -486,6 +486,9 @@ func (r *run) conclude() (string, string) {
 		return fmt.Sprintf("Fix the DNS %s at %s or change the target_ips of %s: no target answers, so the resolver can only answer SERVFAIL.", plural(len(down), "server"), strings.Join(down, ", "), r.exp.ID), r.targets[0].t.Modeled.String()
 	}
 	if !actOK {
+		if msg, change := r.eniLimit(); msg != "" {
+			return msg, change
+		}
 		if !r.resolver.IsValid() {
 			return fmt.Sprintf("Give %s a resolver_listen socket and run vpcdns serve: there is no resolver to ask.", r.c.ID), r.c.ID
 		}
@@ -499,7 +502,10 @@ func (r *run) conclude() (string, string) {
 		return fmt.Sprintf("Make %s reachable from %s's resolver: it cannot resolve %s now and answers from its stale cache, which ends with the serve-stale window.", who, r.c.ID, r.qname), r.exp.ID
 	}
 	if act.Rcode == "SERVFAIL" && found {
-		return fmt.Sprintf("The targets answer when asked directly but %s's resolver answers SERVFAIL: check that vpcdns serve runs with this network and that %s's attempt and total timeouts leave the targets time to answer.", r.c.ID, "emulation.forwarding"), "emulation.forwarding"
+		if msg, change := r.endpointLimit(); msg != "" {
+			return msg, change
+		}
+		return fmt.Sprintf("The targets answer when asked directly but %s's resolver answers SERVFAIL: check that vpcdns serve runs with this network and that %s's attempt and total timeouts leave the targets time to answer.%s", r.c.ID, "emulation.forwarding", r.endpointHint()), "emulation.forwarding"
 	}
 	if found && act.answerSig() != exp.answerSig() && r.external() {
 		return fmt.Sprintf("Re-import %s (vpcdns import) and compare with vpcdns diff: its resolver at %s answers %s, which this network file does not give.", r.c.ID, r.resolver, describe(act)), r.c.ID

@@ -64,6 +64,12 @@ var catalogue = []Entry{
 	{"VPCDNS-L017", "dhcp-bypasses-resolver", Warning,
 		"A VPC's DHCP option set lists domain-name-servers without AmazonProvidedDNS (or the VPC resolver's address): its instances send their queries to those servers and never ask the VPC resolver, so none of the VPC's rules, private hosted zones, VPC endpoint names or autodefined names apply to them unless those servers forward to an inbound endpoint.",
 		"Add AmazonProvidedDNS to the option set's domain-name-servers (or associate the VPC with an option set that has it), or make the custom servers forward to an inbound endpoint of the VPC."},
+	{"VPCDNS-L023", "endpoint-capacity-exceeded", Warning,
+		"A resolver endpoint's expected_qps is more than its addresses carry: AWS documents about 10,000 queries per second per endpoint address, as low as 1,500 when security groups track the connections. Past that, queries are dropped and time out.",
+		"Add IP addresses to the endpoint (each carries its own queries per second), or make its security group rules the untracked kind (0.0.0.0/0 both ways) to get the higher figure per address."},
+	{"VPCDNS-L024", "eni-resolver-limit-exceeded", Warning,
+		"An instance's expected_qps is above the 1,024 packets per second one network interface may send to the VPC resolver: AWS drops the rest silently (only the ENA counter linklocal_allowance_exceeded shows it), typically at a central forwarder (CoreDNS, Unbound) or during a PTR storm.",
+		"Cache answers on each host (NodeLocal DNSCache, a local Unbound), spread forwarders over more ENIs (one per node), and use UDP rather than TCP towards the VPC resolver."},
 }
 
 // Catalogue returns every kind of finding, in id order.
@@ -97,4 +103,6 @@ const (
 	RuleNotAssociated     = "VPCDNS-L015"
 	BroadForward          = "VPCDNS-L016"
 	DHCPBypassesResolver  = "VPCDNS-L017"
+	EndpointCapacity      = "VPCDNS-L023"
+	ENIResolverLimit      = "VPCDNS-L024"
 )

@@ -76,6 +76,12 @@
 //	                                                          resolver. Names the option set, the VPC and what each
 //	                                                          server is. Fix: add AmazonProvidedDNS, or forward the
 //	                                                          custom servers to an inbound endpoint.
+//	VPCDNS-L023  warning   endpoint-capacity-exceeded         A resolver endpoint's expected_qps is more than its
+//	                                                          addresses carry (10,000/s each, 1,500/s when tracked).
+//	                                                          Fix: more addresses, or untracked security group rules.
+//	VPCDNS-L024  warning   eni-resolver-limit-exceeded        An instance's expected_qps is above the 1,024 packets/s
+//	                                                          one ENI may send to the VPC resolver. Fix: a node-local
+//	                                                          cache, more ENIs, UDP rather than TCP.
 //
 // # Definitions
 //

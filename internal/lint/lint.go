@@ -121,6 +121,7 @@ func Run(v *view.View) *Report {
 	l.unassociated()       // L015
 	l.broadForward()       // L016
 	l.dhcpBypass()         // L017
+	l.capacity()           // L023, L024
 
 	r := &Report{Findings: l.out}
 	if r.Findings == nil {

@@ -223,3 +223,24 @@ func TestHandler(t *testing.T) {
 		}
 	}
 }
+
+// The limit counters say which AWS limit they count; the ENI one names
+// the ENA driver's counter that shows the same drops on an instance.
+func TestLimitDropCounters(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := New(reg)
+	m.ENIDropCounter("eni-0aaaaaaaaaaaaaaaa").Add(3)
+	m.EndpointIPDropCounter("rslvr-out", "10.0.1.10", "outbound").Inc()
+	const want = `
+# HELP vpcdns_eni_resolver_pps_limit_drops_total Packets to the VPC resolver dropped because their ENI sent more than the limit per second (AWS: 1024 packets per second per network interface to link-local services; on an instance, the ENA driver counts these drops as linklocal_allowance_exceeded), by ENI.
+# TYPE vpcdns_eni_resolver_pps_limit_drops_total counter
+vpcdns_eni_resolver_pps_limit_drops_total{eni="eni-0aaaaaaaaaaaaaaaa"} 3
+# HELP vpcdns_endpoint_ip_qps_limit_drops_total Queries dropped because one IP address of a Resolver endpoint carried more than its limit per second (AWS: about 10,000, as low as 1,500 when security groups track the connections), by endpoint, ip and direction.
+# TYPE vpcdns_endpoint_ip_qps_limit_drops_total counter
+vpcdns_endpoint_ip_qps_limit_drops_total{direction="outbound",endpoint="rslvr-out",ip="10.0.1.10"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
+		"vpcdns_eni_resolver_pps_limit_drops_total", "vpcdns_endpoint_ip_qps_limit_drops_total"); err != nil {
+		t.Error(err)
+	}
+}

@@ -367,6 +367,9 @@ func (s *Server) pathFunc(st *state, f *view.Forward) forward.PathFunc {
 	}
 	pick := pathPicker(f)
 	lim, id := st.lim, f.Endpoint.ID
+	if lim.outbound == nil {
+		return pick // no endpoint limit in force
+	}
 	return func(t forward.Target, p forward.Proto) (netip.Addr, bool) {
 		ip, open := pick(t, p)
 		if open && ip.IsValid() && !lim.admitOutbound(id, ip, s.opts.Now()) {

@@ -47,7 +47,10 @@ func kindOf(owner string) socketKind {
 // that limit has nothing to do, and costs one nil check.
 type limiter struct {
 	// eniOf maps a mapped source address to its ENI's bucket in eni.
-	eniOf    map[netip.Addr]int
+	eniOf map[netip.Addr]int
+	// eniLast has a bit set for the last byte of every mapped address:
+	// most unmapped sources are turned away by it without the map probe.
+	eniLast  [4]uint64
 	eni      *ratelimit.Set
 	eniIDs   []string
 	eniDrops []prometheus.Counter // nil entries without metrics
@@ -97,6 +100,8 @@ func newLimiter(n *config.Network, m *metrics.Metrics) *limiter {
 				l.eniDrops = append(l.eniDrops, c)
 			}
 			l.eniOf[a] = i
+			last := a.As16()[15]
+			l.eniLast[last>>6] |= 1 << (last & 63)
 		}
 		l.eni = ratelimit.New(limits)
 	}
@@ -151,12 +156,27 @@ func (l *limiter) admitENI(src netip.Addr, packets int, now time.Time) bool {
 	if l.eniOf == nil {
 		return true
 	}
+	if last := src.As16()[15]; l.eniLast[last>>6]&(1<<(last&63)) == 0 {
+		return true
+	}
 	i, ok := l.eniOf[src.Unmap()]
 	if !ok || l.eni.Take(i, packets, now) {
 		return true
 	}
 	if c := l.eniDrops[i]; c != nil {
 		c.Add(float64(packets))
+	}
+	return false
+}
+
+// checks reports whether a socket of kind has a limit to apply at all, so
+// that the reader tests it once per batch rather than once per packet.
+func (l *limiter) checks(kind socketKind) bool {
+	switch kind {
+	case resolverSocket:
+		return l.eniOf != nil
+	case inboundSocket:
+		return l.inbound != nil
 	}
 	return false
 }

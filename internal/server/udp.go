@@ -113,13 +113,14 @@ func (u *udpServer) read(c *udpSocket) {
 			continue
 		}
 		lim := u.s.state.Load().lim
+		check := lim.checks(u.kind) // false for most sockets: no test per packet
 		for i := 0; i < n; i++ {
 			pkt, src, ok := b.packet(i)
 			if !ok {
 				u.s.drop(metrics.DropMalformed) // larger than any query
 				continue
 			}
-			if !u.admit(lim, src.Addr(), now) {
+			if check && !u.admit(lim, src.Addr(), now) {
 				continue
 			}
 			// Parsed once: the fast path reads q, and the full path keeps it.
