@@ -61,6 +61,18 @@ var catalogue = []Entry{
 	{"VPCDNS-L016", "broad-forward-without-system-rule", Info,
 		"A forward rule for . or com. takes the names of AWS services (amazonaws.com) from a VPC that has no system rule for amazonaws.com: they go to your servers instead of being resolved by AWS.",
 		"Add a system rule for amazonaws.com associated with the VPC, as AWS recommends."},
+	{"VPCDNS-L019", "firewall-rule-shadowed", Warning,
+		"A DNS Firewall rule can never act: a rule evaluated before it in a VPC (an earlier rule group by association priority, or a lower priority number in the same group) ALLOWs or BLOCKs every name its domain list holds, for every query type it applies to.",
+		"Reorder the rules or associations, narrow the earlier rule's list, or delete the rule that never acts."},
+	{"VPCDNS-L020", "firewall-override-blocked", Warning,
+		"A BLOCK OVERRIDE rule answers with a CNAME to a domain that the VPC's firewall itself blocks: clients get the CNAME and then no address.",
+		"Allow the override domain with an earlier ALLOW rule, or override with a domain that is not blocked."},
+	{"VPCDNS-L021", "firewall-on-vpc-without-dns-support", Warning,
+		"A DNS Firewall rule group is associated with a VPC whose DNS support is off: the VPC resolver answers nothing, so the rule group filters nothing there.",
+		"Set enable_dns_support: true on the VPC, or disassociate the rule group."},
+	{"VPCDNS-L022", "firewall-list-unused", Info,
+		"A firewall domain list is used by no rule of any rule group: its domains are not filtered.",
+		"Add a rule for the list to a rule group associated with the VPCs, or delete the list."},
 }
 
 // Catalogue returns every kind of finding, in id order.
@@ -93,4 +105,9 @@ const (
 	InboundClosed         = "VPCDNS-L014"
 	RuleNotAssociated     = "VPCDNS-L015"
 	BroadForward          = "VPCDNS-L016"
+	// DNS Firewall.
+	FirewallRuleShadowed    = "VPCDNS-L019"
+	FirewallOverrideBlocked = "VPCDNS-L020"
+	FirewallOnVPCWithoutDNS = "VPCDNS-L021"
+	FirewallListUnused      = "VPCDNS-L022"
 )

@@ -120,6 +120,7 @@ func Run(v *view.View) *Report {
 	l.inboundClosed()      // L014
 	l.unassociated()       // L015
 	l.broadForward()       // L016
+	l.firewall()           // L019–L022
 
 	r := &Report{Findings: l.out}
 	if r.Findings == nil {
