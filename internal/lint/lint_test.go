@@ -695,7 +695,7 @@ func TestFirewallFindings(t *testing.T) {
 		// allow-narrow's names are all under *.example.com, blocked by an
 		// earlier group; mx-only is not shadowed (other list), and the
 		// override's list is not covered either.
-		lint.FirewallRuleShadowed: {"firewall rule allow-narrow of frg-second never acts in vpc-app: rule block-wide (priority 1) of rule group frg-first is evaluated first and BLOCKs every name it holds"},
+		lint.FirewallRuleShadowed:    {"firewall rule allow-narrow of frg-second never acts in vpc-app: rule block-wide (priority 1) of rule group frg-first is evaluated first and BLOCKs every name it holds"},
 		lint.FirewallOverrideBlocked: {"firewall rule override of frg-second overrides with walled.example.net., which rule block-walled (priority 2) of rule group frg-first blocks in vpc-app"},
 		lint.FirewallOnVPCWithoutDNS: {"firewall rule group frg-second is associated with vpc-off, whose DNS support is off"},
 		lint.FirewallListUnused:      {"firewall domain list fdl-unused is used by no rule"},
