@@ -250,10 +250,14 @@ func TestFirewallFailure(t *testing.T) {
 		t.Run(tt.mode, func(t *testing.T) {
 			// Fail open lets bad.internal.example through: the zone has
 			// it, so NOERROR; a name the zone lacks shows NXDOMAIN.
-			vpc, _, _, _, _ := startFirewall(t, "firewall_configs:\n  - {vpc: vpc-app, firewall_fail_open: "+tt.mode+", emulate_failure: true}\n")
+			vpc, _, _, reg, _ := startFirewall(t, "firewall_configs:\n  - {vpc: vpc-app, firewall_fail_open: "+tt.mode+", emulate_failure: true}\n")
 			for range 2 {
 				r := ask(t, "udp", vpc, "missing.internal.example.", dns.TypeA)
 				wantRcode(t, r, tt.rcode)
+			}
+			mode := map[string]string{"DISABLED": "fail_closed", "ENABLED": "fail_open"}[tt.mode]
+			if c := testutil.ToFloat64(must(reg, "vpcdns_firewall_failures_total", map[string]string{"vpc": "vpc-app", "mode": mode})); c != 2 {
+				t.Errorf("vpcdns_firewall_failures_total{mode=%q} = %v, want 2 (one per query, fast path included)", mode, c)
 			}
 		})
 	}
