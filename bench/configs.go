@@ -34,6 +34,19 @@ type serverConfig struct {
 	port     int    // where the server listens, UDP and TCP, on 127.0.0.1
 	bindPort int    // the on-premises BIND (a closed port when BIND is not running)
 	rules    int    // extra forward rules (W5)
+	firewall int    // domains of a DNS Firewall block list (vpcdns-fw), 0 for none
+}
+
+// firewallDomains is the size of vpcdns-fw's block list: names the
+// workloads never ask, a tenth of them wildcards.
+const firewallDomains = 100_000
+
+// blockedDomain is the i-th entry of vpcdns-fw's block list.
+func blockedDomain(i int) string {
+	if i%10 == 0 {
+		return fmt.Sprintf("*.w%06d.blocked.example", i)
+	}
+	return fmt.Sprintf("b%06d.blocked.example", i)
 }
 
 // writeFile writes a file through a buffered writer filled by fill.
@@ -109,6 +122,17 @@ resolver_rules:
 		for i := range phzNames {
 			fmt.Fprintf(w, "      - {name: %s, type: A, ttl: %d, values: [%s]}\n", phzHost(i), recordTTL, phzAddr(i))
 		}
+		if c.firewall > 0 {
+			fmt.Fprintf(w, `firewall_domain_lists:
+  - {id: rslvr-fdl-bench, name: blocked, domains_file: blocked.txt}
+firewall_rule_groups:
+  - id: rslvr-frg-bench
+    rules:
+      - {name: block, priority: 100, firewall_domain_list: rslvr-fdl-bench, action: BLOCK, block_response: NXDOMAIN}
+firewall_rule_group_associations:
+  - {firewall_rule_group: rslvr-frg-bench, vpc: vpc-bench, priority: 101}
+`)
+		}
 		fmt.Fprintf(w, `emulation:
   address_map:
     "192.168.10.53:53": "127.0.0.1:%d"
@@ -121,6 +145,13 @@ resolver_rules:
     endpoint_ip_tracked_queries_per_second: 0
 `, c.bindPort)
 	})
+	if err == nil && c.firewall > 0 {
+		err = writeFile(filepath.Join(c.dir, "blocked.txt"), func(w *bufio.Writer) {
+			for i := range c.firewall {
+				fmt.Fprintln(w, blockedDomain(i))
+			}
+		})
+	}
 	if err != nil || c.rules == 0 {
 		return path, err
 	}

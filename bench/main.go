@@ -54,7 +54,9 @@ type options struct {
 
 var allWorkloads = []string{"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
 
-var allServers = []string{"vpcdns", "unbound", "coredns"}
+// vpcdns-fw is vpcdns with a DNS Firewall of firewallDomains blocked
+// domains associated with the VPC (none of them asked).
+var allServers = []string{"vpcdns", "vpcdns-fw", "unbound", "coredns"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -50,6 +50,10 @@ type measurement struct {
 	// Ratios against Unbound in the same run (results only).
 	CPURatio float64 `json:"cpu_ratio_vs_unbound,omitempty"`
 	QPSRatio float64 `json:"qps_ratio_vs_unbound,omitempty"`
+	// FirewallCPURatio is vpcdns-fw's CPU per query (at the fixed rate
+	// and at saturation) over vpcdns's in the same run.
+	FirewallCPURatio    float64 `json:"firewall_cpu_ratio,omitempty"`
+	FirewallSatCPURatio float64 `json:"firewall_sat_cpu_ratio,omitempty"`
 }
 
 func (m measurement) summary() string {

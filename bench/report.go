@@ -172,6 +172,14 @@ func (r *report) addRatios() {
 			continue
 		}
 		for _, u := range r.Results {
+			if m.Server == "vpcdns-fw" && u.Server == "vpcdns" && u.Workload == m.Workload {
+				if u.CPUus > 0 {
+					m.FirewallCPURatio = m.CPUus / u.CPUus
+				}
+				if u.SatCPUus > 0 {
+					m.FirewallSatCPURatio = m.SatCPUus / u.SatCPUus
+				}
+			}
 			if u.Server == "unbound" && u.Workload == m.Workload {
 				if u.CPUus > 0 {
 					m.CPURatio = m.CPUus / u.CPUus
@@ -242,6 +250,12 @@ func (r *report) markdown() string {
 			ratio(x.CPURatio), ratio(x.QPSRatio))
 	}
 	b.WriteString("\n")
+	for _, x := range r.Results {
+		if x.FirewallCPURatio > 0 {
+			fmt.Fprintf(&b, "%s: vpcdns-fw (a DNS Firewall with a %d-domain block list associated) uses %.2f× the CPU per query of vpcdns at the fixed rate, %.2f× at saturation.  \n",
+				x.Workload, firewallDomains, x.FirewallCPURatio, x.FirewallSatCPURatio)
+		}
+	}
 	for _, w := range r.Settings.Workloads {
 		fmt.Fprintf(&b, "%s: %s.  \n", w, workloadByID(w).title)
 	}

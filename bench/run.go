@@ -91,7 +91,7 @@ func run(ctx context.Context, o options) (*report, error) {
 		var ms []measurement
 		for round := 1; round <= o.repeat; round++ {
 			for _, s := range o.servers {
-				if s == "coredns" && w.rules > 0 {
+				if (s == "coredns" || s == "vpcdns-fw") && w.rules > 0 {
 					continue // W5 is not modelled for CoreDNS
 				}
 				m, err := r.measure(ctx, w, s, round)
@@ -240,7 +240,10 @@ func (r *runner) startServer(ctx context.Context, w workload, server string, dir
 		var bin string
 		var args []string
 		switch server {
-		case "vpcdns":
+		case "vpcdns", "vpcdns-fw":
+			if server == "vpcdns-fw" {
+				c.firewall = firewallDomains
+			}
 			conf, err := writeVPCDNSConfig(c)
 			if err != nil {
 				return false, err

@@ -267,3 +267,33 @@ func TestImportFirewallDomains(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// A rule of network.yaml may name an AWS-managed list by its name; the API
+// shows the list's id, and DeleteFirewallRule finds the rule by that id.
+func TestManagedListByName(t *testing.T) {
+	f, err := config.Decode([]byte(`
+vpcs: [{id: vpc-app, cidr_blocks: [10.0.0.0/16]}]
+firewall_rule_groups:
+  - id: rslvr-frg-1
+    rules:
+      - {name: malware, priority: 1, firewall_domain_list: AWSManagedDomainsMalwareDomainList, action: BLOCK, block_response: NXDOMAIN}
+`), "network.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, envOpts{initial: f})
+	id := config.ManagedListID("AWSManagedDomainsMalwareDomainList")
+	rules := must[*route53resolver.ListFirewallRulesOutput](t)(e.resolver.ListFirewallRules(ctx, &route53resolver.ListFirewallRulesInput{FirewallRuleGroupId: aws.String("rslvr-frg-1")}))
+	if len(rules.FirewallRules) != 1 || aws.ToString(rules.FirewallRules[0].FirewallDomainListId) != id {
+		t.Fatalf("rules %+v, want one on list %s", rules.FirewallRules, id)
+	}
+	l := must[*route53resolver.GetFirewallDomainListOutput](t)(e.resolver.GetFirewallDomainList(ctx, &route53resolver.GetFirewallDomainListInput{FirewallDomainListId: &id})).FirewallDomainList
+	if aws.ToString(l.ManagedOwnerName) != config.ManagedListOwner || aws.ToInt32(l.DomainCount) != 0 || !strings.Contains(aws.ToString(l.StatusMessage), "AWS does not publish") {
+		t.Errorf("managed list %+v", l)
+	}
+	if _, err := e.resolver.UpdateFirewallDomains(ctx, &route53resolver.UpdateFirewallDomainsInput{FirewallDomainListId: &id,
+		Operation: rtypes.FirewallDomainUpdateOperationAdd, Domains: []string{"x.example"}}); apiCode(t, err) != "ValidationException" {
+		t.Errorf("changing a managed list: %v", err)
+	}
+	must[*route53resolver.DeleteFirewallRuleOutput](t)(e.resolver.DeleteFirewallRule(ctx, &route53resolver.DeleteFirewallRuleInput{FirewallRuleGroupId: aws.String("rslvr-frg-1"), FirewallDomainListId: &id}))
+}

@@ -43,6 +43,8 @@ func TestExplainGolden(t *testing.T) {
 		{name: "explain-zone", args: []string{"--vpc", "vpc-app", "www.internal.example"}},
 		{name: "explain-peer-reverse", args: []string{"--vpc", "vpc-shared", "-x", "10.0.1.5"}},
 		{name: "explain-internet", args: []string{"--vpc", "vpc-app", "www.example.org", "AAAA"}},
+		{name: "explain-firewall-block", args: []string{"-c", filepath.Join("testdata", "firewall.yaml"), "--vpc", "vpc-app", "db.internal.example"}},
+		{name: "explain-firewall-allow", args: []string{"-c", filepath.Join("testdata", "firewall.yaml"), "--vpc", "vpc-app", "ok.internal.example"}},
 	}
 	for _, tt := range tests {
 		for _, format := range []string{"text", "json"} {

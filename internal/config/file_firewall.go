@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -268,21 +267,14 @@ func (b *builder) firewall() {
 				lists[lf.ManagedName] = l
 			}
 		}
-		seen := make(map[string]struct{}, len(lf.Domains))
-		add := func(p, d string) {
+		var entries []string
+		for j, d := range lf.Domains {
 			c, why := CanonicalDomain(d)
 			if why != "" {
-				b.c.add(p, d, why)
-				return
+				b.c.add(index(field(at, "domains"), j), d, why)
+				continue
 			}
-			if _, dup := seen[c]; dup {
-				return
-			}
-			seen[c] = struct{}{}
-			l.Domains = append(l.Domains, c)
-		}
-		for j, d := range lf.Domains {
-			add(index(field(at, "domains"), j), d)
+			entries = append(entries, c)
 		}
 		if lf.DomainsFile != "" {
 			p := field(at, "domains_file")
@@ -290,16 +282,10 @@ func (b *builder) firewall() {
 			if err != nil {
 				b.c.add(p, lf.DomainsFile, "cannot be read: "+err.Error())
 			} else {
-				sc := bufio.NewScanner(bytes.NewReader(data))
-				sc.Buffer(make([]byte, 0, 4096), 1<<20)
-				for line := 1; sc.Scan(); line++ {
-					d := strings.TrimSpace(sc.Text())
-					if d != "" {
-						add(p+":"+strconv.Itoa(line), d)
-					}
-				}
+				entries = append(entries, b.domainsFile(p, data)...)
 			}
 		}
+		l.Domains = dedupeDomains(entries)
 		if lf.ID != "" {
 			lists[lf.ID] = l
 		}
@@ -413,6 +399,56 @@ func (b *builder) firewall() {
 		c.VPC = v
 		fw.Configs = append(fw.Configs, c)
 	}
+}
+
+// domainsFile reads the entries of a domains_file, one per line (blank
+// lines skipped), reporting a bad line as PATH:LINE. The canonical entries
+// share one string, so a list of a million domains costs a million string
+// headers rather than a million allocations.
+func (b *builder) domainsFile(at string, data []byte) []string {
+	buf := make([]byte, 0, len(data)+bytes.Count(data, []byte{'\n'})+1)
+	var ends []int
+	line := 0
+	for rest := data; len(rest) > 0; {
+		line++
+		var raw []byte
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			raw, rest = rest[:i], rest[i+1:]
+		} else {
+			raw, rest = rest, nil
+		}
+		d := strings.TrimSpace(string(raw)) // no copy: converted in place for the call
+		if d == "" {
+			continue
+		}
+		c, why := CanonicalDomain(d)
+		if why != "" {
+			b.c.add(at+":"+strconv.Itoa(line), d, why)
+			continue
+		}
+		buf = append(buf, c...)
+		ends = append(ends, len(buf))
+	}
+	all := string(buf)
+	out := make([]string, len(ends))
+	start := 0
+	for i, e := range ends {
+		out[i], start = all[start:e], e
+	}
+	return out
+}
+
+// dedupeDomains keeps the first of each entry, in order.
+func dedupeDomains(list []string) []string {
+	seen := make(map[string]struct{}, len(list))
+	out := list[:0]
+	for _, d := range list {
+		if _, dup := seen[d]; !dup {
+			seen[d] = struct{}{}
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // firewallRule checks one rule; nil when it is invalid.

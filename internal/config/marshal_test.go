@@ -17,6 +17,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		{"base", readTestdata(t, "base.yaml")},
 		{"zone file", readTestdata(t, "zone-file.yaml")},
 		{"defaults", []byte(minimalYAML)},
+		{"firewall", readTestdata(t, "firewall.yaml")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

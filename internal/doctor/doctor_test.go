@@ -76,9 +76,11 @@ emulation:
     total_timeout: 800ms
   cache:
     max_entries: 0
+{{.Extra}}
 `
 
 type netVars struct {
+	Extra        string // more top-level keys
 	DNSSupport   bool
 	ResolverPort uint16
 	TargetPort   uint16 // 0: no address map entry
@@ -488,4 +490,24 @@ func TestStaleAnswer(t *testing.T) {
 	if !rep.Steps[1].Probes[0].Stale {
 		t.Errorf("probe not marked stale: %+v", rep.Steps[1].Probes[0])
 	}
+}
+
+// The DNS Firewall blocks the name: doctor names the rule, not a path or
+// a target.
+func TestFirewallBlocks(t *testing.T) {
+	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": reverseZone("0.10.in-addr.arpa")})
+	v := setup(t, netVars{DNSSupport: true, TargetPort: bind.Addr().Port(), Extra: `firewall_domain_lists:
+  - {id: rslvr-fdl-rev, domains: ["*.0.10.in-addr.arpa"]}
+firewall_rule_groups:
+  - id: rslvr-frg-rev
+    rules:
+      - {name: no-reverse, priority: 1, firewall_domain_list: rslvr-fdl-rev, action: BLOCK, block_response: NXDOMAIN}
+firewall_rule_group_associations:
+  - {firewall_rule_group: rslvr-frg-rev, vpc: vpc-app, priority: 101}
+`}, false)
+	rep, _ := run(t, v, "10.0.1.5")
+	verify(t, rep, check{ok: false, statuses: "ppfppf",
+		compare:  "the DNS Firewall answered NXDOMAIN before any rule",
+		conclude: "DNS Firewall rule no-reverse (priority 1) of rule group rslvr-frg-rev blocks 5.1.0.10.in-addr.arpa. from vpc-app (NXDOMAIN, domain list rslvr-fdl-rev)",
+		change:   "rslvr-frg-rev"})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/explain"
 	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/view"
 )
@@ -168,6 +169,11 @@ func (r *run) step3() Step {
 		s.Summary = "nothing to compare: the resolver did not answer (step 2)"
 		return s
 	}
+	if fw, ok := r.firewallAnswered(act); ok {
+		s.Status = Fail
+		s.Summary = fmt.Sprintf("a different answer = the DNS Firewall answered %s before any rule: %s", act.Rcode, fw.Outcome)
+		return s
+	}
 	f := r.forward()
 	if open, blocked := r.udpPaths(); act.good() && (act.Stale || blocked > 0 && open == 0) {
 		// The resolver answered, but it cannot have resolved the name
@@ -304,6 +310,9 @@ func (r *run) step4() Step {
 			id = "(autodefined, not shown by AWS)"
 		}
 		s.Evidence = append(s.Evidence, fmt.Sprintf("%s %s %s %s", mark, c.Source, c.Domain, id))
+	}
+	if fw := r.ex.Firewall; fw != nil {
+		s.Evidence = append(s.Evidence, "DNS Firewall, before the rules: "+fw.Outcome)
 	}
 	d := r.ex.Decision
 	w := r.dec.Winner
@@ -444,6 +453,9 @@ func (r *run) conclude() (string, string) {
 	}
 	if r.host.Status == Fail {
 		return fmt.Sprintf("Point this host at %s's resolver: %s; set the resolver of %s to %s (or give the VPC a DHCP option set with AmazonProvidedDNS).", r.c.ID, r.host.Summary, r.opts.Host.File, r.c.ResolverAddr()), r.opts.Host.File
+	}
+	if fw, ok := r.firewallAnswered(act); ok && actOK {
+		return firewallConclusion(r.c.ID, r.qname.String(), fw)
 	}
 	if r.shadowed && !r.sameAnswer() {
 		fix := fmt.Sprintf("create a forward rule for %s with the targets of %s", w.Domain, r.exp.ID)
@@ -652,4 +664,29 @@ func capital(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// firewallAnswered reports the firewall's explanation when the DNS
+// Firewall answers the query itself and the resolver's answer is the
+// firewall's.
+func (r *run) firewallAnswered(act Probe) (*explain.Firewall, bool) {
+	fw := r.ex.Firewall
+	if fw == nil || fw.Rcode == "" || act.Rcode != fw.Rcode {
+		return nil, false
+	}
+	if fw.Acted != nil && fw.Acted.BlockResponse == "OVERRIDE" {
+		return fw, true
+	}
+	// NXDOMAIN, NODATA or a failure: the firewall's answer has no records.
+	return fw, len(act.Answer) == 0
+}
+
+// firewallConclusion names the firewall rule that answered.
+func firewallConclusion(vpc, qname string, fw *explain.Firewall) (string, string) {
+	if fw.Acted == nil {
+		return fmt.Sprintf("Turn off emulate_failure in the firewall_configs entry of %s, or set firewall_fail_open: ENABLED: its DNS Firewall fails and fails closed, so every query gets SERVFAIL.", vpc), vpc
+	}
+	a := fw.Acted
+	return fmt.Sprintf("DNS Firewall rule %s (priority %d) of rule group %s blocks %s from %s (%s, domain list %s) before any resolver rule is used: if the name should resolve, remove it from %s, allow it with an ALLOW rule evaluated earlier, or disassociate %s from %s.",
+		a.Name, a.Priority, a.RuleGroup, qname, vpc, a.BlockResponse, a.DomainList, a.DomainList, a.RuleGroup, vpc), a.RuleGroup
 }

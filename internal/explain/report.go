@@ -20,14 +20,16 @@ import (
 // Report is the explain -o json object. The keys are a contract (cli.md):
 // add, never rename.
 type Report struct {
-	VPC             string      `json:"vpc"`
-	Query           Query       `json:"query"`
-	DNSSupport      bool        `json:"dns_support"`
-	DNSHostnames    bool        `json:"dns_hostnames"`
-	ResolverAddress string      `json:"resolver_address"`
-	Candidates      []Candidate `json:"candidates"`
-	Decision        Decision    `json:"decision"`
-	Forwarding      *Forwarding `json:"forwarding,omitempty"`
+	VPC             string `json:"vpc"`
+	Query           Query  `json:"query"`
+	DNSSupport      bool   `json:"dns_support"`
+	DNSHostnames    bool   `json:"dns_hostnames"`
+	ResolverAddress string `json:"resolver_address"`
+	// Firewall is what DNS Firewall does first, when the VPC has one.
+	Firewall   *Firewall   `json:"firewall,omitempty"`
+	Candidates []Candidate `json:"candidates"`
+	Decision   Decision    `json:"decision"`
+	Forwarding *Forwarding `json:"forwarding,omitempty"`
 	// Answer is the answer vpcdns gives itself, for a local decision.
 	Answer        *Answer `json:"answer,omitempty"`
 	ExpectedRcode string  `json:"expected_rcode"`
@@ -121,6 +123,9 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 			r.Warnings = append(r.Warnings, w)
 		}
 	}
+	if c.DNSSupport {
+		r.Firewall = buildFirewall(vpc, qname, qtype)
+	}
 	d := vpc.Decide(qname)
 	for _, cand := range vpc.Candidates(qname) {
 		r.Candidates = append(r.Candidates, Candidate{
@@ -155,6 +160,9 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 		a := vpc.Answer(w, qname, qtype)
 		r.Answer = &Answer{Rcode: dns.RcodeToString[a.Rcode], Records: rrStrings(a.Answer), Authority: rrStrings(a.Ns)}
 		r.ExpectedRcode = dns.RcodeToString[a.Rcode]
+	}
+	if r.Firewall != nil && r.Firewall.Rcode != "" {
+		r.ExpectedRcode = r.Firewall.Rcode
 	}
 	return r, nil
 }

@@ -32,6 +32,9 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 		}
 	}
+	if r.Firewall != nil {
+		writeFirewall(&b, r.Firewall)
+	}
 	fmt.Fprintf(&b, "\nCandidates matching %s, most specific first:\n", r.Query.Name)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, c := range r.Candidates {
@@ -82,7 +85,11 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 	}
 	if a := r.Answer; a != nil {
-		fmt.Fprintf(&b, "\nAnswered by vpcdns itself: %s\n", a.Rcode)
+		if r.Firewall != nil && r.Firewall.Rcode != "" {
+			fmt.Fprintf(&b, "\nWithout the firewall, vpcdns itself would answer: %s\n", a.Rcode)
+		} else {
+			fmt.Fprintf(&b, "\nAnswered by vpcdns itself: %s\n", a.Rcode)
+		}
 		for _, rr := range a.Records {
 			fmt.Fprintf(&b, "  %s\n", rr)
 		}
@@ -100,6 +107,8 @@ func WriteText(w io.Writer, r *Report) error {
 	switch {
 	case r.ExpectedRcode == "NONE":
 		b.WriteString(" (no answer at all)")
+	case r.Firewall != nil && r.Firewall.Rcode != "":
+		b.WriteString(" (the DNS Firewall answers; the rules are not used)")
 	case r.Forwarding != nil && r.ExpectedRcode == "NOERROR":
 		b.WriteString(" (paths are open; the target's answer decides)")
 	case r.Forwarding != nil && r.ExpectedRcode == "SERVFAIL":

@@ -114,7 +114,7 @@ func Compile(n *config.Network) *Engine {
 		total += len(l.Domains)
 	}
 	e.table = make(map[string]entry, total)
-	b := &setBuilder{e: e, union: map[[2]uint32]uint32{}}
+	b := &setBuilder{e: e, union: map[[2]uint32]uint32{}, single: make([]uint32, len(e.lists))}
 	for li, l := range e.lists {
 		for _, d := range l.Domains {
 			key, wild := d, false
@@ -168,12 +168,16 @@ func Compile(n *config.Network) *Engine {
 
 // setBuilder interns the sets of list indices of the table's entries.
 type setBuilder struct {
-	e     *Engine
-	union map[[2]uint32]uint32 // (set, list) → set ∪ {list}
-	byKey map[string]uint32
+	e      *Engine
+	union  map[[2]uint32]uint32 // (set, list) → set ∪ {list}
+	byKey  map[string]uint32
+	single []uint32 // {list}, once made: the usual case costs no hashing
 }
 
 func (b *setBuilder) add(set uint32, li int32) uint32 {
+	if set == 0 && b.single[li] != 0 {
+		return b.single[li]
+	}
 	k := [2]uint32{set, uint32(li)}
 	if s, ok := b.union[k]; ok {
 		return s
@@ -200,6 +204,9 @@ func (b *setBuilder) add(set uint32, li int32) uint32 {
 		b.byKey[key.String()] = s
 	}
 	b.union[k] = s
+	if set == 0 {
+		b.single[li] = s
+	}
 	return s
 }
 

@@ -64,6 +64,18 @@ var catalogue = []Entry{
 	{"VPCDNS-L017", "dhcp-bypasses-resolver", Warning,
 		"A VPC's DHCP option set lists domain-name-servers without AmazonProvidedDNS (or the VPC resolver's address): its instances send their queries to those servers and never ask the VPC resolver, so none of the VPC's rules, private hosted zones, VPC endpoint names or autodefined names apply to them unless those servers forward to an inbound endpoint.",
 		"Add AmazonProvidedDNS to the option set's domain-name-servers (or associate the VPC with an option set that has it), or make the custom servers forward to an inbound endpoint of the VPC."},
+	{"VPCDNS-L019", "firewall-rule-shadowed", Warning,
+		"A DNS Firewall rule can never act: a rule evaluated before it in a VPC (an earlier rule group by association priority, or a lower priority number in the same group) ALLOWs or BLOCKs every name its domain list holds, for every query type it applies to.",
+		"Reorder the rules or associations, narrow the earlier rule's list, or delete the rule that never acts."},
+	{"VPCDNS-L020", "firewall-override-blocked", Warning,
+		"A BLOCK OVERRIDE rule answers with a CNAME to a domain that the VPC's firewall itself blocks: clients get the CNAME and then no address.",
+		"Allow the override domain with an earlier ALLOW rule, or override with a domain that is not blocked."},
+	{"VPCDNS-L021", "firewall-on-vpc-without-dns-support", Warning,
+		"A DNS Firewall rule group is associated with a VPC whose DNS support is off: the VPC resolver answers nothing, so the rule group filters nothing there.",
+		"Set enable_dns_support: true on the VPC, or disassociate the rule group."},
+	{"VPCDNS-L022", "firewall-list-unused", Info,
+		"A firewall domain list is used by no rule of any rule group: its domains are not filtered.",
+		"Add a rule for the list to a rule group associated with the VPCs, or delete the list."},
 	{"VPCDNS-L023", "endpoint-capacity-exceeded", Warning,
 		"A resolver endpoint's expected_qps is more than its addresses carry: AWS documents about 10,000 queries per second per endpoint address, as low as 1,500 when security groups track the connections. Past that, queries are dropped and time out.",
 		"Add IP addresses to the endpoint (each carries its own queries per second), or make its security group rules the untracked kind (0.0.0.0/0 both ways) to get the higher figure per address."},
@@ -103,6 +115,11 @@ const (
 	RuleNotAssociated     = "VPCDNS-L015"
 	BroadForward          = "VPCDNS-L016"
 	DHCPBypassesResolver  = "VPCDNS-L017"
-	EndpointCapacity      = "VPCDNS-L023"
-	ENIResolverLimit      = "VPCDNS-L024"
+	// DNS Firewall.
+	FirewallRuleShadowed    = "VPCDNS-L019"
+	FirewallOverrideBlocked = "VPCDNS-L020"
+	FirewallOnVPCWithoutDNS = "VPCDNS-L021"
+	FirewallListUnused      = "VPCDNS-L022"
+	EndpointCapacity        = "VPCDNS-L023"
+	ENIResolverLimit        = "VPCDNS-L024"
 )

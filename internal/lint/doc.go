@@ -76,6 +76,17 @@
 //	                                                          resolver. Names the option set, the VPC and what each
 //	                                                          server is. Fix: add AmazonProvidedDNS, or forward the
 //	                                                          custom servers to an inbound endpoint.
+//	VPCDNS-L019  warning   firewall-rule-shadowed             A DNS Firewall rule never acts: an ALLOW or BLOCK rule
+//	                                                          evaluated before it covers every name of its list (and
+//	                                                          its query type). Fix: reorder, narrow, or delete.
+//	VPCDNS-L020  warning   firewall-override-blocked          A BLOCK OVERRIDE rule's CNAME target is itself blocked.
+//	                                                          Fix: allow the target first, or override elsewhere.
+//	VPCDNS-L021  warning   firewall-on-vpc-without-dns-support
+//	                                                          A rule group is associated with a VPC whose DNS support
+//	                                                          is off: it filters nothing. Fix: DNS support, or
+//	                                                          disassociate.
+//	VPCDNS-L022  info      firewall-list-unused               A firewall domain list is used by no rule. Fix: add a
+//	                                                          rule for it, or delete it.
 //	VPCDNS-L023  warning   endpoint-capacity-exceeded         A resolver endpoint's expected_qps is more than its
 //	                                                          addresses carry (10,000/s each, 1,500/s when tracked).
 //	                                                          Fix: more addresses, or untracked security group rules.
@@ -112,4 +123,13 @@
 // Private hosted zones are never shared over a peering, with or without
 // DNS resolution, so a zone associated only with the peer is not a
 // finding of this kind.
+//
+// L019 compares each firewall rule of a VPC with every ALLOW or BLOCK rule
+// evaluated before it there (docs/firewall.md): the earlier rule covers the
+// later one when its query type is none or the same, it does not trust
+// redirection chains that the later rule inspects, and every entry of the
+// later list is in the earlier list, under one of its wildcards, or under
+// "*". Rules with an empty list are left out (they never match anything).
+// L020 evaluates each OVERRIDE rule's domain with the VPC's firewall, as a
+// query of type A (or the rule's query type).
 package lint

@@ -122,6 +122,7 @@ func Run(v *view.View) *Report {
 	l.broadForward()       // L016
 	l.dhcpBypass()         // L017
 	l.capacity()           // L023, L024
+	l.firewall()           // L019–L022
 
 	r := &Report{Findings: l.out}
 	if r.Findings == nil {

@@ -515,6 +515,24 @@ resolver_endpoints:` + simpleOut + "    security_groups: [sg-out]\n    expected_
 				"  - id: vpc-b\n    cidr_blocks: [10.1.0.0/16]\n    instances: [{id: i-b, private_ips: [10.1.0.5], expected_qps: 5000}]\n" +
 				"emulation: {limits: {eni_packets_per_second: 0}}\n",
 		},
+		{
+			name: "L019–L022 the DNS Firewall",
+			yaml: fwNet,
+			want: []want{
+				{id: lint.FirewallRuleShadowed, severity: lint.Warning,
+					resources: []lint.Resource{res("firewall-rule-group", "frg-second"), res("firewall-domain-list", "fdl-narrow"),
+						res("firewall-rule-group", "frg-first"), res("firewall-domain-list", "fdl-wide"), res("vpc", "vpc-app")},
+					text: []string{"BLOCKs every name it holds"}},
+				{id: lint.FirewallOverrideBlocked, severity: lint.Warning,
+					resources: []lint.Resource{res("firewall-rule-group", "frg-second"), res("firewall-rule-group", "frg-first"),
+						res("firewall-domain-list", "fdl-walled"), res("vpc", "vpc-app")},
+					text: []string{"CNAME to walled.example.net."}},
+				{id: lint.FirewallOnVPCWithoutDNS, severity: lint.Warning,
+					resources: []lint.Resource{res("vpc", "vpc-off"), res("firewall-rule-group", "frg-second"), res("firewall-rule-group-association", "assoc-off")}},
+				{id: lint.FirewallListUnused, severity: lint.Info,
+					resources: []lint.Resource{res("firewall-domain-list", "fdl-unused")}},
+			},
+		},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {
@@ -685,5 +703,97 @@ resolver_endpoints:
 	if f.ID != lint.EndpointSingleAZ || f.Severity != lint.Warning || !slices.Contains(f.Resources, res("resolver-endpoint", "rslvr-in")) ||
 		!strings.Contains(f.Title, "every address of inbound endpoint rslvr-in is in us-east-1a") || !strings.Contains(f.Impact, "on-premises") {
 		t.Errorf("finding:\n%s", text(t, r))
+	}
+}
+
+// fwNet is a VPC with a firewall; {{.}} adds rule groups and associations.
+const fwNet = `
+vpcs:
+  - {id: vpc-app, cidr_blocks: [10.0.0.0/16], enable_dns_hostnames: true}
+  - {id: vpc-off, cidr_blocks: [10.1.0.0/16], enable_dns_support: false}
+firewall_domain_lists:
+  - {id: fdl-wide, domains: ["*.example.com"]}
+  - {id: fdl-narrow, domains: [www.example.com, "*.cdn.example.com"]}
+  - {id: fdl-other, domains: [www.example.org]}
+  - {id: fdl-walled, domains: [walled.example.net]}
+  - {id: fdl-unused, domains: [nothing.example]}
+firewall_rule_groups:
+  - id: frg-first
+    rules:
+      - {name: block-wide, priority: 1, firewall_domain_list: fdl-wide, action: BLOCK, block_response: NXDOMAIN}
+      - {name: block-walled, priority: 2, firewall_domain_list: fdl-walled, action: BLOCK, block_response: NODATA}
+  - id: frg-second
+    rules:
+      - {name: allow-narrow, priority: 1, firewall_domain_list: fdl-narrow, action: ALLOW}
+      - {name: mx-only, priority: 2, firewall_domain_list: fdl-other, action: BLOCK, block_response: NODATA, qtype: MX}
+      - {name: override, priority: 3, firewall_domain_list: fdl-other, action: BLOCK, block_response: OVERRIDE,
+         block_override_domain: walled.example.net, block_override_dns_type: CNAME, block_override_ttl: 5}
+firewall_rule_group_associations:
+  - {id: assoc-1, firewall_rule_group: frg-first, vpc: vpc-app, priority: 101}
+  - {id: assoc-2, firewall_rule_group: frg-second, vpc: vpc-app, priority: 200}
+  - {id: assoc-off, firewall_rule_group: frg-second, vpc: vpc-off, priority: 101}
+`
+
+// The DNS Firewall findings, L019–L022 (docs/firewall.md).
+func TestFirewallFindings(t *testing.T) {
+	r := lintYAML(t, fwNet)
+	got := map[string][]string{}
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Name, "firewall-") {
+			got[f.ID] = append(got[f.ID], f.Title)
+		}
+	}
+	want := map[string][]string{
+		// allow-narrow's names are all under *.example.com, blocked by an
+		// earlier group; mx-only is not shadowed (other list), and the
+		// override's list is not covered either.
+		lint.FirewallRuleShadowed:    {"firewall rule allow-narrow of frg-second never acts in vpc-app: rule block-wide (priority 1) of rule group frg-first is evaluated first and BLOCKs every name it holds"},
+		lint.FirewallOverrideBlocked: {"firewall rule override of frg-second overrides with walled.example.net., which rule block-walled (priority 2) of rule group frg-first blocks in vpc-app"},
+		lint.FirewallOnVPCWithoutDNS: {"firewall rule group frg-second is associated with vpc-off, whose DNS support is off"},
+		lint.FirewallListUnused:      {"firewall domain list fdl-unused is used by no rule"},
+	}
+	for id, titles := range want {
+		if strings.Join(got[id], "\n") != strings.Join(titles, "\n") {
+			t.Errorf("%s:\n%s\nwant\n%s", id, strings.Join(got[id], "\n"), strings.Join(titles, "\n"))
+		}
+	}
+	for id := range got {
+		if _, ok := want[id]; !ok {
+			t.Errorf("unexpected %s: %v", id, got[id])
+		}
+	}
+}
+
+// A narrower earlier rule, a different query type or a trusted chain do
+// not shadow.
+func TestFirewallNotShadowed(t *testing.T) {
+	r := lintYAML(t, `
+vpcs: [{id: vpc-app, cidr_blocks: [10.0.0.0/16]}]
+firewall_domain_lists:
+  - {id: fdl-a, domains: [a.example.com]}
+  - {id: fdl-ab, domains: [a.example.com, b.example.com]}
+firewall_rule_groups:
+  - id: frg
+    rules:
+      - {name: narrow, priority: 1, firewall_domain_list: fdl-a, action: BLOCK, block_response: NXDOMAIN}
+      - {name: wider, priority: 2, firewall_domain_list: fdl-ab, action: BLOCK, block_response: NXDOMAIN}
+      - {name: aaaa, priority: 3, firewall_domain_list: fdl-ab, action: ALLOW, qtype: AAAA}
+firewall_rule_group_associations:
+  - {firewall_rule_group: frg, vpc: vpc-app, priority: 101}
+`)
+	for _, f := range r.Findings {
+		if f.ID == lint.FirewallRuleShadowed && !strings.Contains(f.Title, "rule aaaa ") {
+			t.Errorf("unexpected %s", f.Title)
+		}
+	}
+	n := 0
+	for _, f := range r.Findings {
+		if f.ID == lint.FirewallRuleShadowed {
+			n++
+		}
+	}
+	// aaaa is shadowed by wider (any type, a superset) — exactly one finding.
+	if n != 1 {
+		t.Errorf("%d shadow findings, want 1 (aaaa under wider)", n)
 	}
 }

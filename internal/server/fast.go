@@ -118,6 +118,9 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 		if r := x.fw.d.Acted; r != nil {
 			e.fwCounted = append(e.fwCounted, m.FirewallMatchCounter(x.vpc.Config.ID, r.GroupID, r.Action.String()))
 		}
+		if x.fw.failed { // failed closed: the SERVFAIL is remembered
+			e.fwCounted = append(e.fwCounted, m.FirewallFailures.WithLabelValues(x.vpc.Config.ID, "fail_closed"))
+		}
 	}
 	if local {
 		m := resp.Copy()

@@ -28,6 +28,7 @@ const firewallNetwork = `
             - {name: db.corp.example, type: A, values: [10.0.1.20]}
             - {name: cdn.corp.example, type: CNAME, values: [edge.tracker.example]}
             - {name: safe.corp.example, type: CNAME, values: [db.corp.example]}
+            - {name: trusted.corp.example, type: CNAME, values: [edge.tracker.example]}
 ` + corpRule + `
 resolver_endpoints:
   - id: rslvr-out
@@ -63,10 +64,12 @@ firewall_domain_lists:
   - {id: rslvr-fdl-mx, domains: [mx.internal.example]}
   - {id: rslvr-fdl-redirect, domains: [ads.internal.example, nx.internal.example]}
   - {id: rslvr-fdl-all, domains: [db.internal.example]}
+  - {id: rslvr-fdl-trusted, domains: [trusted.corp.example]}
 firewall_rule_groups:
   - id: rslvr-frg-main
     rules:
       - {name: allow-ok, priority: 1, firewall_domain_list: rslvr-fdl-ok, action: ALLOW}
+      - {name: trust-it, priority: 3, firewall_domain_list: rslvr-fdl-trusted, action: ALLOW, redirection_action: TRUST_REDIRECTION_DOMAIN}
       - {name: watch, priority: 2, firewall_domain_list: rslvr-fdl-watch, action: ALERT}
       - {name: block-bad, priority: 10, firewall_domain_list: rslvr-fdl-bad, action: BLOCK, block_response: NXDOMAIN}
       - {name: no-mx, priority: 20, firewall_domain_list: rslvr-fdl-mx, action: BLOCK, block_response: NODATA, qtype: MX}
@@ -131,6 +134,8 @@ func TestFirewallAnswers(t *testing.T) {
 			vpc, "www.internal.example.", dns.TypeA, dns.RcodeNameError, nil},
 		{"a CNAME in a forwarded answer is inspected", "INSPECT_REDIRECTION_DOMAIN inspects every domain in the chain",
 			vpc, "cdn.corp.example.", dns.TypeA, dns.RcodeNameError, nil},
+		{"TRUST_REDIRECTION_DOMAIN: the chain of an allowed name is not inspected", "TRUST_REDIRECTION_DOMAIN inspects only the first domain",
+			vpc, "trusted.corp.example.", dns.TypeA, dns.RcodeSuccess, []string{"trusted.corp.example. IN CNAME edge.tracker.example."}},
 		{"a forwarded answer without a blocked name passes", "DNS Firewall filters; Resolver routes the query as normal",
 			vpc, "safe.corp.example.", dns.TypeA, dns.RcodeSuccess,
 			[]string{"safe.corp.example. IN CNAME db.corp.example.", "db.corp.example. IN A 10.0.1.20"}},
@@ -245,10 +250,14 @@ func TestFirewallFailure(t *testing.T) {
 		t.Run(tt.mode, func(t *testing.T) {
 			// Fail open lets bad.internal.example through: the zone has
 			// it, so NOERROR; a name the zone lacks shows NXDOMAIN.
-			vpc, _, _, _, _ := startFirewall(t, "firewall_configs:\n  - {vpc: vpc-app, firewall_fail_open: "+tt.mode+", emulate_failure: true}\n")
+			vpc, _, _, reg, _ := startFirewall(t, "firewall_configs:\n  - {vpc: vpc-app, firewall_fail_open: "+tt.mode+", emulate_failure: true}\n")
 			for range 2 {
 				r := ask(t, "udp", vpc, "missing.internal.example.", dns.TypeA)
 				wantRcode(t, r, tt.rcode)
+			}
+			mode := map[string]string{"DISABLED": "fail_closed", "ENABLED": "fail_open"}[tt.mode]
+			if c := testutil.ToFloat64(must(reg, "vpcdns_firewall_failures_total", map[string]string{"vpc": "vpc-app", "mode": mode})); c != 2 {
+				t.Errorf("vpcdns_firewall_failures_total{mode=%q} = %v, want 2 (one per query, fast path included)", mode, c)
 			}
 		})
 	}

@@ -762,8 +762,8 @@ type ruleInput struct {
 	ConfidenceThreshold             string
 }
 
-func fwRuleShape(st *store.State, group string, r config.FirewallRuleFile) FirewallRule {
-	out := FirewallRule{FirewallRuleGroupId: group, FirewallDomainListId: r.DomainList, Name: r.Name, Action: r.Action,
+func fwRuleShape(st *store.State, n *config.Network, group string, r config.FirewallRuleFile) FirewallRule {
+	out := FirewallRule{FirewallRuleGroupId: group, FirewallDomainListId: listIDOf(n, r.DomainList), Name: r.Name, Action: r.Action,
 		BlockResponse: r.BlockResponse, BlockOverrideDomain: r.BlockOverrideDomain, BlockOverrideDnsType: r.BlockOverrideType,
 		BlockOverrideTtl: r.BlockOverrideTTL, FirewallDomainRedirectionAction: r.Redirection, Qtype: r.Qtype}
 	if r.Priority != nil {
@@ -780,10 +780,24 @@ func fwRuleShape(st *store.State, group string, r config.FirewallRuleFile) Firew
 	return out
 }
 
+// listIDOf is the id of the list a rule names: network.yaml may name an
+// AWS-managed list by its name, the API always gives the id.
+func listIDOf(n *config.Network, ref string) string {
+	if n == nil || listByID(n, ref) != nil {
+		return ref
+	}
+	for _, l := range n.Firewall.DomainLists {
+		if l.ManagedName == ref {
+			return l.ID
+		}
+	}
+	return ref
+}
+
 // ruleIndex finds the rule of group g for list (and qtype when given).
-func findRule(g *config.FirewallRuleGroupFile, list string, qtype *string) int {
+func findRule(n *config.Network, g *config.FirewallRuleGroupFile, list string, qtype *string) int {
 	for j, r := range g.Rules {
-		if r.DomainList == list && (qtype == nil || strings.EqualFold(r.Qtype, *qtype)) {
+		if listIDOf(n, r.DomainList) == listIDOf(n, list) && (qtype == nil || strings.EqualFold(r.Qtype, *qtype)) {
 			return j
 		}
 	}
@@ -878,7 +892,7 @@ func (h *Handler) createFirewallRule(body []byte) (any, error) {
 		}
 		key := store.FirewallRuleKey(g.ID, in.FirewallDomainListId, qt)
 		if o := tx.Meta.Objects[key]; o != nil && o.CreatorRequestID == in.CreatorRequestId {
-			out = fwRuleShape(tx.State, g.ID, g.Rules[findRule(g, in.FirewallDomainListId, &qt)])
+			out = fwRuleShape(tx.State, tx.Net, g.ID, g.Rules[findRule(tx.Net, g, in.FirewallDomainListId, &qt)])
 			return nil
 		}
 		if len(g.Rules) >= maxRulesPerGroup {
@@ -889,7 +903,7 @@ func (h *Handler) createFirewallRule(body []byte) (any, error) {
 				return fwConflict("The rule group %s already has rule %s with priority %d.", g.ID, r.Name, *in.Priority)
 			}
 		}
-		if findRule(g, in.FirewallDomainListId, &qt) >= 0 {
+		if findRule(tx.Net, g, in.FirewallDomainListId, &qt) >= 0 {
 			return fwConflict("The rule group %s already has a rule for domain list %s and query type %q.", g.ID, in.FirewallDomainListId, qt)
 		}
 		r := config.FirewallRuleFile{DomainList: in.FirewallDomainListId}
@@ -899,7 +913,7 @@ func (h *Handler) createFirewallRule(body []byte) (any, error) {
 		if o := tx.Meta.Objects[g.ID]; o != nil {
 			o.Modified = tx.Now
 		}
-		out = fwRuleShape(tx.State, g.ID, r)
+		out = fwRuleShape(tx.State, tx.Net, g.ID, r)
 		return nil
 	})
 	if err != nil {
@@ -929,9 +943,9 @@ func (h *Handler) updateFirewallRule(body []byte) (any, error) {
 			return err
 		}
 		g := &tx.File.FirewallRuleGroups[i]
-		j := findRule(g, in.FirewallDomainListId, in.Qtype)
+		j := findRule(tx.Net, g, in.FirewallDomainListId, in.Qtype)
 		if j < 0 {
-			j = findRule(g, in.FirewallDomainListId, nil) // Qtype is the new value
+			j = findRule(tx.Net, g, in.FirewallDomainListId, nil) // Qtype is the new value
 		}
 		if j < 0 {
 			return fwNotFound(apierr.ResFirewallRule, "Firewall rule for domain list", in.FirewallDomainListId)
@@ -953,7 +967,7 @@ func (h *Handler) updateFirewallRule(body []byte) (any, error) {
 				tx.Meta.Objects[newKey] = o
 			}
 		}
-		out = fwRuleShape(tx.State, g.ID, g.Rules[j])
+		out = fwRuleShape(tx.State, tx.Net, g.ID, g.Rules[j])
 		return nil
 	})
 	if err != nil {
@@ -983,11 +997,11 @@ func (h *Handler) deleteFirewallRule(body []byte) (any, error) {
 			return err
 		}
 		g := &tx.File.FirewallRuleGroups[i]
-		j := findRule(g, in.FirewallDomainListId, in.Qtype)
+		j := findRule(tx.Net, g, in.FirewallDomainListId, in.Qtype)
 		if j < 0 {
 			return fwNotFound(apierr.ResFirewallRule, "Firewall rule for domain list", in.FirewallDomainListId)
 		}
-		out = fwRuleShape(tx.State, g.ID, g.Rules[j])
+		out = fwRuleShape(tx.State, tx.Net, g.ID, g.Rules[j])
 		g.Rules = slices.Delete(g.Rules, j, j+1)
 		return nil
 	})
@@ -1007,7 +1021,7 @@ func (h *Handler) listFirewallRules(body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, fwErr(err)
 	}
-	st, _ := h.Store.Snapshot()
+	st, n := h.Store.Snapshot()
 	i, err := h.lookupGroup(st, in.FirewallRuleGroupId)
 	if err != nil {
 		return nil, err
@@ -1015,7 +1029,7 @@ func (h *Handler) listFirewallRules(body []byte) (any, error) {
 	g := st.File.FirewallRuleGroups[i]
 	var all []FirewallRule
 	for _, r := range g.Rules {
-		s := fwRuleShape(st, g.ID, r)
+		s := fwRuleShape(st, n, g.ID, r)
 		if (in.Priority != nil && s.Priority != *in.Priority) || (in.Action != "" && s.Action != in.Action) {
 			continue
 		}
