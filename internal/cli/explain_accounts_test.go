@@ -16,6 +16,10 @@ func TestExplainAccountsGolden(t *testing.T) {
 	}{
 		// DHCP option set without AmazonProvidedDNS; zone of another account.
 		{name: "accounts-dhcp-bypass", args: []string{"--vpc", "vpc-app", "db.internal.example"}},
+		// A route through an unmodeled Gateway Load Balancer endpoint.
+		{name: "accounts-unknown-gateway", args: []string{"--vpc", "vpc-hub", "a.inspect.example"}},
+		// A security group rule to a prefix list that could not be read.
+		{name: "accounts-unknown-prefix-list", args: []string{"--vpc", "vpc-hub", "www.partner.example"}},
 	}
 	for _, tt := range tests {
 		for _, format := range []string{"text", "json"} {

@@ -139,8 +139,8 @@ type Peering struct {
 	// RequesterDNS: the requester lets the accepter resolve its private
 	// names; AccepterDNS the other way round.
 	RequesterDNS, AccepterDNS bool
-	Status                    string // [active]
-	Active                    bool   // only an active peering carries traffic and DNS
+	// Status is the peering's state [active]; see CarriesTraffic.
+	Status string
 }
 
 // TransitGateway joins VPCs and remote networks.

@@ -175,7 +175,7 @@ const PeeringActive = "active"
 // resolution from the remote VPC (AllowDnsResolutionFromRemoteVpc of the
 // peer's PeeringConnectionOptions).
 func (p *Peering) ResolvesPeerNames(c *VPC) bool {
-	if !p.Active {
+	if !p.CarriesTraffic() {
 		return false
 	}
 	switch c {
@@ -186,6 +186,11 @@ func (p *Peering) ResolvesPeerNames(c *VPC) bool {
 	}
 	return false
 }
+
+// CarriesTraffic reports whether the peering is active: only an active
+// peering connection routes packets and joins the VPCs for DNS. A Peering
+// built without a status is active.
+func (p *Peering) CarriesTraffic() bool { return p.Status == "" || p.Status == PeeringActive }
 
 // Peer returns the other VPC of p, or nil when c is not one of its VPCs.
 func (p *Peering) Peer(c *VPC) *VPC {

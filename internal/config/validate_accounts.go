@@ -216,7 +216,6 @@ func (b *builder) peeringAccounts() {
 		p.AccepterDNS = deref(pf.AccepterAllowDNSResolution, pf.AllowDNSResolution)
 		p.AllowDNSResolution = p.RequesterDNS || p.AccepterDNS
 		p.Status, _ = b.enum(field(at, "status"), normEnum(pf.Status), PeeringActive, peeringStates...)
-		p.Active = p.Status == PeeringActive
 	}
 }
 

@@ -63,6 +63,9 @@ const (
 	Pass Status = "pass"
 	Fail Status = "fail"
 	Skip Status = "skip" // nothing to check at this step for this query
+	// Unknown: what the step checks crosses something vpcdns does not
+	// model; the run is not OK then.
+	Unknown Status = "unknown"
 )
 
 // Step is one numbered step of the procedure.
@@ -143,7 +146,7 @@ func Run(ctx context.Context, v *view.View, vpcID string, qname dnsname.Name, qt
 	rep.Conclusion, rep.Change = r.conclude()
 	rep.OK = true
 	for _, s := range rep.Steps {
-		if s.Status == Fail {
+		if s.Status == Fail || s.Status == Unknown {
 			rep.OK = false
 		}
 	}
@@ -362,9 +365,10 @@ func (r *run) udpPaths() (open, blocked int) {
 			if p.Protocol != config.ProtoUDP {
 				continue
 			}
-			if p.Verdict == netpath.OK {
+			switch p.Verdict {
+			case netpath.OK:
 				open++
-			} else {
+			case netpath.Blocked:
 				blocked++
 			}
 		}

@@ -301,7 +301,7 @@ func (r *run) step5() Step {
 		return s
 	}
 	s.Title = fmt.Sprintf("Network path: from outbound endpoint %s to each target (security group, network ACL, route, gateway)", f.Endpoint.ID)
-	total, bad := 0, 0
+	total, bad, unknown := 0, 0, 0
 	for _, t := range f.Targets {
 		var lines []string
 		open := map[config.Protocol][]string{}
@@ -309,6 +309,13 @@ func (r *run) step5() Step {
 			total++
 			if p.Verdict == netpath.OK {
 				open[p.Protocol] = append(open[p.Protocol], p.EndpointIP.String())
+				continue
+			}
+			if p.Verdict == netpath.UnknownPath {
+				unknown++
+				for _, c := range p.Unknowns() {
+					lines = append(lines, fmt.Sprintf("%s: from %s over %s unknown: %s (%s): %s", t.Modeled, p.EndpointIP, p.Protocol, c.Name, orNone(c.Resource), c.Detail))
+				}
 				continue
 			}
 			bad++
@@ -331,6 +338,12 @@ func (r *run) step5() Step {
 		s.Evidence = append(s.Evidence, lines...)
 	}
 	switch {
+	case bad == 0 && unknown > 0:
+		s.Status = Unknown
+		s.Summary = fmt.Sprintf("%d of %d paths unknown: they cross what vpcdns does not model, the rest are open", unknown, total)
+		if unknown == total {
+			s.Summary = fmt.Sprintf("all %d paths unknown: they cross what vpcdns does not model", total)
+		}
 	case bad == 0:
 		s.Status = Pass
 		s.Summary = fmt.Sprintf("all %d paths open (udp and tcp from each endpoint address to each target)", total)
@@ -398,6 +411,10 @@ func (r *run) conclude() (string, string) {
 			c, t := r.firstFailure()
 			return fmt.Sprintf("Change %s: %s blocks every path from %s to the targets of %s (%s).", c.Resource, c.Name, f.Endpoint.ID, r.exp.ID, c.Detail), change(c, t)
 		}
+	}
+	if f != nil && f.Endpoint != nil && f.Unknown() {
+		causes := f.UnknownCauses()
+		return fmt.Sprintf("Check by hand what the paths from %s to the targets of %s cross: vpcdns does not model it, so the verdict is unknown (%s).", f.Endpoint.ID, r.exp.ID, strings.Join(causes, "; ")), unknownResource(f)
 	}
 	if !actOK && r.resolver.IsValid() && len(r.actual) > 0 && r.actual[0].Outcome == OutcomeUnreachable {
 		return fmt.Sprintf("Start vpcdns serve with this network: nothing listens at %s, the resolver_listen of %s%s.", r.resolver, r.c.ID, r.emulatedNote()), r.c.ID
@@ -556,4 +573,20 @@ func capital(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// unknownResource is the unmodeled resource (or the resource of the check)
+// that makes the first unknown path of f unknown.
+func unknownResource(f *view.Forward) string {
+	for _, t := range f.Targets {
+		for _, p := range t.Paths {
+			for _, c := range p.Unknowns() {
+				if c.Unmodeled != "" {
+					return c.Unmodeled
+				}
+				return c.Resource
+			}
+		}
+	}
+	return ""
 }

@@ -148,8 +148,14 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 	case w.Forward != nil:
 		r.Forwarding = forwarding(w.Forward)
 		r.ExpectedRcode = "NOERROR"
-		if len(w.Forward.Targets) == 0 || w.Forward.AllBlocked() {
+		switch {
+		case len(w.Forward.Targets) == 0 || w.Forward.AllBlocked():
 			r.ExpectedRcode = "SERVFAIL"
+		case w.Forward.Unknown():
+			r.ExpectedRcode = "UNKNOWN"
+		}
+		if causes := w.Forward.UnknownCauses(); len(causes) > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the verdict of some paths is unknown: they cross what vpcdns does not model (%s)", strings.Join(causes, "; ")))
 		}
 	default:
 		a := vpc.Answer(w, qname, qtype)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/vpcdns/vpcdns/internal/netpath"
 )
 
 // WriteText renders the report for people, in the order of AWS's
@@ -72,10 +74,18 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 			b.WriteString("\n")
 			for _, p := range t.Paths {
-				fmt.Fprintf(&b, "    from %s over %s: %s\n", p.EndpointIP, p.Protocol, p.Verdict)
+				verdict := p.Verdict.String()
+				if p.Verdict == netpath.UnknownPath {
+					verdict = "UNKNOWN"
+				}
+				fmt.Fprintf(&b, "    from %s over %s: %s\n", p.EndpointIP, p.Protocol, verdict)
 				tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 				for _, c := range p.Checks {
-					fmt.Fprintf(tw, "      %s\t%s\t%s\n", c.Verdict, c.Name, c.Detail)
+					v := c.Verdict.String()
+					if c.Verdict == netpath.Unknown {
+						v = "UNKNOWN"
+					}
+					fmt.Fprintf(tw, "      %s\t%s\t%s\n", v, c.Name, c.Detail)
 				}
 				tw.Flush()
 			}
@@ -104,6 +114,8 @@ func WriteText(w io.Writer, r *Report) error {
 		b.WriteString(" (paths are open; the target's answer decides)")
 	case r.Forwarding != nil && r.ExpectedRcode == "SERVFAIL":
 		b.WriteString(" (no target can be reached)")
+	case r.ExpectedRcode == "UNKNOWN":
+		b.WriteString(" (no path is known to be open: they cross what vpcdns does not model)")
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())

@@ -168,11 +168,11 @@ func (l *linter) paths() {
 		var someLines []string
 		for _, t := range f.Targets {
 			for _, p := range t.Paths {
-				if p.Verdict == netpath.OK {
+				if p.Verdict == netpath.OK || p.Verdict == netpath.UnknownPath {
 					if p.Protocol == config.ProtoUDP {
 						total++
 					}
-					continue
+					continue // unknown paths are L018's (pathUnknown)
 				}
 				fails := failed(p)
 				var others []netpath.Check

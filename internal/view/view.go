@@ -50,17 +50,57 @@ type Target struct {
 	Paths   []netpath.Path // every endpoint address × {udp, tcp}; nil for the internet rule
 }
 
-// Open reports whether some path to t is open for proto.
+// Open reports whether some path to t is open for proto. A path whose
+// verdict is unknown counts as open: vpcdns serve tries the target, as
+// nothing modeled blocks it (explain, lint and doctor say "unknown").
 func (t *Target) Open(proto config.Protocol) bool {
 	if t.Paths == nil {
 		return true
 	}
 	for i := range t.Paths {
-		if t.Paths[i].Protocol == proto && t.Paths[i].Verdict == netpath.OK {
+		if t.Paths[i].Protocol == proto && t.Paths[i].Verdict != netpath.Blocked {
 			return true
 		}
 	}
 	return false
+}
+
+// Unknown reports whether no UDP path of the forward is known to be open
+// and some path's verdict is unknown: the configuration alone cannot say
+// whether the forward's queries are answered.
+func (f *Forward) Unknown() bool {
+	unknown := false
+	for i := range f.Targets {
+		for _, p := range f.Targets[i].Paths {
+			switch {
+			case p.Protocol == config.ProtoUDP && p.Verdict == netpath.OK:
+				return false
+			case p.Verdict == netpath.UnknownPath:
+				unknown = true
+			}
+		}
+	}
+	return unknown
+}
+
+// UnknownCauses lists, without repeats, what makes paths of the forward
+// unknown: "pl-x (prefix-list, not modeled: reason)" or the detail of the
+// check that could not decide.
+func (f *Forward) UnknownCauses() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range f.Targets {
+		for _, p := range f.Targets[i].Paths {
+			for _, c := range p.Unknowns() {
+				s := c.Name + ": " + c.Detail
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // AllBlocked reports whether every path of every target is blocked over UDP,
