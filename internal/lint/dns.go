@@ -142,12 +142,12 @@ func applyVerb(n int) string {
 // zones at all and is not reported.
 func (l *linter) peeringDNS() {
 	for _, p := range l.n.Peerings {
-		if p.AllowDNSResolution {
+		if !p.CarriesTraffic() {
 			continue
 		}
 		for _, dir := range [][2]*config.VPC{{p.Requester, p.Accepter}, {p.Accepter, p.Requester}} {
 			from, peer := dir[0], dir[1]
-			if !from.DNSSupport || !from.DNSHostnames || !l.routesOver(from, p) || l.isConnected(from, peer) {
+			if p.ResolvesPeerNames(from) || !from.DNSSupport || !from.DNSHostnames || !l.routesOver(from, p) || l.isConnected(from, peer) {
 				continue
 			}
 			vv := l.v.VPC(from.ID)

@@ -185,9 +185,9 @@ type Link struct {
 }
 
 // Connected returns the VPCs joined to c by a peering or a transit gateway
-// with DNS support on at both ends (and, for peering, DNS resolution
-// allowed), behaviour.md §2: the VPCs whose CIDRs and regions give c
-// autodefined zones.
+// with DNS support on at both ends (and, for peering, active and with DNS
+// resolution allowed by the peer's side), behaviour.md §2: the VPCs whose
+// CIDRs and regions give c autodefined zones.
 func Connected(n *config.Network, c *config.VPC) []Link {
 	var out []Link
 	seen := map[*config.VPC]bool{c: true}
@@ -198,14 +198,11 @@ func Connected(n *config.Network, c *config.VPC) []Link {
 		}
 	}
 	for _, p := range n.Peerings {
-		if !p.AllowDNSResolution {
-			continue
-		}
-		switch c {
-		case p.Requester:
-			add(p.Accepter, p.ID)
-		case p.Accepter:
-			add(p.Requester, p.ID)
+		// Only an active peering joins the VPCs, and c gets its peer's
+		// names only when the peer's side allows DNS resolution from the
+		// remote VPC (AllowDnsResolutionFromRemoteVpc).
+		if p.ResolvesPeerNames(c) {
+			add(p.Peer(c), p.ID)
 		}
 	}
 	for _, t := range n.TransitGateways {
