@@ -16,6 +16,9 @@ func TestExplainAccountsGolden(t *testing.T) {
 	}{
 		// DHCP option set without AmazonProvidedDNS; zone of another account.
 		{name: "accounts-dhcp-bypass", args: []string{"--vpc", "vpc-app", "db.internal.example"}},
+		// A rule of the network account shared through RAM, used by a
+		// workload account's VPC.
+		{name: "accounts-shared-rule", args: []string{"--vpc", "vpc-app", "db.corp.example"}},
 		// A route through an unmodeled Gateway Load Balancer endpoint.
 		{name: "accounts-unknown-gateway", args: []string{"--vpc", "vpc-hub", "a.inspect.example"}},
 		// A security group rule to a prefix list that could not be read.

@@ -37,6 +37,9 @@ type Report struct {
 	// clients: a DHCP option set that bypasses the resolver, paths whose
 	// verdict is unknown.
 	Warnings []string `json:"warnings,omitempty"`
+	// OwnerAccount is the account that owns the VPC, shown when the
+	// network spans several accounts.
+	OwnerAccount string `json:"owner_account,omitempty"`
 }
 
 // DHCP is the DHCP option set of the VPC and whether its instances ask the
@@ -64,6 +67,10 @@ type Candidate struct {
 	Domain  string `json:"domain"`
 	Matches bool   `json:"matches"`
 	Winner  bool   `json:"winner,omitempty"`
+	// OwnerAccount (several accounts only) and ViaProfile (a Route 53
+	// Profile that brings the candidate to the VPC) are added keys.
+	OwnerAccount string `json:"owner_account,omitempty"`
+	ViaProfile   string `json:"via_profile,omitempty"`
 }
 
 // Decision is the candidate that acts, and why.
@@ -73,6 +80,14 @@ type Decision struct {
 	Domain string `json:"domain"`
 	Reason string `json:"reason"`
 	Via    string `json:"via,omitempty"`
+	// OwnerAccount is the account that owns the winning rule, zone or
+	// endpoint, and ShareStatus the rule's RAM share status, when the
+	// network spans several accounts.
+	OwnerAccount string `json:"owner_account,omitempty"`
+	ShareStatus  string `json:"share_status,omitempty"`
+	// ViaProfile is the Route 53 Profile through which the winner reaches
+	// the VPC, when it is not associated directly.
+	ViaProfile string `json:"via_profile,omitempty"`
 }
 
 // Forwarding is where a forward goes and whether the network lets it.
@@ -121,15 +136,26 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 			r.Warnings = append(r.Warnings, w)
 		}
 	}
+	multi := v.Network.MultiAccount()
+	if multi {
+		r.OwnerAccount = c.OwnerAccount
+	}
 	d := vpc.Decide(qname)
 	for _, cand := range vpc.Candidates(qname) {
-		r.Candidates = append(r.Candidates, Candidate{
+		rc := Candidate{
 			Source:  cand.Source.String(),
 			ID:      cand.ID,
 			Domain:  cand.Domain.String(),
 			Matches: true,
 			Winner:  cand == d.Winner,
-		})
+		}
+		if multi {
+			rc.OwnerAccount = cand.OwnerAccount()
+		}
+		if cand.Profile != nil {
+			rc.ViaProfile = cand.Profile.ID
+		}
+		r.Candidates = append(r.Candidates, rc)
 	}
 	if d.Winner == nil {
 		r.Decision = Decision{
@@ -143,6 +169,15 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 	r.Decision = Decision{Source: w.Source.String(), ID: w.ID, Domain: w.Domain.String(), Reason: reason(vpc, qname, d)}
 	if d.Via != nil {
 		r.Decision.Via = d.Via.ID
+	}
+	if multi {
+		r.Decision.OwnerAccount = w.OwnerAccount()
+		if w.Rule != nil {
+			r.Decision.ShareStatus = w.Rule.ShareStatus
+		}
+	}
+	if w.Profile != nil {
+		r.Decision.ViaProfile = w.Profile.ID
 	}
 	switch {
 	case w.Forward != nil:

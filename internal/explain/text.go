@@ -18,6 +18,9 @@ func WriteText(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "Query:     %s %s from %s\n", r.Query.Type, r.Query.Name, r.VPC)
 	fmt.Fprintf(&b, "Resolver:  %s (VPC CIDR base + 2), DNS support %s, DNS hostnames %s\n",
 		r.ResolverAddress, onOff(r.DNSSupport), onOff(r.DNSHostnames))
+	if r.OwnerAccount != "" {
+		fmt.Fprintf(&b, "Account:   %s belongs to %s\n", r.VPC, r.OwnerAccount)
+	}
 	if d := r.DHCP; d != nil {
 		servers := strings.Join(d.DomainNameServers, ", ")
 		if servers == "" {
@@ -45,6 +48,12 @@ func WriteText(w io.Writer, r *Report) error {
 		if id == "" {
 			id = "(autodefined, not shown by AWS)"
 		}
+		if c.ViaProfile != "" {
+			id += " via profile " + c.ViaProfile
+		}
+		if c.OwnerAccount != "" && c.OwnerAccount != r.OwnerAccount {
+			id += " (account " + c.OwnerAccount + ")"
+		}
 		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", mark, c.Source, c.Domain, id)
 	}
 	tw.Flush()
@@ -55,6 +64,15 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	if r.Decision.Domain != "" {
 		fmt.Fprintf(&b, " (%s)", r.Decision.Domain)
+	}
+	if p := r.Decision.ViaProfile; p != "" {
+		fmt.Fprintf(&b, " via Route 53 Profile %s", p)
+	}
+	if o := r.Decision.OwnerAccount; o != "" {
+		fmt.Fprintf(&b, "\nOwner:     account %s", o)
+		if s := r.Decision.ShareStatus; s != "" && s != "not_shared" {
+			fmt.Fprintf(&b, " (%s through AWS RAM)", strings.ReplaceAll(s, "_", " "))
+		}
 	}
 	fmt.Fprintf(&b, "\nWhy:       %s\n", r.Decision.Reason)
 

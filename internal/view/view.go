@@ -235,7 +235,7 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 		if !associated(r.VPCs, c) {
 			continue
 		}
-		cand := &Candidate{ID: r.ID, Domain: r.Domain}
+		cand := &Candidate{ID: r.ID, Domain: r.Domain, Rule: r}
 		if r.Type == config.RuleSystem {
 			cand.Source = SourceSystemRule
 		} else {
