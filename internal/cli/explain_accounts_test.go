@@ -19,6 +19,19 @@ func TestExplainAccountsGolden(t *testing.T) {
 		// A rule of the network account shared through RAM, used by a
 		// workload account's VPC.
 		{name: "accounts-shared-rule", args: []string{"--vpc", "vpc-app", "db.corp.example"}},
+		// The hidden zone of an interface endpoint with private DNS.
+		{name: "accounts-vpc-endpoint", args: []string{"--vpc", "vpc-hub", "ssm.us-east-1.amazonaws.com"}},
+		// A rule and a zone that reach workload VPCs through a Profile.
+		{name: "accounts-profile-rule", args: []string{"--vpc", "vpc-app", "db.profile.example"}},
+		{name: "accounts-profile-zone", args: []string{"--vpc", "vpc-data", "svc.shared.example"}},
+		// vpc-data resolves the hub's names (the requester allows it)...
+		{name: "accounts-peer-reverse", args: []string{"--vpc", "vpc-data", "-x", "10.0.1.5"}},
+		// ...the hub does not resolve vpc-data's (the accepter does not).
+		{name: "accounts-peer-reverse-refused", args: []string{"--vpc", "vpc-hub", "-x", "10.2.0.5"}},
+		// A transit gateway route table's blackhole.
+		{name: "accounts-tgw-blackhole", args: []string{"--vpc", "vpc-hub", "a.lab.example"}},
+		// A route a virtual private gateway propagates.
+		{name: "accounts-vgw", args: []string{"--vpc", "vpc-hub", "a.branch.example"}},
 		// A route through an unmodeled Gateway Load Balancer endpoint.
 		{name: "accounts-unknown-gateway", args: []string{"--vpc", "vpc-hub", "a.inspect.example"}},
 		// A security group rule to a prefix list that could not be read.

@@ -309,6 +309,8 @@ func name(c *view.Candidate) string {
 		return fmt.Sprintf("system rule %s (%s)", c.ID, c.Domain)
 	case view.SourcePrivateZone:
 		return fmt.Sprintf("private hosted zone %s (%s)", c.ID, c.Domain)
+	case view.SourceVPCEndpoint:
+		return fmt.Sprintf("the private DNS of VPC endpoint %s (%s)", c.ID, c.Domain)
 	case view.SourceInternet:
 		return "the internet rule (.)"
 	}

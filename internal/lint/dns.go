@@ -94,6 +94,8 @@ func (l *linter) describe(d view.Decision) string {
 		return fmt.Sprintf("forward rule %s (%s)", w.ID, w.Domain)
 	case w.Source == view.SourcePrivateZone:
 		return fmt.Sprintf("private hosted zone %s (%s)", w.ID, w.Domain)
+	case w.Source == view.SourceVPCEndpoint:
+		return fmt.Sprintf("the private DNS of VPC endpoint %s (%s)", w.ID, w.Domain)
 	}
 	return fmt.Sprintf("the %s zone %s", strings.ReplaceAll(w.Source.String(), "-", " "), w.Domain)
 }
@@ -163,7 +165,7 @@ func (l *linter) peeringDNS() {
 					continue
 				}
 				switch d.Winner.Source {
-				case view.SourceForwardRule, view.SourcePrivateZone:
+				case view.SourceForwardRule, view.SourcePrivateZone, view.SourceVPCEndpoint:
 					continue // someone answers these on purpose
 				}
 				cidrs = append(cidrs, cidr.String())
@@ -236,7 +238,7 @@ func sample(p netip.Prefix) netip.Addr {
 // unassociated finds L015: rules associated with no VPC.
 func (l *linter) unassociated() {
 	for _, r := range l.n.Rules {
-		if len(r.VPCs) > 0 {
+		if len(r.AllVPCs()) > 0 {
 			continue
 		}
 		l.add(RuleNotAssociated, Finding{

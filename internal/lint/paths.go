@@ -220,10 +220,11 @@ func (l *linter) paths() {
 // queriesOf says which queries a rule takes: "for corp.example. from
 // vpc-app".
 func queriesOf(r *config.Rule) string {
-	if len(r.VPCs) == 0 {
+	vpcs := r.AllVPCs()
+	if len(vpcs) == 0 {
 		return fmt.Sprintf("for %s (from no VPC yet: the rule is not associated)", r.Domain)
 	}
-	return fmt.Sprintf("for %s from %s", r.Domain, list(vpcIDs(r.VPCs)))
+	return fmt.Sprintf("for %s from %s", r.Domain, list(vpcIDs(vpcs)))
 }
 
 func (l *linter) allBlocked(f *view.Forward, cs *causes, evidence []string) {

@@ -35,6 +35,9 @@ const (
 	SourceAutoEC2
 	SourceAutoLocal
 	SourceInternet
+	// SourceVPCEndpoint is the hidden private hosted zone AWS creates for an
+	// interface VPC endpoint with private DNS: tier 1, like a zone.
+	SourceVPCEndpoint
 )
 
 var sourceNames = [...]string{
@@ -46,6 +49,7 @@ var sourceNames = [...]string{
 	SourceAutoEC2:     "autodefined-ec2",
 	SourceAutoLocal:   "autodefined-local",
 	SourceInternet:    "internet",
+	SourceVPCEndpoint: "vpc-endpoint",
 }
 
 func (s Source) String() string { return sourceNames[s] }
@@ -55,7 +59,7 @@ func (s Source) Tier() int {
 	switch s {
 	case SourceForwardRule, SourceSystemRule:
 		return 0
-	case SourcePrivateZone:
+	case SourcePrivateZone, SourceVPCEndpoint:
 		return 1
 	case SourceAutoReverse, SourceAutoEC2, SourceAutoLocal:
 		return 2

@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/autodef"
@@ -159,8 +160,12 @@ func Compile(n *config.Network) (*View, error) {
 		}
 		zones[hz] = z
 	}
+	epZones, err := endpointZones(n)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range n.VPCs {
-		v.vpcs[c.ID] = compileVPC(n, c, forwards, zones, v.internet)
+		v.vpcs[c.ID] = compileVPC(n, c, forwards, zones, epZones, v.internet)
 	}
 	return v, nil
 }
@@ -215,7 +220,7 @@ func Connected(n *config.Network, c *config.VPC) []Link {
 	return out
 }
 
-func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, internet *Forward) *VPC {
+func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, epZones []endpointZone, internet *Forward) *VPC {
 	vpc := &VPC{Config: c, table: suffix.New[entry](64), dhcp: dhcpOf(n, c)}
 	add := func(cand *Candidate) {
 		e, _ := vpc.table.Get(cand.Domain)
@@ -230,12 +235,12 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 		vpc.table.Set(cand.Domain, e)
 	}
 
-	// Tier 0: the customer rules associated with this VPC.
-	for _, r := range n.Rules {
-		if !associated(r.VPCs, c) {
-			continue
-		}
-		cand := &Candidate{ID: r.ID, Domain: r.Domain, Rule: r}
+	// Tier 0: the customer rules associated with this VPC, directly or
+	// through its Route 53 Profile. A rule associated directly takes
+	// precedence over a profile's rule of the same domain.
+	prof := c.Profile
+	ruleCand := func(r *config.Rule, via *config.Profile) {
+		cand := &Candidate{ID: r.ID, Domain: r.Domain, Rule: r, Profile: via}
 		if r.Type == config.RuleSystem {
 			cand.Source = SourceSystemRule
 		} else {
@@ -244,13 +249,48 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 		}
 		add(cand)
 	}
+	direct := map[dnsname.Name]bool{}
+	for _, r := range n.Rules {
+		if associated(r.VPCs, c) {
+			direct[r.Domain] = true
+			ruleCand(r, nil)
+		}
+	}
+	if prof != nil {
+		for _, r := range prof.Rules {
+			if !direct[r.Domain] {
+				ruleCand(r, prof)
+			}
+		}
+	}
 	// Tier 1: private hosted zones, when DNS support and hostnames are on.
 	if c.DNSSupport && c.DNSHostnames {
+		directZone := map[dnsname.Name]bool{}
 		for _, hz := range n.HostedZones {
 			if !associated(hz.VPCs, c) {
 				continue
 			}
+			directZone[hz.Name] = true
 			add(&Candidate{Source: SourcePrivateZone, ID: hz.ID, Domain: hz.Name, Zone: zones[hz], HZ: hz})
+		}
+		if prof != nil {
+			for _, hz := range prof.HostedZones {
+				if !directZone[hz.Name] {
+					directZone[hz.Name] = true
+					add(&Candidate{Source: SourcePrivateZone, ID: hz.ID, Domain: hz.Name, Zone: zones[hz], HZ: hz, Profile: prof})
+				}
+			}
+		}
+		// The hidden zones of interface endpoints with private DNS, in
+		// the endpoint's own VPC (after the customer's zones of the same
+		// name: vpcdns choice).
+		for _, ez := range epZones {
+			switch {
+			case ez.ep.VPC == c:
+				add(&Candidate{Source: SourceVPCEndpoint, ID: ez.ep.ID, Domain: ez.apex, Zone: ez.zone, VPCEndpoint: ez.ep})
+			case prof != nil && slices.Contains(prof.VPCEndpoints, ez.ep):
+				add(&Candidate{Source: SourceVPCEndpoint, ID: ez.ep.ID, Domain: ez.apex, Zone: ez.zone, VPCEndpoint: ez.ep, Profile: prof})
+			}
 		}
 	}
 	// Tier 2: autodefined rules, when DNS hostnames are on.
