@@ -32,6 +32,11 @@ func TestExplainAccountsGolden(t *testing.T) {
 		{name: "accounts-tgw-blackhole", args: []string{"--vpc", "vpc-hub", "a.lab.example"}},
 		// A route a virtual private gateway propagates.
 		{name: "accounts-vgw", args: []string{"--vpc", "vpc-hub", "a.branch.example"}},
+		// Record sets of a routing policy, an alias to a record of the zone
+		// and an alias with its target's addresses.
+		{name: "accounts-record-sets", args: []string{"--vpc", "vpc-hub", "api.internal.example"}},
+		{name: "accounts-alias", args: []string{"--vpc", "vpc-hub", "www.internal.example"}},
+		{name: "accounts-alias-values", args: []string{"--vpc", "vpc-hub", "lb.internal.example"}},
 		// A route through an unmodeled Gateway Load Balancer endpoint.
 		{name: "accounts-unknown-gateway", args: []string{"--vpc", "vpc-hub", "a.inspect.example"}},
 		// A security group rule to a prefix list that could not be read.

@@ -193,6 +193,14 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 			r.Warnings = append(r.Warnings, fmt.Sprintf("the verdict of some paths is unknown: they cross what vpcdns does not model (%s)", strings.Join(causes, "; ")))
 		}
 	default:
+		if w.HZ != nil {
+			for _, set := range w.HZ.Sets {
+				if set.Name == qname && (set.Type == qtype || qtype == dns.TypeANY) {
+					r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s has %d record sets (set_identifier %s, %s): vpcdns answers the first, %s; Route 53 chooses by the sets' routing policy (weight, failover health, latency, location), which is not modeled",
+						set.Name, typeString(set.Type), 1+len(set.Others), set.Answered, strings.Join(set.Others, ", "), set.Answered))
+				}
+			}
+		}
 		a := vpc.Answer(w, qname, qtype)
 		r.Answer = &Answer{Rcode: dns.RcodeToString[a.Rcode], Records: rrStrings(a.Answer), Authority: rrStrings(a.Ns)}
 		r.ExpectedRcode = dns.RcodeToString[a.Rcode]
