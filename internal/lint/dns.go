@@ -18,7 +18,7 @@ import (
 func (l *linter) dnsSettings() {
 	byVPC := map[*config.VPC][]*config.Rule{}
 	for _, r := range l.n.Rules {
-		for _, c := range r.VPCs {
+		for _, c := range r.AllVPCs() {
 			if !c.DNSSupport {
 				byVPC[c] = append(byVPC[c], r)
 			}

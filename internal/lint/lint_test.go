@@ -320,6 +320,23 @@ resolver_endpoints:` + simpleOut + "resolver_rules:" + forward("rr-corp", "corp.
 				text:      []string{"enable_dns_support: true on vpc-app"}}},
 		},
 		{
+			name: "L007 a Profile's rule on a VPC with DNS support off",
+			yaml: `
+vpcs:
+  - id: vpc-app
+    cidr_blocks: [10.0.0.0/16]
+    enable_dns_support: false
+    subnets:
+      - {id: subnet-a, cidr_block: 10.0.1.0/24, availability_zone: us-east-1a}
+      - {id: subnet-b, cidr_block: 10.0.2.0/24, availability_zone: us-east-1b}
+route53_profiles:
+  - {id: rp-1, resolver_rules: [rr-corp], vpcs: [vpc-app]}
+resolver_endpoints:` + simpleOut + "resolver_rules:" + forward("rr-corp", "corp.example", "[{ip: 192.168.10.53}]", "[]"),
+			want: []want{{id: lint.RuleOnVPCWithoutDNS, severity: lint.Error,
+				resources: []lint.Resource{res("vpc", "vpc-app"), res("resolver-rule", "rr-corp")},
+				text:      []string{"enable_dns_support: true on vpc-app"}}},
+		},
+		{
 			name: "L008 a private hosted zone on a VPC without DNS hostnames",
 			yaml: `
 vpcs:

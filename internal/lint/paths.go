@@ -238,7 +238,7 @@ func (l *linter) allBlocked(f *view.Forward, cs *causes, evidence []string) {
 		checks = append(checks, fmt.Sprintf("%s (%s)", k.check, k.resource))
 	}
 	ids = append(ids, f.Endpoint.ID)
-	ids = append(ids, vpcIDs(r.VPCs)...)
+	ids = append(ids, vpcIDs(r.AllVPCs())...)
 	l.add(AllPathsBlocked, Finding{
 		Title:     fmt.Sprintf("every path of rule %s (%s) to its targets is blocked: %s", r.ID, r.Domain, list(uniq(checks))),
 		Resources: l.resources(ids...),
