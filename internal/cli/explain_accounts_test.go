@@ -55,3 +55,20 @@ func TestExplainAccountsGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestLintAccountsGolden pins lint on accounts.yaml: a blackhole in a TGW
+// route table (L001), a VPN whose tunnels are all down (L012), a DHCP
+// option set without AmazonProvidedDNS (L017) and paths through what
+// vpcdns does not model (L018).
+func TestLintAccountsGolden(t *testing.T) {
+	file := filepath.Join("..", "config", "testdata", "accounts.yaml")
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			code, stdout, stderr := run(t, "lint", "-c", file, "-o", format)
+			if code != 2 {
+				t.Fatalf("exit %d; want 2 (errors)\n%s%s", code, stdout, stderr)
+			}
+			golden(t, "lint-accounts."+format, stdout)
+		})
+	}
+}

@@ -184,14 +184,24 @@ func (l *linter) peeringDNS() {
 			if peer.Region != from.Region {
 				impact += fmt.Sprintf(", nor its regional names (%s)", autodef.HostDomain(peer.Region))
 			}
-			fix := fmt.Sprintf("Set allow_dns_resolution: true on %s.", p.ID)
+			// The option that lets from resolve peer's names is the peer's
+			// side's; with both sides alike, allow_dns_resolution says it.
+			key, setting := "allow_dns_resolution", "allow_dns_resolution: false"
+			if p.RequesterDNS != p.AccepterDNS {
+				key = "requester_allow_dns_resolution"
+				if peer == p.Accepter {
+					key = "accepter_allow_dns_resolution"
+				}
+				setting = key + ": false (" + peer.ID + "'s side)"
+			}
+			fix := fmt.Sprintf("Set %s: true on %s.", key, p.ID)
 			if !peer.DNSSupport {
-				fix = fmt.Sprintf("Set allow_dns_resolution: true on %s and enable_dns_support: true on %s.", p.ID, peer.ID)
+				fix = fmt.Sprintf("Set %s: true on %s and enable_dns_support: true on %s.", key, p.ID, peer.ID)
 			}
 			l.add(PeeringWithoutDNS, Finding{
 				Title:     fmt.Sprintf("%s routes to %s over %s, which does not allow DNS resolution", from.ID, peer.ID, p.ID),
 				Resources: l.resources(p.ID, from.ID, peer.ID),
-				Evidence:  append([]string{fmt.Sprintf("%s: allow_dns_resolution: false; a route table of %s routes to %s over it", p.ID, from.ID, peer.ID)}, lines...),
+				Evidence:  append([]string{fmt.Sprintf("%s: %s; a route table of %s routes to %s over it", p.ID, setting, from.ID, peer.ID)}, lines...),
 				Impact:    impact,
 				Fix:       fix,
 			})
