@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 )
@@ -201,6 +202,21 @@ func (p *Peering) Peer(c *VPC) *VPC {
 		return p.Requester
 	}
 	return nil
+}
+
+// HasAttachment reports whether vpc is attached to t, through
+// vpc_attachments or an attachment in any state (a route to a transit
+// gateway whose attachment is not available is valid and carries nothing).
+func (t *TransitGateway) HasAttachment(vpc *VPC) bool {
+	if slices.Contains(t.VPCs, vpc) {
+		return true
+	}
+	for _, a := range t.Attachments {
+		if a.VPC == vpc {
+			return true
+		}
+	}
+	return false
 }
 
 // AllCIDRs returns the VPC's IPv4 and IPv6 CIDRs: the addresses that are

@@ -33,7 +33,7 @@ vpc_peerings:
 transit_gateways:
   - id: tgw-1
     attachments:
-      - {id: att-hub, resource_type: vpc, resource: vpc-hub, route_table: @ASSOC@}
+      - {id: att-hub, resource_type: vpc, resource: vpc-hub, route_table: @ASSOC@, state: @HUB@}
       - {id: att-spoke, resource_type: vpc, resource: vpc-spoke, state: @SPOKE@}
       - {id: att-vpn, resource_type: vpn, resource: vpn-1}
       - {id: att-gwlb, resource_type: connect, resource: vpce-gwlb}
@@ -114,6 +114,8 @@ func TestAccountPaths(t *testing.T) {
 			target: "198.51.100.53:53", verdict: Blocked, check: CheckSecurityGroupEgress, cv: Fail, detail: "no egress rule of sg-out allows"},
 		{name: "tgw attachment without an associated route table", set: map[string]string{"@ASSOC@": "''", "@RT@": tgwToAll},
 			target: "10.2.0.53:53", verdict: Blocked, check: CheckGateway, cv: Fail, detail: "att-hub is associated with no route table of tgw-1"},
+		{name: "tgw source attachment not available", set: map[string]string{"@HUB@": "pending", "@RT@": tgwToAll},
+			target: "10.2.0.53:53", verdict: Blocked, check: CheckGateway, cv: Fail, detail: "att-hub is not available: it carries no traffic"},
 		{name: "tgw propagated vpc route", set: map[string]string{"@RT@": tgwToAll},
 			target: "10.2.0.53:53", verdict: OK, check: CheckGateway, cv: Pass, detail: "tgw-rt routes 10.2.0.53 (10.2.0.0/16, propagated from att-spoke) to att-spoke: vpc-spoke (10.2.0.0/16)"},
 		{name: "tgw propagation of an unavailable attachment", set: map[string]string{"@RT@": tgwToAll, "@SPOKE@": "pending"},
@@ -133,7 +135,7 @@ func TestAccountPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vals := map[string]string{"@STATUS@": "active", "@ASSOC@": "tgw-rt", "@SPOKE@": "available", "@VPN@": "up",
+			vals := map[string]string{"@HUB@": "available", "@STATUS@": "active", "@ASSOC@": "tgw-rt", "@SPOKE@": "available", "@VPN@": "up",
 				"@TGWRT@": "[]", "@EGRESS@": allOpen, "@RT@": "[]"}
 			for k, v := range tt.set {
 				vals[k] = v

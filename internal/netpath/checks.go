@@ -477,12 +477,18 @@ func gatewayTGW(c *Check, in input, tgw *config.TransitGateway) {
 	for _, v := range tgw.VPCs {
 		attached = attached || v == in.vpc
 	}
-	if !attached {
-		c.Detail = fmt.Sprintf("%s is not attached to %s", vpcID(in.vpc), tgw.ID)
+	if len(tgw.RouteTables) > 0 && in.vpc != nil && tgw.HasAttachment(in.vpc) {
+		gatewayTGWTables(c, in, tgw)
 		return
 	}
-	if len(tgw.RouteTables) > 0 {
-		gatewayTGWTables(c, in, tgw)
+	if !attached {
+		c.Detail = fmt.Sprintf("%s is not attached to %s", vpcID(in.vpc), tgw.ID)
+		for _, a := range tgw.Attachments {
+			if a.VPC == in.vpc && in.vpc != nil {
+				c.Resource = a.ID
+				c.Detail = fmt.Sprintf("%s of %s is not available: it carries no traffic", a.ID, vpcID(in.vpc))
+			}
+		}
 		return
 	}
 	var (
