@@ -113,6 +113,11 @@ func TestEC2Network(t *testing.T) {
 	if p := e.store.Network().Peerings; len(p) != 1 || !p[0].AllowDNSResolution || p[0].Requester.ID != n.vpc {
 		t.Errorf("network peerings %+v", p)
 	}
+	// Only the requester allows it: the accepter resolves the requester's
+	// names, not the other way round.
+	if p := e.store.Network().Peerings[0]; !p.RequesterDNS || p.AccepterDNS || !p.ResolvesPeerNames(p.Accepter) || p.ResolvesPeerNames(p.Requester) {
+		t.Errorf("per-side DNS options: requester %v accepter %v", p.RequesterDNS, p.AccepterDNS)
+	}
 	must[*ec2.CreateRouteOutput](t)(e.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: &main, DestinationCidrBlock: aws.String("10.1.0.0/16"), VpcPeeringConnectionId: &pcxID}))
 	_, err = e.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: &main, DestinationCidrBlock: aws.String("10.1.0.0/16"), VpcPeeringConnectionId: &pcxID})
 	if code := apiCode(t, err); code != "RouteAlreadyExists" {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/miekg/dns"
@@ -142,8 +143,8 @@ type Peering struct {
 	// RequesterDNS: the requester lets the accepter resolve its private
 	// names; AccepterDNS the other way round.
 	RequesterDNS, AccepterDNS bool
-	Status                    string // [active]
-	Active                    bool   // only an active peering carries traffic and DNS
+	// Status is the peering's state [active]; see CarriesTraffic.
+	Status string
 }
 
 // TransitGateway joins VPCs and remote networks.
@@ -298,6 +299,25 @@ type Rule struct {
 	// shared_with_me or shared_by_me.
 	OwnerAccount string
 	ShareStatus  string
+	// Profiles are the Route 53 Profiles that hold the rule.
+	Profiles []*Profile
+}
+
+// AllVPCs returns the VPCs the rule applies to: those associated with it
+// and those of the Route 53 Profiles that hold it, without repeats.
+func (r *Rule) AllVPCs() []*VPC {
+	if len(r.Profiles) == 0 {
+		return r.VPCs
+	}
+	out := append([]*VPC(nil), r.VPCs...)
+	for _, p := range r.Profiles {
+		for _, v := range p.VPCs {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // HostedZone is a private hosted zone. Records include the SOA (first) and

@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 )
@@ -175,7 +176,7 @@ const PeeringActive = "active"
 // resolution from the remote VPC (AllowDnsResolutionFromRemoteVpc of the
 // peer's PeeringConnectionOptions).
 func (p *Peering) ResolvesPeerNames(c *VPC) bool {
-	if !p.Active {
+	if !p.CarriesTraffic() {
 		return false
 	}
 	switch c {
@@ -187,6 +188,11 @@ func (p *Peering) ResolvesPeerNames(c *VPC) bool {
 	return false
 }
 
+// CarriesTraffic reports whether the peering is active: only an active
+// peering connection routes packets and joins the VPCs for DNS. A Peering
+// built without a status is active.
+func (p *Peering) CarriesTraffic() bool { return p.Status == "" || p.Status == PeeringActive }
+
 // Peer returns the other VPC of p, or nil when c is not one of its VPCs.
 func (p *Peering) Peer(c *VPC) *VPC {
 	switch c {
@@ -196,6 +202,21 @@ func (p *Peering) Peer(c *VPC) *VPC {
 		return p.Requester
 	}
 	return nil
+}
+
+// HasAttachment reports whether vpc is attached to t, through
+// vpc_attachments or an attachment in any state (a route to a transit
+// gateway whose attachment is not available is valid and carries nothing).
+func (t *TransitGateway) HasAttachment(vpc *VPC) bool {
+	if slices.Contains(t.VPCs, vpc) {
+		return true
+	}
+	for _, a := range t.Attachments {
+		if a.VPC == vpc {
+			return true
+		}
+	}
+	return false
 }
 
 // AllCIDRs returns the VPC's IPv4 and IPv6 CIDRs: the addresses that are

@@ -216,7 +216,6 @@ func (b *builder) peeringAccounts() {
 		p.AccepterDNS = deref(pf.AccepterAllowDNSResolution, pf.AllowDNSResolution)
 		p.AllowDNSResolution = p.RequesterDNS || p.AccepterDNS
 		p.Status, _ = b.enum(field(at, "status"), normEnum(pf.Status), PeeringActive, peeringStates...)
-		p.Active = p.Status == PeeringActive
 	}
 }
 
@@ -630,6 +629,9 @@ func (b *builder) profiles() {
 		p.OwnerAccount = b.owner(field(at, "owner_account"), pf.OwnerAccount)
 		p.ShareStatus, _ = b.enum(field(at, "share_status"), normEnum(pf.ShareStatus), NotShared, shareStatuses...)
 		p.Rules = refList[*Rule](b, field(at, "resolver_rules"), pf.ResolverRules, "resolver rule")
+		for _, r := range p.Rules {
+			r.Profiles = append(r.Profiles, p)
+		}
 		p.HostedZones = refList[*HostedZone](b, field(at, "private_hosted_zones"), pf.PrivateHostedZones, "private hosted zone")
 		p.VPCEndpoints = refList[*VPCEndpoint](b, field(at, "vpc_endpoints"), pf.VPCEndpoints, "vpc endpoint")
 		domains := map[dnsname.Name]string{}

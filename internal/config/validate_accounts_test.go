@@ -44,8 +44,8 @@ func TestValidateAccounts(t *testing.T) {
 	if !pcx.ResolvesPeerNames(n.VPCByID("vpc-data")) || pcx.ResolvesPeerNames(hub) {
 		t.Error("pcx-hub-data: vpc-data must resolve vpc-hub's names (requester allows), not the other way round")
 	}
-	if old.Active || old.Status != "pending_acceptance" {
-		t.Errorf("pcx-hub-old status %q active %v; want pending_acceptance (dashes accepted), inactive", old.Status, old.Active)
+	if old.CarriesTraffic() || old.Status != "pending_acceptance" {
+		t.Errorf("pcx-hub-old status %q carries traffic %v; want pending_acceptance (dashes accepted), inactive", old.Status, old.CarriesTraffic())
 	}
 	tgw := n.TransitGateways[0]
 	if len(tgw.VPCs) != 2 || len(tgw.RemoteNetworks) != 2 || len(tgw.RouteTables) != 1 || tgw.Attachments[0].RouteTable != tgw.RouteTables[0] {

@@ -311,7 +311,7 @@ func (b *builder) routeTarget(at, target string, vpc *VPC) (Route, bool) {
 		}
 	case *TransitGateway:
 		r.Kind, r.TGW = TargetTransitGateway, o
-		if vpc != nil && !slices.Contains(o.VPCs, vpc) {
+		if vpc != nil && !o.HasAttachment(vpc) {
 			b.c.add(at, target, "has no attachment for vpc "+vpc.ID+" (transit_gateways vpc_attachments)")
 			return r, false
 		}

@@ -32,6 +32,11 @@ const maxOutsideReports = 10
 // gets unless its records bring their own.
 type zoneDefaults func(apex dnsname.Name) (soa dns.RR, ns []dns.RR)
 
+// Route53Apex returns the SOA and NS records Route 53 creates for a new
+// hosted zone (behaviour.md §5); view uses them for the hidden zones of
+// VPC endpoints.
+func Route53Apex(apex dnsname.Name) (dns.RR, []dns.RR) { return route53Apex(apex) }
+
 // route53Apex is what Route 53 creates for a new hosted zone (behaviour.md §5).
 func route53Apex(apex dnsname.Name) (dns.RR, []dns.RR) {
 	soa := &dns.SOA{

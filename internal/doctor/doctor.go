@@ -83,6 +83,9 @@ const (
 	// wrong and will fail other queries (a dead target of several, a
 	// blocked path of several). It does not change the exit status.
 	Warn Status = "warn"
+	// Unknown: what the step checks crosses something vpcdns does not
+	// model; the run is not OK then.
+	Unknown Status = "unknown"
 )
 
 // Step is one numbered step of the procedure.
@@ -169,7 +172,7 @@ func Run(ctx context.Context, v *view.View, vpcID string, qname dnsname.Name, qt
 	warned := false
 	for _, s := range rep.Steps {
 		switch s.Status {
-		case Fail:
+		case Fail, Unknown:
 			rep.OK = false
 		case Warn:
 			warned = true
@@ -346,6 +349,8 @@ func name(c *view.Candidate) string {
 		return fmt.Sprintf("system rule %s (%s)", c.ID, c.Domain)
 	case view.SourcePrivateZone:
 		return fmt.Sprintf("private hosted zone %s (%s)", c.ID, c.Domain)
+	case view.SourceVPCEndpoint:
+		return fmt.Sprintf("the private DNS of VPC endpoint %s (%s)", c.ID, c.Domain)
 	case view.SourceInternet:
 		return "the internet rule (.)"
 	}
@@ -402,9 +407,10 @@ func (r *run) udpPaths() (open, blocked int) {
 			if p.Protocol != config.ProtoUDP {
 				continue
 			}
-			if p.Verdict == netpath.OK {
+			switch p.Verdict {
+			case netpath.OK:
 				open++
-			} else {
+			case netpath.Blocked:
 				blocked++
 			}
 		}

@@ -511,3 +511,38 @@ firewall_rule_group_associations:
 		conclude: "DNS Firewall rule no-reverse (priority 1) of rule group rslvr-frg-rev blocks 5.1.0.10.in-addr.arpa. from vpc-app (NXDOMAIN, domain list rslvr-fdl-rev)",
 		change:   "rslvr-frg-rev"})
 }
+
+// accountsView compiles internal/config/testdata/accounts.yaml.
+func accountsView(t *testing.T) *view.View {
+	t.Helper()
+	n, _, err := config.Load("../config/testdata/accounts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := view.Compile(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestUnknownPath: every path of the rule crosses an unmodeled Gateway
+// Load Balancer endpoint, so doctor can say neither ok nor blocked.
+func TestUnknownPath(t *testing.T) {
+	v := accountsView(t)
+	d := &loopbackDialer{t: t}
+	rep, err := doctor.Run(context.Background(), v, "vpc-hub", dnsname.MustParse("a.inspect.example."), dns.TypeA, doctor.Options{
+		Dialer: d, Timeout: 200 * time.Millisecond, ResolverTimeout: 200 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || rep.Steps[4].Status != doctor.Unknown || rep.Change != "vpce-gwlb-inspect" ||
+		!strings.Contains(rep.Conclusion, "vpcdns does not model it, so the verdict is unknown") ||
+		!strings.Contains(rep.Steps[4].Summary, "all 4 paths unknown") {
+		t.Errorf("doctor:\n%s", text(t, rep))
+	}
+	if !strings.Contains(text(t, rep), "5. UNKNOWN") {
+		t.Errorf("text does not say UNKNOWN:\n%s", text(t, rep))
+	}
+}

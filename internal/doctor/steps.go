@@ -366,7 +366,7 @@ func (r *run) step5() Step {
 		return s
 	}
 	s.Title = fmt.Sprintf("Network path: from outbound endpoint %s to each target (security group, network ACL, route, gateway)", f.Endpoint.ID)
-	total, bad := 0, 0
+	total, bad, unknown := 0, 0, 0
 	for _, t := range f.Targets {
 		var lines []string
 		open := map[config.Protocol][]string{}
@@ -374,6 +374,13 @@ func (r *run) step5() Step {
 			total++
 			if p.Verdict == netpath.OK {
 				open[p.Protocol] = append(open[p.Protocol], p.EndpointIP.String())
+				continue
+			}
+			if p.Verdict == netpath.UnknownPath {
+				unknown++
+				for _, c := range p.Unknowns() {
+					lines = append(lines, fmt.Sprintf("%s: from %s over %s unknown: %s (%s): %s", t.Modeled, p.EndpointIP, p.Protocol, c.Name, orNone(c.Resource), c.Detail))
+				}
 				continue
 			}
 			bad++
@@ -396,6 +403,12 @@ func (r *run) step5() Step {
 		s.Evidence = append(s.Evidence, lines...)
 	}
 	switch {
+	case bad == 0 && unknown > 0:
+		s.Status = Unknown
+		s.Summary = fmt.Sprintf("%d of %d paths unknown: they cross what vpcdns does not model, the rest are open", unknown, total)
+		if unknown == total {
+			s.Summary = fmt.Sprintf("all %d paths unknown: they cross what vpcdns does not model", total)
+		}
 	case bad == 0:
 		s.Status = Pass
 		s.Summary = fmt.Sprintf("all %d paths open (udp and tcp from each endpoint address to each target)", total)
@@ -484,6 +497,10 @@ func (r *run) conclude() (string, string) {
 	}
 	if actOK && r.external() && !found && r.ex.ExpectedRcode != act.Rcode && !(f != nil && r.ex.ExpectedRcode == "NOERROR" && act.Rcode == "NXDOMAIN") {
 		return fmt.Sprintf("Re-import %s (vpcdns import) and compare with vpcdns diff: its resolver at %s answers %s, the network file predicts %s.", r.c.ID, r.resolver, act.Rcode, r.ex.ExpectedRcode), r.c.ID
+	}
+	if f != nil && f.Endpoint != nil && f.Unknown() {
+		causes := f.UnknownCauses()
+		return fmt.Sprintf("Check by hand what the paths from %s to the targets of %s cross: vpcdns does not model it, so the verdict is unknown (%s).", f.Endpoint.ID, r.exp.ID, strings.Join(causes, "; ")), unknownResource(f)
 	}
 	if !actOK && r.resolver.IsValid() && len(r.actual) > 0 && r.actual[0].Outcome == OutcomeUnreachable {
 		return fmt.Sprintf("Start vpcdns serve with this network: nothing listens at %s, the resolver_listen of %s%s.", r.resolver, r.c.ID, r.emulatedNote()), r.c.ID
@@ -689,4 +706,20 @@ func firewallConclusion(vpc, qname string, fw *explain.Firewall) (string, string
 	a := fw.Acted
 	return fmt.Sprintf("DNS Firewall rule %s (priority %d) of rule group %s blocks %s from %s (%s, domain list %s) before any resolver rule is used: if the name should resolve, remove it from %s, allow it with an ALLOW rule evaluated earlier, or disassociate %s from %s.",
 		a.Name, a.Priority, a.RuleGroup, qname, vpc, a.BlockResponse, a.DomainList, a.DomainList, a.RuleGroup, vpc), a.RuleGroup
+}
+
+// unknownResource is the unmodeled resource (or the resource of the check)
+// that makes the first unknown path of f unknown.
+func unknownResource(f *view.Forward) string {
+	for _, t := range f.Targets {
+		for _, p := range t.Paths {
+			for _, c := range p.Unknowns() {
+				if c.Unmodeled != "" {
+					return c.Unmodeled
+				}
+				return c.Resource
+			}
+		}
+	}
+	return ""
 }

@@ -39,6 +39,9 @@ type Report struct {
 	// clients: a DHCP option set that bypasses the resolver, paths whose
 	// verdict is unknown.
 	Warnings []string `json:"warnings,omitempty"`
+	// OwnerAccount is the account that owns the VPC, shown when the
+	// network spans several accounts.
+	OwnerAccount string `json:"owner_account,omitempty"`
 }
 
 // DHCP is the DHCP option set of the VPC and whether its instances ask the
@@ -66,6 +69,10 @@ type Candidate struct {
 	Domain  string `json:"domain"`
 	Matches bool   `json:"matches"`
 	Winner  bool   `json:"winner,omitempty"`
+	// OwnerAccount (several accounts only) and ViaProfile (a Route 53
+	// Profile that brings the candidate to the VPC) are added keys.
+	OwnerAccount string `json:"owner_account,omitempty"`
+	ViaProfile   string `json:"via_profile,omitempty"`
 }
 
 // Decision is the candidate that acts, and why.
@@ -75,6 +82,14 @@ type Decision struct {
 	Domain string `json:"domain"`
 	Reason string `json:"reason"`
 	Via    string `json:"via,omitempty"`
+	// OwnerAccount is the account that owns the winning rule, zone or
+	// endpoint, and ShareStatus the rule's RAM share status, when the
+	// network spans several accounts.
+	OwnerAccount string `json:"owner_account,omitempty"`
+	ShareStatus  string `json:"share_status,omitempty"`
+	// ViaProfile is the Route 53 Profile through which the winner reaches
+	// the VPC, when it is not associated directly.
+	ViaProfile string `json:"via_profile,omitempty"`
 }
 
 // Forwarding is where a forward goes and whether the network lets it.
@@ -126,15 +141,26 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 	if c.DNSSupport {
 		r.Firewall = buildFirewall(vpc, qname, qtype)
 	}
+	multi := v.Network.MultiAccount()
+	if multi {
+		r.OwnerAccount = c.OwnerAccount
+	}
 	d := vpc.Decide(qname)
 	for _, cand := range vpc.Candidates(qname) {
-		r.Candidates = append(r.Candidates, Candidate{
+		rc := Candidate{
 			Source:  cand.Source.String(),
 			ID:      cand.ID,
 			Domain:  cand.Domain.String(),
 			Matches: true,
 			Winner:  cand == d.Winner,
-		})
+		}
+		if multi {
+			rc.OwnerAccount = cand.OwnerAccount()
+		}
+		if cand.Profile != nil {
+			rc.ViaProfile = cand.Profile.ID
+		}
+		r.Candidates = append(r.Candidates, rc)
 	}
 	if d.Winner == nil {
 		r.Decision = Decision{
@@ -149,14 +175,37 @@ func Build(v *view.View, vpcID string, qname dnsname.Name, qtype uint16) (*Repor
 	if d.Via != nil {
 		r.Decision.Via = d.Via.ID
 	}
+	if multi {
+		r.Decision.OwnerAccount = w.OwnerAccount()
+		if w.Rule != nil {
+			r.Decision.ShareStatus = w.Rule.ShareStatus
+		}
+	}
+	if w.Profile != nil {
+		r.Decision.ViaProfile = w.Profile.ID
+	}
 	switch {
 	case w.Forward != nil:
 		r.Forwarding = forwarding(w.Forward)
 		r.ExpectedRcode = "NOERROR"
-		if len(w.Forward.Targets) == 0 || w.Forward.AllBlocked() {
+		switch {
+		case len(w.Forward.Targets) == 0 || w.Forward.AllBlocked():
 			r.ExpectedRcode = "SERVFAIL"
+		case w.Forward.Unknown():
+			r.ExpectedRcode = "UNKNOWN"
+		}
+		if causes := w.Forward.UnknownCauses(); len(causes) > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the verdict of some paths is unknown: they cross what vpcdns does not model (%s)", strings.Join(causes, "; ")))
 		}
 	default:
+		if w.HZ != nil {
+			for _, set := range w.HZ.Sets {
+				if set.Name == qname && (set.Type == qtype || qtype == dns.TypeANY) {
+					r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s has %d record sets (set_identifier %s, %s): vpcdns answers the first, %s; Route 53 chooses by the sets' routing policy (weight, failover health, latency, location), which is not modeled",
+						set.Name, typeString(set.Type), 1+len(set.Others), set.Answered, strings.Join(set.Others, ", "), set.Answered))
+				}
+			}
+		}
 		a := vpc.Answer(w, qname, qtype)
 		r.Answer = &Answer{Rcode: dns.RcodeToString[a.Rcode], Records: rrStrings(a.Answer), Authority: rrStrings(a.Ns)}
 		r.ExpectedRcode = dns.RcodeToString[a.Rcode]

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/vpcdns/vpcdns/internal/netpath"
 )
 
 // WriteText renders the report for people, in the order of AWS's
@@ -16,6 +18,9 @@ func WriteText(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "Query:     %s %s from %s\n", r.Query.Type, r.Query.Name, r.VPC)
 	fmt.Fprintf(&b, "Resolver:  %s (VPC CIDR base + 2), DNS support %s, DNS hostnames %s\n",
 		r.ResolverAddress, onOff(r.DNSSupport), onOff(r.DNSHostnames))
+	if r.OwnerAccount != "" {
+		fmt.Fprintf(&b, "Account:   %s belongs to %s\n", r.VPC, r.OwnerAccount)
+	}
 	if d := r.DHCP; d != nil {
 		servers := strings.Join(d.DomainNameServers, ", ")
 		if servers == "" {
@@ -46,6 +51,12 @@ func WriteText(w io.Writer, r *Report) error {
 		if id == "" {
 			id = "(autodefined, not shown by AWS)"
 		}
+		if c.ViaProfile != "" {
+			id += " via profile " + c.ViaProfile
+		}
+		if c.OwnerAccount != "" && c.OwnerAccount != r.OwnerAccount {
+			id += " (account " + c.OwnerAccount + ")"
+		}
 		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", mark, c.Source, c.Domain, id)
 	}
 	tw.Flush()
@@ -56,6 +67,15 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	if r.Decision.Domain != "" {
 		fmt.Fprintf(&b, " (%s)", r.Decision.Domain)
+	}
+	if p := r.Decision.ViaProfile; p != "" {
+		fmt.Fprintf(&b, " via Route 53 Profile %s", p)
+	}
+	if o := r.Decision.OwnerAccount; o != "" {
+		fmt.Fprintf(&b, "\nOwner:     account %s", o)
+		if s := r.Decision.ShareStatus; s != "" && s != "not_shared" {
+			fmt.Fprintf(&b, " (%s through AWS RAM)", strings.ReplaceAll(s, "_", " "))
+		}
 	}
 	fmt.Fprintf(&b, "\nWhy:       %s\n", r.Decision.Reason)
 
@@ -75,10 +95,18 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 			b.WriteString("\n")
 			for _, p := range t.Paths {
-				fmt.Fprintf(&b, "    from %s over %s: %s\n", p.EndpointIP, p.Protocol, p.Verdict)
+				verdict := p.Verdict.String()
+				if p.Verdict == netpath.UnknownPath {
+					verdict = "UNKNOWN"
+				}
+				fmt.Fprintf(&b, "    from %s over %s: %s\n", p.EndpointIP, p.Protocol, verdict)
 				tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 				for _, c := range p.Checks {
-					fmt.Fprintf(tw, "      %s\t%s\t%s\n", c.Verdict, c.Name, c.Detail)
+					v := c.Verdict.String()
+					if c.Verdict == netpath.Unknown {
+						v = "UNKNOWN"
+					}
+					fmt.Fprintf(tw, "      %s\t%s\t%s\n", v, c.Name, c.Detail)
 				}
 				tw.Flush()
 			}
@@ -113,6 +141,8 @@ func WriteText(w io.Writer, r *Report) error {
 		b.WriteString(" (paths are open; the target's answer decides)")
 	case r.Forwarding != nil && r.ExpectedRcode == "SERVFAIL":
 		b.WriteString(" (no target can be reached)")
+	case r.ExpectedRcode == "UNKNOWN":
+		b.WriteString(" (no path is known to be open: they cross what vpcdns does not model)")
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())

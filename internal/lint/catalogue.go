@@ -64,6 +64,9 @@ var catalogue = []Entry{
 	{"VPCDNS-L017", "dhcp-bypasses-resolver", Warning,
 		"A VPC's DHCP option set lists domain-name-servers without AmazonProvidedDNS (or the VPC resolver's address): its instances send their queries to those servers and never ask the VPC resolver, so none of the VPC's rules, private hosted zones, VPC endpoint names or autodefined names apply to them unless those servers forward to an inbound endpoint.",
 		"Add AmazonProvidedDNS to the option set's domain-name-servers (or associate the VPC with an option set that has it), or make the custom servers forward to an inbound endpoint of the VPC."},
+	{"VPCDNS-L018", "path-unknown", Warning,
+		"A forward rule's path to a target crosses something vpcdns does not model (a resource listed under unmodeled:, such as a Gateway Load Balancer endpoint or Network Firewall in a route, a prefix list that could not be read, a NAT gateway's onward route, a security group an instance may carry): the verdict of that path is unknown, never ok, and whether the rule's queries are answered cannot be told from the configuration.",
+		"Check the named resource by hand (or grant the import the permission it lacked and import again); vpcdns serve tries such targets as if open."},
 	{"VPCDNS-L019", "firewall-rule-shadowed", Warning,
 		"A DNS Firewall rule can never act: a rule evaluated before it in a VPC (an earlier rule group by association priority, or a lower priority number in the same group) ALLOWs or BLOCKs every name its domain list holds, for every query type it applies to.",
 		"Reorder the rules or associations, narrow the earlier rule's list, or delete the rule that never acts."},
@@ -115,6 +118,7 @@ const (
 	RuleNotAssociated     = "VPCDNS-L015"
 	BroadForward          = "VPCDNS-L016"
 	DHCPBypassesResolver  = "VPCDNS-L017"
+	PathUnknown           = "VPCDNS-L018"
 	// DNS Firewall.
 	FirewallRuleShadowed    = "VPCDNS-L019"
 	FirewallOverrideBlocked = "VPCDNS-L020"

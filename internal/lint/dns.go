@@ -18,7 +18,7 @@ import (
 func (l *linter) dnsSettings() {
 	byVPC := map[*config.VPC][]*config.Rule{}
 	for _, r := range l.n.Rules {
-		for _, c := range r.VPCs {
+		for _, c := range r.AllVPCs() {
 			if !c.DNSSupport {
 				byVPC[c] = append(byVPC[c], r)
 			}
@@ -94,6 +94,8 @@ func (l *linter) describe(d view.Decision) string {
 		return fmt.Sprintf("forward rule %s (%s)", w.ID, w.Domain)
 	case w.Source == view.SourcePrivateZone:
 		return fmt.Sprintf("private hosted zone %s (%s)", w.ID, w.Domain)
+	case w.Source == view.SourceVPCEndpoint:
+		return fmt.Sprintf("the private DNS of VPC endpoint %s (%s)", w.ID, w.Domain)
 	}
 	return fmt.Sprintf("the %s zone %s", strings.ReplaceAll(w.Source.String(), "-", " "), w.Domain)
 }
@@ -142,12 +144,12 @@ func applyVerb(n int) string {
 // zones at all and is not reported.
 func (l *linter) peeringDNS() {
 	for _, p := range l.n.Peerings {
-		if p.AllowDNSResolution {
+		if !p.CarriesTraffic() {
 			continue
 		}
 		for _, dir := range [][2]*config.VPC{{p.Requester, p.Accepter}, {p.Accepter, p.Requester}} {
 			from, peer := dir[0], dir[1]
-			if !from.DNSSupport || !from.DNSHostnames || !l.routesOver(from, p) || l.isConnected(from, peer) {
+			if p.ResolvesPeerNames(from) || !from.DNSSupport || !from.DNSHostnames || !l.routesOver(from, p) || l.isConnected(from, peer) {
 				continue
 			}
 			vv := l.v.VPC(from.ID)
@@ -163,7 +165,7 @@ func (l *linter) peeringDNS() {
 					continue
 				}
 				switch d.Winner.Source {
-				case view.SourceForwardRule, view.SourcePrivateZone:
+				case view.SourceForwardRule, view.SourcePrivateZone, view.SourceVPCEndpoint:
 					continue // someone answers these on purpose
 				}
 				cidrs = append(cidrs, cidr.String())
@@ -182,14 +184,24 @@ func (l *linter) peeringDNS() {
 			if peer.Region != from.Region {
 				impact += fmt.Sprintf(", nor its regional names (%s)", autodef.HostDomain(peer.Region))
 			}
-			fix := fmt.Sprintf("Set allow_dns_resolution: true on %s.", p.ID)
+			// The option that lets from resolve peer's names is the peer's
+			// side's; with both sides alike, allow_dns_resolution says it.
+			key, setting := "allow_dns_resolution", "allow_dns_resolution: false"
+			if p.RequesterDNS != p.AccepterDNS {
+				key = "requester_allow_dns_resolution"
+				if peer == p.Accepter {
+					key = "accepter_allow_dns_resolution"
+				}
+				setting = key + ": false (" + peer.ID + "'s side)"
+			}
+			fix := fmt.Sprintf("Set %s: true on %s.", key, p.ID)
 			if !peer.DNSSupport {
-				fix = fmt.Sprintf("Set allow_dns_resolution: true on %s and enable_dns_support: true on %s.", p.ID, peer.ID)
+				fix = fmt.Sprintf("Set %s: true on %s and enable_dns_support: true on %s.", key, p.ID, peer.ID)
 			}
 			l.add(PeeringWithoutDNS, Finding{
 				Title:     fmt.Sprintf("%s routes to %s over %s, which does not allow DNS resolution", from.ID, peer.ID, p.ID),
 				Resources: l.resources(p.ID, from.ID, peer.ID),
-				Evidence:  append([]string{fmt.Sprintf("%s: allow_dns_resolution: false; a route table of %s routes to %s over it", p.ID, from.ID, peer.ID)}, lines...),
+				Evidence:  append([]string{fmt.Sprintf("%s: %s; a route table of %s routes to %s over it", p.ID, setting, from.ID, peer.ID)}, lines...),
 				Impact:    impact,
 				Fix:       fix,
 			})
@@ -236,7 +248,7 @@ func sample(p netip.Prefix) netip.Addr {
 // unassociated finds L015: rules associated with no VPC.
 func (l *linter) unassociated() {
 	for _, r := range l.n.Rules {
-		if len(r.VPCs) > 0 {
+		if len(r.AllVPCs()) > 0 {
 			continue
 		}
 		l.add(RuleNotAssociated, Finding{

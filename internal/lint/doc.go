@@ -76,6 +76,10 @@
 //	                                                          resolver. Names the option set, the VPC and what each
 //	                                                          server is. Fix: add AmazonProvidedDNS, or forward the
 //	                                                          custom servers to an inbound endpoint.
+//	VPCDNS-L018  warning   path-unknown                       A rule's path to a target crosses what vpcdns does not
+//	                                                          model (unmodeled:, an unreadable prefix list, a NAT
+//	                                                          gateway's onward route): its verdict is unknown, never
+//	                                                          ok. Fix: check that resource by hand, or import again.
 //	VPCDNS-L019  warning   firewall-rule-shadowed             A DNS Firewall rule never acts: an ALLOW or BLOCK rule
 //	                                                          evaluated before it covers every name of its list (and
 //	                                                          its query type). Fix: reorder, narrow, or delete.

@@ -121,6 +121,7 @@ func Run(v *view.View) *Report {
 	l.unassociated()       // L015
 	l.broadForward()       // L016
 	l.dhcpBypass()         // L017
+	l.pathUnknown()        // L018
 	l.capacity()           // L023, L024
 	l.firewall()           // L019–L022
 

@@ -320,6 +320,23 @@ resolver_endpoints:` + simpleOut + "resolver_rules:" + forward("rr-corp", "corp.
 				text:      []string{"enable_dns_support: true on vpc-app"}}},
 		},
 		{
+			name: "L007 a Profile's rule on a VPC with DNS support off",
+			yaml: `
+vpcs:
+  - id: vpc-app
+    cidr_blocks: [10.0.0.0/16]
+    enable_dns_support: false
+    subnets:
+      - {id: subnet-a, cidr_block: 10.0.1.0/24, availability_zone: us-east-1a}
+      - {id: subnet-b, cidr_block: 10.0.2.0/24, availability_zone: us-east-1b}
+route53_profiles:
+  - {id: rp-1, resolver_rules: [rr-corp], vpcs: [vpc-app]}
+resolver_endpoints:` + simpleOut + "resolver_rules:" + forward("rr-corp", "corp.example", "[{ip: 192.168.10.53}]", "[]"),
+			want: []want{{id: lint.RuleOnVPCWithoutDNS, severity: lint.Error,
+				resources: []lint.Resource{res("vpc", "vpc-app"), res("resolver-rule", "rr-corp")},
+				text:      []string{"enable_dns_support: true on vpc-app"}}},
+		},
+		{
 			name: "L008 a private hosted zone on a VPC without DNS hostnames",
 			yaml: `
 vpcs:
@@ -475,6 +492,23 @@ vpcs:
 			want: []want{{id: lint.DHCPBypassesResolver, severity: lint.Warning,
 				resources: []lint.Resource{res("dhcp-option-set", "dopt-corp"), res("vpc", "vpc-app")},
 				text:      []string{"never ask the VPC resolver (10.0.0.2)", "10.0.1.53: instance i-dns of vpc-app", "192.168.10.53: a DNS server outside the modeled VPCs", "Add AmazonProvidedDNS to the domain-name-servers of dopt-corp"}}},
+		},
+		{
+			name: "L018 a route through an unmodeled firewall",
+			yaml: "unmodeled:\n  - {id: vpce-fw-1, kind: network-firewall-endpoint, reason: AWS Network Firewall is not modeled}\n" +
+				renderPath(t, pathVars{Routes: "[{destination: 192.168.0.0/16, target: vpce-fw-1}]"}),
+			want: []want{{id: lint.PathUnknown, severity: lint.Warning,
+				resources: []lint.Resource{res("resolver-rule", "rr-corp"), res("unmodeled", "vpce-fw-1")},
+				text:      []string{"gateway is unknown: vpce-fw-1 is a network-firewall-endpoint", "no path is known to be open, so explain expects UNKNOWN"}}},
+		},
+		{
+			name: "L018 one target unknown, one open",
+			yaml: "unmodeled:\n  - {id: pl-denied, kind: prefix-list, reason: GetManagedPrefixListEntries denied}\n" +
+				renderPath(t, pathVars{Egress: "[{protocol: all, cidr: 192.168.20.0/24}, {protocol: all, prefix_list: pl-denied}]"}),
+			want: []want{
+				{id: lint.PathUnknown, severity: lint.Warning,
+					resources: []lint.Resource{res("resolver-rule", "rr-corp"), res("unmodeled", "pl-denied")},
+					text:      []string{"192.168.10.53:53: security-group-egress is unknown: sg-out allows all to prefix list pl-denied", "cannot be told"}}},
 		},
 		{
 			name: "L016 not with the system rule",

@@ -157,7 +157,7 @@ func (l *linter) targetsInside(inLoop map[ruleTarget]bool) {
 				continue
 			}
 			a := t.Addr().Unmap()
-			for _, c := range r.VPCs {
+			for _, c := range r.AllVPCs() {
 				cidr, ok := containing(c.CIDRs, a)
 				if !ok {
 					continue

@@ -168,11 +168,11 @@ func (l *linter) paths() {
 		var someLines []string
 		for _, t := range f.Targets {
 			for _, p := range t.Paths {
-				if p.Verdict == netpath.OK {
+				if p.Verdict == netpath.OK || p.Verdict == netpath.UnknownPath {
 					if p.Protocol == config.ProtoUDP {
 						total++
 					}
-					continue
+					continue // unknown paths are L018's (pathUnknown)
 				}
 				fails := failed(p)
 				var others []netpath.Check
@@ -220,10 +220,11 @@ func (l *linter) paths() {
 // queriesOf says which queries a rule takes: "for corp.example. from
 // vpc-app".
 func queriesOf(r *config.Rule) string {
-	if len(r.VPCs) == 0 {
+	vpcs := r.AllVPCs()
+	if len(vpcs) == 0 {
 		return fmt.Sprintf("for %s (from no VPC yet: the rule is not associated)", r.Domain)
 	}
-	return fmt.Sprintf("for %s from %s", r.Domain, list(vpcIDs(r.VPCs)))
+	return fmt.Sprintf("for %s from %s", r.Domain, list(vpcIDs(vpcs)))
 }
 
 func (l *linter) allBlocked(f *view.Forward, cs *causes, evidence []string) {
@@ -237,7 +238,7 @@ func (l *linter) allBlocked(f *view.Forward, cs *causes, evidence []string) {
 		checks = append(checks, fmt.Sprintf("%s (%s)", k.check, k.resource))
 	}
 	ids = append(ids, f.Endpoint.ID)
-	ids = append(ids, vpcIDs(r.VPCs)...)
+	ids = append(ids, vpcIDs(r.AllVPCs())...)
 	l.add(AllPathsBlocked, Finding{
 		Title:     fmt.Sprintf("every path of rule %s (%s) to its targets is blocked: %s", r.ID, r.Domain, list(uniq(checks))),
 		Resources: l.resources(ids...),

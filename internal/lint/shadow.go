@@ -105,7 +105,7 @@ func (l *linter) reverseShadow() {
 		if r.Type != config.RuleForward || !r.Domain.IsSubdomainOf(arpa) {
 			continue
 		}
-		for _, c := range r.VPCs {
+		for _, c := range r.AllVPCs() {
 			vv := l.v.VPC(c.ID)
 			var shadow []reverseZone
 			for _, z := range l.reverseZonesOf(c) {

@@ -78,15 +78,40 @@ func (e *Evaluator) securityGroupEgress(in input) Check {
 		c.Resource = in.ep.ID
 		return c
 	}
+	var maybe *Check // the first rule that might allow it: Unknown
 	for _, sg := range sgs {
 		for _, r := range sg.Egress {
-			if ruleCovers(r.Protocol, r.Ports, in.proto, in.port) && r.CIDR.Contains(in.dst) {
+			if !ruleCovers(r.Protocol, r.Ports, in.proto, in.port) {
+				continue
+			}
+			switch {
+			case r.CIDR.IsValid() && r.CIDR.Contains(in.dst):
 				c.Verdict = Pass
 				c.Detail = fmt.Sprintf("%s allows %s to %s", sg.ID, traffic(r.Protocol, r.Ports), r.CIDR)
+				if r.PrefixList != nil {
+					c.Detail = fmt.Sprintf("%s allows %s to prefix list %s (%s)", sg.ID, traffic(r.Protocol, r.Ports), r.PrefixList.ID, r.CIDR)
+				}
 				c.Resource = sg.ID
 				return c
+			case r.Group != nil:
+				switch carrier, modeled := e.carries(r.Group, in.dst); {
+				case carrier != "":
+					c.Verdict = Pass
+					c.Detail = fmt.Sprintf("%s allows %s to security group %s, which %s carries", sg.ID, traffic(r.Protocol, r.Ports), r.Group.ID, carrier)
+					c.Resource = sg.ID
+					return c
+				case !modeled && maybe == nil:
+					maybe = &Check{Name: c.Name, Verdict: Unknown, Resource: sg.ID,
+						Detail: fmt.Sprintf("%s allows %s to security group %s; whether %s carries it is not modeled (only endpoint ENIs are)", sg.ID, traffic(r.Protocol, r.Ports), r.Group.ID, in.dst)}
+				}
+			case r.Unresolved != nil && maybe == nil:
+				maybe = &Check{Name: c.Name, Verdict: Unknown, Resource: sg.ID, Unmodeled: r.Unresolved.ID,
+					Detail: fmt.Sprintf("%s allows %s to prefix list %s, whose entries are not modeled (%s)", sg.ID, traffic(r.Protocol, r.Ports), r.Unresolved.ID, r.Unresolved.Reason)}
 			}
 		}
+	}
+	if maybe != nil {
+		return *maybe
 	}
 	names := ids(sgs, func(sg *config.SecurityGroup) string { return sg.ID })
 	c.Detail = fmt.Sprintf("no egress rule of %s allows %s", strings.Join(names, ", "), in.query())
@@ -279,8 +304,21 @@ func (e *Evaluator) route(in input) (routeResult, Check) {
 
 	var best config.Route
 	found := false
+	var unresolved *config.Unmodeled
 	consider := func(r config.Route) {
-		if r.Destination.Contains(in.dst) && (!found || r.Destination.Bits() > best.Destination.Bits()) {
+		if r.Unresolved != nil {
+			if unresolved == nil {
+				unresolved = r.Unresolved
+			}
+			return
+		}
+		if !r.Destination.Contains(in.dst) {
+			return
+		}
+		// Longest prefix first; on the same prefix the local route, then
+		// static routes, then prefix-list routes, then propagated ones.
+		if !found || r.Destination.Bits() > best.Destination.Bits() ||
+			r.Destination.Bits() == best.Destination.Bits() && routeRank(r) < routeRank(best) {
 			best, found = r, true
 		}
 	}
@@ -288,11 +326,20 @@ func (e *Evaluator) route(in input) (routeResult, Check) {
 		consider(r)
 	}
 	if in.vpc != nil {
-		for _, p := range in.vpc.CIDRs {
+		for _, p := range in.vpc.AllCIDRs() {
 			consider(config.Route{Destination: p, TargetID: "local", Kind: config.TargetLocal})
 		}
 	}
 	res.route, res.found = best, found
+	if unresolved != nil && (!found || best.Destination.Bits() < in.dst.BitLen()) {
+		c.Verdict = Unknown
+		c.Unmodeled = unresolved.ID
+		c.Detail = fmt.Sprintf("%s has a route to prefix list %s, whose entries are not modeled (%s): it may hold a longer prefix for %s", res.table, unresolved.ID, unresolved.Reason, in.dst)
+		if found {
+			c.Detail += fmt.Sprintf(" than %s -> %s", best.Destination, best.TargetID)
+		}
+		return res, c
+	}
 
 	switch {
 	case !found:
@@ -304,9 +351,30 @@ func (e *Evaluator) route(in input) (routeResult, Check) {
 		c.Detail = fmt.Sprintf("%s %s -> blackhole", res.table, best.Destination)
 	default:
 		c.Verdict = Pass
-		c.Detail = fmt.Sprintf("%s routes %s via %s -> %s", res.table, in.dst, best.Destination, best.TargetID)
+		via := best.Destination.String()
+		if best.PrefixList != nil {
+			via = fmt.Sprintf("prefix list %s (%s)", best.PrefixList.ID, best.Destination)
+		}
+		c.Detail = fmt.Sprintf("%s routes %s via %s -> %s", res.table, in.dst, via, best.TargetID)
+		if best.Propagated {
+			c.Detail += " (propagated)"
+		}
 	}
 	return res, c
+}
+
+// routeRank orders routes of the same prefix as AWS does: the local route,
+// static routes, prefix-list routes, propagated routes.
+func routeRank(r config.Route) int {
+	switch {
+	case r.Kind == config.TargetLocal:
+		return 0
+	case r.Propagated:
+		return 3
+	case r.PrefixList != nil:
+		return 2
+	}
+	return 1
 }
 
 // gateway: the route's target leads to a network that contains the target
@@ -316,6 +384,11 @@ func gateway(in input, rr routeResult, rc Check) Check {
 	if rr.notModeled {
 		c.Verdict = Pass
 		c.Detail = fmt.Sprintf("%s declares no route tables: gateways are not modeled", vpcID(in.vpc))
+		return c
+	}
+	if rc.Verdict == Unknown {
+		c.Verdict, c.Resource, c.Unmodeled = Unknown, rc.Resource, rc.Unmodeled
+		c.Detail = fmt.Sprintf("unknown: the route to %s is not known", in.dst)
 		return c
 	}
 	if rc.Verdict != Pass {
@@ -330,7 +403,7 @@ func gateway(in input, rr routeResult, rc Check) Check {
 		c.Resource = vpcID(in.vpc)
 		var cidrs []netip.Prefix
 		if in.vpc != nil {
-			cidrs = in.vpc.CIDRs
+			cidrs = in.vpc.AllCIDRs()
 		}
 		if p, ok := longestContaining(cidrs, in.dst); ok {
 			c.Verdict = Pass
@@ -344,6 +417,19 @@ func gateway(in input, rr routeResult, rc Check) Check {
 		gatewayTGW(&c, in, r.TGW)
 	case config.TargetRemoteNetwork:
 		gatewayRemote(&c, in, r.Remote)
+	case config.TargetVPNGateway:
+		gatewayVGW(&c, in, r.VGW)
+	case config.TargetInternetGateway:
+		gatewayInternet(&c, in, r.TargetID)
+	case config.TargetNATGateway:
+		c.Verdict = Unknown
+		c.Detail = fmt.Sprintf("%s translates the source address; where it sends %s (its own subnet's route table) is not modeled", r.TargetID, in.dst)
+	case config.TargetUnmodeled:
+		c.Verdict = Unknown
+		c.Unmodeled = r.TargetID
+		if u := r.Unmodeled; u != nil {
+			c.Detail = fmt.Sprintf("%s is a %s, which vpcdns does not model (%s)", u.ID, u.Kind, u.Reason)
+		}
 	default:
 		c.Detail = fmt.Sprintf("route target %s leads nowhere", r.TargetID)
 	}
@@ -366,12 +452,16 @@ func gatewayPeering(c *Check, in input, p *config.Peering) {
 		c.Detail = fmt.Sprintf("%s joins %s and %s, not %s", p.ID, vpcID(p.Requester), vpcID(p.Accepter), vpcID(in.vpc))
 		return
 	}
-	if cidr, ok := longestContaining(peer.CIDRs, in.dst); ok {
+	if !p.CarriesTraffic() {
+		c.Detail = fmt.Sprintf("%s is %s: only an active peering carries traffic", p.ID, p.Status)
+		return
+	}
+	if cidr, ok := longestContaining(peer.AllCIDRs(), in.dst); ok {
 		c.Verdict = Pass
 		c.Detail = fmt.Sprintf("%s reaches %s (%s)", p.ID, peer.ID, cidr)
 		return
 	}
-	c.Detail = fmt.Sprintf("%s leads to %s (%s), which does not contain %s", p.ID, peer.ID, prefixes(peer.CIDRs), in.dst)
+	c.Detail = fmt.Sprintf("%s leads to %s (%s), which does not contain %s", p.ID, peer.ID, prefixes(peer.AllCIDRs()), in.dst)
 }
 
 // gatewayTGW: a transit gateway sends the packet to the attachment with the
@@ -387,8 +477,18 @@ func gatewayTGW(c *Check, in input, tgw *config.TransitGateway) {
 	for _, v := range tgw.VPCs {
 		attached = attached || v == in.vpc
 	}
+	if len(tgw.RouteTables) > 0 && in.vpc != nil && tgw.HasAttachment(in.vpc) {
+		gatewayTGWTables(c, in, tgw)
+		return
+	}
 	if !attached {
 		c.Detail = fmt.Sprintf("%s is not attached to %s", vpcID(in.vpc), tgw.ID)
+		for _, a := range tgw.Attachments {
+			if a.VPC == in.vpc && in.vpc != nil {
+				c.Resource = a.ID
+				c.Detail = fmt.Sprintf("%s of %s is not available: it carries no traffic", a.ID, vpcID(in.vpc))
+			}
+		}
 		return
 	}
 	var (
@@ -403,7 +503,7 @@ func gatewayTGW(c *Check, in input, tgw *config.TransitGateway) {
 		}
 	}
 	for _, v := range tgw.VPCs {
-		consider(v.ID, v.CIDRs, false)
+		consider(v.ID, v.AllCIDRs(), false)
 	}
 	for _, rn := range tgw.RemoteNetworks {
 		if rn.Up {
@@ -444,6 +544,9 @@ func gatewayRemote(c *Check, in input, rn *config.RemoteNetwork) {
 	c.Resource = rn.ID
 	if !rn.Up {
 		c.Detail = fmt.Sprintf("%s is down", rn.ID)
+		if rn.TunnelsDown {
+			c.Detail = fmt.Sprintf("%s is down: none of its tunnels is up", rn.ID)
+		}
 		return
 	}
 	p, ok := longestContaining(rn.CIDRs, in.dst)

@@ -38,11 +38,18 @@ type Verdict uint8
 const (
 	Fail Verdict = iota
 	Pass
+	// Unknown is the verdict of a check that crosses something the model
+	// does not hold (an unmodeled route target, a prefix list that could not
+	// be read): never a pass.
+	Unknown
 )
 
 func (v Verdict) String() string {
-	if v == Pass {
+	switch v {
+	case Pass:
 		return "pass"
+	case Unknown:
+		return "unknown"
 	}
 	return "fail"
 }
@@ -57,8 +64,10 @@ func (v *Verdict) UnmarshalText(b []byte) error {
 		*v = Pass
 	case "fail":
 		*v = Fail
+	case "unknown":
+		*v = Unknown
 	default:
-		return fmt.Errorf("check verdict %q: want pass or fail", b)
+		return fmt.Errorf("check verdict %q: want pass, fail or unknown", b)
 	}
 	return nil
 }
@@ -69,11 +78,17 @@ type PathVerdict uint8
 const (
 	Blocked PathVerdict = iota
 	OK
+	// UnknownPath: no check fails but some check is Unknown, so the model
+	// cannot say whether the path is open (cli.md: "unknown", never "ok").
+	UnknownPath
 )
 
 func (v PathVerdict) String() string {
-	if v == OK {
+	switch v {
+	case OK:
 		return "ok"
+	case UnknownPath:
+		return "unknown"
 	}
 	return "blocked"
 }
@@ -88,8 +103,10 @@ func (v *PathVerdict) UnmarshalText(b []byte) error {
 		*v = OK
 	case "blocked":
 		*v = Blocked
+	case "unknown":
+		*v = UnknownPath
 	default:
-		return fmt.Errorf("path verdict %q: want ok or blocked", b)
+		return fmt.Errorf("path verdict %q: want ok, blocked or unknown", b)
 	}
 	return nil
 }
@@ -114,6 +131,9 @@ type Check struct {
 	// remote network behind a transit gateway is down, it is that remote
 	// network (the thing to fix), not the transit gateway.
 	Resource string `json:"resource"`
+	// Unmodeled is the id of the unmodeled resource (network.yaml
+	// unmodeled:) that makes an Unknown verdict.
+	Unmodeled string `json:"unmodeled,omitempty"`
 }
 
 // Path is the result of all checks from one endpoint address to one target
@@ -167,7 +187,18 @@ func (p *Path) UnmarshalJSON(b []byte) error {
 func (p Path) Failed() []Check {
 	var out []Check
 	for _, c := range p.Checks {
-		if c.Verdict != Pass {
+		if c.Verdict == Fail {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Unknowns returns the checks whose verdict is Unknown, in order.
+func (p Path) Unknowns() []Check {
+	var out []Check
+	for _, c := range p.Checks {
+		if c.Verdict == Unknown {
 			out = append(out, c)
 		}
 	}
@@ -194,13 +225,15 @@ func (p Path) Failed() []Check {
 // package-level Evaluate and Paths use a nil Evaluator. An Evaluator is
 // immutable and safe for concurrent use.
 type Evaluator struct {
-	sgVPCs map[*config.VPC]bool // VPCs that declare at least one security group
-	rtVPCs map[*config.VPC]bool // VPCs that declare at least one route table
+	sgVPCs   map[*config.VPC]bool // VPCs that declare at least one security group
+	rtVPCs   map[*config.VPC]bool // VPCs that declare at least one route table
+	enis     map[netip.Addr]eni   // endpoint addresses and their security groups
+	peerings []*config.Peering
 }
 
 // NewEvaluator indexes n for path checks.
 func NewEvaluator(n *config.Network) *Evaluator {
-	e := &Evaluator{sgVPCs: map[*config.VPC]bool{}, rtVPCs: map[*config.VPC]bool{}}
+	e := &Evaluator{sgVPCs: map[*config.VPC]bool{}, rtVPCs: map[*config.VPC]bool{}, enis: indexENIs(n), peerings: n.Peerings}
 	for _, sg := range n.SecurityGroups {
 		e.sgVPCs[sg.VPC] = true
 	}
@@ -268,8 +301,11 @@ func (e *Evaluator) Evaluate(ep *config.Endpoint, addr config.EndpointAddr, targ
 	}
 	p.Verdict = OK
 	for _, c := range p.Checks {
-		if c.Verdict != Pass {
+		switch {
+		case c.Verdict == Fail:
 			p.Verdict = Blocked
+		case c.Verdict == Unknown && p.Verdict == OK:
+			p.Verdict = UnknownPath
 		}
 	}
 	return p

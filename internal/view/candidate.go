@@ -35,6 +35,9 @@ const (
 	SourceAutoEC2
 	SourceAutoLocal
 	SourceInternet
+	// SourceVPCEndpoint is the hidden private hosted zone AWS creates for an
+	// interface VPC endpoint with private DNS: tier 1, like a zone.
+	SourceVPCEndpoint
 )
 
 var sourceNames = [...]string{
@@ -46,6 +49,7 @@ var sourceNames = [...]string{
 	SourceAutoEC2:     "autodefined-ec2",
 	SourceAutoLocal:   "autodefined-local",
 	SourceInternet:    "internet",
+	SourceVPCEndpoint: "vpc-endpoint",
 }
 
 func (s Source) String() string { return sourceNames[s] }
@@ -55,7 +59,7 @@ func (s Source) Tier() int {
 	switch s {
 	case SourceForwardRule, SourceSystemRule:
 		return 0
-	case SourcePrivateZone:
+	case SourcePrivateZone, SourceVPCEndpoint:
 		return 1
 	case SourceAutoReverse, SourceAutoEC2, SourceAutoLocal:
 		return 2
@@ -73,8 +77,29 @@ type Candidate struct {
 	Domain dnsname.Name
 
 	Forward *Forward           // forward rules and the internet rule
-	Zone    *zone.Zone         // private hosted zones
+	Zone    *zone.Zone         // private hosted zones (and VPC endpoints' hidden zones)
 	HZ      *config.HostedZone // private hosted zones
+	Rule    *config.Rule       // forward and system rules
+	// VPCEndpoint is the interface endpoint whose hidden private zone this
+	// is (source vpc-endpoint).
+	VPCEndpoint *config.VPCEndpoint
+	// Profile is the Route 53 Profile through which the rule, zone or
+	// endpoint reaches the VPC; nil when it is associated directly.
+	Profile *config.Profile
+}
+
+// OwnerAccount is the account that owns what the candidate comes from
+// ("" for autodefined candidates and the internet rule).
+func (c *Candidate) OwnerAccount() string {
+	switch {
+	case c.Rule != nil:
+		return c.Rule.OwnerAccount
+	case c.HZ != nil:
+		return c.HZ.OwnerAccount
+	case c.VPCEndpoint != nil:
+		return c.VPCEndpoint.OwnerAccount
+	}
+	return ""
 }
 
 // autoKind maps an autodefined source to its autodef family.

@@ -54,7 +54,7 @@ func (v *VPC) Candidates(name dnsname.Name) []*Candidate {
 // Answer answers a query locally for a private hosted zone or autodefined
 // winner. It must not be called for forwards.
 func (v *VPC) Answer(c *Candidate, qname dnsname.Name, qtype uint16) zone.Answer {
-	if c.Source == SourcePrivateZone {
+	if c.Source == SourcePrivateZone || c.Source == SourceVPCEndpoint {
 		return c.Zone.Lookup(qname, qtype)
 	}
 	return v.scope.Answer(c.autoKind(), c.Domain, qname, qtype)
@@ -63,7 +63,7 @@ func (v *VPC) Answer(c *Candidate, qname dnsname.Name, qtype uint16) zone.Answer
 // Local reports whether the candidate is answered by vpcdns itself.
 func (c *Candidate) Local() bool {
 	switch c.Source {
-	case SourcePrivateZone, SourceAutoReverse, SourceAutoEC2, SourceAutoLocal:
+	case SourcePrivateZone, SourceVPCEndpoint, SourceAutoReverse, SourceAutoEC2, SourceAutoLocal:
 		return true
 	}
 	return false

@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/autodef"
@@ -56,17 +57,57 @@ type Target struct {
 	Paths   []netpath.Path // every endpoint address × {udp, tcp}; nil for the internet rule
 }
 
-// Open reports whether some path to t is open for proto.
+// Open reports whether some path to t is open for proto. A path whose
+// verdict is unknown counts as open: vpcdns serve tries the target, as
+// nothing modeled blocks it (explain, lint and doctor say "unknown").
 func (t *Target) Open(proto config.Protocol) bool {
 	if t.Paths == nil {
 		return true
 	}
 	for i := range t.Paths {
-		if t.Paths[i].Protocol == proto && t.Paths[i].Verdict == netpath.OK {
+		if t.Paths[i].Protocol == proto && t.Paths[i].Verdict != netpath.Blocked {
 			return true
 		}
 	}
 	return false
+}
+
+// Unknown reports whether no UDP path of the forward is known to be open
+// and some path's verdict is unknown: the configuration alone cannot say
+// whether the forward's queries are answered.
+func (f *Forward) Unknown() bool {
+	unknown := false
+	for i := range f.Targets {
+		for _, p := range f.Targets[i].Paths {
+			switch {
+			case p.Protocol == config.ProtoUDP && p.Verdict == netpath.OK:
+				return false
+			case p.Verdict == netpath.UnknownPath:
+				unknown = true
+			}
+		}
+	}
+	return unknown
+}
+
+// UnknownCauses lists, without repeats, what makes paths of the forward
+// unknown: "pl-x (prefix-list, not modeled: reason)" or the detail of the
+// check that could not decide.
+func (f *Forward) UnknownCauses() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range f.Targets {
+		for _, p := range f.Targets[i].Paths {
+			for _, c := range p.Unknowns() {
+				s := c.Name + ": " + c.Detail
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // AllBlocked reports whether every path of every target is blocked over UDP,
@@ -126,8 +167,12 @@ func Compile(n *config.Network) (*View, error) {
 		zones[hz] = z
 	}
 	v.Firewall = firewall.Compile(n)
+	epZones, err := endpointZones(n)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range n.VPCs {
-		vpc := compileVPC(n, c, forwards, zones, v.internet)
+		vpc := compileVPC(n, c, forwards, zones, epZones, v.internet)
 		vpc.Firewall = v.Firewall.VPC(c)
 		v.vpcs[c.ID] = vpc
 	}
@@ -154,9 +199,9 @@ type Link struct {
 }
 
 // Connected returns the VPCs joined to c by a peering or a transit gateway
-// with DNS support on at both ends (and, for peering, DNS resolution
-// allowed), behaviour.md §2: the VPCs whose CIDRs and regions give c
-// autodefined zones.
+// with DNS support on at both ends (and, for peering, active and with DNS
+// resolution allowed by the peer's side), behaviour.md §2: the VPCs whose
+// CIDRs and regions give c autodefined zones.
 func Connected(n *config.Network, c *config.VPC) []Link {
 	var out []Link
 	seen := map[*config.VPC]bool{c: true}
@@ -167,14 +212,11 @@ func Connected(n *config.Network, c *config.VPC) []Link {
 		}
 	}
 	for _, p := range n.Peerings {
-		if !p.AllowDNSResolution {
-			continue
-		}
-		switch c {
-		case p.Requester:
-			add(p.Accepter, p.ID)
-		case p.Accepter:
-			add(p.Requester, p.ID)
+		// Only an active peering joins the VPCs, and c gets its peer's
+		// names only when the peer's side allows DNS resolution from the
+		// remote VPC (AllowDnsResolutionFromRemoteVpc).
+		if p.ResolvesPeerNames(c) {
+			add(p.Peer(c), p.ID)
 		}
 	}
 	for _, t := range n.TransitGateways {
@@ -187,7 +229,7 @@ func Connected(n *config.Network, c *config.VPC) []Link {
 	return out
 }
 
-func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, internet *Forward) *VPC {
+func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*Forward, zones map[*config.HostedZone]*zone.Zone, epZones []endpointZone, internet *Forward) *VPC {
 	vpc := &VPC{Config: c, table: suffix.New[entry](64), dhcp: dhcpOf(n, c)}
 	add := func(cand *Candidate) {
 		e, _ := vpc.table.Get(cand.Domain)
@@ -202,12 +244,12 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 		vpc.table.Set(cand.Domain, e)
 	}
 
-	// Tier 0: the customer rules associated with this VPC.
-	for _, r := range n.Rules {
-		if !associated(r.VPCs, c) {
-			continue
-		}
-		cand := &Candidate{ID: r.ID, Domain: r.Domain}
+	// Tier 0: the customer rules associated with this VPC, directly or
+	// through its Route 53 Profile. A rule associated directly takes
+	// precedence over a profile's rule of the same domain.
+	prof := c.Profile
+	ruleCand := func(r *config.Rule, via *config.Profile) {
+		cand := &Candidate{ID: r.ID, Domain: r.Domain, Rule: r, Profile: via}
 		if r.Type == config.RuleSystem {
 			cand.Source = SourceSystemRule
 		} else {
@@ -216,13 +258,48 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 		}
 		add(cand)
 	}
+	direct := map[dnsname.Name]bool{}
+	for _, r := range n.Rules {
+		if associated(r.VPCs, c) {
+			direct[r.Domain] = true
+			ruleCand(r, nil)
+		}
+	}
+	if prof != nil {
+		for _, r := range prof.Rules {
+			if !direct[r.Domain] {
+				ruleCand(r, prof)
+			}
+		}
+	}
 	// Tier 1: private hosted zones, when DNS support and hostnames are on.
 	if c.DNSSupport && c.DNSHostnames {
+		directZone := map[dnsname.Name]bool{}
 		for _, hz := range n.HostedZones {
 			if !associated(hz.VPCs, c) {
 				continue
 			}
+			directZone[hz.Name] = true
 			add(&Candidate{Source: SourcePrivateZone, ID: hz.ID, Domain: hz.Name, Zone: zones[hz], HZ: hz})
+		}
+		if prof != nil {
+			for _, hz := range prof.HostedZones {
+				if !directZone[hz.Name] {
+					directZone[hz.Name] = true
+					add(&Candidate{Source: SourcePrivateZone, ID: hz.ID, Domain: hz.Name, Zone: zones[hz], HZ: hz, Profile: prof})
+				}
+			}
+		}
+		// The hidden zones of interface endpoints with private DNS, in
+		// the endpoint's own VPC (after the customer's zones of the same
+		// name: vpcdns choice).
+		for _, ez := range epZones {
+			switch {
+			case ez.ep.VPC == c:
+				add(&Candidate{Source: SourceVPCEndpoint, ID: ez.ep.ID, Domain: ez.apex, Zone: ez.zone, VPCEndpoint: ez.ep})
+			case prof != nil && slices.Contains(prof.VPCEndpoints, ez.ep):
+				add(&Candidate{Source: SourceVPCEndpoint, ID: ez.ep.ID, Domain: ez.apex, Zone: ez.zone, VPCEndpoint: ez.ep, Profile: prof})
+			}
 		}
 	}
 	// Tier 2: autodefined rules, when DNS hostnames are on.

@@ -247,11 +247,16 @@ func (h *Handler) modifyPeeringOptions(p params) (any, error) {
 			o.RequesterDNS = *req
 			out.Requester = &peeringOptions{AllowDnsResolutionFromRemoteVpc: *req}
 		}
-		// network.yaml has one flag for the peering: DNS resolution across
-		// it is allowed when either side allows it.
+		// network.yaml keeps each side's option (which VPC resolves whose
+		// names) and allow_dns_resolution when either side allows it.
 		for i := range tx.File.VPCPeerings {
-			if tx.File.VPCPeerings[i].ID == id {
-				tx.File.VPCPeerings[i].AllowDNSResolution = o.AccepterDNS || o.RequesterDNS
+			if p := &tx.File.VPCPeerings[i]; p.ID == id {
+				p.AllowDNSResolution = o.AccepterDNS || o.RequesterDNS
+				p.RequesterAllowDNSResolution, p.AccepterAllowDNSResolution = nil, nil
+				if o.AccepterDNS != o.RequesterDNS {
+					req, acc := o.RequesterDNS, o.AccepterDNS
+					p.RequesterAllowDNSResolution, p.AccepterAllowDNSResolution = &req, &acc
+				}
 			}
 		}
 		return nil

@@ -109,7 +109,12 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 	for _, x := range f.VPCPeerings {
 		o := obj(x.ID, KindPeering)
 		o.Requester, o.Accepter, o.Status = x.RequesterVPC, x.AccepterVPC, "active"
-		if x.AllowDNSResolution != (o.RequesterDNS || o.AccepterDNS) {
+		switch {
+		case x.RequesterAllowDNSResolution != nil || x.AccepterAllowDNSResolution != nil:
+			// The file says each side (docs/network-yaml-accounts.md).
+			o.RequesterDNS = deref(x.RequesterAllowDNSResolution, x.AllowDNSResolution)
+			o.AccepterDNS = deref(x.AccepterAllowDNSResolution, x.AllowDNSResolution)
+		case x.AllowDNSResolution != (o.RequesterDNS || o.AccepterDNS):
 			o.RequesterDNS, o.AccepterDNS = x.AllowDNSResolution, x.AllowDNSResolution
 		}
 	}
@@ -182,4 +187,12 @@ func RuleKey(egress bool, r config.SGRuleFile) string {
 		to = strconv.Itoa(*r.ToPort)
 	}
 	return dir + "|" + r.Protocol + "|" + from + "|" + to + "|" + r.CIDR
+}
+
+// deref returns *p, or def when p is nil.
+func deref(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
 }
