@@ -210,23 +210,32 @@ func TestCompletionFish(t *testing.T) {
 	}
 }
 
-// TestCompletionZsh checks the zsh script with zsh: it parses, and loaded
-// after compinit it defines the completion function and binds it to vpcdns.
-// (Offering words needs zsh's line editor, which a test cannot drive.)
+// TestCompletionZsh types each case and TAB into an interactive zsh in a
+// pseudo-terminal that loaded the script (testdata/zsh-complete.zsh), and
+// compares the words zsh's completion offered. The script must parse too.
 func TestCompletionZsh(t *testing.T) {
 	zsh := needShell(t, "zsh")
 	script := completionScript(t, "zsh")
 	if out, err := exec.Command(zsh, "-n", script).CombinedOutput(); err != nil {
 		t.Fatalf("zsh -n: %v\n%s", err, out)
 	}
-	prog := "autoload -Uz compinit && compinit -u -D && source " + script + ` && print -r -- "${+functions[_vpcdns]} $_comps[vpcdns]"`
-	cmd := exec.Command(zsh, "-f", "-c", prog)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	out, err := cmd.CombinedOutput()
+	driver, err := filepath.Abs(filepath.Join("testdata", "zsh-complete.zsh"))
 	if err != nil {
-		t.Fatalf("zsh: %v\n%s", err, out)
+		t.Fatal(err)
 	}
-	if got := strings.TrimSpace(string(out)); got != "1 _vpcdns" {
-		t.Errorf("zsh: %q, want the function defined and bound to vpcdns", got)
+	home := t.TempDir()
+	for _, tc := range completionCases {
+		t.Run(tc.line, func(t *testing.T) {
+			t.Parallel() // each case is its own zsh, slow to start
+			cmd := exec.Command(zsh, "-f", driver, filepath.Join(t.TempDir(), "matches"), script, tc.line)
+			cmd.Env = append(os.Environ(), "HOME="+home)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("zsh: %v\n%s", err, out)
+			}
+			if got := strings.TrimSpace(string(out)); got != tc.want {
+				t.Errorf("completions %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
