@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,13 +15,17 @@ import (
 // under --data-dir by the AWS API when there is one, else -c FILE (or the
 // embedded example).
 func runExport(_ context.Context, args []string, std IO) int {
-	fs := flagSet("export", "[--data-dir DIR] [-c FILE] [-o FILE]", std)
+	fs := flagSet("export", "[--data-dir DIR] [-c FILE] [-o yaml|json] [--output FILE]", std)
 	file := fs.String("c", "", "network `FILE` exported when --data-dir holds no state; the embedded example when absent")
 	dataDir := fs.String("data-dir", "", "the `DIR` that `vpcdns serve --api-listen --data-dir` keeps its state in")
-	out := fs.String("o", "", "write to `FILE` instead of standard output")
+	format := fs.String("o", "yaml", "output `format`: yaml or json (the same document; JSON loads faster)")
+	out := fs.String("output", "", "write to `FILE` instead of standard output")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return exitInvalid
+	}
+	if *format != "yaml" && *format != "json" {
+		return usageError(std, fs, fmt.Errorf("-o %q: want yaml or json (-o is a format; write to a file with --output FILE)", *format))
 	}
 	if len(pos) > 0 {
 		return usageError(std, fs, fmt.Errorf("export takes no arguments, got %q", pos[0]))
@@ -40,6 +45,10 @@ func runExport(_ context.Context, args []string, std IO) int {
 		}
 	}
 	data, err := config.Marshal(f)
+	if *format == "json" && err == nil {
+		data, err = json.MarshalIndent(f, "", "  ")
+		data = append(data, '\n')
+	}
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
 		return exitFail

@@ -55,3 +55,23 @@ func TestExport(t *testing.T) {
 		t.Errorf("stderr %q", errOut.String())
 	}
 }
+
+// TestExportFormats: -o is a format (yaml, json), --output the file; both
+// forms load back to the same network.
+func TestExportFormats(t *testing.T) {
+	dir := t.TempDir()
+	yamlFile, jsonFile := dir+"/n.yaml", dir+"/n.json"
+	if code, _, stderr := run(t, "export", "--output", yamlFile); code != 0 {
+		t.Fatalf("export --output: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "export", "-o", "json", "--output", jsonFile); code != 0 {
+		t.Fatalf("export -o json: exit %d: %s", code, stderr)
+	}
+	if code, stdout, _ := run(t, "diff", yamlFile, jsonFile); code != 0 {
+		t.Errorf("the yaml and json exports behave differently (exit %d):\n%s", code, stdout)
+	}
+	code, _, stderr := run(t, "export", "-o", yamlFile)
+	if code != 2 || !strings.Contains(stderr, "-o is a format; write to a file with --output FILE") {
+		t.Errorf("export -o FILE: exit %d, %q; want 2 and a pointer to --output", code, stderr)
+	}
+}

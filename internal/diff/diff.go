@@ -18,6 +18,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/netpath"
@@ -89,18 +90,29 @@ func Compare(old, new *view.View, oldLabel, newLabel string) *Report {
 	r := &Report{Old: oldLabel, New: newLabel, Changes: []Change{}}
 	ids := vpcIDs(old, new)
 	r.Compared.VPCs = len(ids)
-	for _, id := range ids {
+	// VPCs are independent: compared at once, one goroutine each (the
+	// views are immutable), and reported in id order.
+	type result struct {
+		changes []Change
+		domains int
+	}
+	results := make([]result, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
 		ov, nv := old.VPC(id), new.VPC(id)
 		switch {
 		case ov == nil:
-			r.Changes = append(r.Changes, Change{VPC: id, Kind: KindVPCAdded})
+			results[i].changes = []Change{{VPC: id, Kind: KindVPCAdded}}
 		case nv == nil:
-			r.Changes = append(r.Changes, Change{VPC: id, Kind: KindVPCRemoved})
+			results[i].changes = []Change{{VPC: id, Kind: KindVPCRemoved}}
 		default:
-			var n int
-			r.Changes, n = compareVPC(r.Changes, id, ov, nv)
-			r.Compared.Domains += n
+			wg.Go(func() { results[i].changes, results[i].domains = compareVPC(nil, id, ov, nv) })
 		}
+	}
+	wg.Wait()
+	for _, res := range results {
+		r.Changes = append(r.Changes, res.changes...)
+		r.Compared.Domains += res.domains
 	}
 	return r
 }

@@ -546,3 +546,20 @@ func TestUnknownPath(t *testing.T) {
 		t.Errorf("text does not say UNKNOWN:\n%s", text(t, rep))
 	}
 }
+
+// TestShadowedBlockedNotCached: the autodefined zone answers, and the
+// shadowed rule's paths are blocked: the answer is made locally, not a
+// cached copy, and doctor must not call it one.
+func TestShadowedBlockedNotCached(t *testing.T) {
+	bind := bindtest.Start(t, map[string]string{"10.in-addr.arpa": reverseZone("10.in-addr.arpa")})
+	v := setup(t, netVars{DNSSupport: true, TargetPort: bind.Addr().Port(), Domain: "10.in-addr.arpa", SGCIDR: "172.16.0.0/12"}, false)
+	rep, _ := run(t, v, "10.0.1.5")
+	for _, s := range rep.Steps[1:3] {
+		if strings.Contains(s.Summary, "cache") {
+			t.Errorf("step %d %s: %q; the answer is local, not cached", s.Step, s.Status, s.Summary)
+		}
+	}
+	if rep.Steps[1].Status != doctor.Pass {
+		t.Errorf("step 2 %s, want pass\n%s", rep.Steps[1].Status, text(t, rep))
+	}
+}

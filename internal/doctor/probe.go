@@ -40,8 +40,9 @@ type Probe struct {
 	// SOA is the owner of the SOA record in the authority section: the
 	// zone that answered a negative answer.
 	SOA string `json:"soa,omitempty"`
-	// TTL is the lowest TTL of the answer records: how long the answer may
-	// still be served from a cache.
+	// TTL is the lowest TTL of the answer records (of a negative answer,
+	// its SOA's, RFC 2308): how long the answer may still be served from a
+	// cache.
 	TTL uint32 `json:"ttl,omitempty"`
 	// Stale is set when the answer carries Extended DNS Error 3 (Stale
 	// Answer, RFC 8914): the resolver served it from its cache past its
@@ -173,6 +174,9 @@ func fill(p *Probe, r *dns.Msg) {
 	for _, rr := range r.Ns {
 		if soa, ok := rr.(*dns.SOA); ok {
 			p.SOA = strings.ToLower(dns.Fqdn(soa.Hdr.Name))
+			if len(r.Answer) == 0 {
+				p.TTL = min(soa.Hdr.Ttl, soa.Minttl) // how long a negative answer is cached (RFC 2308)
+			}
 		}
 	}
 }

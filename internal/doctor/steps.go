@@ -128,7 +128,7 @@ func (r *run) step2() Step {
 	s.Probes = r.actual
 	p, ok := r.actualAnswer()
 	switch {
-	case ok && p.good() && r.udpOpen() == 0 && r.anyBlocked() && !p.Stale:
+	case ok && p.good() && r.cachedOnly() && !p.Stale:
 		s.Status = Warn
 		s.Summary = describe(p) + fmt.Sprintf(", but from the cache: every path to the targets is blocked (step 5), so this answer is one kept from before, for %ds more", p.TTL)
 	case ok && p.Stale:
@@ -175,7 +175,7 @@ func (r *run) step3() Step {
 		return s
 	}
 	f := r.forward()
-	if open, blocked := r.udpPaths(); act.good() && (act.Stale || blocked > 0 && open == 0) {
+	if act.good() && (act.Stale || r.cachedOnly()) {
 		// The resolver answered, but it cannot have resolved the name
 		// now: the answer is one it kept. Not the same as "resolves".
 		s.Status = Fail
@@ -640,6 +640,17 @@ func (r *run) anyBlocked() bool {
 		}
 	}
 	return false
+}
+
+// cachedOnly reports whether an answer of the resolver can only come from
+// its cache: the winner is a forward, and every UDP path of it is blocked.
+func (r *run) cachedOnly() bool {
+	w := r.dec.Winner
+	if w == nil || w.Forward == nil || r.shadowed {
+		return false
+	}
+	open, blocked := r.udpPaths()
+	return blocked > 0 && open == 0
 }
 
 // udpOpen counts the open UDP paths of the expected forward.
