@@ -1,4 +1,4 @@
-// Package cli is the vpcdns command line (../shared/spec/cli.md): it parses
+// Package cli is the vpcdns command line (docs/cli.md): it parses
 // verbs and flags, loads the network, and hands over to the packages that do
 // the work. Run is called by main and, in-process, by the tests.
 package cli
@@ -48,6 +48,7 @@ func verbs() []verb {
 		{"lint", "list every problem of the network that would make queries fail or surprise", runLint},
 		{"doctor", "run the troubleshooting procedure for one query: ask the targets and the VPC resolver, compare, conclude", runDoctor},
 		{"export", "write the current network (as kept by serve --api-listen --data-dir) as network.yaml", runExport},
+		{"schema", "print the JSON Schema of network.yaml, for editors that validate and complete it", runSchema},
 	}
 }
 
