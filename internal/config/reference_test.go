@@ -132,3 +132,37 @@ func typeWords(t reflect.Type) string {
 	}
 	return "string"
 }
+
+// TestNetworkYAMLDocExample checks that the yaml blocks of the walk-through
+// of docs/network-yaml.md make one valid network, as the page says.
+func TestNetworkYAMLDocExample(t *testing.T) {
+	data, err := os.ReadFile(referenceFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	start, end := strings.Index(doc, "## A small network, part by part"), strings.Index(doc, "## Reference")
+	if start < 0 || end < start {
+		t.Fatal("no walk-through section in docs/network-yaml.md")
+	}
+	var file strings.Builder
+	blocks := 0
+	for _, part := range strings.Split(doc[start:end], "```yaml\n")[1:] {
+		block, _, ok := strings.Cut(part, "```")
+		if !ok {
+			t.Fatalf("an unclosed yaml block: %.40q", part)
+		}
+		file.WriteString(block)
+		blocks++
+	}
+	if blocks < 5 {
+		t.Fatalf("found %d yaml blocks; want the whole walk-through", blocks)
+	}
+	n, _, err := Parse([]byte(file.String()), "network-yaml.md", ".")
+	if err != nil {
+		t.Fatalf("the walk-through is not a valid network:\n%v\n%s", err, file.String())
+	}
+	if len(n.VPCs) != 2 || len(n.Rules) != 1 || len(n.Endpoints) != 2 {
+		t.Errorf("got %d vpcs, %d rules, %d endpoints; want the walk-through's 2, 1, 2", len(n.VPCs), len(n.Rules), len(n.Endpoints))
+	}
+}
