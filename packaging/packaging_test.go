@@ -6,15 +6,22 @@
 package packaging
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -33,15 +40,39 @@ func need(t *testing.T, tool string) string {
 	return path
 }
 
-// buildVPCDNS builds the binary into a temporary directory.
+// built is the vpcdns binary the tests run, built once by buildVPCDNS.
+var built struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.bin != "" {
+		os.RemoveAll(filepath.Dir(built.bin))
+	}
+	os.Exit(code)
+}
+
+// buildVPCDNS builds the binary once, into a temporary directory.
 func buildVPCDNS(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "vpcdns")
-	cmd := exec.Command("go", "build", "-o", bin, "../cmd/vpcdns")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vpcdns-packaging")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.bin = filepath.Join(dir, "vpcdns")
+		if out, err := exec.Command("go", "build", "-o", built.bin, "../cmd/vpcdns").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
 }
 
 // unit reads vpcdns.service as its settings: key → every value given.
@@ -133,6 +164,156 @@ func TestUnitVerifies(t *testing.T) {
 	if out, err := exec.CommandContext(ctx, bin, pre[1:]...).CombinedOutput(); err != nil {
 		t.Errorf("ExecStartPre %q: %v\n%s", pre, err, out)
 	}
+}
+
+// TestUnitSyscallFilter runs vpcdns serve under strace while it answers
+// over UDP and TCP, reloads and stops, and checks that every system call it
+// made is one the unit's SystemCallFilter allows: the filter must not
+// break the server.
+func TestUnitSyscallFilter(t *testing.T) {
+	analyze := need(t, "systemd-analyze")
+	strace := need(t, "strace")
+	bin := buildVPCDNS(t)
+	_, s := unit(t)
+	allowed := map[string]bool{}
+	for _, f := range s["SystemCallFilter"] {
+		deny := strings.HasPrefix(f, "~")
+		for _, name := range strings.Fields(strings.TrimPrefix(f, "~")) {
+			for _, call := range syscallSet(t, analyze, name) {
+				allowed[call] = !deny
+			}
+		}
+	}
+	dir := t.TempDir()
+	port := freePort(t)
+	network := fmt.Sprintf("vpcs:\n  - id: vpc-a\n    cidr_blocks: [10.0.0.0/16]\n    enable_dns_hostnames: true\n    resolver_listen: [\"127.0.0.1:%d\"]\nquery_logging:\n  - {id: q, destination: stdout, vpcs: [vpc-a]}\n", port)
+	file := filepath.Join(dir, "network.yaml")
+	if err := os.WriteFile(file, []byte(network), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	trace := filepath.Join(dir, "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-o", trace, bin, "serve", "-c", file, "--metrics-listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	logs := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	waitLog := func(what string) {
+		t.Helper()
+		deadline := time.After(time.Minute)
+		for {
+			select {
+			case line, ok := <-logs:
+				if !ok {
+					t.Fatalf("vpcdns ended before logging %q", what)
+				}
+				if strings.Contains(line, what) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("vpcdns did not log %q", what)
+			}
+		}
+	}
+	waitLog("msg=serving")
+	// Signals go to vpcdns, strace's child, not to strace.
+	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
+	if err != nil || len(strings.Fields(string(children))) != 1 {
+		t.Fatalf("the process strace runs: %q %v", children, err)
+	}
+	var pid int
+	fmt.Sscan(string(children), &pid)
+	server, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, network := range []string{"udp", "tcp"} {
+		c := &dns.Client{Net: network, Timeout: 10 * time.Second}
+		r, _, err := c.Exchange(new(dns.Msg).SetQuestion("5.0.0.10.in-addr.arpa.", dns.TypePTR), fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil || len(r.Answer) != 1 {
+			t.Fatalf("%s query: %v %v", network, r, err)
+		}
+	}
+	server.Signal(syscall.SIGHUP)
+	waitLog("msg=reloaded")
+	server.Signal(syscall.SIGTERM)
+	for range logs {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("vpcdns serve under strace: %v", err)
+	}
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\d+\s+([a-z0-9_]+)\(`).FindAllStringSubmatch(string(data), -1) {
+		used[m[1]] = true
+	}
+	if len(used) < 20 {
+		t.Fatalf("strace saw %d system calls; want the server's", len(used))
+	}
+	for call := range used {
+		if !allowed[call] {
+			t.Errorf("vpcdns calls %s, which the unit's SystemCallFilter does not allow", call)
+		}
+	}
+}
+
+// syscallSet expands a systemd system call group (@system-service) or
+// name into system call names.
+func syscallSet(t *testing.T, analyze, name string) []string {
+	t.Helper()
+	if !strings.HasPrefix(name, "@") {
+		return []string{name}
+	}
+	out, err := exec.Command(analyze, "syscall-filter", name).Output()
+	if err != nil {
+		t.Fatalf("systemd-analyze syscall-filter %s: %v", name, err)
+	}
+	var calls []string
+	for _, line := range strings.Split(string(out), "\n")[1:] {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "@"):
+			calls = append(calls, syscallSet(t, analyze, line)...)
+		default:
+			calls = append(calls, line)
+		}
+	}
+	return calls
+}
+
+// freePort returns a port that is free for UDP and TCP on 127.0.0.1 now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
+		l.Close()
+		if err == nil {
+			u.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port")
+	return 0
 }
 
 // dockerfile returns the instructions of the Dockerfile, continuation
