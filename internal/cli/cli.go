@@ -1,4 +1,4 @@
-// Package cli is the vpcdns command line (../shared/spec/cli.md): it parses
+// Package cli is the vpcdns command line (docs/cli.md): it parses
 // verbs and flags, loads the network, and hands over to the packages that do
 // the work. Run is called by main and, in-process, by the tests.
 package cli
@@ -94,6 +94,10 @@ func verbs() []verb {
 		{name: "capacity", summary: "read query logs and report each ENI's and endpoint address's peak rate against AWS's DNS limits", run: runCapacity, examples: []string{
 			"vpcdns capacity -c network.yaml query.log",
 			"vpcdns capacity -o json exported-*.log.gz    # AWS's query logs, from S3 or CloudWatch Logs",
+		}},
+		{name: "schema", summary: "print the JSON Schema of network.yaml, for editors that validate and complete it", run: runSchema, examples: []string{
+			"vpcdns schema > network.schema.json",
+			"# yaml-language-server: $schema=./network.schema.json   (first line of network.yaml)",
 		}},
 		{name: "help", summary: "show the commands, or the flags and examples of one", run: runHelp, examples: []string{
 			"vpcdns help",

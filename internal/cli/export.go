@@ -12,8 +12,9 @@ import (
 )
 
 // runExport writes the current network as network.yaml: the state kept
-// under --data-dir by the AWS API when there is one, else -c FILE (or the
-// embedded example).
+// under --data-dir by the AWS API when there is one, else -c FILE (both as
+// Marshal writes them: a network read back has no comments), else the
+// embedded example as it is written, with its comments.
 func runExport(_ context.Context, args []string, std IO) int {
 	fs := flagSet("export", "[--data-dir DIR] [-c FILE] [-o yaml|json] [--output FILE]", std)
 	file := fs.String("c", "", "network `FILE` exported when --data-dir holds no state; the embedded example when absent")
@@ -38,6 +39,11 @@ func runExport(_ context.Context, args []string, std IO) int {
 			return exitInvalid
 		}
 	}
+	if !found && *file == "" {
+		// The embedded example as it is written, comments and all: it is
+		// the starting point people copy.
+		return writeExport(std, *out, config.ExampleYAML())
+	}
 	if !found {
 		if _, f, err = loadNetwork(*file); err != nil {
 			printProblems(std.Stderr, err)
@@ -53,11 +59,17 @@ func runExport(_ context.Context, args []string, std IO) int {
 		fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
 		return exitFail
 	}
-	if *out == "" {
+	return writeExport(std, *out, data)
+}
+
+// writeExport writes data to the file out, or to standard output when out
+// is empty.
+func writeExport(std IO, out string, data []byte) int {
+	if out == "" {
 		std.Stdout.Write(data)
 		return exitOK
 	}
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
+	if err := os.WriteFile(out, data, 0o644); err != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
 		return exitFail
 	}

@@ -35,18 +35,29 @@ func TestExport(t *testing.T) {
 		t.Errorf("exported network %+v", n)
 	}
 
-	// Without state: the embedded example, as Marshal writes it.
+	// Without state: the embedded example as written, with its comments.
 	out.Reset()
 	if code := Run(context.Background(), []string{"export", "--data-dir", t.TempDir()}, IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
 		t.Fatalf("export example: exit %d: %s", code, errOut.String())
 	}
-	_, f, err := config.Example()
+	if out.String() != string(config.ExampleYAML()) {
+		t.Errorf("export of the example differs from the embedded file")
+	}
+	if !strings.Contains(out.String(), "\n# The transit gateway joins vpc-app") {
+		t.Errorf("export of the example lost its comments")
+	}
+	// With -c FILE: the network as Marshal writes it.
+	out.Reset()
+	if code := Run(context.Background(), []string{"export", "-c", "../config/testdata/base.yaml"}, IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
+		t.Fatalf("export -c: exit %d: %s", code, errOut.String())
+	}
+	_, f, err := config.Load("../config/testdata/base.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := config.Marshal(f)
 	if out.String() != string(want) {
-		t.Errorf("export of the example differs from Marshal of it")
+		t.Errorf("export -c differs from Marshal of the file")
 	}
 	if code := Run(context.Background(), []string{"export", "extra"}, IO{Stdout: &out, Stderr: &errOut}); code != exitInvalid {
 		t.Errorf("export with an argument: exit %d", code)

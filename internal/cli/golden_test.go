@@ -94,3 +94,16 @@ func TestCheckErrorsGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaGolden pins the JSON Schema that `vpcdns schema` prints, so a
+// change of the decoder's keys shows up as a diff of the schema.
+func TestSchemaGolden(t *testing.T) {
+	code, stdout, stderr := run(t, "schema")
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	golden(t, "schema.json", stdout)
+	if code, _, _ := run(t, "schema", "extra"); code != exitInvalid {
+		t.Errorf("schema with an argument: exit %d; want %d", code, exitInvalid)
+	}
+}

@@ -4,7 +4,7 @@
 // produces. It does not resolve anything; the engine compiles a Network.
 package config
 
-// File is network.yaml as written: every key of ../shared/spec/network-yaml.md,
+// File is network.yaml as written: every key of docs/network-yaml.md,
 // with the same names. Values stay as text here; Validate parses them once and
 // reports every problem with its field path. Keep the yaml tags in sync with
 // the spec: tests outside the project write these keys.

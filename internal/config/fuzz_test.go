@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,6 +16,12 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// The broken files of the CLI's golden tests: syntax errors and typos.
+	broken, err := filepath.Glob("../cli/testdata/check/*.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	files = append(files, broken...)
 	for _, name := range files {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -30,12 +37,14 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Decode(data, "fuzz.yaml")
 		checkProblems(t, err)
+		checkPlaces(t, data, err)
 		if file != nil {
 			_, err := Validate(file, "fuzz.yaml", "testdata")
 			checkProblems(t, err)
 		}
 		n, parsed, err := Parse(data, "fuzz.yaml", "testdata")
 		checkProblems(t, err)
+		checkPlaces(t, data, err)
 		if err != nil || n == nil {
 			return
 		}
@@ -63,6 +72,21 @@ func checkProblems(t *testing.T, err error) {
 	for _, p := range ps {
 		if p.Reason == "" {
 			t.Fatalf("got a problem without a reason: %#v", p)
+		}
+	}
+}
+
+// checkPlaces checks that every problem's line and column are in the file.
+func checkPlaces(t *testing.T, data []byte, err error) {
+	t.Helper()
+	var ps Problems
+	if !errors.As(err, &ps) {
+		return
+	}
+	lines := bytes.Count(data, []byte("\n")) + 1
+	for _, p := range ps {
+		if p.Line < 0 || p.Line > lines || p.Column < 0 || (p.Line == 0 && p.Column != 0) {
+			t.Fatalf("problem placed at %d:%d in a file of %d lines: %s", p.Line, p.Column, lines, p.Located())
 		}
 	}
 }

@@ -25,9 +25,10 @@ func TestSyntaxProblems(t *testing.T) {
 		reason    string
 	}{
 		{"dedented key", "vpcs:\n  - id: v\n    subnets:\n      - id: s\n        cidr_block: 10.0.1.0/24\n      availability_zone: us-east-1a\n",
-			6, 7, "this line is indented by 6 spaces (line 5 is indented by 8 spaces)"},
+			6, 7, "this line is indented by 6 spaces, but the keys it can line up with are at 8 spaces (line 5) or 4 spaces (line 3)"},
 		{"key indented too deep", "vpcs:\n  - id: v\n    cidr_blocks: [10.0.0.0/16]\n      enable_dns_support: true\n",
-			4, 7, "this line is indented by 6 spaces (line 3 is indented by 4 spaces)"},
+			4, 7, "this line is indented by 6 spaces, but the keys it can line up with are at 4 spaces (line 3):"},
+		{"dedented list item", "vpcs:\n  - id: v\n    subnets:\n      - id: s\n     - id: t\n", 5, 6, "this line is indented by 5 spaces (line 4 is indented by 6 spaces)"},
 		{"tab", "vpcs:\n  - id: v\n\tcidr_blocks: []\n", 3, 1, "a tab character"},
 		{"unclosed quote", "region: \"us-east-1\nvpcs: []\n", 1, 9,
 			"a quote opened on this line is never closed"},

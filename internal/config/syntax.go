@@ -202,6 +202,9 @@ func plainSyntax(text string, data []byte, starts []int, n int, line string) str
 		strings.Contains(text, "did not find expected '-' indicator"),
 		strings.Contains(text, "block sequence entries are not allowed"),
 		strings.Contains(text, "did not find expected node content") && strings.TrimSpace(line) != "":
+		if hint := keyLevels(data, starts, n, line); hint != "" {
+			return "this line is indented by " + spaces(indentOf(line)) + ", " + hint
+		}
 		return "this line is indented by " + spaces(indentOf(line)) + context +
 			", which lines up with no mapping or list it can belong to: indent a key like the other keys of its mapping, and a \"- \" item like the other items of its list"
 	case strings.Contains(text, "mapping values are not allowed"):
@@ -223,6 +226,57 @@ func plainSyntax(text string, data []byte, starts []int, n int, line string) str
 		return "an escape (\\x) that double quotes do not know: use single quotes for text with backslashes"
 	}
 	return "the file is not valid yaml here"
+}
+
+// keyLevels says where a key on line n may be indented, when the line is a
+// key ("name: value", not a "- " item) indented where no mapping above it
+// has its keys: "but the keys it can line up with are at 8 spaces (line 17)
+// or 4 spaces (line 15): indent it like the keys of the mapping it belongs
+// to". "" when the line is not such a key.
+func keyLevels(data []byte, starts []int, n int, line string) string {
+	content := strings.TrimLeft(line, " ")
+	if strings.HasPrefix(content, "- ") || !strings.Contains(content, ":") {
+		return ""
+	}
+	c := indentOf(line)
+	type level struct{ indent, line int }
+	var deeper, shallower *level
+	limit := 1 << 30
+	for m := n - 1; m >= 1 && limit > 0; m-- {
+		t := lineText(data, starts, m)
+		tc := strings.TrimSpace(t)
+		if tc == "" || strings.HasPrefix(tc, "#") {
+			continue
+		}
+		ind := indentOf(t)
+		if ind >= limit {
+			continue
+		}
+		limit = ind
+		key := ind // where the keys of this line's mapping are
+		if strings.HasPrefix(tc, "- ") {
+			key = ind + 2
+		}
+		switch {
+		case key == c:
+			return "" // it lines up with a mapping: the problem is something else
+		case key > c && (deeper == nil || key < deeper.indent):
+			deeper = &level{key, m}
+		case key < c && shallower == nil:
+			shallower = &level{key, m}
+		}
+	}
+	var where []string
+	for _, l := range []*level{deeper, shallower} {
+		if l != nil {
+			where = append(where, spaces(l.indent)+" (line "+strconv.Itoa(l.line)+")")
+		}
+	}
+	if len(where) == 0 {
+		return ""
+	}
+	return "but the keys it can line up with are at " + strings.Join(where, " or ") +
+		": indent it like the other keys of the mapping it belongs to"
 }
 
 func spaces(n int) string {
