@@ -29,6 +29,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/sigv4"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store/boltstore"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
@@ -177,8 +178,19 @@ func Open(cfg Config) (*Control, error) {
 		}
 		c.keys = keys
 	}
-	st, err := store.Open(store.Options{Dir: cfg.DataDir, Initial: cfg.File, BaseDir: cfg.BaseDir})
+	var backend store.Backend
+	if cfg.DataDir != "" {
+		db, err := boltstore.Open(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		backend = db
+	}
+	st, err := store.Open(store.Options{Backend: backend, LegacyDir: cfg.DataDir, Initial: cfg.File, BaseDir: cfg.BaseDir, Logger: cfg.Logger})
 	if err != nil {
+		if backend != nil {
+			backend.Close()
+		}
 		return nil, err
 	}
 	c.store = st
@@ -217,5 +229,8 @@ func (c *Control) Serve(addr string, apply func(*config.Network) error) (stop fu
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		hs.Shutdown(ctx)
+		if err := c.store.Close(); err != nil {
+			c.log.Warn("close store", "err", err)
+		}
 	}, nil
 }

@@ -39,7 +39,7 @@ func TestDerivedIDsAreStable(t *testing.T) {
 }
 
 func TestUpdateRejectsInvalidNetwork(t *testing.T) {
-	s, err := Open(Options{Dir: t.TempDir()})
+	s, err := Open(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
