@@ -155,3 +155,34 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		t.Errorf("no vpcdns.db: %v", err)
 	}
 }
+
+// /healthz and /readyz answer on the metrics listener; with the API, the
+// store is one of the readiness checks.
+func TestHealthProbes(t *testing.T) {
+	dir := t.TempDir()
+	metricsPort := int(loopbacktest.FreePort(t))
+	apiPort := int(loopbacktest.FreePort(t))
+	netFile := filepath.Join(dir, "network.yaml")
+	write(t, netFile, "vpcs:\n  - id: vpc-app\n    cidr_blocks: [10.0.0.0/16]\n    resolver_listen: [\"127.0.0.1:{{PORT}}\"]\n",
+		map[string]string{"PORT": strconv.Itoa(int(loopbacktest.FreePort(t)))})
+	p := serve(t, "-c", netFile, "--metrics-listen", "127.0.0.1:"+strconv.Itoa(metricsPort),
+		"--api-listen", "127.0.0.1:"+strconv.Itoa(apiPort), "--data-dir", filepath.Join(dir, "data"))
+	p.waitLog(t, "serving", 1)
+	for _, c := range []struct{ path, want string }{
+		{"/healthz", "ok"},
+		{"/readyz", "ok: store"},
+	} {
+		resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(metricsPort) + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(c.want)) {
+			t.Errorf("GET %s: %d %q, want 200 with %q", c.path, resp.StatusCode, body, c.want)
+		}
+	}
+	if v := metric(t, metricsPort, "vpcdns_store_up"); v != "1" {
+		t.Errorf("vpcdns_store_up %s, want 1", v)
+	}
+}

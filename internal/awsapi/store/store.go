@@ -108,13 +108,38 @@ type Store struct {
 	stop    chan struct{}
 	done    chan struct{}
 	waiters []chan struct{}
+	stats   Stats
+}
+
+// Stats are the store's counters (see metrics.StoreStats).
+type Stats struct {
+	// Up is false when the last use of the backend failed to reach it.
+	Up                        bool
+	Commits, Unavailable      uint64
+	Version, Applied          uint64
+	Rebuilds, RebuildFailures uint64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := s.stats
+	st.Version, st.Applied = s.version, s.applied
+	return st
+}
+
+func (s *Store) count(f func(*Stats)) {
+	s.mu.Lock()
+	f(&s.stats)
+	s.mu.Unlock()
 }
 
 // Open loads the backend's state, or migrates LegacyDir/state.json, or
 // starts from opts.Initial (writing it to the backend at once).
 func Open(opts Options) (*Store, error) {
 	ctx := context.Background()
-	s := &Store{backend: opts.Backend, now: opts.Now, log: opts.Logger, pending: map[string]uint64{}}
+	s := &Store{backend: opts.Backend, now: opts.Now, log: opts.Logger, pending: map[string]uint64{}, stats: Stats{Up: true}}
 	if s.backend == nil {
 		s.backend = memory{}
 	}
@@ -216,7 +241,11 @@ func (s *Store) Close() error {
 }
 
 // Ping reports whether the backend can be reached.
-func (s *Store) Ping(ctx context.Context) error { return s.backend.Ping(ctx) }
+func (s *Store) Ping(ctx context.Context) error {
+	err := s.backend.Ping(ctx)
+	s.count(func(st *Stats) { st.Up = err == nil })
+	return err
+}
 
 // SetApply sets what makes a changed network take effect (the DNS
 // server's Reload) and starts the background rebuilds. An error from it
@@ -249,7 +278,14 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 		n, v, applied, apply := s.net, s.version, s.applied, s.apply
 		s.mu.RUnlock()
 		if v > applied {
-			if err := apply(n); err != nil {
+			err := apply(n)
+			s.count(func(st *Stats) {
+				st.Rebuilds++
+				if err != nil {
+					st.RebuildFailures++
+				}
+			})
+			if err != nil {
 				s.log.Error("dns rebuild failed; DNS answers from the previous network", "version", v, "err", err)
 			} else {
 				s.markApplied(v)
@@ -401,6 +437,7 @@ func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State,
 			_ = apply(curNet) // back to what is stored
 		}
 		if errors.Is(err, ErrUnavailable) {
+			s.count(func(st *Stats) { st.Up = false; st.Unavailable++ })
 			return nil, nil, &apierr.Error{Kind: apierr.Unavailable, Message: "the state store cannot be reached; DNS keeps answering from the last state: " + err.Error()}
 		}
 		return nil, nil, apierr.As(err, nil)
@@ -410,6 +447,8 @@ func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State,
 	defer s.mu.Unlock()
 	s.st, s.net = tx.State, n
 	s.version++
+	s.stats.Commits++
+	s.stats.Up = true
 	switch {
 	case apply == nil || sync:
 		s.applied = s.version
