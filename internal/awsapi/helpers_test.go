@@ -51,7 +51,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		}
 		backend = db
 	}
-	st, err := store.Open(store.Options{Backend: backend, LegacyDir: o.dir, Initial: o.initial, BaseDir: "."})
+	st, err := store.Open(store.Options{Backend: backend, LegacyDir: o.dir, Initial: o.initial, BaseDir: ".", Verify: true})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -73,6 +73,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives the errors of background rebuilds.
 	Logger *slog.Logger
+	// Verify checks every scoped change (UpdateRules) against a
+	// whole-state one: for tests, it costs what the scoped change saves.
+	Verify bool
 }
 
 // BackupName is what a migrated state.json is renamed to.
@@ -109,6 +112,7 @@ type Store struct {
 	done    chan struct{}
 	waiters []chan struct{}
 	stats   Stats
+	verify  bool
 }
 
 // Stats are the store's counters (see metrics.StoreStats).
@@ -139,7 +143,7 @@ func (s *Store) count(f func(*Stats)) {
 // starts from opts.Initial (writing it to the backend at once).
 func Open(opts Options) (*Store, error) {
 	ctx := context.Background()
-	s := &Store{backend: opts.Backend, now: opts.Now, log: opts.Logger, pending: map[string]uint64{}, stats: Stats{Up: true}}
+	s := &Store{backend: opts.Backend, now: opts.Now, log: opts.Logger, pending: map[string]uint64{}, stats: Stats{Up: true}, verify: opts.Verify}
 	if s.backend == nil {
 		s.backend = memory{}
 	}
@@ -387,9 +391,13 @@ var syncBuckets = map[string]bool{
 // FieldName of a validation error. Any error leaves the current state as
 // it was; it is an *apierr.Error.
 func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
-	ctx := context.Background()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	return s.update(fields, fn)
+}
+
+func (s *Store) update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	ctx := context.Background()
 	cur, curNet := s.Snapshot()
 	tx := &Tx{State: deepCopy(cur), Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet}
 	if tx.Meta.Objects == nil {
@@ -419,6 +427,12 @@ func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State,
 	for _, r := range recs {
 		sync = sync || syncBuckets[r.Bucket]
 	}
+	return s.commit(ctx, cur, curNet, tx, n, recs, sync)
+}
+
+// commit applies a change that needs it, writes its records, and makes it
+// current. The caller holds wmu.
+func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool) (*State, *config.Network, error) {
 	s.mu.RLock()
 	apply := s.apply
 	s.mu.RUnlock()
@@ -442,7 +456,7 @@ func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State,
 		}
 		return nil, nil, apierr.As(err, nil)
 	}
-	ord.commit()
+	s.ord.commit()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = tx.State, n
