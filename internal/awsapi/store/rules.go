@@ -228,10 +228,24 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 			return nil, nil, apierr.As(err, nil)
 		}
 	}
-	if err := diffMapPtr(bucketObjects, cur.Meta.Objects, tx.Meta.Objects, put, &recs); err != nil {
+	// In scope, side records change only for the touched rules: their
+	// objects and the associations with their VPCs before and after
+	// (Options.Verify checks that nothing else changed).
+	var objKeys, assocKeys []string
+	for id := range touched {
+		objKeys = append(objKeys, id)
+		for _, rf := range []*config.RuleFile{oldByID[id], newByID[id]} {
+			if rf != nil {
+				for _, v := range rf.VPCs {
+					assocKeys = append(assocKeys, AssocKey(AssocRule, id, v))
+				}
+			}
+		}
+	}
+	if err := diffKeys(bucketObjects, objKeys, cur.Meta.Objects, tx.Meta.Objects, put, &recs); err != nil {
 		return nil, nil, apierr.As(err, nil)
 	}
-	if err := diffMapPtr(bucketAssocs, cur.Meta.Assocs, tx.Meta.Assocs, put, &recs); err != nil {
+	if err := diffKeys(bucketAssocs, assocKeys, cur.Meta.Assocs, tx.Meta.Assocs, put, &recs); err != nil {
 		return nil, nil, apierr.As(err, nil)
 	}
 	if len(cur.Meta.Changes) != len(tx.Meta.Changes) || (len(tx.Meta.Changes) > 0 && &cur.Meta.Changes[0] != &tx.Meta.Changes[0]) {
@@ -279,20 +293,24 @@ func domainConflicts(sub, cur *config.Network, touched map[string]bool) error {
 	return nil
 }
 
-// diffMapPtr is diffMap for maps whose values are replaced, never changed
-// in place, by a scoped change: a value is written when its pointer
-// changed.
-func diffMapPtr[V any](bucket string, old, cur map[string]*V, put func(string, string, uint64, any) error, out *[]Record) error {
-	for k, v := range cur {
-		if o, ok := old[k]; ok && o == v {
+// diffKeys writes the records of keys whose values were replaced (a
+// scoped change replaces values, it never changes them in place) or
+// deleted.
+func diffKeys[V any](bucket string, keys []string, old, cur map[string]*V, put func(string, string, uint64, any) error, out *[]Record) error {
+	done := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if done[k] {
 			continue
 		}
-		if err := put(bucket, k, 0, v); err != nil {
-			return err
-		}
-	}
-	for k := range old {
-		if _, ok := cur[k]; !ok {
+		done[k] = true
+		o, inOld := old[k]
+		v, inCur := cur[k]
+		switch {
+		case inCur && (!inOld || o != v):
+			if err := put(bucket, k, 0, v); err != nil {
+				return err
+			}
+		case inOld && !inCur:
 			*out = append(*out, Record{Bucket: bucket, Key: k})
 		}
 	}
