@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
@@ -196,5 +199,50 @@ func TestDeepCopy(t *testing.T) {
 	}
 	if !reflect.DeepEqual(jsonOf(t, st.Clone()), before) {
 		t.Errorf("the copy differs from the original")
+	}
+}
+
+// down is a backend that cannot be reached.
+type down struct{ *recorder }
+
+func (down) Commit(context.Context, []Record) error {
+	return fmt.Errorf("commit: dial 127.0.0.1:2379: %w", ErrUnavailable)
+}
+
+// A store that cannot be reached refuses the change as ServiceUnavailable,
+// keeps the state it had and says so in its stats.
+func TestUnavailableBackend(t *testing.T) {
+	b := newRecorder()
+	s, err := Open(Options{Backend: b, Initial: example(t), BaseDir: "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.backend = down{b}
+	before, _ := s.Snapshot()
+	for _, c := range []struct {
+		name   string
+		update func() error
+	}{
+		{"whole-state change", func() error {
+			_, _, err := s.Update(nil, func(tx *Tx) error { tx.File.Rules[0].Name = "x"; return nil })
+			return err
+		}},
+		{"scoped change", func() error {
+			_, _, err := s.UpdateRules(nil, []string{"rslvr-rr-corp"}, func(tx *Tx) error { tx.File.Rules[1].Name = "x"; return nil })
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var ae *apierr.Error
+			if err := c.update(); !errors.As(err, &ae) || ae.Kind != apierr.Unavailable {
+				t.Fatalf("error %v, want Unavailable", err)
+			}
+			if after, _ := s.Snapshot(); after != before {
+				t.Error("the refused change was made current")
+			}
+			if st := s.Stats(); st.Up || st.Unavailable == 0 {
+				t.Errorf("stats %+v, want down with a refusal counted", st)
+			}
+		})
 	}
 }
