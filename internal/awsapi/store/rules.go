@@ -46,10 +46,7 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 	if s.verify {
 		before = mustJSON(cur)
 	}
-	declared := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		declared[id] = true
-	}
+	declared := func(id string) bool { return slices.Contains(ids, id) }
 	tx := &Tx{State: &State{File: cur.File, Meta: Meta{
 		Objects: maps.Clone(cur.Meta.Objects), Assocs: maps.Clone(cur.Meta.Assocs), Changes: cur.Meta.Changes,
 	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet}
@@ -59,13 +56,19 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 	if tx.Meta.Assocs == nil {
 		tx.Meta.Assocs = map[string]*Assoc{}
 	}
-	tx.File.Rules = slices.Clone(cur.File.Rules)
-	for i := range tx.File.Rules {
-		if declared[tx.File.Rules[i].ID] {
-			tx.File.Rules[i] = deepCopy(tx.File.Rules[i])
+	// A change that only adds rules appends them past the end of the
+	// current list, which no reader looks at: the list is shared. One that
+	// modifies or deletes rules gets its own list, with its own copies of
+	// those rules.
+	if len(ids) > 0 {
+		tx.File.Rules = slices.Clone(cur.File.Rules)
+		for i := range tx.File.Rules {
+			if declared(tx.File.Rules[i].ID) {
+				tx.File.Rules[i] = deepCopy(tx.File.Rules[i])
+			}
 		}
 	}
-	for id := range declared {
+	for _, id := range ids {
 		if o := tx.Meta.Objects[id]; o != nil {
 			tx.Meta.Objects[id] = deepCopy(o)
 		}
@@ -80,9 +83,16 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 	oldPos := make([]int, len(newRules)) // position in oldRules, -1: new
 	touched := map[string]bool{}
 	j := 0
-	for i := range newRules {
+	if len(ids) == 0 && len(newRules) >= len(oldRules) && (len(oldRules) == 0 || &newRules[0] == &oldRules[0]) {
+		// Only appended: the old rules are the same memory.
+		for i := range oldRules {
+			oldPos[i] = i
+		}
+		j = len(oldRules)
+	}
+	for i := j; i < len(newRules); i++ {
 		for j < len(oldRules) && oldRules[j].ID != newRules[i].ID {
-			if !declared[oldRules[j].ID] {
+			if !declared(oldRules[j].ID) {
 				return nil, nil, errOutOfScope // an undeclared rule is gone or moved
 			}
 			touched[oldRules[j].ID] = true // deleted
@@ -90,7 +100,7 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 		}
 		if j < len(oldRules) {
 			oldPos[i] = j
-			if declared[newRules[i].ID] {
+			if declared(newRules[i].ID) {
 				touched[newRules[i].ID] = true
 			}
 			j++
@@ -100,7 +110,7 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 		touched[newRules[i].ID] = true
 	}
 	for ; j < len(oldRules); j++ {
-		if !declared[oldRules[j].ID] {
+		if !declared(oldRules[j].ID) {
 			return nil, nil, errOutOfScope
 		}
 		touched[oldRules[j].ID] = true
