@@ -30,6 +30,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/sigv4"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store/boltstore"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
@@ -118,6 +119,9 @@ func (c *slotConn) Close() error {
 // Options configure the API handler.
 type Options struct {
 	Store *store.Store
+	// DataDir is the data directory, "" when the state is in memory only:
+	// ImportFirewallDomains reads s3://BUCKET/KEY from DataDir/s3/BUCKET/KEY.
+	DataDir string
 	// Keys, when not nil, are the access keys requests must be signed
 	// with.
 	Keys   sigv4.Keys
@@ -148,7 +152,7 @@ func New(opts Options) *API {
 		opts:     opts,
 		log:      opts.Logger,
 		bodies:   make(chan struct{}, maxBodies),
-		resolver: &resolverapi.Handler{Store: opts.Store},
+		resolver: &resolverapi.Handler{Store: opts.Store, DataDir: opts.DataDir},
 		ec2:      &ec2api.Handler{Store: opts.Store},
 		route53:  &route53api.Handler{Store: opts.Store},
 	}
@@ -268,9 +272,10 @@ type Config struct {
 // Control is the control plane of a running vpcdns: the store and the API
 // server.
 type Control struct {
-	store *store.Store
-	keys  sigv4.Keys
-	log   *slog.Logger
+	store   *store.Store
+	dataDir string
+	keys    sigv4.Keys
+	log     *slog.Logger
 }
 
 // Open opens the store (the data directory's state, or the starting
@@ -287,11 +292,22 @@ func Open(cfg Config) (*Control, error) {
 		}
 		c.keys = keys
 	}
-	st, err := store.Open(store.Options{Dir: cfg.DataDir, Initial: cfg.File, BaseDir: cfg.BaseDir})
+	var backend store.Backend
+	if cfg.DataDir != "" {
+		db, err := boltstore.Open(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		backend = db
+	}
+	st, err := store.Open(store.Options{Backend: backend, LegacyDir: cfg.DataDir, Initial: cfg.File, BaseDir: cfg.BaseDir, Logger: cfg.Logger})
 	if err != nil {
+		if backend != nil {
+			backend.Close()
+		}
 		return nil, err
 	}
-	c.store = st
+	c.store, c.dataDir = st, cfg.DataDir
 	if st.Loaded() {
 		cfg.Logger.Info("api state loaded; the network file is not read again while it exists", "data_dir", cfg.DataDir)
 	}
@@ -312,7 +328,7 @@ func (c *Control) Serve(addr string, apply func(*config.Network) error) (stop fu
 		return nil, fmt.Errorf("api listen %s: %w", addr, err)
 	}
 	c.store.SetApply(apply)
-	hs, ln := NewHTTPServer(New(Options{Store: c.store, Keys: c.keys, Logger: c.log}), ln, DefaultLimits())
+	hs, ln := NewHTTPServer(New(Options{Store: c.store, DataDir: c.dataDir, Keys: c.keys, Logger: c.log}), ln, DefaultLimits())
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			c.log.Error("api server stopped", "err", err)
@@ -327,5 +343,8 @@ func (c *Control) Serve(addr string, apply func(*config.Network) error) (stop fu
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		hs.Shutdown(ctx)
+		if err := c.store.Close(); err != nil {
+			c.log.Warn("close store", "err", err)
+		}
 	}, nil
 }

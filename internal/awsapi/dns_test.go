@@ -25,8 +25,9 @@ const onPremReverse = `$TTL 300
 `
 
 // ptr asks the resolver at addr for the PTR of 10.0.1.5.
-func ptr(t *testing.T, addr string) (int, string) {
+func ptr(t *testing.T, e *env, addr string) (int, string) {
 	t.Helper()
+	e.synced()
 	m := new(dns.Msg)
 	m.SetQuestion("5.1.0.10.in-addr.arpa.", dns.TypePTR)
 	c := &dns.Client{Timeout: 5 * time.Second}
@@ -61,7 +62,7 @@ func TestChangesTakeEffectOnDNS(t *testing.T) {
 	listen := "127.0.0.1:" + strconv.Itoa(int(loopbacktest.FreePort(t)))
 	must[*ec2.CreateTagsOutput](t)(e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc},
 		Tags: []ec2types.Tag{{Key: aws.String("vpcdns:resolver-listen"), Value: aws.String(listen)}}}))
-	if _, name := ptr(t, listen); name != "ip-10-0-1-5.ec2.internal." {
+	if _, name := ptr(t, e, listen); name != "ip-10-0-1-5.ec2.internal." {
 		t.Fatalf("before the rule: %q", name)
 	}
 
@@ -77,17 +78,17 @@ func TestChangesTakeEffectOnDNS(t *testing.T) {
 	// query fails.
 	must[*ec2.RevokeSecurityGroupEgressOutput](t)(e.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: &n.sg,
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}))
-	if rcode, _ := ptr(t, listen); rcode != dns.RcodeServerFailure {
+	if rcode, _ := ptr(t, e, listen); rcode != dns.RcodeServerFailure {
 		t.Errorf("blocked path: rcode %s, want SERVFAIL", dns.RcodeToString[rcode])
 	}
 	must[*ec2.AuthorizeSecurityGroupEgressOutput](t)(e.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: &n.sg,
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("udp"), FromPort: &bindPort, ToPort: &bindPort,
 			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("127.0.0.1/32")}}}}}))
-	if _, name := ptr(t, listen); name != "db.onprem.example." {
+	if _, name := ptr(t, e, listen); name != "db.onprem.example." {
 		t.Errorf("with the rule: %q, want BIND's db.onprem.example.", name)
 	}
 	must[*route53resolver.DisassociateResolverRuleOutput](t)(e.resolver.DisassociateResolverRule(ctx, &route53resolver.DisassociateResolverRuleInput{ResolverRuleId: rule.Id, VPCId: &n.vpc}))
-	if _, name := ptr(t, listen); name != "ip-10-0-1-5.ec2.internal." {
+	if _, name := ptr(t, e, listen); name != "ip-10-0-1-5.ec2.internal." {
 		t.Errorf("after disassociation: %q", name)
 	}
 }
@@ -108,6 +109,7 @@ func TestSharedSocketServesNewVPC(t *testing.T) {
 	e.store.SetApply(srv.Reload)
 
 	ask := func() *dns.Msg {
+		e.synced()
 		m := new(dns.Msg)
 		m.SetQuestion("ip-127-0-0-9.ec2.internal.", dns.TypeA)
 		r, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, shared.String())

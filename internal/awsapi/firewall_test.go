@@ -249,7 +249,7 @@ func TestImportFirewallDomains(t *testing.T) {
 	r := e.resolver
 	list := must[*route53resolver.CreateFirewallDomainListOutput](t)(r.CreateFirewallDomainList(ctx, &route53resolver.CreateFirewallDomainListInput{
 		CreatorRequestId: aws.String("l1"), Name: aws.String("imported")})).FirewallDomainList
-	p := filepath.Join(e.store.Dir(), "s3", "my-bucket", "lists", "bad.txt")
+	p := filepath.Join(e.dir, "s3", "my-bucket", "lists", "bad.txt")
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -16,6 +18,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/sigv4"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store/boltstore"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
@@ -23,11 +26,12 @@ import (
 type env struct {
 	t        *testing.T
 	store    *store.Store
+	dir      string // the data directory, "" in memory
 	srv      *httptest.Server
 	resolver *route53resolver.Client
 	ec2      *ec2.Client
 	r53      *route53.Client
-	applied  int
+	applied  atomic.Int64
 }
 
 type envOpts struct {
@@ -40,13 +44,22 @@ type envOpts struct {
 
 func newEnv(t *testing.T, o envOpts) *env {
 	t.Helper()
-	st, err := store.Open(store.Options{Dir: o.dir, Initial: o.initial, BaseDir: "."})
+	var backend store.Backend
+	if o.dir != "" {
+		db, err := boltstore.Open(o.dir)
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		backend = db
+	}
+	st, err := store.Open(store.Options{Backend: backend, LegacyDir: o.dir, Initial: o.initial, BaseDir: ".", Verify: true})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	e := &env{t: t, store: st}
-	st.SetApply(func(*config.Network) error { e.applied++; return nil })
-	e.srv = httptest.NewServer(awsapi.New(awsapi.Options{Store: st, Keys: o.keys}))
+	e := &env{t: t, store: st, dir: o.dir}
+	t.Cleanup(func() { st.Close() })
+	st.SetApply(func(*config.Network) error { e.applied.Add(1); return nil })
+	e.srv = httptest.NewServer(awsapi.New(awsapi.Options{Store: st, DataDir: o.dir, Keys: o.keys}))
 	t.Cleanup(e.srv.Close)
 	e.connect(o.key, o.secret)
 	return e
@@ -94,3 +107,13 @@ func must[T any](t *testing.T) func(v T, err error) T {
 }
 
 func asError[T any](err error, target *T) bool { return errors.As(err, target) }
+
+// synced waits until DNS answers from every change the API acknowledged.
+func (e *env) synced() {
+	e.t.Helper()
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := e.store.Synced(c); err != nil {
+		e.t.Fatalf("DNS did not take the changes: %v", err)
+	}
+}

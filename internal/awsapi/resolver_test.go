@@ -145,7 +145,7 @@ func TestResolverRulesAndEndpoints(t *testing.T) {
 	}
 
 	// A bad target is refused with the field, and nothing is applied.
-	before := e.applied
+	before := e.applied.Load()
 	_, err = e.resolver.CreateResolverRule(ctx, &route53resolver.CreateResolverRuleInput{CreatorRequestId: aws.String("rule-3"),
 		RuleType: rtypes.RuleTypeOptionForward, DomainName: aws.String("corp.example"), ResolverEndpointId: &ep,
 		TargetIps: []rtypes.TargetAddress{{Ip: aws.String("192.168.1.300")}}})
@@ -153,7 +153,7 @@ func TestResolverRulesAndEndpoints(t *testing.T) {
 	if !errorAs(err, &param) || param.FieldName == nil || *param.FieldName != "TargetIps" {
 		t.Errorf("bad target: %v, want InvalidParameterException with FieldName TargetIps", err)
 	}
-	if e.applied != before {
+	if e.applied.Load() != before {
 		t.Errorf("a rejected change was applied")
 	}
 	if got := len(e.store.Network().Rules); got != 2 {

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store/boltstore"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
@@ -34,7 +34,7 @@ func runExport(_ context.Context, args []string, std IO) int {
 	var f *config.File
 	found := false
 	if *dataDir != "" {
-		if f, found, err = store.ReadFile(*dataDir); err != nil {
+		if f, found, err = boltstore.ReadFile(*dataDir); err != nil {
 			fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
 			return exitInvalid
 		}

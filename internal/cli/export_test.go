@@ -7,16 +7,22 @@ import (
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
+	"github.com/vpcdns/vpcdns/internal/awsapi/store/boltstore"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
 func TestExport(t *testing.T) {
 	// From a data directory: the network the API keeps.
 	dir := t.TempDir()
-	st, err := store.Open(store.Options{Dir: dir, Initial: &config.File{AccountID: "111122223333"}})
+	db, err := boltstore.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	st, err := store.Open(store.Options{Backend: db, Initial: &config.File{AccountID: "111122223333"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	if _, _, err := st.Update(nil, func(tx *store.Tx) error {
 		tx.File.VPCs = append(tx.File.VPCs, config.VPCFile{ID: "vpc-0123456789abcdef0", CIDRBlocks: []string{"10.0.0.0/16"}})
 		return nil

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/vpcdns/vpcdns/internal/awsapi"
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/health"
 	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/server"
 )
@@ -80,6 +82,17 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	}
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg)
+	probes := &health.Probes{}
+	var serving atomic.Bool
+	probes.Add("dns", func(context.Context) error {
+		if !serving.Load() {
+			return errors.New("the DNS sockets are not open yet")
+		}
+		return nil
+	})
+	if ctl != nil {
+		observeStore(reg, ctl, probes)
+	}
 	srv, err := server.New(n, server.Options{Logger: logger, Metrics: m, Stdout: std.Stdout, Shared: shared, ReserveProcs: true})
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
@@ -94,8 +107,9 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
 		return exitFail
 	}
+	serving.Store(true)
 	if *metricsAddr != "" {
-		stop, err := serveMetrics(*metricsAddr, reg, logger)
+		stop, err := serveMetrics(*metricsAddr, reg, probes, logger)
 		if err != nil {
 			fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
 			srv.Shutdown(context.Background())
@@ -219,14 +233,16 @@ func newLogger(std IO, level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }
 
-// serveMetrics serves /metrics on addr until stop is called.
-func serveMetrics(addr string, reg *prometheus.Registry, logger *slog.Logger) (stop func(), err error) {
+// serveMetrics serves /metrics, /healthz and /readyz on addr until stop
+// is called.
+func serveMetrics(addr string, reg *prometheus.Registry, probes *health.Probes, logger *slog.Logger) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics listen %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", metrics.Handler(reg))
+	probes.Register(mux)
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -239,4 +255,15 @@ func serveMetrics(addr string, reg *prometheus.Registry, logger *slog.Logger) (s
 		defer cancel()
 		hs.Shutdown(ctx)
 	}, nil
+}
+
+// observeStore reports the API's state store in the metrics and in /readyz.
+func observeStore(reg prometheus.Registerer, ctl *awsapi.Control, probes *health.Probes) {
+	st := ctl.Store()
+	metrics.NewStore(reg).ObserveStore(func() metrics.StoreStats {
+		x := st.Stats()
+		return metrics.StoreStats{Up: x.Up, Commits: x.Commits, Refused: x.Unavailable,
+			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures}
+	})
+	probes.Add("store", st.Ping)
 }

@@ -70,7 +70,13 @@ const (
 	StateConflict
 	// Limit is a request that would exceed a quota (LimitExceededException).
 	Limit
+	// Unavailable is a store that cannot be reached (etcd down): AWS's
+	// common ServiceUnavailable, HTTP 503, which the SDKs retry.
+	Unavailable
 )
+
+// serviceUnavailable is the common AWS error code of Unavailable.
+const serviceUnavailable = "ServiceUnavailable"
 
 // Protocol is one of the three AWS APIs vpcdns serves.
 type Protocol uint8
@@ -205,6 +211,9 @@ func fieldOf(path string, fields map[string]string) string {
 
 // Code is the AWS error code of e in protocol p.
 func (e *Error) Code(p Protocol) string {
+	if e.Kind == Unavailable {
+		return serviceUnavailable
+	}
 	switch p {
 	case EC2:
 		return e.ec2Code()
@@ -371,6 +380,8 @@ func (e *Error) Status(p Protocol) int {
 	switch e.Kind {
 	case Internal:
 		return http.StatusInternalServerError
+	case Unavailable:
+		return http.StatusServiceUnavailable
 	case DryRun:
 		return http.StatusPreconditionFailed
 	case MissingAuth, UnknownKey, BadSignature:

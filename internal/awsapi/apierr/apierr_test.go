@@ -24,6 +24,7 @@ func TestCodes(t *testing.T) {
 		{&Error{Kind: UnknownKey}, "UnrecognizedClientException", "AuthFailure", "InvalidClientTokenId", 403},
 		{&Error{Kind: BadSignature}, "InvalidSignatureException", "SignatureDoesNotMatch", "SignatureDoesNotMatch", 403},
 		{&Error{Kind: Internal}, "InternalServiceErrorException", "InternalError", "InternalFailure", 500},
+		{&Error{Kind: Unavailable}, "ServiceUnavailable", "ServiceUnavailable", "ServiceUnavailable", 503},
 	} {
 		if got := tt.err.Code(Resolver); got != tt.resolver {
 			t.Errorf("%v %q resolver: %s, want %s", tt.err.Kind, tt.err.Resource, got, tt.resolver)

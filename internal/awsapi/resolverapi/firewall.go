@@ -468,7 +468,7 @@ func (h *Handler) importPath(url string) (string, error) {
 		return "", &apierr.Error{Kind: apierr.Validation, Field: "DomainFileUrl",
 			Message: sprintf("The DomainFileUrl '%s' is not s3://BUCKET/KEY nor file:///PATH.", url)}
 	}
-	dir := h.Store.Dir()
+	dir := h.DataDir
 	if dir == "" {
 		return "", fwValidation("vpcdns reads s3://BUCKET/KEY from DATA_DIR/s3/BUCKET/KEY, and this server has no data directory (serve --data-dir).")
 	}

@@ -25,6 +25,9 @@ const TargetPrefix = "Route53Resolver."
 // Handler answers Route 53 Resolver operations.
 type Handler struct {
 	Store *store.Store
+	// DataDir is the data directory ("" when the state is in memory):
+	// where ImportFirewallDomains finds s3:// objects.
+	DataDir string
 }
 
 type operation func(h *Handler, body []byte) (any, error)

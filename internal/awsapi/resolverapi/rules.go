@@ -228,7 +228,7 @@ func (h *Handler) createRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs a ResolverEndpointId: the outbound endpoint its queries leave through")
 	}
 	id := store.NewID(store.PrefixRule)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRules(fields, nil, func(tx *store.Tx) error {
 		if creatorTaken(tx.State, store.KindRule, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResRule, "Resolver rule with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
@@ -345,7 +345,7 @@ func (h *Handler) updateRule(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -394,7 +394,7 @@ func (h *Handler) deleteRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot delete the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRule
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -421,10 +421,15 @@ func vpcNotFound(id string) error {
 	return apierr.New(apierr.NotFound, apierr.ResVPC, "VPC with ID '%s' does not exist.", id)
 }
 
-func assocShape(st *store.State, ruleID, vpcID string) ResolverRuleAssociation {
+// assocShape is a rule association. As on AWS, it is CREATING until DNS
+// answers with it, then COMPLETE.
+func (h *Handler) assocShape(st *store.State, ruleID, vpcID string) ResolverRuleAssociation {
 	out := ResolverRuleAssociation{ResolverRuleId: ruleID, VPCId: vpcID, Status: "COMPLETE"}
 	if a := st.Meta.Assocs[store.AssocKey(store.AssocRule, ruleID, vpcID)]; a != nil {
 		out.Id, out.Name = a.ID, a.Name
+		if h.Store.Pending(a.ID) {
+			out.Status, out.StatusMessage = "CREATING", "[Trace id: vpcdns] Creating the association."
+		}
 	}
 	return out
 }
@@ -451,7 +456,7 @@ func (h *Handler) associateRule(body []byte) (any, error) {
 	if in.ResolverRuleId == view.InternetRuleID {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
 	}
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -471,14 +476,15 @@ func (h *Handler) associateRule(body []byte) (any, error) {
 			}
 		}
 		r.VPCs = append(r.VPCs, in.VPCId)
-		tx.Meta.Assocs[store.AssocKey(store.AssocRule, r.ID, in.VPCId)] = &store.Assoc{
-			ID: store.NewID(store.PrefixRuleAssoc), Name: in.Name, Created: tx.Now}
+		a := &store.Assoc{ID: store.NewID(store.PrefixRuleAssoc), Name: in.Name, Created: tx.Now}
+		tx.Meta.Assocs[store.AssocKey(store.AssocRule, r.ID, in.VPCId)] = a
+		tx.MarkPending(a.ID)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"ResolverRuleAssociation": assocShape(st, in.ResolverRuleId, in.VPCId)}, nil
+	return map[string]any{"ResolverRuleAssociation": h.assocShape(st, in.ResolverRuleId, in.VPCId)}, nil
 }
 
 func (h *Handler) disassociateRule(body []byte) (any, error) {
@@ -496,7 +502,7 @@ func (h *Handler) disassociateRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot disassociate the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRuleAssociation
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -506,7 +512,7 @@ func (h *Handler) disassociateRule(body []byte) (any, error) {
 		if j < 0 {
 			return apierr.New(apierr.NotFound, apierr.ResRuleAssoc, "Resolver rule with ID '%s' is not associated with VPC '%s'.", r.ID, in.VPCId)
 		}
-		gone = assocShape(tx.State, r.ID, in.VPCId)
+		gone = h.assocShape(tx.State, r.ID, in.VPCId)
 		r.VPCs = slices.Delete(r.VPCs, j, j+1)
 		return nil
 	})
@@ -520,11 +526,11 @@ func (h *Handler) disassociateRule(body []byte) (any, error) {
 
 // allAssocs lists the rule associations: the customer ones in the order of
 // the network, then the Internet Resolver's with each VPC.
-func allAssocs(st *store.State) []ResolverRuleAssociation {
+func (h *Handler) allAssocs(st *store.State) []ResolverRuleAssociation {
 	var out []ResolverRuleAssociation
 	for _, r := range st.File.Rules {
 		for _, v := range r.VPCs {
-			out = append(out, assocShape(st, r.ID, v))
+			out = append(out, h.assocShape(st, r.ID, v))
 		}
 	}
 	for _, v := range st.File.VPCs {
@@ -542,7 +548,7 @@ func (h *Handler) getRuleAssociation(body []byte) (any, error) {
 		return nil, err
 	}
 	st, _ := h.Store.Snapshot()
-	for _, a := range allAssocs(st) {
+	for _, a := range h.allAssocs(st) {
 		if a.Id == in.ResolverRuleAssociationId {
 			return map[string]any{"ResolverRuleAssociation": a}, nil
 		}
@@ -557,7 +563,7 @@ func (h *Handler) listRuleAssociations(body []byte) (any, error) {
 	}
 	st, _ := h.Store.Snapshot()
 	known := []string{"name", "resolverruleid", "status", "vpcid"}
-	items, err := filterItems(allAssocs(st), in.Filters, known, func(a ResolverRuleAssociation) attrs {
+	items, err := filterItems(h.allAssocs(st), in.Filters, known, func(a ResolverRuleAssociation) attrs {
 		return attrs{"name": {a.Name}, "resolverruleid": {a.ResolverRuleId}, "status": {a.Status}, "vpcid": {a.VPCId}}
 	})
 	if err != nil {

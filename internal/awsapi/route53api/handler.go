@@ -170,19 +170,25 @@ type ChangeInfo struct {
 	Comment     string `xml:"Comment,omitempty"`
 }
 
-// newChange records a change in the transaction and returns its info.
-// Changes apply at once: every change is INSYNC.
+// newChange records a change in the transaction and returns its info. As
+// on AWS, a change is PENDING when it is accepted, and INSYNC (GetChange)
+// once DNS answers from it.
 func newChange(tx *store.Tx, comment string) ChangeInfo {
 	c := store.Change{ID: store.NewChangeID(), Submitted: tx.Now, Comment: comment}
 	tx.Meta.Changes = append(tx.Meta.Changes, c)
 	if n := len(tx.Meta.Changes); n > maxChanges {
 		tx.Meta.Changes = append([]store.Change(nil), tx.Meta.Changes[n-maxChanges:]...)
 	}
-	return changeInfo(c)
+	tx.MarkPending(c.ID)
+	return changeInfo(c, true)
 }
 
-func changeInfo(c store.Change) ChangeInfo {
-	return ChangeInfo{Id: "/change/" + c.ID, Status: "INSYNC", SubmittedAt: timeString(c.Submitted), Comment: c.Comment}
+func changeInfo(c store.Change, pending bool) ChangeInfo {
+	status := "INSYNC"
+	if pending {
+		status = "PENDING"
+	}
+	return ChangeInfo{Id: "/change/" + c.ID, Status: status, SubmittedAt: timeString(c.Submitted), Comment: c.Comment}
 }
 
 type getChangeOut struct {
@@ -196,7 +202,7 @@ func (h *Handler) getChange(r request) (int, any, error) {
 	st, _ := h.Store.Snapshot()
 	for _, c := range st.Meta.Changes {
 		if c.ID == id {
-			return http.StatusOK, getChangeOut{Xmlns: xmlns, ChangeInfo: changeInfo(c)}, nil
+			return http.StatusOK, getChangeOut{Xmlns: xmlns, ChangeInfo: changeInfo(c, h.Store.Pending(c.ID))}, nil
 		}
 	}
 	return 0, nil, apierr.New(apierr.NotFound, apierr.ResChange, "A change with the specified change ID does not exist.")

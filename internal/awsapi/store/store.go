@@ -1,22 +1,31 @@
 // Package store keeps the state behind vpcdns's AWS APIs: the network as a
 // config.File (the network.yaml schema) and, beside it, the Meta that the
 // file cannot hold. Every change is made on a copy, validated as a whole
-// network file is, applied to the DNS server, written to disk atomically and
-// only then made current: a rejected change leaves nothing behind.
+// network file is, written to the Backend in one transaction that holds
+// only the resources it changed, and only then made current: a rejected
+// change leaves nothing behind.
 //
-// On disk the state is one JSON file, DIR/state.json:
+// A Backend stores one record per resource (records.go): the bbolt file
+// DIR/vpcdns.db (package boltstore) or etcd. The state.json of earlier
+// versions, one JSON file for everything, is read once and migrated.
 //
-//	{"format": 1, "network": "<network.yaml text>", "meta": {...}}
-//
-// written to a temporary file in DIR and renamed over the old one.
+// The DNS server takes a change in one of two ways. A change that can fail
+// to apply (a VPC or endpoint whose sockets open or close, the emulated
+// servers) is applied before it is acknowledged. Every other change (rules
+// and their associations, zones and records, policy) is compiled in the
+// background: one rebuild at a time, coalesced, and the API reports what
+// is not yet answered in DNS as AWS does (a rule association CREATING, a
+// Route 53 change PENDING).
 package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,10 +36,11 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
-// FileName is the name of the state file inside the data directory.
+// FileName is the name of the state file of earlier versions inside the
+// data directory (see Options.LegacyDir).
 const FileName = "state.json"
 
-// format is the version of the state file.
+// format is the version of the state.json file.
 const format = 1
 
 // State is the network and its side records. A State that a Store has made
@@ -42,98 +52,313 @@ type State struct {
 
 // Clone returns a deep copy of st.
 func (st *State) Clone() *State {
-	data, err := json.Marshal(st)
-	if err != nil {
-		panic(fmt.Sprintf("store: clone state: %v", err)) // plain data: cannot fail
-	}
-	var c State
-	if err := json.Unmarshal(data, &c); err != nil {
-		panic(fmt.Sprintf("store: clone state: %v", err))
-	}
+	c := deepCopy(*st)
 	return &c
 }
 
 // Options configure Open.
 type Options struct {
-	// Dir is the data directory; "" keeps the state in memory only.
-	Dir string
-	// Initial is the starting network when Dir holds no state yet (nil:
-	// an empty network). Its relative paths (zone files, query log files)
-	// are read from BaseDir.
+	// Backend keeps the state; nil keeps it in memory only.
+	Backend Backend
+	// LegacyDir is a data directory that may hold a state.json of an
+	// earlier version: when the backend holds no state, it is migrated and
+	// renamed to state.json.bak.
+	LegacyDir string
+	// Initial is the starting network when the backend holds no state yet
+	// (nil: an empty network). Its relative paths (zone files, query log
+	// files) are read from BaseDir.
 	Initial *config.File
 	BaseDir string
 	// Now is the clock [time.Now].
 	Now func() time.Time
+	// Logger receives the errors of background rebuilds.
+	Logger *slog.Logger
+	// Verify checks every scoped change (UpdateRules) against a
+	// whole-state one: for tests, it costs what the scoped change saves.
+	Verify bool
 }
+
+// BackupName is what a migrated state.json is renamed to.
+const BackupName = FileName + ".bak"
 
 // Store holds the current state. It is safe for concurrent use.
 type Store struct {
-	mu    sync.RWMutex
-	dir   string
-	now   func() time.Time
-	st    *State
-	net   *config.Network
-	apply func(*config.Network) error
-	// loaded is true when the state came from Dir rather than Initial.
+	// wmu serializes changes; applyMu serializes applying networks, so
+	// that DNS never goes back to an older one; mu guards the fields
+	// below. They are taken in that order.
+	wmu     sync.Mutex
+	applyMu sync.Mutex
+	mu      sync.RWMutex
+	backend Backend
+	now     func() time.Time
+	log     *slog.Logger
+	st      *State
+	net     *config.Network
+	ord     *order
+	// loaded is true when the state came from the backend rather than
+	// Initial.
 	loaded bool
+
+	// The DNS side: apply makes a network take effect; version counts
+	// the committed changes and applied is the version DNS answers from.
+	// pending holds the ids of resources and changes written after
+	// applied, with the version that wrote them.
+	apply   func(*config.Network) error
+	version uint64
+	applied uint64
+	pending map[string]uint64
+	kick    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	waiters []chan struct{}
+	stats   Stats
+	verify  bool
 }
 
-// Open loads DIR/state.json when it exists, or starts from opts.Initial
-// (writing it to DIR at once when DIR is set).
+// Stats are the store's counters (see metrics.StoreStats).
+type Stats struct {
+	// Up is false when the last use of the backend failed to reach it.
+	Up                        bool
+	Commits, Unavailable      uint64
+	Version, Applied          uint64
+	Rebuilds, RebuildFailures uint64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := s.stats
+	st.Version, st.Applied = s.version, s.applied
+	return st
+}
+
+func (s *Store) count(f func(*Stats)) {
+	s.mu.Lock()
+	f(&s.stats)
+	s.mu.Unlock()
+}
+
+// Open loads the backend's state, or migrates LegacyDir/state.json, or
+// starts from opts.Initial (writing it to the backend at once).
 func Open(opts Options) (*Store, error) {
-	s := &Store{dir: opts.Dir, now: opts.Now}
+	ctx := context.Background()
+	s := &Store{backend: opts.Backend, now: opts.Now, log: opts.Logger, pending: map[string]uint64{}, stats: Stats{Up: true}, verify: opts.Verify}
+	if s.backend == nil {
+		s.backend = memory{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.dir != "" {
-		removeTemps(s.dir)
-		st, n, err := load(filepath.Join(s.dir, FileName))
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	recs, found, err := s.backend.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		st, ord, err := decodeState(recs)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		n, err := config.Validate(&st.File, "network", "/")
+		if err != nil {
+			return nil, fmt.Errorf("open store: stored network: %w", err)
+		}
+		s.st, s.net, s.ord, s.loaded = st, n, ord, true
+		return s, nil
+	}
+	var st *State
+	var n *config.Network
+	legacy := ""
+	if opts.LegacyDir != "" {
+		removeTemps(opts.LegacyDir)
+		legacy = filepath.Join(opts.LegacyDir, FileName)
+		st, n, err = load(legacy)
 		switch {
 		case err == nil:
-			s.st, s.net, s.loaded = st, n, true
-			return s, nil
-		case !errors.Is(err, fs.ErrNotExist):
+			s.loaded = true
+		case errors.Is(err, fs.ErrNotExist):
+			legacy = ""
+		default:
 			return nil, err
 		}
 	}
-	st := &State{}
-	if opts.Initial != nil {
-		st = (&State{File: *opts.Initial}).Clone()
-		absolutize(&st.File, opts.BaseDir)
-	}
-	n, err := config.Validate(&st.File, "network", "/")
-	if err != nil {
-		return nil, fmt.Errorf("open store: starting network: %w", err)
-	}
-	Reconcile(st, n, s.now().UTC())
-	if s.dir != "" {
-		if err := os.MkdirAll(s.dir, 0o755); err != nil {
-			return nil, fmt.Errorf("open store %s: %w", s.dir, err)
+	if st == nil {
+		st = &State{}
+		if opts.Initial != nil {
+			st = &State{File: deepCopy(*opts.Initial)}
+			absolutize(&st.File, opts.BaseDir)
 		}
-		tmp, err := s.writeTemp(st)
+		n, err = config.Validate(&st.File, "network", "/")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("open store: starting network: %w", err)
 		}
-		if err := s.commitFile(tmp); err != nil {
-			return nil, err
+		Reconcile(st, n, s.now().UTC())
+	}
+	s.ord = newOrder()
+	all, err := diff(nil, st, s.ord)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.ord.commit()
+	all = append(all, formatRecord())
+	if err := s.backend.Commit(ctx, all); err != nil {
+		return nil, err
+	}
+	if legacy != "" {
+		if err := os.Rename(legacy, filepath.Join(opts.LegacyDir, BackupName)); err != nil {
+			return nil, fmt.Errorf("open store: keep %s as a backup: %w", legacy, err)
 		}
 	}
 	s.st, s.net = st, n
 	return s, nil
 }
 
-// Dir is the data directory, "" when the state is in memory only.
-func (s *Store) Dir() string { return s.dir }
+// formatRecord marks a stored state (so that an empty network is still a
+// state) and the version of its records.
+func formatRecord() Record {
+	v, _ := value(0, recordFormat)
+	return Record{Bucket: bucketNetwork, Key: formatKey, Value: v}
+}
 
-// Loaded reports whether the state was read from the data directory.
+const (
+	formatKey    = "format"
+	recordFormat = 2
+)
+
+// Loaded reports whether the state was read from the backend or migrated
+// from a state.json, rather than started from the initial network.
 func (s *Store) Loaded() bool { return s.loaded }
 
-// SetApply sets what makes a changed network take effect (the DNS
-// server's Reload). An error from it rejects the change.
-func (s *Store) SetApply(apply func(*config.Network) error) {
+// Close stops the background rebuilds and closes the backend.
+func (s *Store) Close() error {
 	s.mu.Lock()
-	s.apply = apply
+	stop, done := s.stop, s.done
+	s.stop = nil
 	s.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done
+	}
+	return s.backend.Close()
+}
+
+// Ping reports whether the backend can be reached.
+func (s *Store) Ping(ctx context.Context) error {
+	err := s.backend.Ping(ctx)
+	s.count(func(st *Stats) { st.Up = err == nil })
+	return err
+}
+
+// SetApply sets what makes a changed network take effect (the DNS
+// server's Reload) and starts the background rebuilds. An error from it
+// rejects a change that is applied before it is acknowledged.
+func (s *Store) SetApply(apply func(*config.Network) error) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apply = apply
+	if s.kick == nil {
+		s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+		go s.rebuild(s.kick, s.stop, s.done)
+	}
+}
+
+// rebuild applies the newest network whenever a change was committed,
+// one at a time: changes that arrive during a rebuild are coalesced into
+// the next.
+func (s *Store) rebuild(kick, stop, done chan struct{}) {
+	defer close(done)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-kick:
+		}
+		s.applyMu.Lock()
+		s.mu.RLock()
+		n, v, applied, apply := s.net, s.version, s.applied, s.apply
+		s.mu.RUnlock()
+		var took time.Duration
+		if v > applied {
+			t0 := time.Now()
+			err := apply(n)
+			took = time.Since(t0)
+			s.count(func(st *Stats) {
+				st.Rebuilds++
+				if err != nil {
+					st.RebuildFailures++
+				}
+			})
+			if err != nil {
+				s.log.Error("dns rebuild failed; DNS answers from the previous network", "version", v, "err", err)
+			} else {
+				s.markApplied(v)
+			}
+		}
+		s.applyMu.Unlock()
+		// Rest as long as the rebuild took before the next one: on a
+		// large network under a stream of writes, rebuilding uses at most
+		// half a CPU, and the writes coalesce into fewer rebuilds; on a
+		// small one the pause is a millisecond.
+		if took > 0 {
+			select {
+			case <-stop:
+				return
+			case <-time.After(took):
+			}
+		}
+	}
+}
+
+func (s *Store) markApplied(v uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v <= s.applied {
+		return
+	}
+	s.applied = v
+	for id, pv := range s.pending {
+		if pv <= v {
+			delete(s.pending, id)
+		}
+	}
+	if s.applied == s.version {
+		for _, w := range s.waiters {
+			close(w)
+		}
+		s.waiters = nil
+	}
+}
+
+// Pending reports whether the resource or change id was written by a
+// change that DNS does not answer from yet.
+func (s *Store) Pending(id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.pending[id]
+	return ok
+}
+
+// Synced waits until DNS answers from every committed change.
+func (s *Store) Synced(ctx context.Context) error {
+	s.mu.Lock()
+	if s.applied == s.version || s.apply == nil {
+		s.mu.Unlock()
+		return nil
+	}
+	w := make(chan struct{})
+	s.waiters = append(s.waiters, w)
+	s.mu.Unlock()
+	select {
+	case <-w:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Snapshot returns the current state and its validated network. Neither
@@ -157,17 +382,39 @@ type Tx struct {
 	Now time.Time
 	// Net is the network before the change.
 	Net *config.Network
+	// pending are the ids the change marks as not yet answered in DNS.
+	pending []string
+}
+
+// MarkPending records that id (an association, a Route 53 change) is
+// not answered in DNS until the change is applied.
+func (tx *Tx) MarkPending(id string) { tx.pending = append(tx.pending, id) }
+
+// syncBuckets are the parts of the network whose changes open or close
+// sockets, or can otherwise fail to apply: they are applied before the
+// change is acknowledged.
+var syncBuckets = map[string]bool{
+	sectionPrefix + "vpcs":               true,
+	sectionPrefix + "resolver_endpoints": true,
+	bucketNetwork:                        true,
 }
 
 // Update runs fn on a copy of the state, validates the result as a network
-// file, applies it, writes it to disk and makes it current, returning the
-// new state and network. fields maps network.yaml keys to the request
-// members that set them, for the FieldName of a validation error. Any
-// error leaves the current state as it was; it is an *apierr.Error.
+// file, writes the resources it changed to the backend in one transaction
+// and makes it current, returning the new state and network. fields maps
+// network.yaml keys to the request members that set them, for the
+// FieldName of a validation error. Any error leaves the current state as
+// it was; it is an *apierr.Error.
 func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tx := &Tx{State: s.st.Clone(), Now: s.now().UTC().Truncate(time.Millisecond), Net: s.net}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.update(fields, fn)
+}
+
+func (s *Store) update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	ctx := context.Background()
+	cur, curNet := s.Snapshot()
+	tx := &Tx{State: deepCopy(cur), Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet}
 	if tx.Meta.Objects == nil {
 		tx.Meta.Objects = map[string]*Object{}
 	}
@@ -182,30 +429,72 @@ func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State,
 		return nil, nil, apierr.As(err, fields)
 	}
 	Reconcile(tx.State, n, tx.Now)
-	var tmp string
-	if s.dir != "" {
-		if tmp, err = s.writeTemp(tx.State); err != nil {
-			return nil, nil, apierr.As(err, nil)
-		}
+	ord := s.ord
+	defer ord.discard()
+	recs, err := diff(cur, tx.State, ord)
+	if err != nil {
+		return nil, nil, apierr.As(err, nil)
 	}
-	if s.apply != nil {
-		if err := s.apply(n); err != nil {
-			if tmp != "" {
-				os.Remove(tmp)
-			}
+	if len(recs) == 0 {
+		return cur, curNet, nil
+	}
+	sync := false
+	for _, r := range recs {
+		sync = sync || syncBuckets[r.Bucket]
+	}
+	return s.commit(ctx, cur, curNet, tx, n, recs, sync)
+}
+
+// commit applies a change that needs it, writes its records, and makes it
+// current. The caller holds wmu.
+func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool) (*State, *config.Network, error) {
+	s.mu.RLock()
+	apply := s.apply
+	s.mu.RUnlock()
+	if sync && apply != nil {
+		// Hold applyMu until the change is current, so that no
+		// background rebuild applies the older network after it.
+		s.applyMu.Lock()
+		defer s.applyMu.Unlock()
+		if err := apply(n); err != nil {
 			return nil, nil, &apierr.Error{Kind: apierr.InvalidRequest,
 				Message: "the change is valid but could not be applied: " + err.Error()}
 		}
 	}
-	if tmp != "" {
-		if err := s.commitFile(tmp); err != nil {
-			if s.apply != nil {
-				_ = s.apply(s.net) // back to what is on disk
-			}
-			return nil, nil, apierr.As(err, nil)
+	if err := s.backend.Commit(ctx, recs); err != nil {
+		if sync && apply != nil {
+			_ = apply(curNet) // back to what is stored
+		}
+		if errors.Is(err, ErrUnavailable) {
+			s.count(func(st *Stats) { st.Up = false; st.Unavailable++ })
+			return nil, nil, &apierr.Error{Kind: apierr.Unavailable, Message: "the state store cannot be reached; DNS keeps answering from the last state: " + err.Error()}
+		}
+		return nil, nil, apierr.As(err, nil)
+	}
+	s.ord.commit()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st, s.net = tx.State, n
+	s.version++
+	s.stats.Commits++
+	s.stats.Up = true
+	switch {
+	case apply == nil || sync:
+		s.applied = s.version
+		clear(s.pending)
+		for _, w := range s.waiters {
+			close(w)
+		}
+		s.waiters = nil
+	default:
+		for _, id := range tx.pending {
+			s.pending[id] = s.version
+		}
+		select {
+		case s.kick <- struct{}{}:
+		default:
 		}
 	}
-	s.st, s.net = tx.State, n
 	return s.st, s.net, nil
 }
 
@@ -214,14 +503,6 @@ type stored struct {
 	Format  int    `json:"format"`
 	Network string `json:"network"`
 	Meta    Meta   `json:"meta"`
-}
-
-func encode(st *State) ([]byte, error) {
-	y, err := config.Marshal(&st.File)
-	if err != nil {
-		return nil, err
-	}
-	return json.MarshalIndent(stored{Format: format, Network: string(y), Meta: st.Meta}, "", "  ")
 }
 
 // load reads a state file and validates its network.
@@ -253,8 +534,8 @@ func load(path string) (*State, *config.Network, error) {
 	return st, n, nil
 }
 
-// ReadFile returns the network file kept in a data directory, and whether
-// there is one.
+// ReadFile returns the network file kept in a state.json (of an earlier
+// version, or its backup) in a data directory, and whether there is one.
 func ReadFile(dir string) (*config.File, bool, error) {
 	st, _, err := load(filepath.Join(dir, FileName))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -276,44 +557,6 @@ func removeTemps(dir string) {
 			os.Remove(p)
 		}
 	}
-}
-
-// writeTemp writes st to a temporary file next to the state file.
-func (s *Store) writeTemp(st *State) (string, error) {
-	data, err := encode(st)
-	if err != nil {
-		return "", fmt.Errorf("write state: %w", err)
-	}
-	f, err := os.CreateTemp(s.dir, "."+FileName+".*")
-	if err != nil {
-		return "", fmt.Errorf("write state: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("write state %s: %w", f.Name(), err)
-	}
-	return f.Name(), nil
-}
-
-// commitFile renames a temporary file over the state file.
-func (s *Store) commitFile(tmp string) error {
-	final := filepath.Join(s.dir, FileName)
-	if err := os.Rename(tmp, final); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write state %s: %w", final, err)
-	}
-	if d, err := os.Open(s.dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }
 
 // absolutize makes the relative paths of a network file absolute, so that

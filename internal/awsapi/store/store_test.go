@@ -43,7 +43,7 @@ func TestDerivedIDsAreStable(t *testing.T) {
 }
 
 func TestUpdateRejectsInvalidNetwork(t *testing.T) {
-	s, err := Open(Options{Dir: t.TempDir()})
+	s, err := Open(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,17 +59,15 @@ func TestUpdateRejectsInvalidNetwork(t *testing.T) {
 	}
 }
 
-// Temporary state files a kill -9 left between write and rename are removed
-// when the store opens; the state and other files stay.
+// Temporary state files that a kill -9 of an earlier version left between
+// write and rename are removed when the store opens on that directory; the
+// state and other files stay.
 func TestOpenRemovesTempFiles(t *testing.T) {
 	_, f, err := config.Example()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := Open(Options{Dir: dir, Initial: f}); err != nil {
-		t.Fatal(err)
-	}
 	left := []string{".state.json.1545114851", ".state.json.3422192625"}
 	for _, name := range left {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("{half"), 0o600); err != nil {
@@ -80,12 +78,8 @@ func TestOpenRemovesTempFiles(t *testing.T) {
 	if err := os.WriteFile(other, []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(Options{Dir: dir, Initial: f})
-	if err != nil {
+	if _, err := Open(Options{LegacyDir: dir, Initial: f}); err != nil {
 		t.Fatal(err)
-	}
-	if !s.Loaded() {
-		t.Error("the state was not loaded from the data directory")
 	}
 	for _, name := range left {
 		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
