@@ -48,6 +48,7 @@ func verbs() []verb {
 		{"lint", "list every problem of the network that would make queries fail or surprise", runLint},
 		{"doctor", "run the troubleshooting procedure for one query: ask the targets and the VPC resolver, compare, conclude", runDoctor},
 		{"export", "write the current network (as kept by serve --api-listen --data-dir) as network.yaml", runExport},
+		{"import", "read a network from AWS accounts (live, or offline from AWS CLI output) as network.yaml", runImport},
 	}
 }
 
