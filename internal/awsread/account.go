@@ -8,27 +8,27 @@ type account struct {
 	id     string
 	caller *callerShape
 
-	vpcs           []vpcShape
-	attrs          map[string]*vpcAttrs // by VPC id
-	dhcp           []dhcpShape
-	subnets        []subnetShape
-	routeTables    []routeTableShape
-	sgs            []sgShape
-	acls           []aclShape
-	peerings       []peeringShape
-	tgws           []tgwShape
-	tgwAttachments []tgwAttachmentShape
-	tgwRouteTables []tgwRouteTableShape
+	vpcs            []vpcShape
+	attrs           map[string]*vpcAttrs // by VPC id
+	dhcp            []dhcpShape
+	subnets         []subnetShape
+	routeTables     []routeTableShape
+	sgs             []sgShape
+	acls            []aclShape
+	peerings        []peeringShape
+	tgws            []tgwShape
+	tgwAttachments  []tgwAttachmentShape
+	tgwRouteTables  []tgwRouteTableShape
 	tgwPropagations map[string][]tgwPropagationShape // by TGW route table id
-	tgwRoutes      map[string][]tgwRouteShape       // by TGW route table id
-	vpns           []vpnShape
-	vgws           []vgwShape
-	instances      []instanceShape
-	prefixLists    []prefixListShape
-	prefixEntries  map[string][]prefixEntryShape // by prefix list id
-	vpces          []vpceShape
-	vpceENIs       map[string][]eniShape // by VPC endpoint id
-	dxGateways     []dxGatewayShape
+	tgwRoutes       map[string][]tgwRouteShape       // by TGW route table id
+	vpns            []vpnShape
+	vgws            []vgwShape
+	instances       []instanceShape
+	prefixLists     []prefixListShape
+	prefixEntries   map[string][]prefixEntryShape // by prefix list id
+	vpces           []vpceShape
+	vpceENIs        map[string][]eniShape // by VPC endpoint id
+	dxGateways      []dxGatewayShape
 
 	endpoints       []endpointShape
 	endpointIPs     map[string][]endpointIPShape // by endpoint id

@@ -145,7 +145,9 @@ func Calls() []*call {
 		{Service: "ec2", Op: "DescribeTransitGatewayRouteTables", Member: "TransitGatewayRouteTables", add: items(func(a *account, _ string, l []tgwRouteTableShape) { a.tgwRouteTables = append(a.tgwRouteTables, l...) })},
 		{Service: "ec2", Op: "GetTransitGatewayRouteTablePropagations", Member: "TransitGatewayRouteTablePropagations", Args: "--transit-gateway-route-table-id $id",
 			Each: &each{Source: "DescribeTransitGatewayRouteTables", Query: "TransitGatewayRouteTables[].TransitGatewayRouteTableId", keys: tgwRouteTableKeys},
-			add:  items(func(a *account, id string, l []tgwPropagationShape) { a.tgwPropagations[id] = append(a.tgwPropagations[id], l...) })},
+			add: items(func(a *account, id string, l []tgwPropagationShape) {
+				a.tgwPropagations[id] = append(a.tgwPropagations[id], l...)
+			})},
 		{Service: "ec2", Op: "SearchTransitGatewayRoutes", Member: "Routes", Args: "--transit-gateway-route-table-id $id --filters Name=state,Values=active,blackhole",
 			Each: &each{Source: "DescribeTransitGatewayRouteTables", Query: "TransitGatewayRouteTables[].TransitGatewayRouteTableId", keys: tgwRouteTableKeys},
 			add:  items(func(a *account, id string, l []tgwRouteShape) { a.tgwRoutes[id] = append(a.tgwRoutes[id], l...) })},
@@ -161,7 +163,9 @@ func Calls() []*call {
 		{Service: "ec2", Op: "DescribeManagedPrefixLists", Member: "PrefixLists", add: items(func(a *account, _ string, l []prefixListShape) { a.prefixLists = append(a.prefixLists, l...) })},
 		{Service: "ec2", Op: "GetManagedPrefixListEntries", Member: "Entries", Args: "--prefix-list-id $id",
 			Each: &each{Source: "DescribeManagedPrefixLists", Query: "PrefixLists[].PrefixListId", keys: prefixListKeys},
-			add:  items(func(a *account, id string, l []prefixEntryShape) { a.prefixEntries[id] = append(a.prefixEntries[id], l...) })},
+			add: items(func(a *account, id string, l []prefixEntryShape) {
+				a.prefixEntries[id] = append(a.prefixEntries[id], l...)
+			})},
 		{Service: "ec2", Op: "DescribeVpcEndpoints", Member: "VpcEndpoints", add: items(func(a *account, _ string, l []vpceShape) { a.vpces = append(a.vpces, l...) })},
 		{Service: "ec2", Op: "DescribeNetworkInterfaces", Member: "NetworkInterfaces", Args: "--network-interface-ids $rest",
 			Each: &each{Source: "DescribeVpcEndpoints", Query: "VpcEndpoints[?VpcEndpointType=='Interface' && NetworkInterfaceIds[0]].[VpcEndpointId, join(' ', NetworkInterfaceIds)]", keys: vpceKeys},
@@ -174,7 +178,9 @@ func Calls() []*call {
 			add:  items(func(a *account, id string, l []endpointIPShape) { a.endpointIPs[id] = append(a.endpointIPs[id], l...) })},
 		{Service: "route53resolver", Op: "ListResolverRules", Member: "ResolverRules", add: items(func(a *account, _ string, l []ruleShape) { a.rules = append(a.rules, l...) })},
 		{Service: "route53resolver", Op: "ListResolverRuleAssociations", Member: "ResolverRuleAssociations", add: items(func(a *account, _ string, l []ruleAssocShape) { a.ruleAssocs = append(a.ruleAssocs, l...) })},
-		{Service: "route53resolver", Op: "ListResolverConfigs", Member: "ResolverConfigs", add: items(func(a *account, _ string, l []resolverConfigShape) { a.resolverConfigs = append(a.resolverConfigs, l...) })},
+		{Service: "route53resolver", Op: "ListResolverConfigs", Member: "ResolverConfigs", add: items(func(a *account, _ string, l []resolverConfigShape) {
+			a.resolverConfigs = append(a.resolverConfigs, l...)
+		})},
 		{Service: "route53resolver", Op: "ListResolverQueryLogConfigs", Member: "ResolverQueryLogConfigs", add: items(func(a *account, _ string, l []queryLogConfigShape) { a.queryLogs = append(a.queryLogs, l...) })},
 		{Service: "route53resolver", Op: "ListResolverQueryLogConfigAssociations", Member: "ResolverQueryLogConfigAssociations", add: items(func(a *account, _ string, l []queryLogAssocShape) { a.queryLogAssocs = append(a.queryLogAssocs, l...) })},
 
@@ -199,7 +205,9 @@ func Calls() []*call {
 		{Service: "route53profiles", Op: "ListProfileAssociations", Member: "ProfileAssociations", add: items(func(a *account, _ string, l []profileAssocShape) { a.profileAssocs = append(a.profileAssocs, l...) })},
 		{Service: "route53profiles", Op: "ListProfileResourceAssociations", Member: "ProfileResourceAssociations", Args: "--profile-id $id",
 			Each: &each{Source: "ListProfiles", Query: "ProfileSummaries[].Id", keys: profileKeys},
-			add:  items(func(a *account, id string, l []profileResourceShape) { a.profileResources[id] = append(a.profileResources[id], l...) })},
+			add: items(func(a *account, id string, l []profileResourceShape) {
+				a.profileResources[id] = append(a.profileResources[id], l...)
+			})},
 	}
 }
 

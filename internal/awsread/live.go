@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -41,6 +42,8 @@ type Options struct {
 	OnCall func(service, operation string)
 	// MaxAttempts of the SDK's adaptive retryer [10].
 	MaxAttempts int
+	// MaxBackoff bounds the wait between two attempts [the SDK's, 20s].
+	MaxBackoff time.Duration
 }
 
 // Read reads the accounts live with the AWS SDK.
@@ -62,6 +65,9 @@ func Read(ctx context.Context, o Options) (*Result, error) {
 		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
 			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
 				so.MaxAttempts = o.MaxAttempts
+				if o.MaxBackoff > 0 {
+					so.MaxBackoff = o.MaxBackoff
+				}
 			})
 		})
 	}))

@@ -26,13 +26,13 @@ type state struct {
 // EC2.
 
 type vpcShape struct {
-	VpcId                       string `json:"VpcId"`
-	OwnerId                     string `json:"OwnerId"`
-	CidrBlock                   string `json:"CidrBlock"`
-	DhcpOptionsId               string `json:"DhcpOptionsId"`
-	State                       string `json:"State"`
-	IsDefault                   bool   `json:"IsDefault"`
-	CidrBlockAssociationSet     []struct {
+	VpcId                   string `json:"VpcId"`
+	OwnerId                 string `json:"OwnerId"`
+	CidrBlock               string `json:"CidrBlock"`
+	DhcpOptionsId           string `json:"DhcpOptionsId"`
+	State                   string `json:"State"`
+	IsDefault               bool   `json:"IsDefault"`
+	CidrBlockAssociationSet []struct {
 		CidrBlock      string `json:"CidrBlock"`
 		CidrBlockState state  `json:"CidrBlockState"`
 	} `json:"CidrBlockAssociationSet"`
@@ -81,9 +81,9 @@ type routeTableShape struct {
 	VpcId        string `json:"VpcId"`
 	OwnerId      string `json:"OwnerId"`
 	Associations []struct {
-		Main     bool   `json:"Main"`
-		SubnetId string `json:"SubnetId"`
-		GatewayId string `json:"GatewayId"`
+		Main             bool   `json:"Main"`
+		SubnetId         string `json:"SubnetId"`
+		GatewayId        string `json:"GatewayId"`
 		AssociationState *state `json:"AssociationState"`
 	} `json:"Associations"`
 	Routes []routeShape `json:"Routes"`
@@ -108,12 +108,12 @@ type routeShape struct {
 }
 
 type sgShape struct {
-	GroupId             string         `json:"GroupId"`
-	GroupName           string         `json:"GroupName"`
-	VpcId               string         `json:"VpcId"`
-	OwnerId             string         `json:"OwnerId"`
-	IpPermissions       []permission   `json:"IpPermissions"`
-	IpPermissionsEgress []permission   `json:"IpPermissionsEgress"`
+	GroupId             string       `json:"GroupId"`
+	GroupName           string       `json:"GroupName"`
+	VpcId               string       `json:"VpcId"`
+	OwnerId             string       `json:"OwnerId"`
+	IpPermissions       []permission `json:"IpPermissions"`
+	IpPermissionsEgress []permission `json:"IpPermissionsEgress"`
 }
 
 type permission struct {
@@ -219,10 +219,10 @@ type tgwPropagationShape struct {
 }
 
 type tgwRouteShape struct {
-	DestinationCidrBlock string `json:"DestinationCidrBlock"`
-	PrefixListId         string `json:"PrefixListId"`
-	Type                 string `json:"Type"`  // static | propagated
-	State                string `json:"State"` // active | blackhole
+	DestinationCidrBlock      string `json:"DestinationCidrBlock"`
+	PrefixListId              string `json:"PrefixListId"`
+	Type                      string `json:"Type"`  // static | propagated
+	State                     string `json:"State"` // active | blackhole
 	TransitGatewayAttachments []struct {
 		TransitGatewayAttachmentId string `json:"TransitGatewayAttachmentId"`
 		ResourceId                 string `json:"ResourceId"`

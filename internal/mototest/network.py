@@ -103,7 +103,6 @@ sg = ec2.create_security_group(GroupName="resolver-out", Description="dns out", 
 ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
 ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[
     {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "192.168.0.0/16"}]},
-    {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "10.99.0.0/16"}]},
     {"IpProtocol": "tcp", "FromPort": 53, "ToPort": 53, "PrefixListIds": [{"PrefixListId": pl}]}])
 ids["sg"] = sg
 
