@@ -99,6 +99,15 @@ var deniedCodes = map[string]bool{
 	"UnrecognizedClientException": false,
 }
 
+// authCodes are the error codes of credentials AWS does not accept: the
+// account gives nothing. Any other answer means the endpoint is there (an
+// emulator without STS, say) and the other calls are worth making.
+var authCodes = map[string]bool{
+	"InvalidClientTokenId": true, "SignatureDoesNotMatch": true, "ExpiredToken": true, "ExpiredTokenException": true,
+	"UnrecognizedClientException": true, "AuthFailure": true, "InvalidAccessKeyId": true, "MissingAuthenticationToken": true,
+	"IncompleteSignature": true, "InvalidSignatureException": true,
+}
+
 // errUnusable marks an account that gave nothing: no credentials, an
 // endpoint that cannot be reached.
 var errUnusable = errors.New("nothing usable")
@@ -134,7 +143,7 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, progre
 	n += len(pages)
 	if err != nil {
 		var ce *callError
-		if strict && (!errors.As(err, &ce) || !deniedCodes[ce.Code]) {
+		if strict && (!errors.As(err, &ce) || authCodes[ce.Code]) {
 			return nil, nil, n, fmt.Errorf("%s: %w: %w", who.Name(""), errUnusable, err)
 		}
 		fail(who, "", err)
