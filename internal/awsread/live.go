@@ -198,7 +198,7 @@ func apiError(err error) error {
 		return &callError{Code: ae.ErrorCode(), Msg: ae.ErrorMessage()}
 	}
 	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && re.HTTPStatusCode() != 0 { // 0: no answer at all
 		return &callError{Code: fmt.Sprintf("HTTP%d", re.HTTPStatusCode()), Msg: "the endpoint gave no AWS answer to this operation"}
 	}
 	return err
