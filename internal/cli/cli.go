@@ -87,6 +87,12 @@ func verbs() []verb {
 			"vpcdns export --data-dir ./state --output network.yaml",
 			"vpcdns export -c network.yaml -o json > network.json",
 		}},
+		{name: "import", summary: "read a network from AWS accounts (live, or offline from AWS CLI output) as network.yaml", run: runImport, examples: []string{
+			"vpcdns import --region eu-west-1 -o network.yaml",
+			"vpcdns import --profile network --role-arn arn:aws:iam::222233334444:role/vpcdns-read -o network.yaml",
+			"vpcdns import --print-commands --region eu-west-1 > commands.sh   # run in CloudShell, copy the folder",
+			"vpcdns import --from ./aws-output -o network.yaml",
+		}},
 		{name: "diff", summary: "compare the DNS behaviour of two network files: every decision that changes", run: runDiff, examples: []string{
 			"vpcdns diff monday.yaml tuesday.yaml",
 			"vpcdns diff -o json old.yaml new.yaml | jq '.changes[] | select(.kind == \"decision\")'",

@@ -1,0 +1,303 @@
+package awsread
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/directconnect"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/route53profiles"
+	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Options of a live import.
+type Options struct {
+	Region      string
+	Profile     string
+	EndpointURL string
+	// RoleARNs are assumed (STS AssumeRole) with the base credentials,
+	// each read as one more account.
+	RoleARNs []string
+	// Concurrency bounds the calls in flight per account [8].
+	Concurrency int
+	// Progress, when set, is told of every call that finished.
+	Progress func(account, call string)
+	// OnCall, when set, is told of every operation sent (tests record them
+	// to prove import calls nothing outside its IAM policy).
+	OnCall func(service, operation string)
+	// MaxAttempts of the SDK's adaptive retryer [10].
+	MaxAttempts int
+	// MaxBackoff bounds the wait between two attempts [the SDK's, 20s].
+	MaxBackoff time.Duration
+}
+
+// Read reads the accounts live with the AWS SDK.
+func Read(ctx context.Context, o Options) (*Result, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 10
+	}
+	var loadOpts []func(*awsconfig.LoadOptions) error
+	if o.Region != "" {
+		loadOpts = append(loadOpts, awsconfig.WithRegion(o.Region))
+	}
+	if o.Profile != "" {
+		loadOpts = append(loadOpts, awsconfig.WithSharedConfigProfile(o.Profile))
+	}
+	loadOpts = append(loadOpts, awsconfig.WithRetryer(func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = o.MaxAttempts
+				if o.MaxBackoff > 0 {
+					so.MaxBackoff = o.MaxBackoff
+				}
+			})
+		})
+	}))
+	if o.EndpointURL != "" {
+		loadOpts = append(loadOpts, awsconfig.WithBaseEndpoint(o.EndpointURL))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("import: load aws configuration: %w: %w", errUnusable, err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if o.OnCall != nil {
+		cfg.APIOptions = append(cfg.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("vpcdnsRecordCall",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					o.OnCall(middleware.GetServiceID(ctx), middleware.GetOperationName(ctx))
+					return next.HandleInitialize(ctx, in)
+				}), middleware.After)
+		})
+	}
+	cfgs := []aws.Config{cfg}
+	base := sts.NewFromConfig(cfg)
+	for i, arn := range o.RoleARNs {
+		c := cfg.Copy()
+		c.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(base, arn, func(ao *stscreds.AssumeRoleOptions) {
+			ao.RoleSessionName = fmt.Sprintf("vpcdns-import-%d", i+1)
+		}))
+		cfgs = append(cfgs, c)
+	}
+	var accts []*account
+	var failures []Failure
+	calls := 0
+	var firstErr error
+	for i, c := range cfgs {
+		src := newLiveSource(c)
+		label := "base credentials"
+		if i > 0 {
+			label = o.RoleARNs[i-1]
+		}
+		var progress func(string)
+		if o.Progress != nil {
+			progress = func(call string) { o.Progress(label, call) }
+		}
+		a, fl, _, err := readAccount(ctx, src, o.Concurrency, true, progress)
+		calls += int(src.calls.Load())
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", label, err)
+			}
+			failures = append(failures, Failure{Call: "sts:GetCallerIdentity", Account: label, Code: "Unusable", Msg: err.Error()})
+			continue
+		}
+		accts = append(accts, a)
+		failures = append(failures, fl...)
+	}
+	if len(accts) == 0 {
+		return nil, fmt.Errorf("import: %w", firstErr)
+	}
+	return build(cfg.Region, accts, failures, calls), nil
+}
+
+// IsUnusable reports whether err means that nothing could be read.
+func IsUnusable(err error) bool { return errors.Is(err, errUnusable) }
+
+type liveSource struct {
+	ec2      *ec2.Client
+	r53      *route53.Client
+	resolver *route53resolver.Client
+	profiles *route53profiles.Client
+	dx       *directconnect.Client
+	sts      *sts.Client
+	calls    atomic.Int64
+}
+
+func newLiveSource(cfg aws.Config) *liveSource {
+	return &liveSource{
+		ec2: ec2.NewFromConfig(cfg), r53: route53.NewFromConfig(cfg), resolver: route53resolver.NewFromConfig(cfg),
+		profiles: route53profiles.NewFromConfig(cfg), dx: directconnect.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg),
+	}
+}
+
+// pager is what the SDK's paginators have in common.
+type pager[O any, Opt any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*Opt)) (O, error)
+}
+
+// drain reads every page of p, marshalled to the JSON the CLI prints.
+func drain[O any, Opt any](ctx context.Context, s *liveSource, p pager[O, Opt]) ([][]byte, error) {
+	var pages [][]byte
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		s.calls.Add(1)
+		if err != nil {
+			return pages, apiError(err)
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return pages, fmt.Errorf("marshal output: %w", err)
+		}
+		pages = append(pages, b)
+	}
+	return pages, nil
+}
+
+func one[O any](s *liveSource, out O, err error) ([][]byte, error) {
+	s.calls.Add(1)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("marshal output: %w", err)
+	}
+	return [][]byte{b}, nil
+}
+
+// apiError turns an SDK error into a callError when the service answered;
+// anything else (no credentials, connection refused) is returned as is.
+func apiError(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return &callError{Code: ae.ErrorCode(), Msg: ae.ErrorMessage()}
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() != 0 { // 0: no answer at all
+		return &callError{Code: fmt.Sprintf("HTTP%d", re.HTTPStatusCode()), Msg: "the endpoint gave no AWS answer to this operation"}
+	}
+	return err
+}
+
+func (s *liveSource) pages(ctx context.Context, c *call, k key) ([][]byte, error) {
+	id := aws.String(k.ID)
+	switch c.Op {
+	case "GetCallerIdentity":
+		out, err := s.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		return one(s, out, err)
+	case "DescribeVpcs":
+		return drain(ctx, s, ec2.NewDescribeVpcsPaginator(s.ec2, &ec2.DescribeVpcsInput{}))
+	case "DescribeVpcAttribute":
+		out, err := s.ec2.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: id, Attribute: ec2types.VpcAttributeName(c.Variant)})
+		return one(s, out, err)
+	case "DescribeDhcpOptions":
+		return drain(ctx, s, ec2.NewDescribeDhcpOptionsPaginator(s.ec2, &ec2.DescribeDhcpOptionsInput{}))
+	case "DescribeSubnets":
+		return drain(ctx, s, ec2.NewDescribeSubnetsPaginator(s.ec2, &ec2.DescribeSubnetsInput{}))
+	case "DescribeRouteTables":
+		return drain(ctx, s, ec2.NewDescribeRouteTablesPaginator(s.ec2, &ec2.DescribeRouteTablesInput{}))
+	case "DescribeSecurityGroups":
+		return drain(ctx, s, ec2.NewDescribeSecurityGroupsPaginator(s.ec2, &ec2.DescribeSecurityGroupsInput{}))
+	case "DescribeNetworkAcls":
+		return drain(ctx, s, ec2.NewDescribeNetworkAclsPaginator(s.ec2, &ec2.DescribeNetworkAclsInput{}))
+	case "DescribeVpcPeeringConnections":
+		return drain(ctx, s, ec2.NewDescribeVpcPeeringConnectionsPaginator(s.ec2, &ec2.DescribeVpcPeeringConnectionsInput{}))
+	case "DescribeTransitGateways":
+		return drain(ctx, s, ec2.NewDescribeTransitGatewaysPaginator(s.ec2, &ec2.DescribeTransitGatewaysInput{}))
+	case "DescribeTransitGatewayAttachments":
+		return drain(ctx, s, ec2.NewDescribeTransitGatewayAttachmentsPaginator(s.ec2, &ec2.DescribeTransitGatewayAttachmentsInput{}))
+	case "DescribeTransitGatewayRouteTables":
+		return drain(ctx, s, ec2.NewDescribeTransitGatewayRouteTablesPaginator(s.ec2, &ec2.DescribeTransitGatewayRouteTablesInput{}))
+	case "GetTransitGatewayRouteTablePropagations":
+		return drain(ctx, s, ec2.NewGetTransitGatewayRouteTablePropagationsPaginator(s.ec2, &ec2.GetTransitGatewayRouteTablePropagationsInput{TransitGatewayRouteTableId: id}))
+	case "SearchTransitGatewayRoutes":
+		return drain(ctx, s, ec2.NewSearchTransitGatewayRoutesPaginator(s.ec2, &ec2.SearchTransitGatewayRoutesInput{
+			TransitGatewayRouteTableId: id,
+			Filters:                    []ec2types.Filter{{Name: aws.String("state"), Values: []string{"active", "blackhole"}}},
+		}))
+	case "DescribeVpnConnections":
+		out, err := s.ec2.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{})
+		return one(s, out, err)
+	case "DescribeVpnGateways":
+		out, err := s.ec2.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{})
+		return one(s, out, err)
+	case "DescribeInstances":
+		return drain(ctx, s, ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{}))
+	case "DescribeManagedPrefixLists":
+		return drain(ctx, s, ec2.NewDescribeManagedPrefixListsPaginator(s.ec2, &ec2.DescribeManagedPrefixListsInput{}))
+	case "GetManagedPrefixListEntries":
+		return drain(ctx, s, ec2.NewGetManagedPrefixListEntriesPaginator(s.ec2, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: id}))
+	case "DescribeVpcEndpoints":
+		return drain(ctx, s, ec2.NewDescribeVpcEndpointsPaginator(s.ec2, &ec2.DescribeVpcEndpointsInput{}))
+	case "DescribeNetworkInterfaces":
+		return drain(ctx, s, ec2.NewDescribeNetworkInterfacesPaginator(s.ec2, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: k.Rest}))
+	case "DescribeDirectConnectGateways":
+		var pages [][]byte
+		in := &directconnect.DescribeDirectConnectGatewaysInput{}
+		for {
+			out, err := s.dx.DescribeDirectConnectGateways(ctx, in)
+			pp, err := one(s, out, err)
+			if err != nil {
+				return pages, err
+			}
+			pages = append(pages, pp...)
+			if out.NextToken == nil || *out.NextToken == "" {
+				return pages, nil
+			}
+			in.NextToken = out.NextToken
+		}
+	case "ListResolverEndpoints":
+		return drain(ctx, s, route53resolver.NewListResolverEndpointsPaginator(s.resolver, &route53resolver.ListResolverEndpointsInput{}))
+	case "ListResolverEndpointIpAddresses":
+		return drain(ctx, s, route53resolver.NewListResolverEndpointIpAddressesPaginator(s.resolver, &route53resolver.ListResolverEndpointIpAddressesInput{ResolverEndpointId: id}))
+	case "ListResolverRules":
+		return drain(ctx, s, route53resolver.NewListResolverRulesPaginator(s.resolver, &route53resolver.ListResolverRulesInput{}))
+	case "ListResolverRuleAssociations":
+		return drain(ctx, s, route53resolver.NewListResolverRuleAssociationsPaginator(s.resolver, &route53resolver.ListResolverRuleAssociationsInput{}))
+	case "ListResolverConfigs":
+		return drain(ctx, s, route53resolver.NewListResolverConfigsPaginator(s.resolver, &route53resolver.ListResolverConfigsInput{}))
+	case "ListResolverQueryLogConfigs":
+		return drain(ctx, s, route53resolver.NewListResolverQueryLogConfigsPaginator(s.resolver, &route53resolver.ListResolverQueryLogConfigsInput{}))
+	case "ListResolverQueryLogConfigAssociations":
+		return drain(ctx, s, route53resolver.NewListResolverQueryLogConfigAssociationsPaginator(s.resolver, &route53resolver.ListResolverQueryLogConfigAssociationsInput{}))
+	case "ListHostedZones":
+		return drain(ctx, s, route53.NewListHostedZonesPaginator(s.r53, &route53.ListHostedZonesInput{}))
+	case "GetHostedZone":
+		out, err := s.r53.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: id})
+		return one(s, out, err)
+	case "ListResourceRecordSets":
+		return drain(ctx, s, route53.NewListResourceRecordSetsPaginator(s.r53, &route53.ListResourceRecordSetsInput{HostedZoneId: id}))
+	case "ListProfiles":
+		return drain(ctx, s, route53profiles.NewListProfilesPaginator(s.profiles, &route53profiles.ListProfilesInput{}))
+	case "ListProfileAssociations":
+		return drain(ctx, s, route53profiles.NewListProfileAssociationsPaginator(s.profiles, &route53profiles.ListProfileAssociationsInput{}))
+	case "ListProfileResourceAssociations":
+		return drain(ctx, s, route53profiles.NewListProfileResourceAssociationsPaginator(s.profiles, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: id}))
+	}
+	return nil, fmt.Errorf("import: no live call for %s", strings.TrimSpace(c.Action()))
+}

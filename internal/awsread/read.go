@@ -1,0 +1,270 @@
+// Package awsread reads a network from AWS accounts into network.yaml: live
+// through the AWS SDK for Go v2, or offline from the JSON files that the
+// AWS CLI prints for the same calls. One decoder serves both: the SDK's
+// output structs marshal to the JSON the CLI prints (the API's member
+// names), and both go through the table of calls (Calls).
+package awsread
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/vpcdns/vpcdns/internal/config"
+)
+
+// Failure is a call that did not give its result.
+type Failure struct {
+	Call    string // ec2:DescribeVpnConnections, with the resource when per resource
+	Account string
+	// Action is the IAM action that was missing, for a denied call.
+	Action string
+	Code   string
+	Msg    string
+	Denied bool
+}
+
+func (f Failure) String() string {
+	acct := ""
+	if f.Account != "" {
+		acct = " in account " + f.Account
+	}
+	if f.Denied {
+		return fmt.Sprintf("%s%s: %s: missing IAM action %s", f.Call, acct, f.Code, f.Action)
+	}
+	return fmt.Sprintf("%s%s: %s", f.Call, acct, strings.TrimSpace(f.Code+" "+f.Msg))
+}
+
+// Result is what an import read.
+type Result struct {
+	File     *config.File
+	Accounts []string
+	// Calls counts the API calls made (pages, for a live import) or the
+	// files read (offline).
+	Calls    int
+	Failures []Failure
+}
+
+// Complete reports whether everything was read and modeled.
+func (r *Result) Complete() bool {
+	return len(r.Failures) == 0 && len(r.File.Unmodeled) == 0
+}
+
+// Kinds counts the resources of the file per kind, for the summary.
+func (r *Result) Kinds() [][2]string {
+	f := r.File
+	var subnets, instances int
+	for _, v := range f.VPCs {
+		subnets += len(v.Subnets)
+		instances += len(v.Instances)
+	}
+	var tgwRT int
+	for _, t := range f.TransitGateways {
+		tgwRT += len(t.RouteTables)
+	}
+	kinds := []struct {
+		name string
+		n    int
+	}{
+		{"vpcs", len(f.VPCs)}, {"subnets", subnets}, {"instances", instances}, {"dhcp option sets", len(f.DHCPOptionSets)},
+		{"route tables", len(f.RouteTables)}, {"security groups", len(f.SecurityGroups)}, {"network acls", len(f.NetworkACLs)},
+		{"vpc peerings", len(f.VPCPeerings)}, {"transit gateways", len(f.TransitGateways)}, {"tgw route tables", tgwRT},
+		{"remote networks", len(f.RemoteNetworks)}, {"vpn gateways", len(f.VPNGateways)}, {"prefix lists", len(f.PrefixLists)},
+		{"vpc endpoints", len(f.VPCEndpoints)}, {"resolver endpoints", len(f.Endpoints)}, {"resolver rules", len(f.Rules)},
+		{"private hosted zones", len(f.HostedZones)}, {"query log configs", len(f.QueryLogging)}, {"route 53 profiles", len(f.Profiles)},
+		{"unmodeled", len(f.Unmodeled)},
+	}
+	var out [][2]string
+	for _, k := range kinds {
+		out = append(out, [2]string{k.name, fmt.Sprint(k.n)})
+	}
+	return out
+}
+
+// callError is the error of one call: an AWS error code and message.
+type callError struct {
+	Code, Msg string
+}
+
+func (e *callError) Error() string { return e.Code + ": " + e.Msg }
+
+// deniedCodes are the error codes AWS services give for a missing
+// permission.
+var deniedCodes = map[string]bool{
+	"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true,
+	"Client.UnauthorizedOperation": true, "UnauthorizedAccess": true, "AuthorizationError": true,
+	"UnrecognizedClientException": false,
+}
+
+// authCodes are the error codes of credentials AWS does not accept: the
+// account gives nothing. Any other answer means the endpoint is there (an
+// emulator without STS, say) and the other calls are worth making.
+var authCodes = map[string]bool{
+	"InvalidClientTokenId": true, "SignatureDoesNotMatch": true, "ExpiredToken": true, "ExpiredTokenException": true,
+	"UnrecognizedClientException": true, "AuthFailure": true, "InvalidAccessKeyId": true, "MissingAuthenticationToken": true,
+	"IncompleteSignature": true, "InvalidSignatureException": true,
+}
+
+// errUnusable marks an account that gave nothing: no credentials, an
+// endpoint that cannot be reached.
+var errUnusable = errors.New("nothing usable")
+
+// source gives the output pages of one call for one resource.
+type source interface {
+	pages(ctx context.Context, c *call, k key) ([][]byte, error)
+}
+
+// readAccount makes every call of the table against src, at most limit at
+// a time, and decodes the pages in table order (so the result does not
+// depend on which call finished first).
+//
+// When strict, a failed identity call (sts GetCallerIdentity) means the
+// account gave nothing usable (no or bad credentials, no endpoint).
+func readAccount(ctx context.Context, src source, limit int, strict bool, progress func(string)) (*account, []Failure, int, error) {
+	a := newAccount()
+	calls := Calls()
+	var failures []Failure
+	n := 0
+	fail := func(c *call, id string, err error) {
+		f := Failure{Call: c.Name(id), Action: c.Action(), Msg: err.Error()}
+		var ce *callError
+		if errors.As(err, &ce) {
+			f.Code, f.Msg = ce.Code, ce.Msg
+			f.Denied = deniedCodes[ce.Code]
+		}
+		failures = append(failures, f)
+	}
+	// The caller's identity first: without it nothing else is worth asking.
+	who := calls[0]
+	pages, err := src.pages(ctx, who, key{})
+	n += len(pages)
+	if err != nil {
+		var ce *callError
+		if strict && (!errors.As(err, &ce) || authCodes[ce.Code]) {
+			return nil, nil, n, fmt.Errorf("%s: %w: %w", who.Name(""), errUnusable, err)
+		}
+		fail(who, "", err)
+	}
+	for _, p := range pages {
+		if err := who.decodePage(a, "", p); err != nil {
+			return nil, nil, n, err
+		}
+	}
+	if a.caller != nil {
+		a.id = a.caller.Account
+	}
+	type job struct {
+		c     *call
+		k     key
+		pages [][]byte
+		err   error
+	}
+	run := func(jobs []*job) {
+		sem := make(chan struct{}, max(limit, 1))
+		var wg sync.WaitGroup
+		for _, j := range jobs {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				j.pages, j.err = src.pages(ctx, j.c, j.k)
+			}()
+		}
+		wg.Wait()
+		for _, j := range jobs {
+			n += len(j.pages)
+			if j.err != nil {
+				fail(j.c, j.k.ID, j.err)
+			}
+			for _, p := range j.pages {
+				if err := j.c.decodePage(a, j.k.ID, p); err != nil {
+					fail(j.c, j.k.ID, &callError{Code: "InvalidOutput", Msg: err.Error()})
+					break
+				}
+			}
+			if progress != nil {
+				progress(j.c.Name(""))
+			}
+		}
+	}
+	var lists []*job
+	for _, c := range calls[1:] {
+		if c.Each == nil {
+			lists = append(lists, &job{c: c})
+		}
+	}
+	run(lists)
+	if ctx.Err() != nil {
+		return nil, nil, n, ctx.Err()
+	}
+	var each []*job
+	for _, c := range calls[1:] {
+		if c.Each != nil {
+			for _, k := range c.Each.keys(a) {
+				each = append(each, &job{c: c, k: k})
+			}
+		}
+	}
+	run(each)
+	if a.id == "" {
+		for _, v := range a.vpcs {
+			if v.OwnerId != "" {
+				a.id = v.OwnerId
+				break
+			}
+		}
+	}
+	for i := range failures {
+		failures[i].Account = a.id
+	}
+	return a, failures, n, ctx.Err()
+}
+
+// build turns the accounts read into a Result.
+func build(region string, accts []*account, failures []Failure, calls int) *Result {
+	if region == "" {
+		region = regionOf(accts)
+	}
+	b := newBuilder(region, accts)
+	f := b.build()
+	for _, fl := range failures {
+		reason := "the call failed: " + strings.TrimSpace(fl.Code+" "+fl.Msg)
+		if fl.Denied {
+			reason = "the call was denied (" + fl.Code + "): missing IAM action " + fl.Action + "; what it reads is absent"
+		}
+		id := fl.Call
+		if len(accts) > 1 && fl.Account != f.AccountID {
+			id += "@" + fl.Account // one entry per account: ids are unique in a file
+		}
+		f.Unmodeled = append(f.Unmodeled, config.UnmodeledFile{ID: id, Kind: "api-call", Reason: reason, Account: fl.Account})
+	}
+	sort.SliceStable(f.Unmodeled, func(i, j int) bool {
+		x, y := f.Unmodeled[i], f.Unmodeled[j]
+		if x.Kind != y.Kind {
+			return x.Kind < y.Kind
+		}
+		return x.ID < y.ID
+	})
+	r := &Result{File: f, Calls: calls, Failures: failures}
+	for _, a := range accts {
+		r.Accounts = append(r.Accounts, a.id)
+	}
+	return r
+}
+
+// regionOf guesses the region from the availability zones of the subnets
+// (us-east-1a -> us-east-1), for an offline import without --region.
+func regionOf(accts []*account) string {
+	for _, a := range accts {
+		for _, s := range a.subnets {
+			if az := s.AvailabilityZone; len(az) > 1 {
+				return strings.TrimRight(az, "abcdefghijklmnopqrstuvwxyz")
+			}
+		}
+	}
+	return config.DefaultRegion
+}
