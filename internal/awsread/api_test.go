@@ -65,7 +65,7 @@ func TestImportFromVpcdnsAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(store.Options{Dir: t.TempDir(), Initial: file, BaseDir: "."})
+	st, err := store.Open(store.Options{Initial: file, BaseDir: "."})
 	if err != nil {
 		t.Fatal(err)
 	}
