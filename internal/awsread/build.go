@@ -163,6 +163,16 @@ func (b *builder) dhcpOptions() {
 	}
 }
 
+// dhcpRead reports whether the DHCP option set id was read.
+func (b *builder) dhcpRead(id string) bool {
+	for _, d := range b.f.DHCPOptionSets {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 func (b *builder) buildVPCs() {
 	for _, a := range b.accts {
 		for _, v := range a.vpcs {
@@ -193,8 +203,14 @@ func (b *builder) buildVPCs() {
 				vf.EnableDNSSupport = at.dnsSupport
 				vf.EnableDNSHostnames = at.dnsHostnames
 			}
-			if v.DhcpOptionsId != "" && v.DhcpOptionsId != "default" {
-				vf.DHCPOptions = v.DhcpOptionsId
+			if id := v.DhcpOptionsId; id != "" && id != "default" {
+				if b.dhcpRead(id) {
+					vf.DHCPOptions = id
+				} else {
+					// DescribeDhcpOptions was denied or did not list it: the
+					// VPC's DNS servers are not known, which explain must say.
+					b.unmodel("dhcp-options", id, vf.OwnerAccount, "the DHCP option set of "+v.VpcId+" could not be read, so whether its instances ask the VPC resolver is not known")
+				}
 			}
 			if len(v.Tags) > 0 {
 				vf.Tags = map[string]string{}

@@ -122,7 +122,7 @@ func (b *builder) buildZones() {
 					b.unmodel("record", rid, zf.OwnerAccount, "alias to "+target+", whose addresses import cannot know (not a record of a zone it read)")
 					continue
 				}
-				rf.Alias.Values = rf.Values
+				rf.Alias.Values, rf.Values = rf.Values, nil // an alias's values are its target's
 				if rf.TTL == nil {
 					ttl := 60 // an alias answers with its target's TTL; Route 53's default for AWS targets is 60
 					rf.TTL = &ttl
@@ -132,7 +132,7 @@ func (b *builder) buildZones() {
 					rf.Values = append(rf.Values, v.Value)
 				}
 			}
-			if len(rf.Values) == 0 {
+			if len(rf.Values) == 0 && rf.Alias == nil {
 				continue
 			}
 			kept[k] = rs.SetIdentifier

@@ -38,6 +38,10 @@ func (b *builder) declareAccounts() {
 	n.accounts = map[string]bool{}
 }
 
+// AWSOwner is the owner of AWS-managed resources (the OwnerId of the
+// com.amazonaws.… prefix lists).
+const AWSOwner = "AWS"
+
 // owner checks an owner_account field; it returns the account (the file's
 // account_id when empty) and records it.
 func (b *builder) owner(at, s string) string {
@@ -101,7 +105,11 @@ func (b *builder) prefixLists() {
 		at := index("prefix_lists", i)
 		pl := b.n.PrefixLists[i]
 		pl.Name = pf.Name
-		pl.OwnerAccount = b.owner(field(at, "owner_account"), pf.OwnerAccount)
+		if pf.OwnerAccount == AWSOwner {
+			pl.OwnerAccount = AWSOwner // an AWS-managed prefix list (com.amazonaws.…): its OwnerId is "AWS"
+		} else {
+			pl.OwnerAccount = b.owner(field(at, "owner_account"), pf.OwnerAccount)
+		}
 		cat := field(at, "cidr_blocks")
 		seen := map[netip.Prefix]int{}
 		for j, s := range pf.CIDRBlocks {

@@ -156,8 +156,7 @@ func New(reg prometheus.Registerer) *Metrics {
 	reg.MustRegister(
 		m.FirewallMatches, m.FirewallFailures,
 		m.Queries, m.Forwarded, m.ForwardDuration, m.ForwardTimeouts, m.ForwardFailovers,
-		m.Reloads, m.LastReloadSuccess, m.ENIResolverDrops, m.EndpointIPDrops,
-		m.Reloads, m.LastReloadSuccess, m.Dropped,
+		m.Reloads, m.LastReloadSuccess, m.ENIResolverDrops, m.EndpointIPDrops, m.Dropped,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newCacheCollector(&m.cacheStats),
