@@ -292,7 +292,7 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	if status != cache.Stale {
 		return s.fetch(x.st, req, key, targets, f)
 	}
-	x.cached = true
+	x.cached, x.stale = true, true
 	if !s.stale.begin(key, s.opts.Now(), s.opts.StaleRecheck) {
 		return cached, nil // failed lately, or being refreshed: stale at once
 	}
@@ -307,7 +307,7 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 	select {
 	case m := <-done:
 		if m != nil {
-			x.cached = false
+			x.cached, x.stale = false, false
 			return m, nil
 		}
 	case <-timer.C:
