@@ -45,6 +45,9 @@ type tcpServer struct {
 	mu     sync.Mutex
 	conns  map[*tcpConn]struct{}
 	closed bool
+	// live counts the connections in conns that are not evicted: those
+	// that count against the limits.
+	live atomic.Int32
 	wg     sync.WaitGroup // the accept loop and the connections
 }
 
@@ -133,6 +136,7 @@ func (t *tcpServer) admit(c *tcpConn) (ok, closing bool) {
 		return false, false
 	}
 	t.conns[c] = struct{}{}
+	t.live.Add(1)
 	return true, false
 }
 
@@ -152,6 +156,7 @@ func (t *tcpServer) evict(match func(*tcpConn) bool) bool {
 		return false
 	}
 	victim.evicted.Store(true)
+	t.live.Add(-1)
 	victim.SetReadDeadline(time.Unix(1, 0)) // ends its read loop; it has nothing in flight
 	t.s.drop(metrics.DropTCPIdleEvicted)
 	return true
@@ -169,19 +174,6 @@ func (t *tcpServer) idleFor(n int) time.Duration {
 	return max(d, min(minTCPIdle, t.idle))
 }
 
-// open is the number of connections that count against the limits.
-func (t *tcpServer) open() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	n := 0
-	for o := range t.conns {
-		if !o.evicted.Load() {
-			n++
-		}
-	}
-	return n
-}
-
 func (t *tcpServer) serveConn(c *tcpConn) {
 	defer t.wg.Done()
 	var (
@@ -194,6 +186,9 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 		c.Close()
 		t.mu.Lock()
 		delete(t.conns, c)
+		if !c.evicted.Load() {
+			t.live.Add(-1)
+		}
 		t.mu.Unlock()
 	}()
 	var lenBuf [2]byte
@@ -201,7 +196,7 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 		if c.evicted.Load() {
 			return
 		}
-		if err := c.SetReadDeadline(time.Now().Add(t.idleFor(t.open()))); err != nil {
+		if err := c.SetReadDeadline(time.Now().Add(t.idleFor(int(t.live.Load())))); err != nil {
 			return
 		}
 		if c.evicted.Load() {
