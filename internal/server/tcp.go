@@ -48,7 +48,7 @@ type tcpServer struct {
 	// live counts the connections in conns that are not evicted: those
 	// that count against the limits.
 	live atomic.Int32
-	wg     sync.WaitGroup // the accept loop and the connections
+	wg   sync.WaitGroup // the accept loop and the connections
 }
 
 // minTCPIdle is the shortest idle timeout of a full server.
