@@ -314,6 +314,33 @@ func TestServeReload(t *testing.T) {
 	}
 }
 
+// serve --allow-empty applies the reload the guard would refuse: the rule
+// goes, and the autodefined answer comes back.
+func TestServeReloadAllowEmpty(t *testing.T) {
+	t.Parallel()
+	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": reverseZone})
+	port := int(loopbacktest.FreePort(t))
+	vars := map[string]string{"PORT": strconv.Itoa(port), "BIND": bind.Addr().String()}
+	file := filepath.Join(t.TempDir(), "network.yaml")
+	write(t, file, network+rule, vars)
+	p := serve(t, "-c", file, "--allow-empty")
+	p.waitLog(t, "msg=serving", 1)
+	time.Sleep(200 * time.Millisecond) // the SIGHUP handler is installed just after
+	if got := digShort(t, port, "-x", "10.0.0.5"); got != "app1.corp.example." {
+		t.Fatalf("before the reload: dig -x 10.0.0.5 = %q; want app1.corp.example.", got)
+	}
+	write(t, file, network, vars) // every rule removed
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLog(t, "msg=reloaded", 1)
+	if got := digShort(t, port, "-x", "10.0.0.5"); got != "ip-10-0-0-5.ec2.internal." {
+		t.Errorf("after the reload: dig -x 10.0.0.5 = %q; want ip-10-0-0-5.ec2.internal.", got)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	<-p.done
+}
+
 // The README's quick start: vpcdns serve on the embedded example, and dig -x
 // through it returns what the README promises. The example's ports are
 // fixed; when one is taken (another vpcdns running), the test is skipped.

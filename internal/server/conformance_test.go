@@ -153,6 +153,12 @@ func TestConformance(t *testing.T) {
 			[]string{"16.2.4.10.in-addr.arpa. IN PTR ip-10-4-2-16.ec2.internal."}, nil},
 		{"A of the same /26 address", small, "ip-10-3-0-100.ec2.internal.", dns.TypeA, dns.RcodeSuccess,
 			[]string{"ip-10-3-0-100.ec2.internal. IN A 10.3.0.100"}, nil},
+		// Types a resolver does not answer (as Unbound): zone transfers
+		// REFUSED, meta-types FORMERR.
+		{"AXFR of a private zone", app, "internal.example.", dns.TypeAXFR, dns.RcodeRefused, nil, nil},
+		{"IXFR of a private zone", app, "internal.example.", dns.TypeIXFR, dns.RcodeRefused, nil, nil},
+		{"qtype OPT", app, "db.internal.example.", dns.TypeOPT, dns.RcodeFormatError, nil, nil},
+		{"qtype TSIG", app, "db.internal.example.", dns.TypeTSIG, dns.RcodeFormatError, nil, nil},
 		// RFC 6303 §3: a synthesized reverse zone has NS at its apex.
 		{"NS of a reverse zone", app, "0.10.in-addr.arpa.", dns.TypeNS, dns.RcodeSuccess,
 			[]string{"0.10.in-addr.arpa. IN NS 0.10.in-addr.arpa."}, nil},

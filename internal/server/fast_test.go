@@ -8,8 +8,11 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/metrics"
 	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
@@ -356,5 +359,21 @@ func TestTCPIdleShrinks(t *testing.T) {
 		if got := ts.idleFor(tt.open); got != tt.want {
 			t.Errorf("idleFor(%d) = %v; want %v", tt.open, got, tt.want)
 		}
+	}
+}
+
+// A UDP query past the full path's limit is dropped, and counted.
+func TestFullPathLimitCounted(t *testing.T) {
+	s := newFastServer(t)
+	reg := prometheus.NewRegistry()
+	s.opts.Metrics = metrics.New(reg)
+	u := &udpServer{s: s, sem: make(chan struct{}, 1), jobs: make(chan slowQuery), stopped: make(chan struct{})}
+	u.sem <- struct{}{} // the full path is full
+	query := packQuery(t, "db.internal.example.", dns.TypeA, false)
+	for range 3 {
+		u.full(nil, query, fastSrc, nil)
+	}
+	if got := testutil.ToFloat64(s.opts.Metrics.Dropped.WithLabelValues(metrics.DropFullPathLimit)); got != 3 {
+		t.Errorf("vpcdns_dropped_total{reason=%q} = %v; want 3", metrics.DropFullPathLimit, got)
 	}
 }

@@ -145,6 +145,10 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 		resp.Rcode = dns.RcodeRefused
 		return resp
 	}
+	if rc := qtypeRcode(x.q.Qtype); rc != dns.RcodeSuccess {
+		resp.Rcode = rc
+		return resp
+	}
 	x.decision = x.vpc.Decide(x.qname)
 	w := x.decision.Winner
 	fw := x.vpc.Firewall != nil

@@ -118,3 +118,18 @@ func finish(req, resp *dns.Msg, tcp bool, options ...dns.EDNS0) {
 	resp.Truncate(replyLimit(req, tcp))
 	resp.Compress = true // Truncate turns it off for a reply that fits without
 }
+
+// qtypeRcode is the rcode of a question whose type a resolver does not
+// answer, and 0 for every other type, as Unbound decides: zone transfers
+// (AXFR, IXFR) are REFUSED; meta-types that are no question at all (OPT,
+// TSIG, TKEY, MAILA, MAILB and the rest of 128–254, RFC 6895 §3.1) are
+// FORMERR. ANY (255) is a question (RFC 8482).
+func qtypeRcode(qtype uint16) int {
+	switch {
+	case qtype == dns.TypeAXFR, qtype == dns.TypeIXFR:
+		return dns.RcodeRefused
+	case qtype == dns.TypeOPT, qtype >= 128 && qtype <= 254 && qtype != dns.TypeANY:
+		return dns.RcodeFormatError
+	}
+	return dns.RcodeSuccess
+}
