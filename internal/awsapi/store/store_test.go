@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -54,3 +55,36 @@ func TestUpdateRejectsInvalidNetwork(t *testing.T) {
 		t.Errorf("the invalid change was kept: %d VPCs", len(n.VPCs))
 	}
 }
+
+// A network with a large DNS Firewall list is kept as JSON text and
+// reads back the same after a restart.
+func TestBigFirewallStateReloads(t *testing.T) {
+	dir := t.TempDir()
+	domains := make([]string, bigNetwork+1)
+	for i := range domains {
+		domains[i] = "d" + strconv.Itoa(i) + ".example."
+	}
+	f := &config.File{
+		VPCs:                []config.VPCFile{{ID: "vpc-a", CIDRBlocks: []string{"10.0.0.0/16"}}},
+		FirewallDomainLists: []config.FirewallDomainListFile{{ID: "rslvr-fdl-big", Domains: domains}},
+	}
+	s, err := Open(Options{Dir: dir, Initial: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Update(nil, func(tx *Tx) error {
+		tx.File.FirewallDomainLists[0].Name = "big"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, n := again.Snapshot()
+	if !again.Loaded() || st.File.FirewallDomainLists[0].Name != "big" || len(n.Firewall.DomainLists[0].Domains) != len(domains) {
+		t.Errorf("reloaded: loaded %v, list %+v with %d domains", again.Loaded(), st.File.FirewallDomainLists[0].Name, len(n.Firewall.DomainLists[0].Domains))
+	}
+}
+
