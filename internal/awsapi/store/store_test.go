@@ -87,4 +87,3 @@ func TestBigFirewallStateReloads(t *testing.T) {
 		t.Errorf("reloaded: loaded %v, list %+v with %d domains", again.Loaded(), st.File.FirewallDomainLists[0].Name, len(n.Firewall.DomainLists[0].Domains))
 	}
 }
-
