@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 	rtypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
 	"github.com/miekg/dns"
@@ -296,4 +297,25 @@ firewall_rule_groups:
 		t.Errorf("changing a managed list: %v", err)
 	}
 	must[*route53resolver.DeleteFirewallRuleOutput](t)(e.resolver.DeleteFirewallRule(ctx, &route53resolver.DeleteFirewallRuleInput{FirewallRuleGroupId: aws.String("rslvr-frg-1"), FirewallDomainListId: &id}))
+}
+
+// A VPC with a rule group associated cannot be deleted; its firewall
+// config goes with it once the association is gone.
+func TestDeleteVPCWithFirewall(t *testing.T) {
+	e, _ := fwEnv(t)
+	r := e.resolver
+	vpc := "vpc-other"
+	g := must[*route53resolver.CreateFirewallRuleGroupOutput](t)(r.CreateFirewallRuleGroup(ctx, &route53resolver.CreateFirewallRuleGroupInput{
+		CreatorRequestId: aws.String("g"), Name: aws.String("g")})).FirewallRuleGroup
+	a := must[*route53resolver.AssociateFirewallRuleGroupOutput](t)(r.AssociateFirewallRuleGroup(ctx, &route53resolver.AssociateFirewallRuleGroupInput{
+		CreatorRequestId: aws.String("a"), FirewallRuleGroupId: g.Id, VpcId: &vpc, Priority: aws.Int32(101), Name: aws.String("a")})).FirewallRuleGroupAssociation
+	must[*route53resolver.UpdateFirewallConfigOutput](t)(r.UpdateFirewallConfig(ctx, &route53resolver.UpdateFirewallConfigInput{ResourceId: &vpc, FirewallFailOpen: rtypes.FirewallFailOpenStatusEnabled}))
+	if _, err := e.ec2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: &vpc}); apiCode(t, err) != "DependencyViolation" {
+		t.Fatalf("delete a VPC with a rule group associated: %v", err)
+	}
+	must[*route53resolver.DisassociateFirewallRuleGroupOutput](t)(r.DisassociateFirewallRuleGroup(ctx, &route53resolver.DisassociateFirewallRuleGroupInput{FirewallRuleGroupAssociationId: a.Id}))
+	must[*ec2.DeleteVpcOutput](t)(e.ec2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: &vpc}))
+	if n := len(e.store.Network().Firewall.Configs); n != 0 {
+		t.Errorf("%d firewall configs left after the VPC was deleted", n)
+	}
 }

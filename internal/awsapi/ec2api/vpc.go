@@ -180,6 +180,8 @@ func (h *Handler) deleteVpc(p params) (any, error) {
 		f.RouteTables = slices.DeleteFunc(f.RouteTables, func(r config.RouteTblFile) bool { return r.VPC == id })
 		f.NetworkACLs = slices.DeleteFunc(f.NetworkACLs, func(a config.ACLFile) bool { return a.VPC == id })
 		f.VPCs = slices.DeleteFunc(f.VPCs, func(x config.VPCFile) bool { return x.ID == id })
+		// The VPC's DNS Firewall config goes with it.
+		f.FirewallConfigs = slices.DeleteFunc(f.FirewallConfigs, func(c config.FirewallConfigFile) bool { return c.VPC == id })
 		if o != nil {
 			delete(tx.Meta.Objects, o.MainRouteTable)
 			delete(tx.Meta.Objects, o.DefaultACL)
@@ -256,6 +258,11 @@ func vpcDependency(tx *store.Tx, v *config.VPCFile) string {
 	for _, q := range f.QueryLogging {
 		if slices.Contains(q.VPCs, v.ID) {
 			return "query logging configuration " + q.ID
+		}
+	}
+	for _, a := range tx.Net.Firewall.Associations {
+		if a.VPC.ID == v.ID {
+			return "firewall rule group association " + a.ID
 		}
 	}
 	return ""
