@@ -406,7 +406,11 @@ func (b *builder) sgRule(rat string, rf SGRuleFile, proto Protocol, ports PortRa
 			set++
 		}
 	}
-	if set != 1 {
+	switch {
+	case set == 0: // reported where it always was
+		b.c.add(field(rat, "cidr"), "", "is required (or prefix_list, or security_group)")
+		return nil, false
+	case set > 1:
 		b.c.add(rat, "", "needs exactly one of cidr, prefix_list and security_group")
 		return nil, false
 	}

@@ -163,7 +163,7 @@ func TestValidateAccountsRejects(t *testing.T) {
 		{"sg rule with cidr and prefix list", func(f *File) { f.SecurityGroups[0].Egress[0].CIDR = "10.0.0.0/8" },
 			"security_groups[0].egress[0]", "needs exactly one of cidr, prefix_list and security_group", 0},
 		{"sg rule with no destination", func(f *File) { f.SecurityGroups[0].Egress[3].CIDR = "" },
-			"security_groups[0].egress[3]", "needs exactly one of cidr, prefix_list and security_group", 0},
+			"security_groups[0].egress[3].cidr", "is required (or prefix_list, or security_group)", 0},
 		{"sg rule group unknown", func(f *File) { f.SecurityGroups[0].Egress[2].SecurityGroup = "sg-x" },
 			"security_groups[0].egress[2].security_group", "is not the id of any security group", 0},
 		{"tgw attachment of wrong kind", func(f *File) { f.TransitGateways[0].Attachments[0].Resource = "vpn-dc1" },

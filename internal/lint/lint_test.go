@@ -484,10 +484,19 @@ dhcp_option_sets:
   - {id: dopt-corp, domain_name_servers: [10.0.1.53, 192.168.10.53]}
   - {id: dopt-both, domain_name_servers: [10.0.1.53, AmazonProvidedDNS]}
   - {id: dopt-base2, domain_name_servers: [10.1.0.2]}
+  - {id: dopt-inbound, domain_name_servers: [10.3.1.11, 10.3.2.11]}
 vpcs:
+  - id: vpc-inbound
+    cidr_blocks: [10.3.0.0/16]
+    dhcp_options: dopt-inbound
+    subnets:
+      - {id: subnet-3a, cidr_block: 10.3.1.0/24, availability_zone: us-east-1a}
+      - {id: subnet-3b, cidr_block: 10.3.2.0/24, availability_zone: us-east-1b}
   - {id: vpc-app, cidr_blocks: [10.0.0.0/16], dhcp_options: dopt-corp, instances: [{id: i-dns, private_ips: [10.0.1.53]}]}
   - {id: vpc-mixed, cidr_blocks: [10.2.0.0/16], dhcp_options: dopt-both}
   - {id: vpc-base2, cidr_blocks: [10.1.0.0/16], dhcp_options: dopt-base2}
+resolver_endpoints:
+  - {id: rslvr-in-3, direction: inbound, vpc: vpc-inbound, ip_addresses: [{subnet: subnet-3a, ip: 10.3.1.11}, {subnet: subnet-3b, ip: 10.3.2.11}]}
 `,
 			want: []want{{id: lint.DHCPBypassesResolver, severity: lint.Warning,
 				resources: []lint.Resource{res("dhcp-option-set", "dopt-corp"), res("vpc", "vpc-app")},

@@ -16,7 +16,9 @@ type DHCP struct {
 	DomainName string
 	Servers    []string // domain-name-servers as written
 	// Bypass is set when no server is AmazonProvidedDNS or an address of
-	// the VPC resolver: instances that use the option set never ask it.
+	// the VPC resolver (or every server is an inbound endpoint of the VPC,
+	// which the VPC's resolver answers): instances that use the option set
+	// never ask it.
 	Bypass bool
 	// Notes say what each server address is in the modeled network, in the
 	// order of Servers (AmazonProvidedDNS included).
@@ -30,6 +32,11 @@ func dhcpOf(n *config.Network, c *config.VPC) *DHCP {
 		return nil
 	}
 	d := &DHCP{OptionSet: o.ID, DomainName: o.DomainName, Servers: o.Servers, Bypass: o.BypassesResolver(c)}
+	if d.Bypass && allInboundOf(n, c, o.Addrs) {
+		// Every server is an inbound endpoint of this VPC: its queries are
+		// decided by this VPC's resolver all the same.
+		d.Bypass = false
+	}
 	if len(o.Servers) == 0 {
 		d.Notes = append(d.Notes, "no domain-name-servers: instances use AmazonProvidedDNS, the VPC resolver")
 	}
@@ -94,3 +101,25 @@ func (d *DHCP) Warning(vpc string) string {
 // DHCP returns the DHCP option set view of the VPC, or nil when the VPC
 // names none (its instances use AmazonProvidedDNS).
 func (v *VPC) DHCP() *DHCP { return v.dhcp }
+
+// allInboundOf reports whether every address is an address of an inbound
+// endpoint in c.
+func allInboundOf(n *config.Network, c *config.VPC, addrs []netip.Addr) bool {
+	if len(addrs) == 0 {
+		return false
+	}
+	in := map[netip.Addr]bool{}
+	for _, e := range n.Endpoints {
+		if !e.Outbound && e.VPC == c {
+			for _, ea := range e.Addresses {
+				in[ea.IP] = true
+			}
+		}
+	}
+	for _, a := range addrs {
+		if !in[a.Unmap()] {
+			return false
+		}
+	}
+	return true
+}
