@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -28,13 +29,99 @@ func JSONSchema() map[string]any {
 	return root
 }
 
-// MarshalSchema is JSONSchema as indented JSON, with a final newline.
+// MarshalSchema is JSONSchema as indented JSON, with a final newline. The
+// keywords come in a fixed order ($schema and title first), the properties
+// of each object in the order of the decoder's fields (the order of the
+// docs), and the definitions in the order the file holds them.
 func MarshalSchema() ([]byte, error) {
-	out, err := json.MarshalIndent(JSONSchema(), "", "  ")
-	if err != nil {
+	w := &schemaWriter{fields: map[string][]string{}}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		t = elemType(t)
+		for t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = elemType(t.Elem())
+		}
+		if _, ok := w.fields[defName(t)]; ok || t.Kind() != reflect.Struct {
+			return
+		}
+		w.fields[defName(t)] = nil
+		if t != reflect.TypeFor[File]() {
+			w.defs = append(w.defs, defName(t))
+		}
+		for _, f := range yamlFields(t) {
+			w.fields[defName(t)] = append(w.fields[defName(t)], f.key)
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeFor[File]())
+	if err := w.write(JSONSchema(), "", defName(reflect.TypeFor[File]())); err != nil {
 		return nil, fmt.Errorf("marshal schema: %w", err)
 	}
-	return append(out, '\n'), nil
+	w.b.WriteByte('\n')
+	return w.b.Bytes(), nil
+}
+
+// keywordOrder is the order of the keywords of a schema object.
+var keywordOrder = []string{"$schema", "title", "description", "$ref", "type", "enum", "default", "items", "required", "properties", "additionalProperties", "$defs"}
+
+// schemaWriter writes a schema as indented JSON in a fixed order.
+type schemaWriter struct {
+	b      bytes.Buffer
+	defs   []string            // definition names, in the order the file holds them
+	fields map[string][]string // definition name → its keys in declaration order
+}
+
+// write writes the schema object s (of the definition named def, "" for
+// an inline one), with its keywords in keywordOrder.
+func (w *schemaWriter) write(s map[string]any, indent, def string) error {
+	var keys []string
+	for _, k := range keywordOrder {
+		if _, ok := s[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) != len(s) {
+		return fmt.Errorf("a schema keyword outside keywordOrder in %v", s)
+	}
+	return w.object(keys, indent, func(k, in string) error {
+		switch k {
+		case "properties":
+			props := s[k].(map[string]any)
+			return w.object(w.fields[def], in, func(p, in string) error { return w.write(props[p].(map[string]any), in, "") })
+		case "$defs":
+			defs := s[k].(map[string]any)
+			return w.object(w.defs, in, func(d, in string) error { return w.write(defs[d].(map[string]any), in, d) })
+		case "items", "additionalProperties":
+			if sub, ok := s[k].(map[string]any); ok {
+				return w.write(sub, in, "")
+			}
+		}
+		out, err := json.MarshalIndent(s[k], in, "  ")
+		w.b.Write(out)
+		return err
+	})
+}
+
+// object writes a JSON object with keys in order, each value by value.
+func (w *schemaWriter) object(keys []string, indent string, value func(key, indent string) error) error {
+	w.b.WriteString("{")
+	for i, k := range keys {
+		if i > 0 {
+			w.b.WriteString(",")
+		}
+		name, _ := json.Marshal(k)
+		w.b.WriteString("\n" + indent + "  ")
+		w.b.Write(name)
+		w.b.WriteString(": ")
+		if err := value(k, indent+"  "); err != nil {
+			return err
+		}
+	}
+	if len(keys) > 0 {
+		w.b.WriteString("\n" + indent)
+	}
+	w.b.WriteString("}")
+	return nil
 }
 
 // objectSchema is the schema of struct type t; the structs it holds are
