@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,5 +61,22 @@ func TestExport(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "export takes no arguments") {
 		t.Errorf("stderr %q", errOut.String())
+	}
+}
+
+// A data directory that a serve of an earlier version left (state.json,
+// not yet migrated) still exports.
+func TestExportLegacyStateJSON(t *testing.T) {
+	dir := t.TempDir()
+	legacy := `{"format": 1, "network": "account_id: \"111122223333\"\nvpcs:\n  - id: vpc-0123456789abcdef0\n    cidr_blocks: [10.0.0.0/16]\n", "meta": {}}`
+	if err := os.WriteFile(filepath.Join(dir, store.FileName), []byte(legacy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run(context.Background(), []string{"export", "--data-dir", dir}, IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
+		t.Fatalf("export: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "vpc-0123456789abcdef0") {
+		t.Errorf("export of a state.json:\n%s", out.String())
 	}
 }
