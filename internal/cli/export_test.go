@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +92,22 @@ func TestExportFormats(t *testing.T) {
 	code, _, stderr := run(t, "export", "-o", yamlFile)
 	if code != 2 || !strings.Contains(stderr, "-o is a format; write to a file with --output FILE") {
 		t.Errorf("export -o FILE: exit %d, %q; want 2 and a pointer to --output", code, stderr)
+	}
+}
+
+// A data directory that a serve of an earlier version left (state.json,
+// not yet migrated) still exports.
+func TestExportLegacyStateJSON(t *testing.T) {
+	dir := t.TempDir()
+	legacy := `{"format": 1, "network": "account_id: \"111122223333\"\nvpcs:\n  - id: vpc-0123456789abcdef0\n    cidr_blocks: [10.0.0.0/16]\n", "meta": {}}`
+	if err := os.WriteFile(filepath.Join(dir, store.FileName), []byte(legacy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run(context.Background(), []string{"export", "--data-dir", dir}, IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
+		t.Fatalf("export: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "vpc-0123456789abcdef0") {
+		t.Errorf("export of a state.json:\n%s", out.String())
 	}
 }

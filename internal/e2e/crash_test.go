@@ -185,4 +185,9 @@ func TestHealthProbes(t *testing.T) {
 	if v := metric(t, metricsPort, "vpcdns_store_up"); v != "1" {
 		t.Errorf("vpcdns_store_up %s, want 1", v)
 	}
+	// export reads the store while serve holds it.
+	out, err := exec.Command(binary, "export", "--data-dir", filepath.Join(dir, "data")).CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("vpc-app")) {
+		t.Errorf("export --data-dir while serving: %v\n%s", err, out)
+	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func TestProbes(t *testing.T) {
-	storeErr := errors.New("etcd 127.0.0.1:2379: connection refused")
+	storeErr := errors.New("store 127.0.0.1:2379: connection refused")
 	cases := []struct {
 		name     string
 		path     string
@@ -23,7 +23,7 @@ func TestProbes(t *testing.T) {
 		{"healthz ignores readiness", "/healthz", []Check{{"store", func(context.Context) error { return storeErr }}}, 200, "ok"},
 		{"readyz all pass", "/readyz", []Check{{"state", func(context.Context) error { return nil }}}, 200, "ok: state"},
 		{"readyz store down", "/readyz", []Check{{"state", func(context.Context) error { return nil }},
-			{"store", func(context.Context) error { return storeErr }}}, 503, "not ready: store: etcd 127.0.0.1:2379"},
+			{"store", func(context.Context) error { return storeErr }}}, 503, "not ready: store: store 127.0.0.1:2379"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

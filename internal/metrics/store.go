@@ -35,7 +35,7 @@ func NewStore(reg prometheus.Registerer) *StoreMetrics {
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "vpcdns_store_up",
-			Help: "1 when the state store (bbolt or etcd) answered its last use, else 0; DNS keeps answering either way.",
+			Help: "1 when the state store answered its last use, else 0; DNS keeps answering either way.",
 		}, func() float64 {
 			if get().Up {
 				return 1

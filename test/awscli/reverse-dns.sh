@@ -70,9 +70,16 @@ trap stop_vpcdns EXIT
 trap 'exit 1' INT TERM
 
 # expect_ptr WANT: dig -x 10.0.1.5 through the VPC's resolver answers WANT.
+# A change of a rule association reaches DNS in the background within
+# milliseconds (the association is CREATING until then, as on AWS), so
+# the answer is asked for up to 20 times, 0.1 s apart.
 expect_ptr() {
-	local got
-	got=$(dig +short +time=2 +tries=2 -x 10.0.1.5 @127.0.0.1 -p "$DNS_PORT") || fail "dig failed"
+	local got i
+	for i in $(seq 20); do
+		got=$(dig +short +time=2 +tries=2 -x 10.0.1.5 @127.0.0.1 -p "$DNS_PORT") || fail "dig failed"
+		[ "$got" = "$1" ] && break
+		sleep 0.1
+	done
 	[ "$got" = "$1" ] || fail "dig -x 10.0.1.5 answered '$got', want '$1'"
 	echo "ok: dig -x 10.0.1.5 @127.0.0.1 -p $DNS_PORT -> $got"
 }

@@ -6,8 +6,8 @@ import (
 )
 
 // A Backend keeps the records of a State: the embedded bbolt file of
-// --data-dir (package boltstore), etcd for a fleet, or memory. It knows
-// nothing of what the records mean.
+// --data-dir (package boltstore), or memory; a shared store for a fleet
+// would be another. It knows nothing of what the records mean.
 type Backend interface {
 	// Load returns every record, and whether there was any state at all.
 	Load(ctx context.Context) ([]Record, bool, error)
