@@ -83,7 +83,7 @@ func runImport(ctx context.Context, args []string, std IO) int {
 	if *out != "" {
 		name = *out
 	}
-	if _, _, perr := config.Parse(data, name, "."); perr != nil {
+	if _, perr := config.Validate(res.File, name, "."); perr != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns import: the network read does not validate (please report this as a bug):\n")
 		printProblems(std.Stderr, perr)
 		code = exitFail
