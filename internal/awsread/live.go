@@ -27,10 +27,12 @@ import (
 
 // Options of a live import.
 type Options struct {
-	Region      string
-	Profile     string
+	Region string
+	// Profiles are shared-config profiles, each read as one account; none
+	// means the default credential chain.
+	Profiles    []string
 	EndpointURL string
-	// RoleARNs are assumed (STS AssumeRole) with the base credentials,
+	// RoleARNs are assumed (STS AssumeRole) with the first account's credentials,
 	// each read as one more account.
 	RoleARNs []string
 	// Concurrency bounds the calls in flight per account [8].
@@ -58,9 +60,6 @@ func Read(ctx context.Context, o Options) (*Result, error) {
 	if o.Region != "" {
 		loadOpts = append(loadOpts, awsconfig.WithRegion(o.Region))
 	}
-	if o.Profile != "" {
-		loadOpts = append(loadOpts, awsconfig.WithSharedConfigProfile(o.Profile))
-	}
 	loadOpts = append(loadOpts, awsconfig.WithRetryer(func() aws.Retryer {
 		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
 			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
@@ -74,30 +73,45 @@ func Read(ctx context.Context, o Options) (*Result, error) {
 	if o.EndpointURL != "" {
 		loadOpts = append(loadOpts, awsconfig.WithBaseEndpoint(o.EndpointURL))
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, loadOpts...)
-	if err != nil {
-		return nil, fmt.Errorf("import: load aws configuration: %w: %w", errUnusable, err)
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
 	if o.OnCall != nil {
-		cfg.APIOptions = append(cfg.APIOptions, func(s *middleware.Stack) error {
+		loadOpts = append(loadOpts, awsconfig.WithAPIOptions([]func(*middleware.Stack) error{func(s *middleware.Stack) error {
 			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("vpcdnsRecordCall",
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					o.OnCall(middleware.GetServiceID(ctx), middleware.GetOperationName(ctx))
 					return next.HandleInitialize(ctx, in)
 				}), middleware.After)
-		})
+		}}))
 	}
-	cfgs := []aws.Config{cfg}
+	profiles := o.Profiles
+	if len(profiles) == 0 {
+		profiles = []string{""}
+	}
+	var cfgs []aws.Config
+	var labels []string
+	for _, p := range profiles {
+		opts := loadOpts
+		label := "base credentials"
+		if p != "" {
+			opts = append(append([]func(*awsconfig.LoadOptions) error(nil), loadOpts...), awsconfig.WithSharedConfigProfile(p))
+			label = "profile " + p
+		}
+		c, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("import: load aws configuration (%s): %w: %w", label, errUnusable, err)
+		}
+		if c.Region == "" {
+			c.Region = "us-east-1"
+		}
+		cfgs, labels = append(cfgs, c), append(labels, label)
+	}
+	cfg := cfgs[0]
 	base := sts.NewFromConfig(cfg)
 	for i, arn := range o.RoleARNs {
 		c := cfg.Copy()
 		c.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(base, arn, func(ao *stscreds.AssumeRoleOptions) {
 			ao.RoleSessionName = fmt.Sprintf("vpcdns-import-%d", i+1)
 		}))
-		cfgs = append(cfgs, c)
+		cfgs, labels = append(cfgs, c), append(labels, arn)
 	}
 	var accts []*account
 	var failures []Failure
@@ -105,10 +119,7 @@ func Read(ctx context.Context, o Options) (*Result, error) {
 	var firstErr error
 	for i, c := range cfgs {
 		src := newLiveSource(c)
-		label := "base credentials"
-		if i > 0 {
-			label = o.RoleARNs[i-1]
-		}
+		label := labels[i]
 		var progress func(string)
 		if o.Progress != nil {
 			progress = func(call string) { o.Progress(label, call) }

@@ -123,6 +123,8 @@ type source interface {
 //
 // When strict, a failed identity call (sts GetCallerIdentity) means the
 // account gave nothing usable (no or bad credentials, no endpoint).
+// progress, when set, is called (from several goroutines) with the IAM
+// action of every call that finished.
 func readAccount(ctx context.Context, src source, limit int, strict bool, progress func(string)) (*account, []Failure, int, error) {
 	a := newAccount()
 	calls := Calls()
@@ -172,6 +174,9 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, progre
 				defer wg.Done()
 				defer func() { <-sem }()
 				j.pages, j.err = src.pages(ctx, j.c, j.k)
+				if progress != nil {
+					progress(j.c.Action())
+				}
 			}()
 		}
 		wg.Wait()
@@ -185,9 +190,6 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, progre
 					fail(j.c, j.k.ID, &callError{Code: "InvalidOutput", Msg: err.Error()})
 					break
 				}
-			}
-			if progress != nil {
-				progress(j.c.Name(""))
 			}
 		}
 	}

@@ -21,9 +21,10 @@ func (r *repeated) String() string     { return strings.Join(*r, ",") }
 func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
 func runImport(ctx context.Context, args []string, std IO) int {
-	fs := flagSet("import", "[--region R] [--profile P] [--role-arn ARN]... [--endpoint-url URL] [-o FILE] | --from DIR [-o FILE] | --print-commands [--region R]", std)
+	fs := flagSet("import", "[--region R] [--profile P]... [--role-arn ARN]... [--endpoint-url URL] [-o FILE] | --from DIR [-o FILE] | --print-commands [--region R]", std)
 	region := fs.String("region", "", "AWS `region` to read [the SDK's default: AWS_REGION, the profile's region]")
-	profile := fs.String("profile", "", "shared config `profile` (~/.aws/config, SSO profiles too)")
+	var profiles repeated
+	fs.Var(&profiles, "profile", "shared config `profile` (~/.aws/config, SSO profiles too); repeatable, one account each")
 	var roles repeated
 	fs.Var(&roles, "role-arn", "`ARN` of a role to assume with STS and read as one more account (repeatable)")
 	endpoint := fs.String("endpoint-url", "", "`URL` of an AWS-compatible endpoint for every service (an emulator, vpcdns serve --api-listen)")
@@ -52,12 +53,12 @@ func runImport(ctx context.Context, args []string, std IO) int {
 	}
 	var res *awsread.Result
 	if *from != "" {
-		if len(roles) > 0 || *endpoint != "" || *profile != "" {
+		if len(roles) > 0 || *endpoint != "" || len(profiles) > 0 {
 			return usageError(std, fs, fmt.Errorf("--from reads files: --role-arn, --endpoint-url and --profile are for a live import"))
 		}
 		res, err = awsread.ReadDir(ctx, *from, *region)
 	} else {
-		opts := awsread.Options{Region: *region, Profile: *profile, EndpointURL: *endpoint, RoleARNs: roles, Concurrency: *concurrency, MaxAttempts: *attempts}
+		opts := awsread.Options{Region: *region, Profiles: profiles, EndpointURL: *endpoint, RoleARNs: roles, Concurrency: *concurrency, MaxAttempts: *attempts}
 		if isTerminal(std.Stderr) {
 			opts.Progress = progressPrinter(std.Stderr)
 		}
@@ -83,7 +84,7 @@ func runImport(ctx context.Context, args []string, std IO) int {
 	if *out != "" {
 		name = *out
 	}
-	if _, _, perr := config.Parse(data, name, "."); perr != nil {
+	if _, perr := config.Validate(res.File, name, "."); perr != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns import: the network read does not validate (please report this as a bug):\n")
 		printProblems(std.Stderr, perr)
 		code = exitFail
