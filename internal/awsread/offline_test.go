@@ -181,3 +181,35 @@ func FuzzDecodePage(f *testing.F) {
 		}
 	})
 }
+
+// TestOfflineAccountsInSubdirectories: several accounts are one
+// subdirectory each; a resource read in two of them is written once.
+func TestOfflineAccountsInSubdirectories(t *testing.T) {
+	dir := t.TempDir()
+	entries, _ := os.ReadDir("testdata/offline")
+	for _, sub := range []string{"a-network", "b-copy"} {
+		os.Mkdir(filepath.Join(dir, sub), 0o755)
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join("testdata/offline", e.Name()))
+			os.WriteFile(filepath.Join(dir, sub, e.Name()), b, 0o644)
+		}
+	}
+	one, err := ReadDir(context.Background(), "testdata/offline", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := ReadDir(context.Background(), dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two.Accounts) != 2 {
+		t.Errorf("accounts = %v, want two", two.Accounts)
+	}
+	if len(two.File.VPCs) != len(one.File.VPCs) || len(two.File.Rules) != len(one.File.Rules) || len(two.File.HostedZones) != len(one.File.HostedZones) {
+		t.Errorf("the same account twice gives %d vpcs, %d rules, %d zones; once %d, %d, %d",
+			len(two.File.VPCs), len(two.File.Rules), len(two.File.HostedZones), len(one.File.VPCs), len(one.File.Rules), len(one.File.HostedZones))
+	}
+	if _, err := config.Validate(two.File, "two", "."); err != nil {
+		t.Errorf("two accounts: %v", err)
+	}
+}

@@ -73,3 +73,18 @@ func TestImportUsageAndUnusable(t *testing.T) {
 		t.Errorf("unreachable endpoint: exit %d, want 2\n%s", code, errOut)
 	}
 }
+
+func TestImportProgressLine(t *testing.T) {
+	var b strings.Builder
+	p := progressPrinter(&b)
+	p("base credentials", "ec2:DescribeVpcs")
+	p("base credentials", "ec2:DescribeSubnets")
+	p("base credentials", "route53:ListHostedZones")
+	last := b.String()[strings.LastIndex(b.String(), "\r"):]
+	if want := "\r\033[Kreading base credentials: ec2 2, route53 1"; last != want {
+		t.Errorf("progress line = %q, want %q", last, want)
+	}
+	if isTerminal(&b) {
+		t.Error("a buffer is not a terminal")
+	}
+}
