@@ -233,6 +233,10 @@ func build(region string, accts []*account, failures []Failure, calls int) *Resu
 	}
 	b := newBuilder(region, accts)
 	f := b.build()
+	used := map[string]bool{}
+	for _, u := range f.Unmodeled {
+		used[u.ID] = true
+	}
 	for _, fl := range failures {
 		reason := "the call failed: " + strings.TrimSpace(fl.Code+" "+fl.Msg)
 		if fl.Denied {
@@ -242,6 +246,12 @@ func build(region string, accts []*account, failures []Failure, calls int) *Resu
 		if len(accts) > 1 && fl.Account != f.AccountID {
 			id += "@" + fl.Account // one entry per account: ids are unique in a file
 		}
+		for n := 2; used[id]; n++ {
+			// The same call failed in accounts that are not told apart
+			// (offline folders without an account id).
+			id = fmt.Sprintf("%s#%d", fl.Call, n)
+		}
+		used[id] = true
 		f.Unmodeled = append(f.Unmodeled, config.UnmodeledFile{ID: id, Kind: "api-call", Reason: reason, Account: fl.Account})
 	}
 	sort.SliceStable(f.Unmodeled, func(i, j int) bool {
