@@ -18,10 +18,10 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
-	"github.com/vpcdns/vpcdns/internal/netpath"
-	"github.com/vpcdns/vpcdns/internal/view"
 	"github.com/vpcdns/vpcdns/internal/loopbacktest"
+	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/server"
+	"github.com/vpcdns/vpcdns/internal/view"
 )
 
 const onPremReverse = `$TTL 300

@@ -101,6 +101,7 @@ const (
 	ResRoute         = "route"
 	ResACLEntry      = "network-acl-entry"
 	ResCIDR          = "cidr"
+	ResSGRule        = "security-group-rule"
 	ResHostedZone    = "hosted-zone"
 	ResChange        = "change"
 	ResRecordSet     = "resource-record-set"
@@ -268,6 +269,7 @@ var ec2NotFound = map[string]string{
 	ResRoute:         "InvalidRoute.NotFound",
 	ResACLEntry:      "InvalidNetworkAclEntry.NotFound",
 	ResCIDR:          "InvalidCidrBlock.NotFound",
+	ResSGRule:        "InvalidSecurityGroupRuleId.NotFound",
 }
 
 // ec2Duplicate are EC2's "already exists" codes by resource type.

@@ -84,6 +84,10 @@ var actions = map[string]action{
 	"CreateTags":                        (*Handler).createTags,
 	"DeleteTags":                        (*Handler).deleteTags,
 	"DescribeTags":                      (*Handler).describeTags,
+	"DescribeSecurityGroupRules":        (*Handler).describeSecurityGroupRules,
+	"ModifySubnetAttribute":             (*Handler).modifySubnetAttribute,
+	"DescribeAvailabilityZones":         (*Handler).describeAvailabilityZones,
+	"DescribeAccountAttributes":         (*Handler).describeAccountAttributes,
 }
 
 // Actions lists the actions served, sorted.

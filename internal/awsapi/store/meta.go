@@ -60,6 +60,11 @@ type Object struct {
 	// DNS Firewall rule group: its resource policy (kept, not applied).
 	Policy string `json:"policy,omitempty"`
 
+	// Subnet: the launch attributes of ModifySubnetAttribute (kept and
+	// described; they apply to instances launched later, so they change
+	// no modeled instance), by the attribute's request name.
+	SubnetAttrs map[string]string `json:"subnet_attributes,omitempty"`
+
 	// Security group rule ids, by rule key (see RuleKey).
 	RuleIDs map[string]string `json:"rule_ids,omitempty"`
 }

@@ -1,0 +1,94 @@
+package awsapi_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// The EC2 calls Terraform's AWS provider makes on every plan.
+func TestTerraformEC2Reads(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+
+	azs := must[*ec2.DescribeAvailabilityZonesOutput](t)(e.ec2.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{
+		Filters: []ec2types.Filter{filter("state", "available")}}))
+	var names []string
+	for _, z := range azs.AvailabilityZones {
+		names = append(names, *z.ZoneName)
+		if *z.RegionName != "us-east-1" || z.State != ec2types.AvailabilityZoneStateAvailable || *z.ZoneType != "availability-zone" ||
+			z.OptInStatus != ec2types.AvailabilityZoneOptInStatusOptInNotRequired {
+			t.Errorf("zone %+v", z)
+		}
+	}
+	if !slices.Equal(names, []string{"us-east-1a", "us-east-1b", "us-east-1c"}) {
+		t.Errorf("zones %v", names)
+	}
+	one := must[*ec2.DescribeAvailabilityZonesOutput](t)(e.ec2.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{ZoneIds: []string{"use1-az2"}}))
+	if len(one.AvailabilityZones) != 1 || *one.AvailabilityZones[0].ZoneName != "us-east-1b" {
+		t.Errorf("zone use1-az2: %+v", one.AvailabilityZones)
+	}
+	_, err := e.ec2.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{ZoneNames: []string{"eu-west-9a"}})
+	if code := apiCode(t, err); code != "InvalidParameterValue" {
+		t.Errorf("unknown zone: %v", err)
+	}
+
+	attrs := must[*ec2.DescribeAccountAttributesOutput](t)(e.ec2.DescribeAccountAttributes(ctx, &ec2.DescribeAccountAttributesInput{
+		AttributeNames: []ec2types.AccountAttributeName{ec2types.AccountAttributeNameSupportedPlatforms, ec2types.AccountAttributeNameDefaultVpc}}))
+	if len(attrs.AccountAttributes) != 2 || *attrs.AccountAttributes[0].AttributeValues[0].AttributeValue != "VPC" ||
+		*attrs.AccountAttributes[1].AttributeValues[0].AttributeValue != "none" {
+		t.Errorf("account attributes %+v", attrs.AccountAttributes)
+	}
+
+	// The rules of the group buildNetwork made: the default egress and
+	// the two DNS rules, each under the id Authorize returned.
+	rules := must[*ec2.DescribeSecurityGroupRulesOutput](t)(e.ec2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{
+		Filters: []ec2types.Filter{filter("group-id", n.sg)}}))
+	if len(rules.SecurityGroupRules) != 3 {
+		t.Fatalf("rules %+v", rules.SecurityGroupRules)
+	}
+	dns := rules.SecurityGroupRules[1]
+	if !*dns.IsEgress || *dns.IpProtocol != "udp" || *dns.FromPort != 53 || *dns.CidrIpv4 != "192.168.0.0/16" || *dns.GroupId != n.sg || dns.SecurityGroupRuleId == nil {
+		t.Errorf("dns rule %+v", dns)
+	}
+	byID := must[*ec2.DescribeSecurityGroupRulesOutput](t)(e.ec2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{
+		SecurityGroupRuleIds: []string{*dns.SecurityGroupRuleId}}))
+	if len(byID.SecurityGroupRules) != 1 || *byID.SecurityGroupRules[0].CidrIpv4 != "192.168.0.0/16" {
+		t.Errorf("rule by id %+v", byID.SecurityGroupRules)
+	}
+	_, err = e.ec2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{"sgr-0123456789abcdef0"}})
+	if code := apiCode(t, err); code != "InvalidSecurityGroupRuleId.NotFound" {
+		t.Errorf("unknown rule: %v", err)
+	}
+
+	// ModifySubnetAttribute: one attribute a call, described after.
+	must[*ec2.ModifySubnetAttributeOutput](t)(e.ec2.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: &n.subnetA,
+		MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}))
+	must[*ec2.ModifySubnetAttributeOutput](t)(e.ec2.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: &n.subnetA,
+		PrivateDnsHostnameTypeOnLaunch: ec2types.HostnameTypeResourceName}))
+	s := must[*ec2.DescribeSubnetsOutput](t)(e.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{n.subnetA}})).Subnets[0]
+	if !*s.MapPublicIpOnLaunch || s.PrivateDnsNameOptionsOnLaunch.HostnameType != ec2types.HostnameTypeResourceName {
+		t.Errorf("subnet attributes %+v %+v", *s.MapPublicIpOnLaunch, s.PrivateDnsNameOptionsOnLaunch)
+	}
+	for _, tt := range []struct {
+		name, code string
+		in         ec2.ModifySubnetAttributeInput
+	}{
+		{"unknown subnet", "InvalidSubnetID.NotFound", ec2.ModifySubnetAttributeInput{SubnetId: aws.String("subnet-0123456789abcdef0"),
+			MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}},
+		{"two attributes", "InvalidParameterValue", ec2.ModifySubnetAttributeInput{SubnetId: &n.subnetA,
+			MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}, EnableDns64: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}},
+		{"no attribute", "InvalidParameterValue", ec2.ModifySubnetAttributeInput{SubnetId: &n.subnetA}},
+		{"bad hostname type", "InvalidParameterValue", ec2.ModifySubnetAttributeInput{SubnetId: &n.subnetA, PrivateDnsHostnameTypeOnLaunch: "x"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.ec2.ModifySubnetAttribute(ctx, &tt.in)
+			if code := apiCode(t, err); code != tt.code {
+				t.Errorf("got %v, want %s", err, tt.code)
+			}
+		})
+	}
+}
