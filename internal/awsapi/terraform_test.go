@@ -2,11 +2,15 @@ package awsapi_test
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 )
 
 // The EC2 calls Terraform's AWS provider makes on every plan.
@@ -90,5 +94,71 @@ func TestTerraformEC2Reads(t *testing.T) {
 				t.Errorf("got %v, want %s", err, tt.code)
 			}
 		})
+	}
+}
+
+// Route 53 tags, which Terraform reads after every aws_route53_zone.
+func TestTerraformRoute53Tags(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	z := must[*route53.CreateHostedZoneOutput](t)(e.r53.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{
+		Name: aws.String("internal.example"), CallerReference: aws.String("zone-1"),
+		VPC: &r53types.VPC{VPCId: &n.vpc, VPCRegion: r53types.VPCRegionUsEast1}}))
+	id := strings.TrimPrefix(*z.HostedZone.Id, "/hostedzone/")
+
+	list := func() []r53types.Tag {
+		t.Helper()
+		out := must[*route53.ListTagsForResourceOutput](t)(e.r53.ListTagsForResource(ctx, &route53.ListTagsForResourceInput{
+			ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: &id}))
+		if out.ResourceTagSet.ResourceType != r53types.TagResourceTypeHostedzone || *out.ResourceTagSet.ResourceId != id {
+			t.Errorf("tag set %+v", out.ResourceTagSet)
+		}
+		return out.ResourceTagSet.Tags
+	}
+	if tags := list(); len(tags) != 0 {
+		t.Errorf("a new zone's tags: %+v", tags)
+	}
+	must[*route53.ChangeTagsForResourceOutput](t)(e.r53.ChangeTagsForResource(ctx, &route53.ChangeTagsForResourceInput{
+		ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: &id,
+		AddTags: []r53types.Tag{{Key: aws.String("env"), Value: aws.String("test")}, {Key: aws.String("Name"), Value: aws.String("app")}}}))
+	must[*route53.ChangeTagsForResourceOutput](t)(e.r53.ChangeTagsForResource(ctx, &route53.ChangeTagsForResourceInput{
+		ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: &id, RemoveTagKeys: []string{"env"}}))
+	if tags := list(); len(tags) != 1 || *tags[0].Key != "Name" || *tags[0].Value != "app" {
+		t.Errorf("tags after add and remove: %+v", tags)
+	}
+	many := must[*route53.ListTagsForResourcesOutput](t)(e.r53.ListTagsForResources(ctx, &route53.ListTagsForResourcesInput{
+		ResourceType: r53types.TagResourceTypeHostedzone, ResourceIds: []string{id}}))
+	if len(many.ResourceTagSets) != 1 || len(many.ResourceTagSets[0].Tags) != 1 {
+		t.Errorf("ListTagsForResources %+v", many.ResourceTagSets)
+	}
+
+	tooMany := make([]r53types.Tag, 11)
+	for i := range tooMany {
+		tooMany[i] = r53types.Tag{Key: aws.String("k" + strconv.Itoa(i)), Value: aws.String("v")}
+	}
+	for _, tt := range []struct {
+		name, code string
+		err        error
+	}{
+		{"unknown zone", "NoSuchHostedZone", func() error {
+			_, err := e.r53.ListTagsForResource(ctx, &route53.ListTagsForResourceInput{ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: aws.String("Z0000000000000000000")})
+			return err
+		}()},
+		{"health check", "NoSuchHealthCheck", func() error {
+			_, err := e.r53.ChangeTagsForResource(ctx, &route53.ChangeTagsForResourceInput{ResourceType: r53types.TagResourceTypeHealthcheck, ResourceId: aws.String("abc"),
+				AddTags: []r53types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+			return err
+		}()},
+		{"eleven tags", "InvalidInput", func() error {
+			_, err := e.r53.ChangeTagsForResource(ctx, &route53.ChangeTagsForResourceInput{ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: &id, AddTags: tooMany})
+			return err
+		}()},
+	} {
+		if code := apiCode(t, tt.err); code != tt.code {
+			t.Errorf("%s: %v, want %s", tt.name, tt.err, tt.code)
+		}
+	}
+	if tags := list(); len(tags) != 1 {
+		t.Errorf("a refused change changed the tags: %+v", tags)
 	}
 }

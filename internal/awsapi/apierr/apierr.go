@@ -103,6 +103,7 @@ const (
 	ResCIDR          = "cidr"
 	ResSGRule        = "security-group-rule"
 	ResHostedZone    = "hosted-zone"
+	ResHealthCheck   = "health-check"
 	ResChange        = "change"
 	ResRecordSet     = "resource-record-set"
 	ResRule          = "ResolverRule"
@@ -342,6 +343,8 @@ func (e *Error) route53Code() string {
 			return "NoSuchHostedZone"
 		case ResChange:
 			return "NoSuchChange"
+		case ResHealthCheck:
+			return "NoSuchHealthCheck"
 		case ResVPC:
 			return "InvalidVPCId"
 		}
