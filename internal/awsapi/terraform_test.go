@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 )
 
 // The EC2 calls Terraform's AWS provider makes on every plan.
@@ -160,5 +161,37 @@ func TestTerraformRoute53Tags(t *testing.T) {
 	}
 	if tags := list(); len(tags) != 1 {
 		t.Errorf("a refused change changed the tags: %+v", tags)
+	}
+}
+
+// The network interfaces of a resolver endpoint appear in
+// DescribeNetworkInterfaces, one per address, as on AWS.
+func TestResolverEndpointENIs(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	ep := createEndpoint(t, e, n)
+	out := must[*ec2.DescribeNetworkInterfacesOutput](t)(e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{
+		Filters: []ec2types.Filter{filter("vpc-id", n.vpc), filter("requester-managed", "true")}}))
+	if len(out.NetworkInterfaces) != 2 {
+		t.Fatalf("interfaces %+v", out.NetworkInterfaces)
+	}
+	ni := out.NetworkInterfaces[0]
+	if !strings.HasPrefix(*ni.NetworkInterfaceId, "eni-") || *ni.SubnetId != n.subnetA || *ni.PrivateIpAddress != "10.0.1.4" ||
+		!strings.HasPrefix(*ni.Description, "Route 53 Resolver: "+ep+":rni-") || ni.Status != ec2types.NetworkInterfaceStatusInUse ||
+		len(ni.Groups) != 1 || *ni.Groups[0].GroupId != n.sg || *ni.Groups[0].GroupName != "resolver-out" || *ni.AvailabilityZone != "us-east-1a" {
+		t.Errorf("interface %+v", ni)
+	}
+	again := must[*ec2.DescribeNetworkInterfacesOutput](t)(e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{
+		NetworkInterfaceIds: []string{*ni.NetworkInterfaceId}}))
+	if len(again.NetworkInterfaces) != 1 || *again.NetworkInterfaces[0].PrivateIpAddress != "10.0.1.4" {
+		t.Errorf("by id: %+v", again.NetworkInterfaces)
+	}
+	_, err := e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{"eni-0123456789abcdef0"}})
+	if code := apiCode(t, err); code != "InvalidNetworkInterfaceID.NotFound" {
+		t.Errorf("unknown interface: %v", err)
+	}
+	must[*route53resolver.DeleteResolverEndpointOutput](t)(e.resolver.DeleteResolverEndpoint(ctx, &route53resolver.DeleteResolverEndpointInput{ResolverEndpointId: &ep}))
+	if gone := must[*ec2.DescribeNetworkInterfacesOutput](t)(e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{})); len(gone.NetworkInterfaces) != 0 {
+		t.Errorf("after the endpoint is deleted: %+v", gone.NetworkInterfaces)
 	}
 }

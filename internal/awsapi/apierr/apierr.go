@@ -102,6 +102,7 @@ const (
 	ResACLEntry      = "network-acl-entry"
 	ResCIDR          = "cidr"
 	ResSGRule        = "security-group-rule"
+	ResENI           = "network-interface"
 	ResHostedZone    = "hosted-zone"
 	ResHealthCheck   = "health-check"
 	ResChange        = "change"
@@ -271,6 +272,7 @@ var ec2NotFound = map[string]string{
 	ResACLEntry:      "InvalidNetworkAclEntry.NotFound",
 	ResCIDR:          "InvalidCidrBlock.NotFound",
 	ResSGRule:        "InvalidSecurityGroupRuleId.NotFound",
+	ResENI:           "InvalidNetworkInterfaceID.NotFound",
 }
 
 // ec2Duplicate are EC2's "already exists" codes by resource type.

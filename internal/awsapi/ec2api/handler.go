@@ -88,6 +88,7 @@ var actions = map[string]action{
 	"ModifySubnetAttribute":             (*Handler).modifySubnetAttribute,
 	"DescribeAvailabilityZones":         (*Handler).describeAvailabilityZones,
 	"DescribeAccountAttributes":         (*Handler).describeAccountAttributes,
+	"DescribeNetworkInterfaces":         (*Handler).describeNetworkInterfaces,
 }
 
 // Actions lists the actions served, sorted.
