@@ -84,15 +84,16 @@ func TestEC2Network(t *testing.T) {
 		t.Errorf("network egress %+v", g.Egress)
 	}
 
-	// The main route table is described, and joins the network when a
-	// route is added to it.
+	// The main route table CreateVpc made is described, and is in the
+	// network from the start, as the VPC's main_route_table: routing is
+	// modeled for a VPC made through the API.
 	rts := must[*ec2.DescribeRouteTablesOutput](t)(e.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{filter("vpc-id", n.vpc), filter("association.main", "true")}}))
 	if len(rts.RouteTables) != 1 || len(rts.RouteTables[0].Routes) != 1 || *rts.RouteTables[0].Routes[0].GatewayId != "local" {
 		t.Fatalf("main route table %+v", rts.RouteTables)
 	}
 	main := *rts.RouteTables[0].RouteTableId
-	if len(e.store.Network().RouteTables) != 0 {
-		t.Errorf("the main route table is in the network before any change")
+	if rt := e.store.Network().RouteTables; len(rt) != 1 || rt[0].ID != main || e.store.Network().VPCs[0].MainRouteTable != rt[0] {
+		t.Errorf("the main route table is not the VPC's main_route_table in the network: %+v", rt)
 	}
 
 	// A peering, accepted, with DNS resolution.
@@ -123,7 +124,7 @@ func TestEC2Network(t *testing.T) {
 	if code := apiCode(t, err); code != "RouteAlreadyExists" {
 		t.Errorf("route twice: %v", err)
 	}
-	if rt := e.store.Network().RouteTables; len(rt) != 1 || rt[0].ID != main || len(rt[0].Routes) != 2 {
+	if rt := e.store.Network().RouteTables; len(rt) != 2 || rt[0].ID != main || len(rt[0].Routes) != 2 || rt[1].VPC.ID != peer {
 		t.Errorf("network route tables %+v", rt)
 	}
 	custom := *must[*ec2.CreateRouteTableOutput](t)(e.ec2.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: &n.vpc})).RouteTable.RouteTableId
@@ -140,6 +141,7 @@ func TestEC2Network(t *testing.T) {
 	if len(acls.NetworkAcls) != 1 || !*acls.NetworkAcls[0].IsDefault || len(acls.NetworkAcls[0].Entries) != 4 {
 		t.Fatalf("default acl %+v", acls.NetworkAcls)
 	}
+	dflt := *acls.NetworkAcls[0].NetworkAclId
 	var assoc string
 	for _, a := range acls.NetworkAcls[0].Associations {
 		if *a.SubnetId == n.subnetA {
@@ -158,7 +160,7 @@ func TestEC2Network(t *testing.T) {
 		t.Errorf("entry twice: %v", err)
 	}
 	must[*ec2.ReplaceNetworkAclAssociationOutput](t)(e.ec2.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: &assoc, NetworkAclId: &acl}))
-	if s := e.store.Network().VPCs[0].Subnets; s[0].NetworkACL == nil || s[0].NetworkACL.ID != acl || s[1].NetworkACL != nil {
+	if s := e.store.Network().VPCs[0].Subnets; s[0].NetworkACL == nil || s[0].NetworkACL.ID != acl || s[1].NetworkACL == nil || s[1].NetworkACL.ID != dflt {
 		t.Errorf("subnet ACLs %+v %+v", s[0].NetworkACL, s[1].NetworkACL)
 	}
 

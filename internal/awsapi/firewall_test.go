@@ -58,9 +58,11 @@ func fwEnv(t *testing.T) (*env, string) {
 	return e, listen
 }
 
-// query asks addr for name A and returns the rcode and the answer's data.
-func query(t *testing.T, addr, name string) (string, string) {
+// query asks addr for name A, once DNS answers from every change the API
+// acknowledged, and returns the rcode and the answer's data.
+func query(t *testing.T, e *env, addr, name string) (string, string) {
 	t.Helper()
+	e.synced()
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), dns.TypeA)
 	r, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, addr)
@@ -106,25 +108,25 @@ func TestFirewallThroughTheSDK(t *testing.T) {
 		CreatorRequestId: aws.String("r1"), FirewallRuleGroupId: group.Id, FirewallDomainListId: list.Id, Priority: aws.Int32(10),
 		Action: rtypes.ActionBlock, BlockResponse: rtypes.BlockResponseNxdomain, Name: aws.String("block-bad")}))
 
-	if rc, _ := query(t, listen, "bad.internal.example"); rc != "NOERROR" {
+	if rc, _ := query(t, e, listen, "bad.internal.example"); rc != "NOERROR" {
 		t.Fatalf("before association: %s", rc)
 	}
 	assoc := must[*route53resolver.AssociateFirewallRuleGroupOutput](t)(r.AssociateFirewallRuleGroup(ctx, &route53resolver.AssociateFirewallRuleGroupInput{
 		CreatorRequestId: aws.String("a1"), FirewallRuleGroupId: group.Id, VpcId: &vpc, Priority: aws.Int32(101), Name: aws.String("main-app")})).FirewallRuleGroupAssociation
-	if rc, _ := query(t, listen, "bad.internal.example"); rc != "NXDOMAIN" {
+	if rc, _ := query(t, e, listen, "bad.internal.example"); rc != "NXDOMAIN" {
 		t.Errorf("BLOCK NXDOMAIN: %s", rc)
 	}
 
 	// UpdateFirewallRule: NODATA, then OVERRIDE.
 	must[*route53resolver.UpdateFirewallRuleOutput](t)(r.UpdateFirewallRule(ctx, &route53resolver.UpdateFirewallRuleInput{
 		FirewallRuleGroupId: group.Id, FirewallDomainListId: list.Id, BlockResponse: rtypes.BlockResponseNodata}))
-	if rc, ans := query(t, listen, "bad.internal.example"); rc != "NOERROR" || ans != "" {
+	if rc, ans := query(t, e, listen, "bad.internal.example"); rc != "NOERROR" || ans != "" {
 		t.Errorf("BLOCK NODATA: %s %q", rc, ans)
 	}
 	must[*route53resolver.UpdateFirewallRuleOutput](t)(r.UpdateFirewallRule(ctx, &route53resolver.UpdateFirewallRuleInput{
 		FirewallRuleGroupId: group.Id, FirewallDomainListId: list.Id, BlockResponse: rtypes.BlockResponseOverride,
 		BlockOverrideDnsType: rtypes.BlockOverrideDnsTypeCname, BlockOverrideDomain: aws.String("walled.internal.example"), BlockOverrideTtl: aws.Int32(30)}))
-	if rc, ans := query(t, listen, "bad.internal.example"); rc != "NOERROR" || ans != "CNAME walled.internal.example. 10.0.1.99" {
+	if rc, ans := query(t, e, listen, "bad.internal.example"); rc != "NOERROR" || ans != "CNAME walled.internal.example. 10.0.1.99" {
 		t.Errorf("BLOCK OVERRIDE: %s %q", rc, ans)
 	}
 
@@ -136,7 +138,7 @@ func TestFirewallThroughTheSDK(t *testing.T) {
 	must[*route53resolver.CreateFirewallRuleOutput](t)(r.CreateFirewallRule(ctx, &route53resolver.CreateFirewallRuleInput{
 		CreatorRequestId: aws.String("r2"), FirewallRuleGroupId: group.Id, FirewallDomainListId: allow.Id, Priority: aws.Int32(5),
 		Action: rtypes.ActionAllow, Name: aws.String("allow-it")}))
-	if rc, ans := query(t, listen, "bad.internal.example"); rc != "NOERROR" || ans != "10.0.1.66" {
+	if rc, ans := query(t, e, listen, "bad.internal.example"); rc != "NOERROR" || ans != "10.0.1.66" {
 		t.Errorf("ALLOW before BLOCK: %s %q", rc, ans)
 	}
 	rules := must[*route53resolver.ListFirewallRulesOutput](t)(r.ListFirewallRules(ctx, &route53resolver.ListFirewallRulesInput{FirewallRuleGroupId: group.Id}))
@@ -203,11 +205,11 @@ func TestFirewallThroughTheSDK(t *testing.T) {
 	}
 	must[*route53resolver.UpdateFirewallRuleGroupAssociationOutput](t)(r.UpdateFirewallRuleGroupAssociation(ctx, &route53resolver.UpdateFirewallRuleGroupAssociationInput{
 		FirewallRuleGroupAssociationId: assoc.Id, MutationProtection: rtypes.MutationProtectionStatusDisabled}))
-	if rc, _ := query(t, listen, "bad.internal.example"); rc != "NOERROR" {
+	if rc, _ := query(t, e, listen, "bad.internal.example"); rc != "NOERROR" {
 		t.Fatalf("still blocked by override: %s", rc)
 	}
 	must[*route53resolver.DisassociateFirewallRuleGroupOutput](t)(r.DisassociateFirewallRuleGroup(ctx, &route53resolver.DisassociateFirewallRuleGroupInput{FirewallRuleGroupAssociationId: assoc.Id}))
-	if rc, ans := query(t, listen, "bad.internal.example"); rc != "NOERROR" || ans != "10.0.1.66" {
+	if rc, ans := query(t, e, listen, "bad.internal.example"); rc != "NOERROR" || ans != "10.0.1.66" {
 		t.Errorf("after disassociation: %s %q, want the zone's answer", rc, ans)
 	}
 

@@ -85,11 +85,16 @@ expect_ptr() {
 }
 
 mkdir -p "$WORK"
-cat >"$WORK/start.yaml" <<'YAML'
-# The starting network: an account and a region, nothing else. The AWS CLI
-# builds the rest.
+cat >"$WORK/start.yaml" <<YAML
+# The starting network: an account, a region and the on-premises network
+# behind a VPN, whose DNS server 192.168.10.53 really answers at BIND on
+# 127.0.0.1. The AWS CLI builds the rest.
 account_id: "111122223333"
 region: us-east-1
+remote_networks:
+  - {id: vpn-onprem, type: vpn, cidr_blocks: [192.168.0.0/16]}
+emulation:
+  address_map: {"192.168.10.53:53": "127.0.0.1:$BIND_PORT"}
 YAML
 
 step "start vpcdns with the AWS API on $ENDPOINT"
@@ -113,8 +118,8 @@ step "a security group that lets DNS out to the on-premises server only"
 SG=$(aws ec2 create-security-group --group-name resolver-out --description "DNS to on-premises" --vpc-id "$VPC" --query GroupId)
 aws ec2 revoke-security-group-egress --group-id "$SG" --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]' >/dev/null
 aws ec2 authorize-security-group-egress --group-id "$SG" --ip-permissions \
-	"IpProtocol=udp,FromPort=$BIND_PORT,ToPort=$BIND_PORT,IpRanges=[{CidrIp=127.0.0.1/32}]" \
-	"IpProtocol=tcp,FromPort=$BIND_PORT,ToPort=$BIND_PORT,IpRanges=[{CidrIp=127.0.0.1/32}]" >/dev/null
+	"IpProtocol=udp,FromPort=53,ToPort=53,IpRanges=[{CidrIp=192.168.10.53/32}]" \
+	"IpProtocol=tcp,FromPort=53,ToPort=53,IpRanges=[{CidrIp=192.168.10.53/32}]" >/dev/null
 echo "security group: $SG"
 
 step "an outbound resolver endpoint in both subnets"
@@ -128,7 +133,7 @@ echo "endpoint: $ENDPOINT_ID"
 step "a forward rule for the VPC's reverse zone to the on-premises server"
 RULE=$(aws route53resolver create-resolver-rule --creator-request-id "reverse-$(date +%s%N)" \
 	--name onprem-reverse --rule-type FORWARD --domain-name 0.10.in-addr.arpa \
-	--resolver-endpoint-id "$ENDPOINT_ID" --target-ips "Ip=127.0.0.1,Port=$BIND_PORT" --query ResolverRule.Id)
+	--resolver-endpoint-id "$ENDPOINT_ID" --target-ips "Ip=192.168.10.53,Port=53" --query ResolverRule.Id)
 echo "rule: $RULE"
 [ "$(aws route53resolver get-resolver-rule --resolver-rule-id "$RULE" --query ResolverRule.DomainName)" = 0.10.in-addr.arpa. ] ||
 	fail "the rule's domain name is not 0.10.in-addr.arpa."
@@ -136,6 +141,21 @@ echo "rule: $RULE"
 step "associate the rule with the VPC"
 aws route53resolver associate-resolver-rule --resolver-rule-id "$RULE" --vpc-id "$VPC" --name app-reverse \
 	--query ResolverRuleAssociation.Id
+
+step "the VPC's main route table routes only 10.0.0.0/16: no route to 192.168.10.53, SERVFAIL (as on AWS)"
+for i in $(seq 20); do
+	status=$(dig +time=5 +tries=1 -x 10.0.1.5 @127.0.0.1 -p "$DNS_PORT" | sed -n 's/.*status: \([A-Z]*\).*/\1/p')
+	[ "$status" = SERVFAIL ] && break
+	sleep 0.1
+done
+[ "$status" = SERVFAIL ] || fail "with no route to the target: status '$status', want SERVFAIL"
+echo "ok: SERVFAIL"
+
+step "a route to the on-premises network through the VPN, in the main route table"
+MAIN_RT=$(aws ec2 describe-route-tables --filters "Name=vpc-id,Values=$VPC" Name=association.main,Values=true \
+	--query 'RouteTables[0].RouteTableId')
+aws ec2 create-route --route-table-id "$MAIN_RT" --destination-cidr-block 192.168.0.0/16 --gateway-id vpn-onprem >/dev/null
+echo "route table: $MAIN_RT"
 expect_ptr db.onprem.example.
 
 step "deleting an associated rule is refused"

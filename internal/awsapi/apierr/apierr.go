@@ -101,7 +101,10 @@ const (
 	ResRoute         = "route"
 	ResACLEntry      = "network-acl-entry"
 	ResCIDR          = "cidr"
+	ResSGRule        = "security-group-rule"
+	ResENI           = "network-interface"
 	ResHostedZone    = "hosted-zone"
+	ResHealthCheck   = "health-check"
 	ResChange        = "change"
 	ResRecordSet     = "resource-record-set"
 	ResRule          = "ResolverRule"
@@ -268,6 +271,8 @@ var ec2NotFound = map[string]string{
 	ResRoute:         "InvalidRoute.NotFound",
 	ResACLEntry:      "InvalidNetworkAclEntry.NotFound",
 	ResCIDR:          "InvalidCidrBlock.NotFound",
+	ResSGRule:        "InvalidSecurityGroupRuleId.NotFound",
+	ResENI:           "InvalidNetworkInterfaceID.NotFound",
 }
 
 // ec2Duplicate are EC2's "already exists" codes by resource type.
@@ -340,6 +345,8 @@ func (e *Error) route53Code() string {
 			return "NoSuchHostedZone"
 		case ResChange:
 			return "NoSuchChange"
+		case ResHealthCheck:
+			return "NoSuchHealthCheck"
 		case ResVPC:
 			return "InvalidVPCId"
 		}

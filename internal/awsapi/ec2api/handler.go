@@ -5,10 +5,13 @@
 // file cannot hold (names, descriptions, association ids, tags of
 // resources other than VPCs) is kept in the store's side records.
 //
-// AWS creates a main route table and a default network ACL with every VPC.
-// vpcdns describes them under their ids but leaves them out of the network
-// (where they mean "routing not modeled" and "allow all") until a request
-// changes them; then they join the network with their AWS defaults.
+// AWS creates a main route table, a default network ACL and a default
+// security group with every VPC; CreateVpc puts all three in the network,
+// so routing is modeled for a VPC made through the API. A VPC of the
+// starting network.yaml that declares none keeps what the file says
+// (routing not modeled, allow all): vpcdns describes its main table and
+// default ACL under their ids, and they join the network with their AWS
+// defaults when a request changes them.
 package ec2api
 
 import (
@@ -81,6 +84,11 @@ var actions = map[string]action{
 	"CreateTags":                        (*Handler).createTags,
 	"DeleteTags":                        (*Handler).deleteTags,
 	"DescribeTags":                      (*Handler).describeTags,
+	"DescribeSecurityGroupRules":        (*Handler).describeSecurityGroupRules,
+	"ModifySubnetAttribute":             (*Handler).modifySubnetAttribute,
+	"DescribeAvailabilityZones":         (*Handler).describeAvailabilityZones,
+	"DescribeAccountAttributes":         (*Handler).describeAccountAttributes,
+	"DescribeNetworkInterfaces":         (*Handler).describeNetworkInterfaces,
 }
 
 // Actions lists the actions served, sorted.

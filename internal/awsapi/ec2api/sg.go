@@ -43,15 +43,71 @@ type SecurityGroup struct {
 
 // SecurityGroupRule is EC2's SecurityGroupRule.
 type SecurityGroupRule struct {
-	SecurityGroupRuleId string `xml:"securityGroupRuleId"`
-	GroupId             string `xml:"groupId"`
-	GroupOwnerId        string `xml:"groupOwnerId"`
-	IsEgress            bool   `xml:"isEgress"`
-	IpProtocol          string `xml:"ipProtocol"`
-	FromPort            int    `xml:"fromPort"`
-	ToPort              int    `xml:"toPort"`
-	CidrIpv4            string `xml:"cidrIpv4,omitempty"`
-	CidrIpv6            string `xml:"cidrIpv6,omitempty"`
+	SecurityGroupRuleId  string `xml:"securityGroupRuleId"`
+	GroupId              string `xml:"groupId"`
+	GroupOwnerId         string `xml:"groupOwnerId"`
+	IsEgress             bool   `xml:"isEgress"`
+	IpProtocol           string `xml:"ipProtocol"`
+	FromPort             int    `xml:"fromPort"`
+	ToPort               int    `xml:"toPort"`
+	CidrIpv4             string `xml:"cidrIpv4,omitempty"`
+	CidrIpv6             string `xml:"cidrIpv6,omitempty"`
+	Tags                 []Tag  `xml:"tagSet>item,omitempty"`
+	SecurityGroupRuleArn string `xml:"securityGroupRuleArn,omitempty"`
+}
+
+// ruleShape is one rule of group id as EC2's SecurityGroupRule, under the
+// id the side records keep for it.
+func ruleShape(n *config.Network, o *store.Object, id string, egress bool, r config.SGRuleFile) SecurityGroupRule {
+	sr := SecurityGroupRule{GroupId: id, GroupOwnerId: n.AccountID, IsEgress: egress, IpProtocol: apiProtocol(r.Protocol), FromPort: -1, ToPort: -1}
+	if o != nil {
+		sr.SecurityGroupRuleId = o.RuleIDs[store.RuleKey(egress, r)]
+	}
+	if sr.SecurityGroupRuleId != "" {
+		sr.SecurityGroupRuleArn = ownerArn(n, "security-group-rule", sr.SecurityGroupRuleId)
+	}
+	if r.FromPort != nil {
+		sr.FromPort, sr.ToPort = *r.FromPort, *r.ToPort
+	}
+	if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
+		sr.CidrIpv6 = r.CIDR
+	} else {
+		sr.CidrIpv4 = r.CIDR
+	}
+	return sr
+}
+
+func sgRuleNotFound(id string) error {
+	return apierr.New(apierr.NotFound, apierr.ResSGRule, "The security group rule ID '%s' does not exist", id)
+}
+
+type sgRulesOut struct {
+	Rules     []SecurityGroupRule `xml:"securityGroupRuleSet>item"`
+	NextToken string              `xml:"nextToken,omitempty"`
+}
+
+// describeSecurityGroupRules lists every rule of every group, ingress then
+// egress, in the groups' network order.
+func (h *Handler) describeSecurityGroupRules(p params) (any, error) {
+	st, n := h.Store.Snapshot()
+	var all []SecurityGroupRule
+	for _, g := range st.File.SecurityGroups {
+		o := st.Meta.Objects[g.ID]
+		for _, r := range g.Ingress {
+			all = append(all, ruleShape(n, o, g.ID, false, r))
+		}
+		for _, r := range g.Egress {
+			all = append(all, ruleShape(n, o, g.ID, true, r))
+		}
+	}
+	items, next, err := describe(p, all, "SecurityGroupRuleId", func(r SecurityGroupRule) string { return r.SecurityGroupRuleId },
+		func(r SecurityGroupRule) attrs {
+			return attrs{values: map[string][]string{"group-id": {r.GroupId}, "security-group-rule-id": {r.SecurityGroupRuleId}}, tags: tagValues(r.Tags)}
+		}, sgRuleNotFound)
+	if err != nil {
+		return nil, err
+	}
+	return sgRulesOut{Rules: items, NextToken: next}, nil
 }
 
 func sgIndex(f *config.File, id string) int {
@@ -382,19 +438,7 @@ func (h *Handler) authorize(p params, egress bool) (any, error) {
 	out := authorizeOut{Return: true}
 	o := st.Meta.Objects[id]
 	for _, r := range rules {
-		sr := SecurityGroupRule{GroupId: id, GroupOwnerId: n.AccountID, IsEgress: egress, IpProtocol: apiProtocol(r.Protocol), FromPort: -1, ToPort: -1}
-		if o != nil {
-			sr.SecurityGroupRuleId = o.RuleIDs[store.RuleKey(egress, r)]
-		}
-		if r.FromPort != nil {
-			sr.FromPort, sr.ToPort = *r.FromPort, *r.ToPort
-		}
-		if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
-			sr.CidrIpv6 = r.CIDR
-		} else {
-			sr.CidrIpv4 = r.CIDR
-		}
-		out.Rules = append(out.Rules, sr)
+		out.Rules = append(out.Rules, ruleShape(n, o, id, egress, r))
 	}
 	return out, nil
 }

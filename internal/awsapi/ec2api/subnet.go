@@ -32,6 +32,7 @@ type Subnet struct {
 	OwnerId                       string         `xml:"ownerId"`
 	AssignIpv6AddressOnCreation   bool           `xml:"assignIpv6AddressOnCreation"`
 	Ipv6Native                    bool           `xml:"ipv6Native"`
+	EnableDns64                   bool           `xml:"enableDns64"`
 	PrivateDnsNameOptionsOnLaunch dnsNameOptions `xml:"privateDnsNameOptionsOnLaunch"`
 	Tags                          []Tag          `xml:"tagSet>item,omitempty"`
 }
@@ -75,6 +76,17 @@ func subnetShape(st *store.State, n *config.Network, v config.VPCFile, s config.
 		CidrBlock: s.CIDRBlock, AvailabilityZone: s.AvailabilityZone, AvailabilityZoneId: azID(s.AvailabilityZone),
 		OwnerId: n.AccountID, PrivateDnsNameOptionsOnLaunch: dnsNameOptions{HostnameType: "ip-name"},
 		Tags: tagItems(metaTags(st, s.ID))}
+	if o := st.Meta.Objects[s.ID]; o != nil {
+		a := o.SubnetAttrs
+		out.MapPublicIpOnLaunch = a["MapPublicIpOnLaunch"] == "true"
+		out.AssignIpv6AddressOnCreation = a["AssignIpv6AddressOnCreation"] == "true"
+		out.EnableDns64 = a["EnableDns64"] == "true"
+		if t := a["PrivateDnsHostnameTypeOnLaunch"]; t != "" {
+			out.PrivateDnsNameOptionsOnLaunch.HostnameType = t
+		}
+		out.PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsARecord = a["EnableResourceNameDnsARecordOnLaunch"] == "true"
+		out.PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsAAAARecord = a["EnableResourceNameDnsAAAARecordOnLaunch"] == "true"
+	}
 	if p, err := netip.ParsePrefix(s.CIDRBlock); err == nil && p.Addr().Is4() {
 		used := 0
 		for _, e := range st.File.Endpoints {
@@ -229,6 +241,59 @@ func (h *Handler) deleteSubnet(p params) (any, error) {
 			}
 		}
 		v.Subnets = slices.DeleteFunc(v.Subnets, func(x config.SubnetFile) bool { return x.ID == id })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ok, nil
+}
+
+// modifySubnetAttribute sets one launch attribute of a subnet. They apply
+// to instances launched later, as on AWS, so no modeled instance changes;
+// they are kept and described.
+func (h *Handler) modifySubnetAttribute(p params) (any, error) {
+	id, err := p.required("SubnetId")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"MapCustomerOwnedIpOnLaunch.Value", "CustomerOwnedIpv4Pool", "EnableLniAtDeviceIndex", "DisableLniAtDeviceIndex.Value"} {
+		if p.has(k) {
+			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns does not model Outposts subnet attributes (" + strings.TrimSuffix(k, ".Value") + ")"}
+		}
+	}
+	set := map[string]string{}
+	for _, k := range []string{"MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "EnableDns64",
+		"EnableResourceNameDnsARecordOnLaunch", "EnableResourceNameDnsAAAARecordOnLaunch"} {
+		b, err := p.optBool(k + ".Value")
+		if err != nil {
+			return nil, err
+		}
+		if b != nil {
+			set[k] = strconv.FormatBool(*b)
+		}
+	}
+	if t := p.str("PrivateDnsHostnameTypeOnLaunch"); t != "" {
+		if t != "ip-name" && t != "resource-name" {
+			return nil, apierr.Param("PrivateDnsHostnameTypeOnLaunch", "Value (%s) for parameter PrivateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name", t)
+		}
+		set["PrivateDnsHostnameTypeOnLaunch"] = t
+	}
+	if len(set) != 1 {
+		return nil, apierr.Param("SubnetId", "Specify exactly one attribute to modify (%d given)", len(set))
+	}
+	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+		if _, s := findSubnet(&tx.File, id); s == nil {
+			return subnetNotFound(id)
+		}
+		o := object(tx, id, store.KindSubnet)
+		if o.SubnetAttrs == nil {
+			o.SubnetAttrs = map[string]string{}
+		}
+		for k, v := range set {
+			o.SubnetAttrs[k] = v
+		}
+		o.Modified = tx.Now
 		return nil
 	})
 	if err != nil {

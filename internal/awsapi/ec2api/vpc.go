@@ -116,14 +116,24 @@ func (h *Handler) createVpc(p params) (any, error) {
 		if len(tags) > 0 {
 			v.Tags = tags
 		}
+		// What AWS makes with every VPC joins the network at once: the
+		// main route table (its local routes are implicit), the default
+		// network ACL (rule 100 allows all both ways; the * deny is
+		// implicit) and the default security group. The VPC's routing is
+		// thus modeled from the start: a forward with no route to its
+		// target is blocked, as on AWS.
+		rtb, acl := store.NewID(store.PrefixRouteTable), store.NewID(store.PrefixACL)
+		v.MainRouteTable = rtb
 		tx.File.VPCs = append(tx.File.VPCs, v)
+		tx.File.RouteTables = append(tx.File.RouteTables, config.RouteTblFile{ID: rtb, VPC: id})
+		tx.File.NetworkACLs = append(tx.File.NetworkACLs, config.ACLFile{ID: acl, VPC: id, Entries: defaultEntries()})
 		sg := store.NewID(store.PrefixSG)
 		tx.File.SecurityGroups = append(tx.File.SecurityGroups, config.SGFile{ID: sg, VPC: id,
 			Egress: []config.SGRuleFile{{Protocol: "all", CIDR: "0.0.0.0/0"}}})
 		tx.Meta.Objects[sg] = &store.Object{Kind: store.KindSecurityGroup, Name: "default",
 			Description: "default VPC security group", Created: tx.Now, Modified: tx.Now}
 		tx.Meta.Objects[id] = &store.Object{Kind: store.KindVPC, Created: tx.Now, Modified: tx.Now, DefaultSG: sg,
-			MainRouteTable: store.NewID(store.PrefixRouteTable), DefaultACL: store.NewID(store.PrefixACL)}
+			MainRouteTable: rtb, DefaultACL: acl}
 		tx.Meta.Assocs[store.AssocKey(store.AssocCIDR, id, cidr)] = &store.Assoc{ID: store.NewID(store.PrefixCIDRAssoc), Created: tx.Now}
 		return nil
 	})

@@ -1,6 +1,6 @@
 // Package route53api serves the private hosted zone subset of the Route 53
-// API (REST-XML, /2013-04-01/…): hosted zones with their VPCs, record sets
-// and changes. Zones live in the store's network.yaml
+// API (REST-XML, /2013-04-01/…): hosted zones with their VPCs, record sets,
+// changes and the zones' tags. Zones live in the store's network.yaml
 // (private_hosted_zones); their caller references, comments and change ids
 // in its side records. vpcdns serves private zones only: a zone is created
 // with a VPC and keeps at least one.
@@ -61,6 +61,9 @@ var routes = []route{
 	{"POST", []string{"hostedzone", "*", "rrset"}, (*Handler).changeRecords, "ChangeResourceRecordSets"},
 	{"GET", []string{"hostedzone", "*", "rrset"}, (*Handler).listRecords, "ListResourceRecordSets"},
 	{"GET", []string{"change", "*"}, (*Handler).getChange, "GetChange"},
+	{"GET", []string{"tags", "*", "*"}, (*Handler).listTags, "ListTagsForResource"},
+	{"POST", []string{"tags", "*", "*"}, (*Handler).changeTags, "ChangeTagsForResource"},
+	{"POST", []string{"tags", "*"}, (*Handler).listTagsMany, "ListTagsForResources"},
 }
 
 // Operations lists the operations served.

@@ -28,10 +28,11 @@ type Object struct {
 	Modified         time.Time         `json:"modified"`
 	Tags             map[string]string `json:"tags,omitempty"`
 
-	// VPC: the ids of the resources AWS creates with a VPC. The default
-	// security group is in the network; the main route table and the
-	// default network ACL are only described until something changes them
-	// (then they join the network under these ids).
+	// VPC: the ids of the resources AWS creates with a VPC. CreateVpc puts
+	// all three in the network; for a VPC of the starting file that
+	// declares none, the main route table and the default network ACL are
+	// only described until something changes them (then they join the
+	// network under these ids).
 	DefaultSG      string `json:"default_security_group,omitempty"`
 	MainRouteTable string `json:"main_route_table,omitempty"`
 	DefaultACL     string `json:"default_network_acl,omitempty"`
@@ -59,6 +60,11 @@ type Object struct {
 
 	// DNS Firewall rule group: its resource policy (kept, not applied).
 	Policy string `json:"policy,omitempty"`
+
+	// Subnet: the launch attributes of ModifySubnetAttribute (kept and
+	// described; they apply to instances launched later, so they change
+	// no modeled instance), by the attribute's request name.
+	SubnetAttrs map[string]string `json:"subnet_attributes,omitempty"`
 
 	// Security group rule ids, by rule key (see RuleKey).
 	RuleIDs map[string]string `json:"rule_ids,omitempty"`
