@@ -276,7 +276,8 @@ func observeStore(reg prometheus.Registerer, ctl *awsapi.Control, probes *health
 	metrics.NewStore(reg).ObserveStore(func() metrics.StoreStats {
 		x := st.Stats()
 		return metrics.StoreStats{Up: x.Up, Commits: x.Commits, Refused: x.Unavailable,
-			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures}
+			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures,
+			Reloads: x.Reloads, Conflicts: x.Conflicts}
 	})
 	probes.Add("store", st.Ping)
 }

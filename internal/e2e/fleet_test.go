@@ -66,6 +66,10 @@ func TestFleetOnEtcd(t *testing.T) {
 	}
 	t.Logf("convergence B→A (API): %v", converge("A lists B's rule", is[0].api, id))
 
+	if v := metric(t, is[1].metrics, "vpcdns_store_reloads_total"); v == "0" {
+		t.Errorf("vpcdns_store_reloads_total on B after A's write: %s, want > 0", v)
+	}
+
 	c.Stop(0)
 	id, err = create(is[1].api, "one-member-down")
 	if err != nil {
