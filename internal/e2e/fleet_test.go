@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // converge again.
 func TestFleetOnEtcd(t *testing.T) {
 	c := etcdtest.Start(t, 3)
-	url := "etcd://" + strings.Join(c.Endpoints(), ",") + "/fleet"
+	storeURL := "etcd://" + strings.Join(c.Endpoints(), ",") + "/fleet"
 	dir := t.TempDir()
 	netFile := filepath.Join(dir, "network.yaml")
 	// The VPC holds loopback, so that each instance serves it on its own
@@ -30,7 +31,7 @@ func TestFleetOnEtcd(t *testing.T) {
 	var is [2]inst
 	for i := range is {
 		is[i] = inst{int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))}
-		p := serve(t, "-c", netFile, "--store", url, "--log-level", "info",
+		p := serve(t, "-c", netFile, "--store", storeURL, "--log-level", "info",
 			"--api-listen", "127.0.0.1:"+strconv.Itoa(is[i].api),
 			"--listen", "127.0.0.1:"+strconv.Itoa(is[i].dns),
 			"--metrics-listen", "127.0.0.1:"+strconv.Itoa(is[i].metrics))
@@ -70,6 +71,42 @@ func TestFleetOnEtcd(t *testing.T) {
 		t.Errorf("vpcdns_store_reloads_total on B after A's write: %s, want > 0", v)
 	}
 
+	// DNS follows: turning hostnames off through A's EC2 API makes B stop
+	// answering the VPC's EC2 hostnames (SERVFAIL: no internet forwarders).
+	name := "ip-127-0-0-5.ec2.internal"
+	if got := digShort(t, is[1].dns, name, "A"); got != "127.0.0.5" {
+		t.Fatalf("dig %s on B: %q, want 127.0.0.5", name, got)
+	}
+	form := url.Values{"Action": {"ModifyVpcAttribute"}, "Version": {"2016-11-15"}, "VpcId": {"vpc-app"}, "EnableDnsHostnames.Value": {"false"}}
+	resp, err := http.PostForm("http://127.0.0.1:"+strconv.Itoa(is[0].api)+"/", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("ModifyVpcAttribute through A: %d %s", resp.StatusCode, body)
+	}
+	t0 := time.Now()
+	for digShort(t, is[1].dns, name, "A") == "127.0.0.5" {
+		if time.Since(t0) > 10*time.Second {
+			t.Fatal("B still answers the EC2 hostname 10 s after A turned hostnames off")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("convergence A→B (DNS, dig on B): %v", time.Since(t0))
+	form.Set("EnableDnsHostnames.Value", "true")
+	if resp, err = http.PostForm("http://127.0.0.1:"+strconv.Itoa(is[0].api)+"/", form); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for digShort(t, is[1].dns, name, "A") != "127.0.0.5" {
+		if time.Since(t0) > 20*time.Second {
+			t.Fatal("B does not answer the EC2 hostname again after A turned hostnames on")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
 	c.Stop(0)
 	id, err = create(is[1].api, "one-member-down")
 	if err != nil {
@@ -82,11 +119,11 @@ func TestFleetOnEtcd(t *testing.T) {
 	if _, err := create(is[0].api, "etcd-down"); err == nil || !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), "ServiceUnavailable") {
 		t.Errorf("write with etcd down: %v, want 503 ServiceUnavailable", err)
 	}
-	resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(is[0].metrics) + "/readyz")
+	resp, err = http.Get("http://127.0.0.1:" + strconv.Itoa(is[0].metrics) + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusOK {
 		t.Errorf("/readyz with etcd down: %d %q, want not ready", resp.StatusCode, body)
@@ -101,7 +138,7 @@ func TestFleetOnEtcd(t *testing.T) {
 	}
 
 	c.RestartAll()
-	t0 := time.Now()
+	t0 = time.Now()
 	for {
 		if id, err = create(is[0].api, "after-restart"); err == nil {
 			break
