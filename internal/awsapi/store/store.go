@@ -301,8 +301,9 @@ func (s *Store) reload(ctx context.Context) error {
 	s.version++
 	s.stats.Reloads++
 	s.stats.Up = true
-	if s.apply == nil {
-		s.applied = s.version
+	if s.kick == nil {
+		// Not serving DNS yet: SetApply applies it, since DNS may have
+		// been started with the network before this reload.
 		return nil
 	}
 	select {
@@ -366,6 +367,10 @@ func (s *Store) SetApply(apply func(*config.Network) error) {
 	if s.kick == nil {
 		s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		go s.rebuild(s.kick, s.stop, s.done)
+		if s.version > s.applied {
+			// A shared backend was reloaded before DNS was applied.
+			s.kick <- struct{}{}
+		}
 	}
 }
 
