@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -268,4 +270,29 @@ func TestWatchAfterCompaction(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// ParseURL never panics, and what it accepts is usable: a prefix without
+// surrounding slashes and HOST:PORT endpoints.
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"etcd://127.0.0.1:2379/vpcdns", "etcd://a:1,b:2/x/y/", "etcd://[::1]:2379/p", "etcd://", "etcd://a:1,/p"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		eps, prefix, err := etcdstore.ParseURL(s)
+		if err != nil {
+			return
+		}
+		if prefix == "" || strings.HasPrefix(prefix, "/") || strings.HasSuffix(prefix, "/") {
+			t.Fatalf("ParseURL(%q): prefix %q", s, prefix)
+		}
+		if len(eps) == 0 {
+			t.Fatalf("ParseURL(%q): no endpoints", s)
+		}
+		for _, e := range eps {
+			if _, port, err := net.SplitHostPort(e); err != nil || port == "" {
+				t.Fatalf("ParseURL(%q): endpoint %q", s, e)
+			}
+		}
+	})
 }
