@@ -264,6 +264,10 @@ type Config struct {
 	BaseDir string
 	// DataDir keeps the state across restarts; "" keeps it in memory.
 	DataDir string
+	// Store, when set, is a shared store instead of DataDir:
+	// etcd://HOST:PORT[,HOST:PORT...]/PREFIX, with Etcd's TLS and auth.
+	Store string
+	Etcd  EtcdAuth
 	// Credentials names the access keys file; "" accepts any request.
 	Credentials string
 	Logger      *slog.Logger
@@ -293,7 +297,13 @@ func Open(cfg Config) (*Control, error) {
 		c.keys = keys
 	}
 	var backend store.Backend
-	if cfg.DataDir != "" {
+	if cfg.Store != "" {
+		b, err := openEtcd(cfg.Store, cfg.Etcd)
+		if err != nil {
+			return nil, err
+		}
+		backend = b
+	} else if cfg.DataDir != "" {
 		db, err := boltstore.Open(cfg.DataDir)
 		if err != nil {
 			return nil, err
@@ -309,7 +319,11 @@ func Open(cfg Config) (*Control, error) {
 	}
 	c.store, c.dataDir = st, cfg.DataDir
 	if st.Loaded() {
-		cfg.Logger.Info("api state loaded; the network file is not read again while it exists", "data_dir", cfg.DataDir)
+		where := cfg.DataDir
+		if cfg.Store != "" {
+			where = cfg.Store
+		}
+		cfg.Logger.Info("api state loaded; the network file is not read again while it exists", "store", where)
 	}
 	return c, nil
 }

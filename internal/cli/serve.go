@@ -45,7 +45,7 @@ func (l *addrList) Set(v string) error {
 }
 
 func runServe(ctx context.Context, args []string, std IO) int {
-	fs := flagSet("serve", "[-c FILE] [--metrics-listen ADDR] [--listen ADDR]... [--log-level LEVEL] [--api-listen ADDR [--data-dir DIR] [--api-credentials FILE]]", std)
+	fs := flagSet("serve", "[-c FILE] [--metrics-listen ADDR] [--listen ADDR]... [--log-level LEVEL] [--api-listen ADDR [--data-dir DIR | --store etcd://HOST:PORT[,...]/PREFIX] [--api-credentials FILE]]", std)
 	file := fs.String("c", "", "network `FILE` (network.yaml); the embedded example when absent")
 	metricsAddr := fs.String("metrics-listen", "", "serve Prometheus metrics on http://`ADDR`/metrics (e.g. 127.0.0.1:9153)")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
@@ -54,6 +54,13 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	fs.Var(&shared, "listen", "a shared resolver socket `ADDR` (ip:port); a query on it belongs to the VPC whose CIDR holds its source (repeatable)")
 	apiAddr := fs.String("api-listen", "", "serve the AWS APIs (Route 53 Resolver, EC2, Route 53) on http://`ADDR`; see docs/api.md")
 	dataDir := fs.String("data-dir", "", "keep the network built through the API in `DIR` across restarts (with --api-listen)")
+	storeURL := fs.String("store", "", "keep the API's state in etcd, shared by every serve on the same `URL` etcd://HOST:PORT[,HOST:PORT...]/PREFIX (with --api-listen; instead of --data-dir); see docs/fleet.md")
+	var etcd awsapi.EtcdAuth
+	fs.StringVar(&etcd.CACert, "etcd-cacert", "", "verify the etcd members with the CA bundle `FILE` (etcdctl --cacert)")
+	fs.StringVar(&etcd.Cert, "etcd-cert", "", "TLS client certificate `FILE` for etcd (etcdctl --cert)")
+	fs.StringVar(&etcd.Key, "etcd-key", "", "TLS client key `FILE` for etcd (etcdctl --key)")
+	fs.StringVar(&etcd.User, "etcd-user", "", "etcd user `NAME[:PASSWORD]` (etcdctl --user)")
+	fs.StringVar(&etcd.Password, "etcd-password", "", "etcd `PASSWORD` of --etcd-user (etcdctl --password)")
 	apiCreds := fs.String("api-credentials", "", "require SigV4-signed API requests with the access keys of `FILE` (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\")")
 	allowEmpty := fs.Bool("allow-empty", false, "apply a SIGHUP reload that removes every socket or every resolver rule (refused otherwise: a truncated file looks like that)")
 	if _, err := parse(fs, args); err != nil {
@@ -63,8 +70,14 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	if err != nil {
 		return usageError(std, fs, err)
 	}
-	if *apiAddr == "" && (*dataDir != "" || *apiCreds != "") {
-		return usageError(std, fs, errors.New("--data-dir and --api-credentials need --api-listen"))
+	if *apiAddr == "" && (*dataDir != "" || *apiCreds != "" || *storeURL != "") {
+		return usageError(std, fs, errors.New("--data-dir, --store and --api-credentials need --api-listen"))
+	}
+	if *storeURL != "" && *dataDir != "" {
+		return usageError(std, fs, errors.New("--store and --data-dir: the state is kept in one of them"))
+	}
+	if *storeURL == "" && etcd != (awsapi.EtcdAuth{}) {
+		return usageError(std, fs, errors.New("the --etcd-* flags need --store etcd://..."))
 	}
 	n, f, err := loadNetwork(*file)
 	if err != nil {
@@ -73,7 +86,7 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	}
 	var ctl *awsapi.Control
 	if *apiAddr != "" {
-		ctl, err = awsapi.Open(awsapi.Config{File: f, BaseDir: baseDir(*file), DataDir: *dataDir, Credentials: *apiCreds, Logger: logger})
+		ctl, err = awsapi.Open(awsapi.Config{File: f, BaseDir: baseDir(*file), DataDir: *dataDir, Store: *storeURL, Etcd: etcd, Credentials: *apiCreds, Logger: logger})
 		if err != nil {
 			printProblems(std.Stderr, err)
 			return exitInvalid
@@ -263,7 +276,8 @@ func observeStore(reg prometheus.Registerer, ctl *awsapi.Control, probes *health
 	metrics.NewStore(reg).ObserveStore(func() metrics.StoreStats {
 		x := st.Stats()
 		return metrics.StoreStats{Up: x.Up, Commits: x.Commits, Refused: x.Unavailable,
-			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures}
+			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures,
+			Reloads: x.Reloads, Conflicts: x.Conflicts}
 	})
 	probes.Add("store", st.Ping)
 }

@@ -15,6 +15,10 @@ type StoreStats struct {
 	PendingChanges   uint64
 	Rebuilds         uint64
 	RebuildFailures  uint64
+	// Reloads are full reloads of a shared store's state (another
+	// instance's change, a compacted watch); Conflicts are changes that
+	// found the shared store changed under them (and were run again).
+	Reloads, Conflicts uint64
 }
 
 // StoreMetrics are the collectors of the API's state store. They report
@@ -62,6 +66,14 @@ func NewStore(reg prometheus.Registerer) *StoreMetrics {
 			Name: "vpcdns_dns_rebuild_failures_total",
 			Help: "Background rebuilds that failed; DNS answered from the previous network.",
 		}, func() float64 { return float64(get().RebuildFailures) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "vpcdns_store_reloads_total",
+			Help: "Full reloads of the shared (etcd) state after another instance's change or a compacted watch.",
+		}, func() float64 { return float64(get().Reloads) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "vpcdns_store_conflicts_total",
+			Help: "API changes that found the shared (etcd) state changed by another instance and were run again on the fresh state.",
+		}, func() float64 { return float64(get().Conflicts) }),
 	)
 	return m
 }

@@ -23,6 +23,19 @@ type Backend interface {
 // reached at the moment (the API answers ServiceUnavailable).
 var ErrUnavailable = errors.New("store unavailable")
 
+// ErrConflict is what Commit returns when another writer changed the
+// backend since this one loaded it (a shared backend, etcd): nothing was
+// written. The store reloads and runs the change once more.
+var ErrConflict = errors.New("store changed by another writer")
+
+// A Watcher is a Backend that other processes write too (etcd). Watch
+// calls changed, from one goroutine, after another writer committed, and
+// after it may have missed a change (a compacted watch); changed reloads
+// the whole state. Watch returns when ctx ends.
+type Watcher interface {
+	Watch(ctx context.Context, changed func(context.Context) error)
+}
+
 // memory is the Backend of a store without a data directory.
 type memory struct{}
 

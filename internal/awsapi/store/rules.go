@@ -32,7 +32,7 @@ var errOutOfScope = errors.New("the change touched resources it did not declare"
 // whole-state Update.
 func (s *Store) UpdateRules(fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
-	st, n, err := s.updateRules(fields, ids, fn)
+	st, n, err := s.retry(func() (*State, *config.Network, error) { return s.updateRules(fields, ids, fn) })
 	s.wmu.Unlock()
 	if errors.Is(err, errOutOfScope) {
 		return s.Update(fields, fn)

@@ -117,6 +117,10 @@ type Store struct {
 	waiters []chan struct{}
 	stats   Stats
 	verify  bool
+	// watchStop ends the watch of a shared backend; watchDone is
+	// closed when it has.
+	watchStop context.CancelFunc
+	watchDone chan struct{}
 }
 
 // Stats are the store's counters (see metrics.StoreStats).
@@ -126,6 +130,10 @@ type Stats struct {
 	Commits, Unavailable      uint64
 	Version, Applied          uint64
 	Rebuilds, RebuildFailures uint64
+	// Reloads counts the full reloads of a shared backend's state
+	// (another instance's change, a compacted watch); Conflicts the
+	// changes that found the backend changed under them.
+	Reloads, Conflicts uint64
 }
 
 // Stats returns the store's counters.
@@ -157,22 +165,62 @@ func Open(opts Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	recs, found, err := s.backend.Load(ctx)
-	if err != nil {
+	if err := s.open(ctx, opts); err != nil {
 		return nil, err
 	}
-	if found {
-		st, ord, err := decodeState(recs)
-		if err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
-		n, err := config.Validate(&st.File, "network", "/")
-		if err != nil {
-			return nil, fmt.Errorf("open store: stored network: %w", err)
-		}
-		s.st, s.net, s.ord, s.loaded = st, n, ord, true
-		return s, nil
+	if w, ok := s.backend.(Watcher); ok {
+		wctx, cancel := context.WithCancel(context.Background())
+		s.watchStop, s.watchDone = cancel, make(chan struct{})
+		go func() {
+			defer close(s.watchDone)
+			w.Watch(wctx, s.Reload)
+		}()
 	}
+	return s, nil
+}
+
+// open loads the state, or writes the starting one. When another writer
+// of a shared backend wrote its own starting state first, that one is
+// loaded.
+func (s *Store) open(ctx context.Context, opts Options) error {
+	for attempt := 0; ; attempt++ {
+		recs, found, err := s.backend.Load(ctx)
+		if err != nil {
+			return err
+		}
+		if found {
+			st, ord, n, err := decodeValid(recs)
+			if err != nil {
+				return fmt.Errorf("open store: %w", err)
+			}
+			s.st, s.net, s.ord, s.loaded = st, n, ord, true
+			return nil
+		}
+		err = s.start(ctx, opts)
+		if errors.Is(err, ErrConflict) && attempt == 0 {
+			continue
+		}
+		return err
+	}
+}
+
+// decodeValid decodes stored records and validates their network.
+func decodeValid(recs []Record) (*State, *order, *config.Network, error) {
+	st, ord, err := decodeState(recs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	n, err := config.Validate(&st.File, "network", "/")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("stored network: %w", err)
+	}
+	return st, ord, n, nil
+}
+
+// start writes the starting state: a migrated state.json, or
+// opts.Initial.
+func (s *Store) start(ctx context.Context, opts Options) error {
+	var err error
 	var st *State
 	var n *config.Network
 	legacy := ""
@@ -186,7 +234,7 @@ func Open(opts Options) (*Store, error) {
 		case errors.Is(err, fs.ErrNotExist):
 			legacy = ""
 		default:
-			return nil, err
+			return err
 		}
 	}
 	if st == nil {
@@ -197,27 +245,72 @@ func Open(opts Options) (*Store, error) {
 		}
 		n, err = config.Validate(&st.File, "network", "/")
 		if err != nil {
-			return nil, fmt.Errorf("open store: starting network: %w", err)
+			return fmt.Errorf("open store: starting network: %w", err)
 		}
 		Reconcile(st, n, s.now().UTC())
 	}
 	s.ord = newOrder()
 	all, err := diff(nil, st, s.ord)
 	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
+		return fmt.Errorf("open store: %w", err)
 	}
 	s.ord.commit()
 	all = append(all, formatRecord())
 	if err := s.backend.Commit(ctx, all); err != nil {
-		return nil, err
+		return err
 	}
 	if legacy != "" {
 		if err := os.Rename(legacy, filepath.Join(opts.LegacyDir, BackupName)); err != nil {
-			return nil, fmt.Errorf("open store: keep %s as a backup: %w", legacy, err)
+			return fmt.Errorf("open store: keep %s as a backup: %w", legacy, err)
 		}
 	}
 	s.st, s.net = st, n
-	return s, nil
+	return nil
+}
+
+// Reload replaces the current state with the backend's: what a shared
+// backend's Watcher calls when another instance changed it. DNS follows
+// through the background rebuild. A state that does not decode or
+// validate is refused and the current one kept.
+func (s *Store) Reload(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.reload(ctx)
+}
+
+// reload is Reload; the caller holds wmu.
+func (s *Store) reload(ctx context.Context) error {
+	recs, found, err := s.backend.Load(ctx)
+	if err != nil {
+		if errors.Is(err, ErrUnavailable) {
+			s.count(func(st *Stats) { st.Up = false })
+		}
+		return fmt.Errorf("reload store: %w", err)
+	}
+	if !found {
+		return errors.New("reload store: the backend holds no state any more; keeping the last one")
+	}
+	st, ord, n, err := decodeValid(recs)
+	if err != nil {
+		return fmt.Errorf("reload store: %w", err)
+	}
+	s.ord = ord
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st, s.net = st, n
+	s.version++
+	s.stats.Reloads++
+	s.stats.Up = true
+	if s.kick == nil {
+		// Not serving DNS yet: SetApply applies it, since DNS may have
+		// been started with the network before this reload.
+		return nil
+	}
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+	return nil
 }
 
 // formatRecord marks a stored state (so that an empty network is still a
@@ -236,8 +329,14 @@ const (
 // from a state.json, rather than started from the initial network.
 func (s *Store) Loaded() bool { return s.loaded }
 
-// Close stops the background rebuilds and closes the backend.
+// Close stops the watch and the background rebuilds and closes the
+// backend.
 func (s *Store) Close() error {
+	if s.watchStop != nil {
+		s.watchStop()
+		<-s.watchDone
+		s.watchStop = nil
+	}
 	s.mu.Lock()
 	stop, done := s.stop, s.done
 	s.stop = nil
@@ -268,6 +367,10 @@ func (s *Store) SetApply(apply func(*config.Network) error) {
 	if s.kick == nil {
 		s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		go s.rebuild(s.kick, s.stop, s.done)
+		if s.version > s.applied {
+			// A shared backend was reloaded before DNS was applied.
+			s.kick <- struct{}{}
+		}
 	}
 }
 
@@ -413,7 +516,33 @@ var syncBuckets = map[string]bool{
 func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.update(fields, fn)
+	return s.retry(func() (*State, *config.Network, error) { return s.update(fields, fn) })
+}
+
+// retry runs a change; when it found a shared backend changed under it
+// (another instance wrote since this one loaded), it reloads and runs
+// the change once more on the fresh state. A second conflict is answered
+// ServiceUnavailable, which AWS SDKs retry. The caller holds wmu.
+func (s *Store) retry(change func() (*State, *config.Network, error)) (*State, *config.Network, error) {
+	st, n, err := change()
+	if !errors.Is(err, errConflict) {
+		return st, n, err
+	}
+	if rerr := s.reload(context.Background()); rerr != nil {
+		return nil, nil, unavailable(rerr)
+	}
+	st, n, err = change()
+	if errors.Is(err, errConflict) {
+		return nil, nil, &apierr.Error{Kind: apierr.Unavailable, Message: "the state was changed by another vpcdns instance during this change; retry"}
+	}
+	return st, n, err
+}
+
+// errConflict is what commit returns for a backend's ErrConflict.
+var errConflict = errors.New("store changed by another writer")
+
+func unavailable(err error) error {
+	return &apierr.Error{Kind: apierr.Unavailable, Message: "the state store cannot be reached; DNS keeps answering from the last state: " + err.Error()}
 }
 
 func (s *Store) update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
@@ -470,9 +599,13 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 		if sync && apply != nil {
 			_ = apply(curNet) // back to what is stored
 		}
+		if errors.Is(err, ErrConflict) {
+			s.count(func(st *Stats) { st.Conflicts++ })
+			return nil, nil, errConflict
+		}
 		if errors.Is(err, ErrUnavailable) {
 			s.count(func(st *Stats) { st.Up = false; st.Unavailable++ })
-			return nil, nil, &apierr.Error{Kind: apierr.Unavailable, Message: "the state store cannot be reached; DNS keeps answering from the last state: " + err.Error()}
+			return nil, nil, unavailable(err)
 		}
 		return nil, nil, apierr.As(err, nil)
 	}
