@@ -10,8 +10,8 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 )
 
-// TestHostedZoneCommentAndListByName covers UpdateHostedZoneComment and
-// ListHostedZonesByName: the comment shows in GetHostedZone; zones are
+// TestHostedZoneCommentAndListByName covers GetHostedZoneCount,
+// UpdateHostedZoneComment and ListHostedZonesByName: the comment shows in GetHostedZone; zones are
 // listed in the order of their reversed labels, from DNSName on, a page of
 // MaxItems at a time.
 func TestHostedZoneCommentAndListByName(t *testing.T) {
@@ -25,6 +25,13 @@ func TestHostedZoneCommentAndListByName(t *testing.T) {
 			HostedZoneConfig: &r53types.HostedZoneConfig{Comment: aws.String("first"), PrivateZone: true}}))
 		ids[name+"."] = *z.HostedZone.Id
 	}
+
+	t.Run("GetHostedZoneCount", func(t *testing.T) {
+		out := must[*route53.GetHostedZoneCountOutput](t)(e.r53.GetHostedZoneCount(ctx, &route53.GetHostedZoneCountInput{}))
+		if aws.ToInt64(out.HostedZoneCount) != 3 || len(e.store.Network().HostedZones) != 3 {
+			t.Errorf("count %d, network %d, want 3", aws.ToInt64(out.HostedZoneCount), len(e.store.Network().HostedZones))
+		}
+	})
 
 	t.Run("UpdateHostedZoneComment", func(t *testing.T) {
 		id := ids["a.example."]
