@@ -1,6 +1,7 @@
 package awsapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -98,6 +99,33 @@ func TestResolverGetListUpdate(t *testing.T) {
 				Filters: []rtypes.Filter{{Name: aws.String("ResourceId"), Values: []string{"vpc-00000000000000000"}}}}))
 			if none.TotalCount != 1 || none.TotalFilteredCount != 0 || len(none.ResolverQueryLogConfigAssociations) != 0 {
 				t.Errorf("filtered query log associations %+v", none)
+			}
+		}},
+		{"ListResolverQueryLogConfigAssociations sorts by a known attribute only", func(t *testing.T) {
+			l := must[*route53resolver.ListResolverQueryLogConfigAssociationsOutput](t)(r.ListResolverQueryLogConfigAssociations(ctx, &route53resolver.ListResolverQueryLogConfigAssociationsInput{
+				SortBy: aws.String("ResourceId"), SortOrder: rtypes.SortOrderDescending}))
+			if len(l.ResolverQueryLogConfigAssociations) != 1 {
+				t.Errorf("sorted associations %+v", l.ResolverQueryLogConfigAssociations)
+			}
+			_, err := r.ListResolverQueryLogConfigAssociations(ctx, &route53resolver.ListResolverQueryLogConfigAssociationsInput{SortBy: aws.String("Colour")})
+			if code := apiCode(t, err); code != "InvalidParameterException" {
+				t.Errorf("sort by an unknown attribute: %v", err)
+			}
+		}},
+		{"the destination tag sets where the query log writes", func(t *testing.T) {
+			must[*route53resolver.TagResourceOutput](t)(r.TagResource(ctx, &route53resolver.TagResourceInput{ResourceArn: q.Arn,
+				Tags: []rtypes.Tag{{Key: aws.String("vpcdns:destination"), Value: aws.String("file:dns.log")}}}))
+			if ql := e.store.Network().QueryLogs; len(ql) != 1 || !strings.HasSuffix(ql[0].Destination, "dns.log") {
+				t.Errorf("network query logs after tagging %+v", ql)
+			}
+			_, err := r.TagResource(ctx, &route53resolver.TagResourceInput{ResourceArn: q.Arn,
+				Tags: []rtypes.Tag{{Key: aws.String("vpcdns:destination"), Value: aws.String("s3://bucket")}}})
+			if code := apiCode(t, err); code != "InvalidParameterException" {
+				t.Errorf("bad destination: %v", err)
+			}
+			must[*route53resolver.UntagResourceOutput](t)(r.UntagResource(ctx, &route53resolver.UntagResourceInput{ResourceArn: q.Arn, TagKeys: []string{"vpcdns:destination"}}))
+			if ql := e.store.Network().QueryLogs; len(ql) != 1 || ql[0].Destination != "stdout" {
+				t.Errorf("network query logs after untagging %+v", ql)
 			}
 		}},
 		{"GetFirewallRuleGroup, ListFirewallRuleGroups", func(t *testing.T) {
