@@ -224,3 +224,43 @@ func TestResolverMissingIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestInboundListenTag checks that the vpcdns:listen tag of an inbound
+// endpoint is its listen sockets in the network, shown by
+// ListTagsForResource and removed by UntagResource.
+func TestInboundListenTag(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	r := e.resolver
+	ep := must[*route53resolver.CreateResolverEndpointOutput](t)(r.CreateResolverEndpoint(ctx, &route53resolver.CreateResolverEndpointInput{
+		CreatorRequestId: aws.String("in-1"), Name: aws.String("in"), Direction: rtypes.ResolverEndpointDirectionInbound,
+		SecurityGroupIds: []string{n.sg}, IpAddresses: []rtypes.IpAddressRequest{{SubnetId: &n.subnetA}, {SubnetId: &n.subnetB}}})).ResolverEndpoint
+	listen := func() []string {
+		var out []string
+		for _, x := range e.store.Network().Endpoints {
+			if x.ID == *ep.Id {
+				for _, a := range x.Listen {
+					out = append(out, a.String())
+				}
+			}
+		}
+		return out
+	}
+	must[*route53resolver.TagResourceOutput](t)(r.TagResource(ctx, &route53resolver.TagResourceInput{ResourceArn: ep.Arn,
+		Tags: []rtypes.Tag{{Key: aws.String("vpcdns:listen"), Value: aws.String("127.0.0.1:15354,127.0.0.1:15355")}}}))
+	if got := listen(); len(got) != 2 || got[0] != "127.0.0.1:15354" || got[1] != "127.0.0.1:15355" {
+		t.Errorf("listen after tagging %v", got)
+	}
+	tags := must[*route53resolver.ListTagsForResourceOutput](t)(r.ListTagsForResource(ctx, &route53resolver.ListTagsForResourceInput{ResourceArn: ep.Arn}))
+	found := false
+	for _, tg := range tags.Tags {
+		found = found || (*tg.Key == "vpcdns:listen" && strings.Contains(*tg.Value, "127.0.0.1:15354"))
+	}
+	if !found {
+		t.Errorf("tags %+v lack vpcdns:listen", tags.Tags)
+	}
+	must[*route53resolver.UntagResourceOutput](t)(r.UntagResource(ctx, &route53resolver.UntagResourceInput{ResourceArn: ep.Arn, TagKeys: []string{"vpcdns:listen"}}))
+	if got := listen(); len(got) != 0 {
+		t.Errorf("listen after untagging %v", got)
+	}
+}
