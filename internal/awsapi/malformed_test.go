@@ -72,3 +72,53 @@ func TestEC2MissingParameters(t *testing.T) {
 		t.Errorf("requests without parameters applied %d changes", got-before)
 	}
 }
+
+// TestRoute53BadBodies posts a body that is not XML to every Route 53
+// operation that reads one, and one without the required members to those
+// that have some: each answers 400, a sender error, and changes nothing.
+func TestRoute53BadBodies(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	zone := createZoneRaw(t, e, n.vpc)
+	before := e.applied.Load()
+	for _, path := range []string{"hostedzone", "hostedzone/" + zone, "hostedzone/" + zone + "/associatevpc", "hostedzone/" + zone + "/disassociatevpc",
+		"hostedzone/" + zone + "/rrset", "tags/hostedzone/" + zone, "tags/hostedzone"} {
+		bodies := []string{"<not xml", "<A><B></A>"}
+		if !strings.HasPrefix(path, "tags/hostedzone/") && path != "hostedzone/"+zone {
+			// Well-formed, but without the members the operation requires.
+			// (UpdateHostedZoneComment and ChangeTagsForResource have none.)
+			bodies = append(bodies, "<Wrong><Root/></Wrong>")
+		}
+		for _, body := range bodies {
+			t.Run(path+"/"+body, func(t *testing.T) {
+				req, _ := http.NewRequest("POST", e.srv.URL+"/2013-04-01/"+path, strings.NewReader(body))
+				resp, b := do(t, req)
+				var re struct {
+					Error struct{ Type, Code string }
+				}
+				xml.Unmarshal(b, &re)
+				if resp.StatusCode != 400 || re.Error.Type != "Sender" || re.Error.Code == "" {
+					t.Errorf("%d %s", resp.StatusCode, b)
+				}
+			})
+		}
+	}
+	if got := e.applied.Load(); got != before {
+		t.Errorf("bad bodies applied %d changes", got-before)
+	}
+}
+
+func createZoneRaw(t *testing.T, e *env, vpc string) string {
+	t.Helper()
+	body := `<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>raw.example</Name><CallerReference>raw</CallerReference>` +
+		`<VPC><VPCRegion>us-east-1</VPCRegion><VPCId>` + vpc + `</VPCId></VPC></CreateHostedZoneRequest>`
+	req, _ := http.NewRequest("POST", e.srv.URL+"/2013-04-01/hostedzone", strings.NewReader(body))
+	resp, b := do(t, req)
+	var out struct {
+		HostedZone struct{ Id string }
+	}
+	if err := xml.Unmarshal(b, &out); err != nil || resp.StatusCode != 201 || out.HostedZone.Id == "" {
+		t.Fatalf("create zone: %d %s", resp.StatusCode, b)
+	}
+	return strings.TrimPrefix(out.HostedZone.Id, "/hostedzone/")
+}
