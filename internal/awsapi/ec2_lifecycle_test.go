@@ -373,3 +373,63 @@ func routeTo(e *env, table, dest string) *config.Route {
 	}
 	return nil
 }
+
+// TestEC2BadPermissions checks the errors for security group permissions
+// vpcdns cannot take, and for groups that cannot be deleted; none changes
+// the group.
+func TestEC2BadPermissions(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	createEndpoint(t, e, n)
+	ranges := []ec2types.IpRange{{CidrIp: aws.String("10.0.0.0/8")}}
+	cases := []struct {
+		name, code string
+		perm       ec2types.IpPermission
+	}{
+		{"icmp is not modelled", "UnsupportedOperation", ec2types.IpPermission{IpProtocol: aws.String("icmp"), FromPort: aws.Int32(-1), ToPort: aws.Int32(-1), IpRanges: ranges}},
+		{"tcp without ports", "InvalidParameterValue", ec2types.IpPermission{IpProtocol: aws.String("tcp"), IpRanges: ranges}},
+		{"no ranges", "InvalidParameterValue", ec2types.IpPermission{IpProtocol: aws.String("udp"), FromPort: aws.Int32(53), ToPort: aws.Int32(53)}},
+		{"bad CIDR", "InvalidParameterValue", ec2types.IpPermission{IpProtocol: aws.String("udp"), FromPort: aws.Int32(53), ToPort: aws.Int32(53),
+			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("10.0.0.0/33")}}}},
+		{"by security group", "UnsupportedOperation", ec2types.IpPermission{IpProtocol: aws.String("-1"),
+			UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: &n.sg}}}},
+	}
+	before := sgOf(e, n.sg)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := e.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &n.sg, IpPermissions: []ec2types.IpPermission{c.perm}})
+			if code := apiCode(t, err); code != c.code {
+				t.Errorf("code %q (%v), want %q", code, err, c.code)
+			}
+		})
+	}
+	if g := sgOf(e, n.sg); len(g.Ingress) != len(before.Ingress) || len(g.Egress) != len(before.Egress) {
+		t.Errorf("rejected permissions changed the group: %+v", g)
+	}
+
+	sgs := must[*ec2.DescribeSecurityGroupsOutput](t)(e.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{filter("vpc-id", n.vpc), filter("group-name", "default")}}))
+	if len(sgs.SecurityGroups) != 1 {
+		t.Fatalf("default groups %+v", sgs.SecurityGroups)
+	}
+	for _, c := range []struct{ name, id, code string }{
+		{"the default group", *sgs.SecurityGroups[0].GroupId, "CannotDelete"},
+		{"a group a resolver endpoint uses", n.sg, "DependencyViolation"},
+	} {
+		t.Run("delete "+c.name, func(t *testing.T) {
+			_, err := e.ec2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: &c.id})
+			if code := apiCode(t, err); code != c.code {
+				t.Errorf("code %q (%v), want %q", code, err, c.code)
+			}
+			if sgOf(e, c.id) == nil && c.code == "DependencyViolation" {
+				t.Errorf("group %s deleted", c.id)
+			}
+		})
+	}
+	_, err := e.ec2.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: &n.subnetA})
+	if code := apiCode(t, err); code != "DependencyViolation" {
+		t.Errorf("delete a subnet a resolver endpoint uses: %v", err)
+	}
+	if subnetOf(e, n.subnetA) == nil {
+		t.Errorf("subnet A deleted")
+	}
+}
