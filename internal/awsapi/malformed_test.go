@@ -1,0 +1,124 @@
+package awsapi_test
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
+)
+
+// TestResolverBadBodies sends every Route 53 Resolver operation an empty
+// object and a body that is not JSON: each answers 400 with a client error
+// (a missing required member, or a body it cannot read), never a server
+// error, and changes nothing.
+func TestResolverBadBodies(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	before := e.applied.Load()
+	serverSide := map[string]bool{"InternalServiceErrorException": true, "ServiceUnavailableException": true, "": true}
+	for _, op := range resolverapi.Operations() {
+		for _, body := range []struct{ name, text string }{{"empty", `{}`}, {"not JSON", `{"Name":`}, {"wrong types", `{"Name":7,"ResourceId":[],"Filters":"x","MaxResults":"many"}`}} {
+			t.Run(op+"/"+body.name, func(t *testing.T) {
+				req, _ := http.NewRequest("POST", e.srv.URL+"/", strings.NewReader(body.text))
+				req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+				req.Header.Set("X-Amz-Target", "Route53Resolver."+op)
+				resp, b := do(t, req)
+				var je struct {
+					Type string `json:"__type"`
+				}
+				json.Unmarshal(b, &je)
+				switch {
+				case resp.StatusCode == 200 && body.name == "empty" && strings.HasPrefix(op, "List"):
+					// A list has no required member.
+				case resp.StatusCode != 400 || serverSide[je.Type]:
+					t.Errorf("%d %s", resp.StatusCode, b)
+				}
+			})
+		}
+	}
+	if got := e.applied.Load(); got != before {
+		t.Errorf("bad requests applied %d changes", got-before)
+	}
+}
+
+// TestEC2MissingParameters calls every EC2 action with no parameter: a
+// Describe answers, any other action answers 400 with a client error.
+func TestEC2MissingParameters(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	buildNetwork(t, e)
+	before := e.applied.Load()
+	for _, act := range ec2api.Actions() {
+		t.Run(act, func(t *testing.T) {
+			form := url.Values{"Action": {act}, "Version": {"2016-11-15"}}
+			req, _ := http.NewRequest("POST", e.srv.URL+"/", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+			resp, b := do(t, req)
+			var ee struct {
+				Errors []struct{ Code, Message string } `xml:"Errors>Error"`
+			}
+			xml.Unmarshal(b, &ee)
+			switch {
+			case strings.HasPrefix(act, "Describe") && resp.StatusCode == 200:
+			case resp.StatusCode != 400 || len(ee.Errors) != 1 || ee.Errors[0].Code == "InternalError" || ee.Errors[0].Code == "":
+				t.Errorf("%d %s", resp.StatusCode, b)
+			}
+		})
+	}
+	if got := e.applied.Load(); got != before {
+		t.Errorf("requests without parameters applied %d changes", got-before)
+	}
+}
+
+// TestRoute53BadBodies posts a body that is not XML to every Route 53
+// operation that reads one, and one without the required members to those
+// that have some: each answers 400, a sender error, and changes nothing.
+func TestRoute53BadBodies(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	zone := createZoneRaw(t, e, n.vpc)
+	before := e.applied.Load()
+	for _, path := range []string{"hostedzone", "hostedzone/" + zone, "hostedzone/" + zone + "/associatevpc", "hostedzone/" + zone + "/disassociatevpc",
+		"hostedzone/" + zone + "/rrset", "tags/hostedzone/" + zone, "tags/hostedzone"} {
+		bodies := []string{"<not xml", "<A><B></A>"}
+		if !strings.HasPrefix(path, "tags/hostedzone/") && path != "hostedzone/"+zone {
+			// Well-formed, but without the members the operation requires.
+			// (UpdateHostedZoneComment and ChangeTagsForResource have none.)
+			bodies = append(bodies, "<Wrong><Root/></Wrong>")
+		}
+		for _, body := range bodies {
+			t.Run(path+"/"+body, func(t *testing.T) {
+				req, _ := http.NewRequest("POST", e.srv.URL+"/2013-04-01/"+path, strings.NewReader(body))
+				resp, b := do(t, req)
+				var re struct {
+					Error struct{ Type, Code string }
+				}
+				xml.Unmarshal(b, &re)
+				if resp.StatusCode != 400 || re.Error.Type != "Sender" || re.Error.Code == "" {
+					t.Errorf("%d %s", resp.StatusCode, b)
+				}
+			})
+		}
+	}
+	if got := e.applied.Load(); got != before {
+		t.Errorf("bad bodies applied %d changes", got-before)
+	}
+}
+
+func createZoneRaw(t *testing.T, e *env, vpc string) string {
+	t.Helper()
+	body := `<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>raw.example</Name><CallerReference>raw</CallerReference>` +
+		`<VPC><VPCRegion>us-east-1</VPCRegion><VPCId>` + vpc + `</VPCId></VPC></CreateHostedZoneRequest>`
+	req, _ := http.NewRequest("POST", e.srv.URL+"/2013-04-01/hostedzone", strings.NewReader(body))
+	resp, b := do(t, req)
+	var out struct {
+		HostedZone struct{ Id string }
+	}
+	if err := xml.Unmarshal(b, &out); err != nil || resp.StatusCode != 201 || out.HostedZone.Id == "" {
+		t.Fatalf("create zone: %d %s", resp.StatusCode, b)
+	}
+	return strings.TrimPrefix(out.HostedZone.Id, "/hostedzone/")
+}
