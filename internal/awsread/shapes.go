@@ -10,15 +10,6 @@ type tag struct {
 	Value string `json:"Value"`
 }
 
-func nameTag(tags []tag) string {
-	for _, t := range tags {
-		if t.Key == "Name" {
-			return t.Value
-		}
-	}
-	return ""
-}
-
 type state struct {
 	State string `json:"State"`
 }

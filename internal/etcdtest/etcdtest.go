@@ -131,14 +131,6 @@ func (c *Cluster) Stop(i int) {
 	}
 }
 
-// Restart starts member i again on its data directory.
-func (c *Cluster) Restart(i int) {
-	c.t.Helper()
-	if err := c.start(c.members[i], embed.ClusterStateFlagExisting); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
 // RestartAll starts every stopped member again, together, so that the
 // first has a quorum to wait for.
 func (c *Cluster) RestartAll() {

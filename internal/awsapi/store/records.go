@@ -31,17 +31,6 @@ const (
 	sectionPrefix = "network."
 )
 
-// Buckets lists every bucket a State is stored in.
-func Buckets() []string {
-	out := []string{bucketNetwork, bucketObjects, bucketAssocs, bucketChanges}
-	for _, s := range sections {
-		if s.list {
-			out = append(out, s.bucket)
-		}
-	}
-	return out
-}
-
 // section is one top-level key of config.File.
 type section struct {
 	name   string // the network.yaml key
