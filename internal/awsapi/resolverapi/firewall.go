@@ -234,23 +234,36 @@ func listShape(st *store.State, n *config.Network, l *config.FirewallDomainList)
 	return out
 }
 
-func (h *Handler) createFirewallDomainList(body []byte) (any, error) {
-	var in struct {
-		CreatorRequestId, Name string
-		Tags                   []Tag
-	}
+// createRequest is what CreateFirewallDomainList and
+// CreateFirewallRuleGroup both take.
+type createRequest struct {
+	CreatorRequestId, Name string
+	Tags                   []Tag
+}
+
+// decodeCreate reads and checks a createRequest; its tags come as a map.
+func decodeCreate(body []byte) (createRequest, map[string]string, error) {
+	var in createRequest
 	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
+		return in, nil, fwErr(err)
 	}
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "Name", in.Name); err != nil {
-		return nil, err
+		return in, nil, err
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, fwErr(err)
+		return in, nil, fwErr(err)
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return nil, fwErr(err)
+		return in, nil, fwErr(err)
+	}
+	return in, tags, nil
+}
+
+func (h *Handler) createFirewallDomainList(body []byte) (any, error) {
+	in, tags, err := decodeCreate(body)
+	if err != nil {
+		return nil, err
 	}
 	id := store.NewID(prefixFirewallList)
 	st, n, err := h.fwUpdate(func(tx *store.Tx) error {
@@ -588,22 +601,9 @@ func (h *Handler) lookupGroup(st *store.State, id string) (int, error) {
 }
 
 func (h *Handler) createFirewallRuleGroup(body []byte) (any, error) {
-	var in struct {
-		CreatorRequestId, Name string
-		Tags                   []Tag
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
-	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "Name", in.Name); err != nil {
-		return nil, err
-	}
-	if err := checkName(in.Name); err != nil {
-		return nil, fwErr(err)
-	}
-	tags, err := tagMap(in.Tags)
+	in, tags, err := decodeCreate(body)
 	if err != nil {
-		return nil, fwErr(err)
+		return nil, err
 	}
 	id := store.NewID(prefixFirewallGroup)
 	st, n, err := h.fwUpdate(func(tx *store.Tx) error {
