@@ -229,7 +229,7 @@ func (h *Handler) createRule(body []byte) (any, error) {
 	}
 	id := store.NewID(store.PrefixRule)
 	st, n, err := h.Store.UpdateRules(fields, nil, func(tx *store.Tx) error {
-		if creatorTaken(tx.State, store.KindRule, in.CreatorRequestId) {
+		if tx.CreatorTaken(store.KindRule, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResRule, "Resolver rule with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
 		if in.RuleType == "FORWARD" {
