@@ -228,7 +228,7 @@ func (h *Handler) createRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs a ResolverEndpointId: the outbound endpoint its queries leave through")
 	}
 	id := store.NewID(store.PrefixRule)
-	st, n, err := h.Store.UpdateRules(fields, nil, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRuleScope(fields, store.RuleScope{Objects: true}, func(tx *store.Tx) error {
 		if tx.CreatorTaken(store.KindRule, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResRule, "Resolver rule with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
@@ -345,7 +345,7 @@ func (h *Handler) updateRule(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, n, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRuleScope(fields, store.RuleScope{IDs: []string{in.ResolverRuleId}, Objects: true}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -394,7 +394,7 @@ func (h *Handler) deleteRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot delete the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRule
-	_, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRuleScope(fields, store.RuleScope{IDs: []string{in.ResolverRuleId}}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -456,7 +456,7 @@ func (h *Handler) associateRule(body []byte) (any, error) {
 	if in.ResolverRuleId == view.InternetRuleID {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
 	}
-	st, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	st, _, err := h.Store.UpdateRuleScope(fields, store.RuleScope{IDs: []string{in.ResolverRuleId}, Assocs: true}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -502,7 +502,7 @@ func (h *Handler) disassociateRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot disassociate the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRuleAssociation
-	_, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRuleScope(fields, store.RuleScope{IDs: []string{in.ResolverRuleId}}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)

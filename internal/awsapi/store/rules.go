@@ -32,8 +32,26 @@ var errOutOfScope = errors.New("the change touched resources it did not declare"
 // that does is detected (the rules no longer line up) and run again as a
 // whole-state Update.
 func (s *Store) UpdateRules(fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	return s.UpdateRuleScope(fields, RuleScope{IDs: ids, Objects: true, Assocs: true}, fn)
+}
+
+// RuleScope is what a change made with UpdateRuleScope may modify: the
+// existing rules IDs (it may also append new rules), and the maps of side
+// records it writes into, Objects (tx.Meta.Objects) and Assocs
+// (tx.Meta.Assocs). A map out of scope is the current state's, shared
+// and not to be written; a map in scope is a copy of it, which costs as
+// much as the map is large. The store's own keeping of the rules' side
+// records (the object of a deleted rule, the associations of a rule's
+// VPCs) is not limited by the scope.
+type RuleScope struct {
+	IDs             []string
+	Objects, Assocs bool
+}
+
+// UpdateRuleScope is UpdateRules with the side records fn writes named.
+func (s *Store) UpdateRuleScope(fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
-	st, n, err := s.retry(func() (*State, *config.Network, error) { return s.updateRules(fields, ids, fn) })
+	st, n, err := s.retry(func() (*State, *config.Network, error) { return s.updateRules(fields, scope, fn) })
 	s.wmu.Unlock()
 	if errors.Is(err, errOutOfScope) {
 		return s.Update(fields, fn)
@@ -41,7 +59,36 @@ func (s *Store) UpdateRules(fields map[string]string, ids []string, fn func(tx *
 	return st, n, err
 }
 
-func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+// ownMap makes *m a copy of itself the first time a change writes into a
+// map of side records it shares with the current state.
+type ownMap[V any] struct {
+	m     *map[string]V
+	owned bool
+}
+
+func (o *ownMap[V]) set(k string, v V) {
+	o.own()
+	(*o.m)[k] = v
+}
+
+func (o *ownMap[V]) delete(k string) {
+	if _, ok := (*o.m)[k]; ok {
+		o.own()
+		delete(*o.m, k)
+	}
+}
+
+func (o *ownMap[V]) own() {
+	if !o.owned {
+		*o.m, o.owned = maps.Clone(*o.m), true
+		if *o.m == nil {
+			*o.m = map[string]V{}
+		}
+	}
+}
+
+func (s *Store) updateRules(fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	ids := scope.IDs
 	cur, curNet := s.Snapshot()
 	var before string
 	if s.verify {
@@ -49,13 +96,26 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 	}
 	declared := func(id string) bool { return slices.Contains(ids, id) }
 	tx := &Tx{State: &State{File: cur.File, Meta: Meta{
-		Objects: maps.Clone(cur.Meta.Objects), Assocs: maps.Clone(cur.Meta.Assocs), Changes: cur.Meta.Changes,
+		Objects: cur.Meta.Objects, Assocs: cur.Meta.Assocs, Changes: cur.Meta.Changes,
 	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
+	objects := ownMap[*Object]{m: &tx.Meta.Objects}
+	assocs := ownMap[*Assoc]{m: &tx.Meta.Assocs}
+	if scope.Objects {
+		objects.own()
+		for _, id := range ids {
+			if o := tx.Meta.Objects[id]; o != nil {
+				tx.Meta.Objects[id] = deepCopy(o)
+			}
+		}
+	}
+	if scope.Assocs {
+		assocs.own()
+	}
 	if tx.Meta.Objects == nil {
-		tx.Meta.Objects = map[string]*Object{}
+		objects.own()
 	}
 	if tx.Meta.Assocs == nil {
-		tx.Meta.Assocs = map[string]*Assoc{}
+		assocs.own()
 	}
 	// A change that only adds rules appends them past the end of the
 	// current list, which no reader looks at: the list is shared. One that
@@ -67,11 +127,6 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 			if declared(tx.File.Rules[i].ID) {
 				tx.File.Rules[i] = deepCopy(tx.File.Rules[i])
 			}
-		}
-	}
-	for _, id := range ids {
-		if o := tx.Meta.Objects[id]; o != nil {
-			tx.Meta.Objects[id] = deepCopy(o)
 		}
 	}
 	if err := fn(tx); err != nil {
@@ -190,9 +245,9 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 	for id := range touched {
 		nr, or := newByID[id], oldByID[id]
 		if nr == nil {
-			delete(tx.Meta.Objects, id)
+			objects.delete(id)
 		} else if tx.Meta.Objects[id] == nil {
-			tx.Meta.Objects[id] = &Object{Kind: KindRule, Created: tx.Now, Modified: tx.Now}
+			objects.set(id, &Object{Kind: KindRule, Created: tx.Now, Modified: tx.Now})
 		}
 		var keep []string
 		if nr != nil {
@@ -200,14 +255,14 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 			for _, v := range nr.VPCs {
 				k := AssocKey(AssocRule, id, v)
 				if tx.Meta.Assocs[k] == nil {
-					tx.Meta.Assocs[k] = &Assoc{ID: DerivedID(PrefixRuleAssoc, k), Created: tx.Now}
+					assocs.set(k, &Assoc{ID: DerivedID(PrefixRuleAssoc, k), Created: tx.Now})
 				}
 			}
 		}
 		if or != nil {
 			for _, v := range or.VPCs {
 				if !slices.Contains(keep, v) {
-					delete(tx.Meta.Assocs, AssocKey(AssocRule, id, v))
+					assocs.delete(AssocKey(AssocRule, id, v))
 				}
 			}
 		}
