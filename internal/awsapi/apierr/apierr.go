@@ -73,6 +73,9 @@ const (
 	// Unavailable is a store that cannot be reached (etcd down): AWS's
 	// common ServiceUnavailable, HTTP 503, which the SDKs retry.
 	Unavailable
+	// Serialization is a request body the protocol cannot read: not JSON,
+	// or a member of the wrong type (SerializationException).
+	Serialization
 )
 
 // serviceUnavailable is the common AWS error code of Unavailable.
@@ -230,6 +233,8 @@ func (e *Error) resolverCode() string {
 	switch e.Kind {
 	case InvalidParameter, MissingParameter:
 		return "InvalidParameterException"
+	case Serialization:
+		return "SerializationException"
 	case NotFound, AssociationNotFound:
 		return "ResourceNotFoundException"
 	case Exists:
@@ -299,7 +304,7 @@ func (e *Error) ec2Code() string {
 			return c
 		}
 		return "InvalidParameterValue"
-	case InvalidParameter:
+	case InvalidParameter, Serialization:
 		switch e.Resource {
 		case ResSubnet:
 			return "InvalidSubnet.Range"
@@ -363,7 +368,7 @@ func (e *Error) route53Code() string {
 		return "HostedZoneNotEmpty"
 	case InvalidChangeBatch:
 		return "InvalidChangeBatch"
-	case InvalidParameter, MissingParameter, InvalidRequest, Unsupported:
+	case InvalidParameter, MissingParameter, InvalidRequest, Unsupported, Serialization:
 		if e.Resource == ResHostedZone && e.Field == "Name" {
 			return "InvalidDomainName"
 		}

@@ -16,6 +16,7 @@ package ec2api
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/page"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -41,7 +43,7 @@ type Handler struct {
 	Store *store.Store
 }
 
-type action func(h *Handler, p params) (any, error)
+type action func(h *Handler, ctx context.Context, p params) (any, error)
 
 var actions = map[string]action{
 	"CreateVpc":                         (*Handler).createVpc,
@@ -102,7 +104,7 @@ func Actions() []string {
 }
 
 // Serve answers one request; form holds the query and body parameters.
-func (h *Handler) Serve(w http.ResponseWriter, form url.Values) {
+func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Request, form url.Values) {
 	name := form.Get("Action")
 	act, ok := actions[name]
 	if !ok {
@@ -113,12 +115,14 @@ func (h *Handler) Serve(w http.ResponseWriter, form url.Values) {
 		WriteError(w, &apierr.Error{Kind: apierr.UnknownOperation, Message: msg})
 		return
 	}
+	r.Operation = name
+	ctx = op.WithRequest(ctx, r)
 	p := params{v: form}
 	if p.bool("DryRun") {
 		WriteError(w, &apierr.Error{Kind: apierr.DryRun, Message: "Request would have succeeded, but DryRun flag is set."})
 		return
 	}
-	out, err := act(h, p)
+	out, err := act(h, ctx, p)
 	if err != nil {
 		WriteError(w, apierr.As(err, fields))
 		return
