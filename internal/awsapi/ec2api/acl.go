@@ -292,6 +292,9 @@ func readEntry(p params) (config.ACLEntryFile, error) {
 	if e.CIDR == "" {
 		return e, apierr.Missing("CidrBlock")
 	}
+	if _, err := cidrParam("CidrBlock", e.CIDR); err != nil {
+		return e, err
+	}
 	if e.Protocol != "all" {
 		from, err := p.optInt("PortRange.From")
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"slices"
@@ -252,6 +253,24 @@ func (p params) strings(name string) []string {
 		}
 	}
 	return out
+}
+
+// cidrParam parses the CIDR block s of parameter name. A value that is no
+// CIDR block at all is InvalidParameterValue, as on EC2; whether the block
+// fits (its size, its VPC) is for the caller to say.
+func cidrParam(name, s string) (netip.Prefix, error) {
+	pfx, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, apierr.Param(name, "Value (%s) for parameter %s is invalid. This is not a valid CIDR block.", s, lowerFirst(name))
+	}
+	return pfx, nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func (p params) required(name string) (string, error) {

@@ -125,8 +125,11 @@ func (h *Handler) createSubnet(ctx context.Context, p params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cidr, perr := netip.ParsePrefix(cidrText)
-	if perr != nil || !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
+	cidr, err := cidrParam("CidrBlock", cidrText)
+	if err != nil {
+		return nil, err
+	}
+	if !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
 		return nil, apierr.New(apierr.InvalidParameter, apierr.ResSubnet, "The CIDR '%s' is invalid.", cidrText)
 	}
 	cidr = cidr.Masked()

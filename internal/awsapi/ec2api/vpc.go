@@ -3,7 +3,6 @@ package ec2api
 import (
 	"context"
 	"maps"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -75,8 +74,11 @@ func vpcCIDR(s string) (string, error) {
 	if s == "" {
 		return "", apierr.Missing("CidrBlock")
 	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil || !p.Addr().Is4() || p.Bits() < 16 || p.Bits() > 28 {
+	p, err := cidrParam("CidrBlock", s)
+	if err != nil {
+		return "", err
+	}
+	if !p.Addr().Is4() || p.Bits() < 16 || p.Bits() > 28 {
 		return "", apierr.New(apierr.InvalidParameter, apierr.ResVPC, "The CIDR '%s' is invalid.", s)
 	}
 	return p.Masked().String(), nil

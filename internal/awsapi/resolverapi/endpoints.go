@@ -199,6 +199,9 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 	if len(in.IpAddresses) == 0 {
 		return nil, apierr.Missing("IpAddresses")
 	}
+	if len(in.IpAddresses) < 2 || len(in.IpAddresses) > 20 {
+		return nil, apierr.New(apierr.InvalidRequest, apierr.ResEndpoint, "A resolver endpoint has 2 to 20 IP addresses, not %d.", len(in.IpAddresses))
+	}
 	prefix := ""
 	switch in.Direction {
 	case "OUTBOUND":
