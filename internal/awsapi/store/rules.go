@@ -31,8 +31,8 @@ var errOutOfScope = errors.New("the change touched resources it did not declare"
 // fn must not modify other rules or anything else in tx.File. A change
 // that does is detected (the rules no longer line up) and run again as a
 // whole-state Update.
-func (s *Store) UpdateRules(fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
-	return s.UpdateRuleScope(fields, RuleScope{IDs: ids, Objects: true, Assocs: true}, fn)
+func (s *Store) UpdateRules(ctx context.Context, fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	return s.UpdateRuleScope(ctx, fields, RuleScope{IDs: ids, Objects: true, Assocs: true}, fn)
 }
 
 // RuleScope is what a change made with UpdateRuleScope may modify: the
@@ -49,12 +49,12 @@ type RuleScope struct {
 }
 
 // UpdateRuleScope is UpdateRules with the side records fn writes named.
-func (s *Store) UpdateRuleScope(fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
+func (s *Store) UpdateRuleScope(ctx context.Context, fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
-	st, n, err := s.retry(func() (*State, *config.Network, error) { return s.updateRules(fields, scope, fn) })
+	st, n, err := s.retry(ctx, func() (*State, *config.Network, error) { return s.updateRules(ctx, fields, scope, fn) })
 	s.wmu.Unlock()
 	if errors.Is(err, errOutOfScope) {
-		return s.Update(fields, fn)
+		return s.Update(ctx, fields, fn)
 	}
 	return st, n, err
 }
@@ -87,7 +87,7 @@ func (o *ownMap[V]) own() {
 	}
 }
 
-func (s *Store) updateRules(fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
+func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	ids := scope.IDs
 	cur, curNet := s.Snapshot()
 	var before string
@@ -332,7 +332,7 @@ func (s *Store) updateRules(fields map[string]string, scope RuleScope, fn func(t
 	if len(recs) == 0 {
 		return cur, curNet, nil
 	}
-	return s.commit(context.Background(), cur, curNet, tx, &n, recs, false)
+	return s.commit(ctx, cur, curNet, tx, &n, recs, false)
 }
 
 // domainConflicts refuses a touched rule associated with a VPC that an

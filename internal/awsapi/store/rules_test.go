@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -61,7 +62,7 @@ func TestUpdateRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before, _ := s.Snapshot()
-			st, n, err := s.UpdateRules(nil, c.ids, func(tx *Tx) error { c.fn(tx); return nil })
+			st, n, err := s.UpdateRules(context.Background(), nil, c.ids, func(tx *Tx) error { c.fn(tx); return nil })
 			if c.wantErr {
 				if err == nil {
 					t.Fatal("accepted")
@@ -106,18 +107,18 @@ func TestUpdateRuleScope(t *testing.T) {
 		return nil
 	}
 	before, _ := s.Snapshot()
-	st, _, err := s.UpdateRuleScope(nil, RuleScope{Objects: true}, create)
+	st, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{Objects: true}, create)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if &st.Meta.Assocs == &before.Meta.Assocs || len(st.Meta.Assocs) != len(before.Meta.Assocs) {
 		t.Errorf("associations changed by a create")
 	}
-	if _, _, err := s.UpdateRuleScope(nil, RuleScope{Objects: true}, create); err == nil || !strings.Contains(err.Error(), "taken") {
+	if _, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{Objects: true}, create); err == nil || !strings.Contains(err.Error(), "taken") {
 		t.Errorf("second create with the same creator request id: %v", err)
 	}
 	// Associate: only the associations are the change's.
-	st, _, err = s.UpdateRuleScope(nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}, Assocs: true}, func(tx *Tx) error {
+	st, _, err = s.UpdateRuleScope(context.Background(), nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}, Assocs: true}, func(tx *Tx) error {
 		i := slices.IndexFunc(tx.File.Rules, func(r config.RuleFile) bool { return r.ID == "rslvr-rr-scoped" })
 		tx.File.Rules[i].VPCs = []string{"vpc-shared"}
 		tx.Meta.Assocs[AssocKey(AssocRule, "rslvr-rr-scoped", "vpc-shared")] = &Assoc{ID: "rslvr-rrassoc-scoped", Created: tx.Now}
@@ -142,19 +143,19 @@ func TestUpdateRuleScope(t *testing.T) {
 			return nil
 		},
 	} {
-		if st, _, err = s.UpdateRuleScope(nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}}, fn); err != nil {
+		if st, _, err = s.UpdateRuleScope(context.Background(), nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}}, fn); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if st.Meta.Objects["rslvr-rr-scoped"] != nil || st.Meta.Assocs[AssocKey(AssocRule, "rslvr-rr-scoped", "vpc-shared")] != nil {
 		t.Error("the deleted rule's side records are still there")
 	}
-	if _, _, err := s.UpdateRuleScope(nil, RuleScope{Objects: true}, create); err != nil {
+	if _, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{Objects: true}, create); err != nil {
 		t.Errorf("create after the delete freed the creator request id: %v", err)
 	}
 	// A write into a map out of scope modifies the current state (which
 	// is then lost): refused.
-	if _, _, err := s.UpdateRuleScope(nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}}, func(tx *Tx) error {
+	if _, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}}, func(tx *Tx) error {
 		tx.Meta.Objects["rslvr-rr-scoped"] = &Object{Kind: KindRule}
 		return nil
 	}); err == nil {
