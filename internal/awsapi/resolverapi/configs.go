@@ -97,13 +97,13 @@ func (h *Handler) getConfig(ctx context.Context, in *resourceIDIn) (resolverConf
 	return resolverConfigOut{ResolverConfig: configShape(st, n, i)}, nil
 }
 
-func (h *Handler) listConfigs(ctx context.Context, in *listParams) (resolverConfigsOut, error) {
+func (h *Handler) listConfigs(ctx context.Context, in *pageParams) (resolverConfigsOut, error) {
 	st, n := h.Store.Snapshot()
 	pg, next, _, err := paginate(perVPC(st, n, configShape), *in, 5)
 	if err != nil {
 		return resolverConfigsOut{}, err
 	}
-	return resolverConfigsOut{ResolverConfigs: nonNil(pg), NextToken: next, MaxResults: nil}, nil
+	return resolverConfigsOut{ResolverConfigs: nonNil(pg), NextToken: next}, nil
 }
 
 func (h *Handler) updateConfig(ctx context.Context, in *struct{ ResourceId, AutodefinedReverseFlag string }) (resolverConfigOut, error) {
@@ -148,11 +148,11 @@ func (h *Handler) listDNSSEC(ctx context.Context, in *listParams) (resolverDnsse
 	if err != nil {
 		return resolverDnssecConfigsOut{}, err
 	}
-	pg, next, _, err := paginate(items, *in, 1)
+	pg, next, _, err := paginate(items, in.pageParams, 1)
 	if err != nil {
 		return resolverDnssecConfigsOut{}, err
 	}
-	return resolverDnssecConfigsOut{ResolverDnssecConfigs: nonNil(pg), NextToken: next, MaxResults: nil}, nil
+	return resolverDnssecConfigsOut{ResolverDnssecConfigs: nonNil(pg), NextToken: next}, nil
 }
 
 func (h *Handler) updateDNSSEC(ctx context.Context, in *struct{ ResourceId, Validation string }) (resolverDNSSECConfigOut, error) {

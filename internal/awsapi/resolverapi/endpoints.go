@@ -45,6 +45,10 @@ type IpAddressResponse struct {
 	ModificationTime string `json:"ModificationTime,omitempty"`
 }
 
+// ipAddressRequest is an address of CreateResolverEndpoint.
+type ipAddressRequest struct{ SubnetId, Ip, Ipv6 string }
+
+// ipAddressIn is an address of Associate/DisassociateResolverEndpointIpAddress.
 type ipAddressIn struct {
 	IpId     string
 	SubnetId string
@@ -181,7 +185,7 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 	Name                 string
 	SecurityGroupIds     []string
 	Direction            string
-	IpAddresses          []ipAddressIn
+	IpAddresses          []ipAddressRequest
 	Tags                 []Tag
 	ResolverEndpointType string
 	Protocols            []string
@@ -248,7 +252,7 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 		tx.File.Endpoints = append(tx.File.Endpoints, e)
 		ep := &tx.File.Endpoints[len(tx.File.Endpoints)-1]
 		for _, a := range in.IpAddresses {
-			if _, err := addIP(&tx.File, ep, a); err != nil {
+			if _, err := addIP(&tx.File, ep, ipAddressIn{SubnetId: a.SubnetId, Ip: a.Ip, Ipv6: a.Ipv6}); err != nil {
 				return err
 			}
 		}
@@ -289,7 +293,7 @@ func (h *Handler) listEndpoints(ctx context.Context, in *listParams) (resolverEn
 	if err != nil {
 		return resolverEndpointsOut{}, err
 	}
-	pg, next, max, err := paginate(items, *in, 1)
+	pg, next, max, err := paginate(items, in.pageParams, 1)
 	if err != nil {
 		return resolverEndpointsOut{}, err
 	}
@@ -431,7 +435,7 @@ func (h *Handler) disassociateEndpointIP(ctx context.Context, in *struct {
 
 func (h *Handler) listEndpointIPs(ctx context.Context, in *struct {
 	ResolverEndpointId string
-	listParams
+	pageParams
 }) (ipAddressesOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return ipAddressesOut{}, err
@@ -451,7 +455,7 @@ func (h *Handler) listEndpointIPs(ctx context.Context, in *struct {
 		}
 		all = append(all, r)
 	}
-	pg, next, max, err := paginate(all, in.listParams, 1)
+	pg, next, max, err := paginate(all, in.pageParams, 1)
 	if err != nil {
 		return ipAddressesOut{}, err
 	}

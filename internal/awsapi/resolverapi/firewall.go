@@ -326,7 +326,7 @@ func (h *Handler) deleteFirewallDomainList(ctx context.Context, in *struct{ Fire
 	return firewallDomainListOut{FirewallDomainList: shape}, nil
 }
 
-func (h *Handler) listFirewallDomainLists(ctx context.Context, in *listParams) (firewallDomainListsOut, error) {
+func (h *Handler) listFirewallDomainLists(ctx context.Context, in *pageParams) (firewallDomainListsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallDomainListMetadata
 	for _, l := range n.Firewall.DomainLists {
@@ -623,7 +623,7 @@ func (h *Handler) deleteFirewallRuleGroup(ctx context.Context, in *struct{ Firew
 	return firewallRuleGroupOut{FirewallRuleGroup: shape}, nil
 }
 
-func (h *Handler) listFirewallRuleGroups(ctx context.Context, in *listParams) (firewallRuleGroupsOut, error) {
+func (h *Handler) listFirewallRuleGroups(ctx context.Context, in *pageParams) (firewallRuleGroupsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallRuleGroupMetadata
 	for i := range st.File.FirewallRuleGroups {
@@ -690,11 +690,37 @@ func (h *Handler) putFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Ar
 
 // ---- rules ----
 
+// ruleInput is what a request says of a firewall rule: the members of
+// CreateFirewallRule and UpdateFirewallRule together.
 type ruleInput struct {
-	CreatorRequestId                string
+	CreatorRequestId           string
+	FirewallThreatProtectionId string
+	ruleFields
+}
+
+// createFwRuleIn is CreateFirewallRule's request.
+type createFwRuleIn struct {
+	CreatorRequestId string
+	ruleFields
+}
+
+// updateFwRuleIn is UpdateFirewallRule's request.
+type updateFwRuleIn struct {
+	FirewallThreatProtectionId string
+	ruleFields
+}
+
+// deleteFwRuleIn is DeleteFirewallRule's request.
+type deleteFwRuleIn struct {
+	FirewallRuleGroupId, FirewallDomainListId, FirewallThreatProtectionId string
+	Qtype                                                                 *string
+}
+
+// ruleFields are the members CreateFirewallRule and UpdateFirewallRule
+// share.
+type ruleFields struct {
 	FirewallRuleGroupId             string
 	FirewallDomainListId            string
-	FirewallThreatProtectionId      string
 	Priority                        *int
 	Action                          string
 	BlockResponse                   string
@@ -805,7 +831,8 @@ func checkRuleInput(in ruleInput) error {
 	return nil
 }
 
-func (h *Handler) createFirewallRule(ctx context.Context, in *ruleInput) (firewallRuleOut, error) {
+func (h *Handler) createFirewallRule(ctx context.Context, req *createFwRuleIn) (firewallRuleOut, error) {
+	in := &ruleInput{CreatorRequestId: req.CreatorRequestId, ruleFields: req.ruleFields}
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "FirewallRuleGroupId", in.FirewallRuleGroupId, "Action", in.Action, "Name", in.Name); err != nil {
 		return firewallRuleOut{}, err
 	}
@@ -864,7 +891,8 @@ func (h *Handler) createFirewallRule(ctx context.Context, in *ruleInput) (firewa
 	return firewallRuleOut{FirewallRule: out}, nil
 }
 
-func (h *Handler) updateFirewallRule(ctx context.Context, in *ruleInput) (firewallRuleOut, error) {
+func (h *Handler) updateFirewallRule(ctx context.Context, req *updateFwRuleIn) (firewallRuleOut, error) {
+	in := &ruleInput{FirewallThreatProtectionId: req.FirewallThreatProtectionId, ruleFields: req.ruleFields}
 	if err := fwRequired("FirewallRuleGroupId", in.FirewallRuleGroupId); err != nil {
 		return firewallRuleOut{}, err
 	}
@@ -914,7 +942,7 @@ func (h *Handler) updateFirewallRule(ctx context.Context, in *ruleInput) (firewa
 	return firewallRuleOut{FirewallRule: out}, nil
 }
 
-func (h *Handler) deleteFirewallRule(ctx context.Context, in *ruleInput) (firewallRuleOut, error) {
+func (h *Handler) deleteFirewallRule(ctx context.Context, in *deleteFwRuleIn) (firewallRuleOut, error) {
 	if err := fwRequired("FirewallRuleGroupId", in.FirewallRuleGroupId); err != nil {
 		return firewallRuleOut{}, err
 	}
@@ -949,7 +977,7 @@ func (h *Handler) listFirewallRules(ctx context.Context, in *struct {
 	FirewallRuleGroupId string
 	Priority            *int
 	Action              string
-	listParams
+	pageParams
 }) (firewallRulesOut, error) {
 	st, n := h.Store.Snapshot()
 	i, err := h.lookupGroup(st, in.FirewallRuleGroupId)
@@ -966,7 +994,7 @@ func (h *Handler) listFirewallRules(ctx context.Context, in *struct {
 		all = append(all, s)
 	}
 	slices.SortStableFunc(all, func(a, b FirewallRule) int { return cmp.Compare(a.Priority, b.Priority) })
-	pg, next, _, err := paginate(all, in.listParams, 1)
+	pg, next, _, err := paginate(all, in.pageParams, 1)
 	if err != nil {
 		return firewallRulesOut{}, fwErr(err)
 	}
@@ -1171,7 +1199,7 @@ func (h *Handler) updateFirewallRuleGroupAssociation(ctx context.Context, in *st
 func (h *Handler) listFirewallRuleGroupAssociations(ctx context.Context, in *struct {
 	FirewallRuleGroupId, VpcId, Status string
 	Priority                           *int
-	listParams
+	pageParams
 }) (firewallRuleGroupAssociationsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallRuleGroupAssociation
@@ -1184,7 +1212,7 @@ func (h *Handler) listFirewallRuleGroupAssociations(ctx context.Context, in *str
 		}
 		all = append(all, s)
 	}
-	pg, next, _, err := paginate(all, in.listParams, 1)
+	pg, next, _, err := paginate(all, in.pageParams, 1)
 	if err != nil {
 		return firewallRuleGroupAssociationsOut{}, fwErr(err)
 	}
@@ -1213,7 +1241,7 @@ func (h *Handler) getFirewallConfig(ctx context.Context, in *struct{ ResourceId 
 	return firewallConfigOut{FirewallConfig: fwConfigShape(n, v)}, nil
 }
 
-func (h *Handler) listFirewallConfigs(ctx context.Context, in *listParams) (firewallConfigsOut, error) {
+func (h *Handler) listFirewallConfigs(ctx context.Context, in *pageParams) (firewallConfigsOut, error) {
 	max := 10
 	if in.MaxResults != nil {
 		max = *in.MaxResults

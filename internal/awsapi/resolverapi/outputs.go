@@ -73,7 +73,6 @@ type resolverConfigOut struct {
 type resolverConfigsOut struct {
 	ResolverConfigs []ResolverConfig
 	NextToken       string `json:",omitempty"`
-	MaxResults      *int   `json:",omitempty"`
 }
 
 type resolverDNSSECConfigOut struct {
@@ -83,7 +82,6 @@ type resolverDNSSECConfigOut struct {
 type resolverDnssecConfigsOut struct {
 	ResolverDnssecConfigs []ResolverDnssecConfig
 	NextToken             string `json:",omitempty"`
-	MaxResults            *int   `json:",omitempty"`
 }
 
 type resolverEndpointOut struct {

@@ -196,7 +196,7 @@ func (h *Handler) listQueryLogs(ctx context.Context, in *sortedList) (resolverQu
 	if err := sortItems(items, in.SortBy, in.SortOrder, qlAttrs); err != nil {
 		return resolverQueryLogConfigsOut{}, err
 	}
-	pg, next, _, err := paginate(items, in.listParams, 1)
+	pg, next, _, err := paginate(items, in.pageParams, 1)
 	if err != nil {
 		return resolverQueryLogConfigsOut{}, err
 	}
@@ -345,7 +345,7 @@ func (h *Handler) listQueryLogAssocs(ctx context.Context, in *sortedList) (resol
 	if err := sortItems(items, in.SortBy, in.SortOrder, qlaAttrs); err != nil {
 		return resolverQueryLogConfigAssociationsOut{}, err
 	}
-	pg, next, _, err := paginate(items, in.listParams, 1)
+	pg, next, _, err := paginate(items, in.pageParams, 1)
 	if err != nil {
 		return resolverQueryLogConfigAssociationsOut{}, err
 	}

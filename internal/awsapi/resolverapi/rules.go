@@ -281,7 +281,7 @@ func (h *Handler) listRules(ctx context.Context, in *listParams) (resolverRulesO
 	if err != nil {
 		return resolverRulesOut{}, err
 	}
-	pg, next, max, err := paginate(items, *in, 1)
+	pg, next, max, err := paginate(items, in.pageParams, 1)
 	if err != nil {
 		return resolverRulesOut{}, err
 	}
@@ -519,7 +519,7 @@ func (h *Handler) listRuleAssociations(ctx context.Context, in *listParams) (res
 	if err != nil {
 		return resolverRuleAssociationsOut{}, err
 	}
-	pg, next, max, err := paginate(items, *in, 1)
+	pg, next, max, err := paginate(items, in.pageParams, 1)
 	if err != nil {
 		return resolverRuleAssociationsOut{}, err
 	}

@@ -120,7 +120,7 @@ func (h *Handler) untagResource(ctx context.Context, in *struct {
 
 func (h *Handler) listTags(ctx context.Context, in *struct {
 	ResourceArn string
-	listParams
+	pageParams
 }) (tagsOut, error) {
 	st, _ := h.Store.Snapshot()
 	id, o, err := taggable(st, in.ResourceArn)
@@ -136,7 +136,7 @@ func (h *Handler) listTags(ctx context.Context, in *struct {
 			tags[ListenTag] = strings.Join(st.File.Endpoints[i].Listen, " ")
 		}
 	}
-	pg, next, _, err := paginate(tagList(tags), in.listParams, 1)
+	pg, next, _, err := paginate(tagList(tags), in.pageParams, 1)
 	if err != nil {
 		return tagsOut{}, err
 	}

@@ -1,0 +1,230 @@
+package awsapi_test
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
+)
+
+// model is the part of a botocore service-2.json the shape test reads.
+type model struct {
+	Operations map[string]struct {
+		Input  *struct{ Shape string } `json:"input"`
+		Output *struct{ Shape string } `json:"output"`
+	} `json:"operations"`
+	Shapes map[string]*modelShape `json:"shapes"`
+}
+
+type modelShape struct {
+	Type     string                 `json:"type"`
+	Members  map[string]modelMember `json:"members"`
+	Member   *modelMember           `json:"member"`
+	Value    *modelMember           `json:"value"`
+	Required []string               `json:"required"`
+}
+
+type modelMember struct {
+	Shape        string `json:"shape"`
+	Location     string `json:"location"`
+	LocationName string `json:"locationName"`
+}
+
+// botocoreModel reads botocore's model of a service on this machine. It
+// skips the test when botocore is not installed, and fails when CI=true.
+func botocoreModel(t *testing.T, service, version string) *model {
+	t.Helper()
+	missing := func(why string) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("botocore is needed in CI: %s", why)
+		}
+		t.Skipf("botocore not found: %s", why)
+	}
+	out, err := exec.Command("python3", "-c", "import botocore,os;print(os.path.dirname(botocore.__file__))").Output()
+	if err != nil {
+		missing(err.Error())
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "data", service, version)
+	var r io.Reader
+	if f, err := os.Open(filepath.Join(dir, "service-2.json")); err == nil {
+		defer f.Close()
+		r = f
+	} else if f, err := os.Open(filepath.Join(dir, "service-2.json.gz")); err == nil {
+		defer f.Close()
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = z
+	} else {
+		missing(dir + " has no service-2.json")
+	}
+	var m model
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		t.Fatalf("read %s model: %v", service, err)
+	}
+	return &m
+}
+
+// wireName gives a Go field's member name in the protocol, "" for a field
+// that is not on the wire; nest is an XML path's inner element
+// ("tagSet>item": "item").
+type wireName func(f reflect.StructField) (name string, ok bool)
+
+func jsonName(f reflect.StructField) (string, bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" {
+		return "", false
+	}
+	name, _, _ := strings.Cut(tag, ",")
+	if name == "" {
+		name = f.Name
+	}
+	return name, true
+}
+
+// goMembers are the wire members of a Go struct, embedded structs
+// flattened.
+func goMembers(t reflect.Type, name wireName) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			for k, v := range goMembers(f.Type, name) {
+				out[k] = v
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if n, ok := name(f); ok {
+			out[n] = f
+		}
+	}
+	return out
+}
+
+// shapeChecker compares Go types with a model's shapes.
+type shapeChecker struct {
+	t    *testing.T
+	m    *model
+	name wireName
+	// member gives a model member's name on the wire.
+	member func(name string, mm modelMember) string
+	seen   map[string]bool
+}
+
+// check compares Go type gt with model shape sn at path: every member the
+// Go type has is a member of the shape, of a matching type.
+func (c *shapeChecker) check(path string, gt reflect.Type, sn string) {
+	for gt.Kind() == reflect.Pointer {
+		gt = gt.Elem()
+	}
+	key := gt.String() + "|" + sn
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	s := c.m.Shapes[sn]
+	if s == nil {
+		c.t.Errorf("%s: the model has no shape %s", path, sn)
+		return
+	}
+	switch s.Type {
+	case "structure":
+		if gt.Kind() != reflect.Struct {
+			c.t.Errorf("%s: %s, the model has structure %s", path, gt.Kind(), sn)
+			return
+		}
+		members := map[string]modelMember{}
+		for n, mm := range s.Members {
+			if mm.Location == "" || mm.Location == "body" {
+				members[c.member(n, mm)] = mm
+			}
+		}
+		for n, f := range goMembers(gt, c.name) {
+			mm, ok := members[n]
+			if !ok {
+				c.t.Errorf("%s.%s: not a member of %s (it has %s)", path, n, sn, strings.Join(sortedKeys(members), ", "))
+				continue
+			}
+			c.check(path+"."+n, f.Type, mm.Shape)
+		}
+	case "list":
+		if gt.Kind() != reflect.Slice {
+			c.t.Errorf("%s: %s, the model has list %s", path, gt.Kind(), sn)
+			return
+		}
+		c.check(path+"[]", gt.Elem(), s.Member.Shape)
+	case "map":
+		if gt.Kind() != reflect.Map {
+			c.t.Errorf("%s: %s, the model has map %s", path, gt.Kind(), sn)
+			return
+		}
+		c.check(path+"{}", gt.Elem(), s.Value.Shape)
+	case "string", "timestamp":
+		// Timestamps are written as the protocol's strings.
+		if gt.Kind() != reflect.String {
+			c.t.Errorf("%s: %s, the model has %s %s", path, gt.Kind(), s.Type, sn)
+		}
+	case "integer", "long":
+		switch gt.Kind() {
+		case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint16, reflect.Uint32, reflect.Uint8:
+		default:
+			c.t.Errorf("%s: %s, the model has %s %s", path, gt.Kind(), s.Type, sn)
+		}
+	case "boolean":
+		if gt.Kind() != reflect.Bool {
+			c.t.Errorf("%s: %s, the model has boolean %s", path, gt.Kind(), sn)
+		}
+	case "double", "float":
+		if gt.Kind() != reflect.Float64 && gt.Kind() != reflect.Float32 {
+			c.t.Errorf("%s: %s, the model has %s %s", path, gt.Kind(), s.Type, sn)
+		}
+	default:
+		c.t.Errorf("%s: model type %s of %s not checked", path, s.Type, sn)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestResolverShapes compares the request and response type of every
+// Route 53 Resolver operation served with botocore's model: every member
+// vpcdns reads or writes is one the model has, of the model's type.
+func TestResolverShapes(t *testing.T) {
+	m := botocoreModel(t, "route53resolver", "2018-04-01")
+	for _, name := range resolverapi.Operations() {
+		t.Run(name, func(t *testing.T) {
+			mo, ok := m.Operations[name]
+			if !ok {
+				t.Fatalf("botocore's route53resolver has no operation %s", name)
+			}
+			o, _ := resolverapi.Operation(name)
+			c := &shapeChecker{t: t, m: m, name: jsonName, member: func(n string, _ modelMember) string { return n }, seen: map[string]bool{}}
+			if mo.Input != nil {
+				c.check(name+"Request", o.Input(), mo.Input.Shape)
+			} else if n := o.Input().NumField(); n > 0 {
+				t.Errorf("the model's %s takes no input; vpcdns reads %d members", name, n)
+			}
+			if mo.Output != nil {
+				c.check(name+"Response", o.Output(), mo.Output.Shape)
+			}
+		})
+	}
+}
