@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 )
 
@@ -160,6 +161,14 @@ func (c *shapeChecker) check(path string, gt reflect.Type, sn string) {
 			c.check(path+"."+n, f.Type, mm.Shape)
 		}
 	case "list":
+		if gt.Kind() == reflect.Struct && s.Member.LocationName != "" {
+			// A list element written even when empty (EC2): a struct
+			// whose one member is the list of items.
+			if f, ok := goMembers(gt, c.name)[s.Member.LocationName]; ok && len(goMembers(gt, c.name)) == 1 && f.Type.Kind() == reflect.Slice {
+				c.check(path+"[]", f.Type.Elem(), s.Member.Shape)
+				return
+			}
+		}
 		if gt.Kind() != reflect.Slice {
 			c.t.Errorf("%s: %s, the model has list %s", path, gt.Kind(), sn)
 			return
@@ -224,6 +233,61 @@ func TestResolverShapes(t *testing.T) {
 			}
 			if mo.Output != nil {
 				c.check(name+"Response", o.Output(), mo.Output.Shape)
+			}
+		})
+	}
+}
+
+// xmlName is a Go field's element name: the first element of its tag path
+// ("tagSet>item": tagSet); attributes, XMLName and character data are not
+// members.
+func xmlName(f reflect.StructField) (string, bool) {
+	if f.Name == "XMLName" {
+		return "", false
+	}
+	tag := f.Tag.Get("xml")
+	if tag == "-" {
+		return "", false
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	if strings.Contains(opts, "attr") || strings.Contains(opts, "chardata") || strings.Contains(opts, "innerxml") {
+		return "", false
+	}
+	name, _, _ = strings.Cut(name, ">")
+	if name == "" {
+		name = f.Name
+	}
+	return name, true
+}
+
+// locationName is a model member's element name.
+func locationName(n string, mm modelMember) string {
+	if mm.LocationName != "" {
+		return mm.LocationName
+	}
+	return n
+}
+
+// TestEC2Shapes compares the response type of every EC2 action served
+// with botocore's model: every element vpcdns writes is one the model
+// has, of the model's type. (Parameters are read by name, and checked by
+// the SDK calls of the other tests.)
+func TestEC2Shapes(t *testing.T) {
+	m := botocoreModel(t, "ec2", "2016-11-15")
+	for _, name := range ec2api.Actions() {
+		t.Run(name, func(t *testing.T) {
+			mo, ok := m.Operations[name]
+			if !ok {
+				t.Fatalf("botocore's ec2 has no operation %s", name)
+			}
+			a, _ := ec2api.Action(name)
+			c := &shapeChecker{t: t, m: m, name: xmlName, member: locationName, seen: map[string]bool{}}
+			if mo.Output != nil {
+				c.check(name+"Result", a.Output(), mo.Output.Shape)
+			} else if got := sortedKeys(goMembers(a.Output(), xmlName)); len(got) > 0 && !slices.Equal(got, []string{"return"}) {
+				// The model lists no output, but EC2 answers
+				// <return>true</return>; nothing else.
+				t.Errorf("the model's %s answers nothing but return; vpcdns writes %s", name, strings.Join(got, ", "))
 			}
 		})
 	}
