@@ -8,12 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
+	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 )
 
 // model is the part of a botocore service-2.json the shape test reads.
@@ -21,6 +23,10 @@ type model struct {
 	Operations map[string]struct {
 		Input  *struct{ Shape string } `json:"input"`
 		Output *struct{ Shape string } `json:"output"`
+		HTTP   struct {
+			Method     string `json:"method"`
+			RequestURI string `json:"requestUri"`
+		} `json:"http"`
 	} `json:"operations"`
 	Shapes map[string]*modelShape `json:"shapes"`
 }
@@ -288,6 +294,34 @@ func TestEC2Shapes(t *testing.T) {
 				// The model lists no output, but EC2 answers
 				// <return>true</return>; nothing else.
 				t.Errorf("the model's %s answers nothing but return; vpcdns writes %s", name, strings.Join(got, ", "))
+			}
+		})
+	}
+}
+
+// uriLabel is a label of a model's requestUri ("{Id}", "{ResourceId+}").
+var uriLabel = regexp.MustCompile(`\{[^}]+\}`)
+
+// TestRoute53Shapes compares every Route 53 operation served with
+// botocore's model: its method and path, and every element of its
+// response.
+func TestRoute53Shapes(t *testing.T) {
+	m := botocoreModel(t, "route53", "2013-04-01")
+	for _, name := range route53api.Operations() {
+		t.Run(name, func(t *testing.T) {
+			mo, ok := m.Operations[name]
+			if !ok {
+				t.Fatalf("botocore's route53 has no operation %s", name)
+			}
+			o, route, _ := route53api.Operation(name)
+			uri, _, _ := strings.Cut(mo.HTTP.RequestURI, "?")
+			want := mo.HTTP.Method + " " + uriLabel.ReplaceAllString(strings.Trim(strings.TrimPrefix(uri, "/2013-04-01/"), "/"), "*")
+			if route != want {
+				t.Errorf("served at %s, the model has %s (%s %s)", route, want, mo.HTTP.Method, mo.HTTP.RequestURI)
+			}
+			c := &shapeChecker{t: t, m: m, name: xmlName, member: locationName, seen: map[string]bool{}}
+			if mo.Output != nil {
+				c.check(name+"Response", o.Output(), mo.Output.Shape)
 			}
 		})
 	}
