@@ -146,7 +146,7 @@ func (b *builder) prefixCIDRs(id string) ([]string, bool) {
 // path checks through it unknown.
 func (b *builder) prefixRef(id, acct, user string) string {
 	if _, ok := b.prefixCIDRs(id); !ok {
-		b.unmodel("prefix-list", id, acct, "prefix list "+id+", named by "+user+", was not read (not listed by ec2:DescribeManagedPrefixLists in the accounts imported)")
+		b.unmodel("prefix-list", id, acct, "prefix list "+id+" ("+user+" names it) was not listed by ec2:DescribeManagedPrefixLists in the accounts imported")
 	}
 	return id
 }
@@ -453,9 +453,15 @@ func (b *builder) finishRemotes() {
 		for _, rt := range a.routeTables {
 			for _, r := range rt.Routes {
 				if strings.HasPrefix(r.GatewayId, "vgw-") && r.State != "blackhole" {
+					cidrs := []string{r.DestinationCidrBlock}
+					if r.DestinationPrefixListId != "" {
+						cidrs, _ = b.prefixCIDRs(r.DestinationPrefixListId)
+					}
 					for _, rn := range b.remotes {
 						if rn.VPNGateway == r.GatewayId {
-							b.addRemoteCIDR(rn.ID, r.DestinationCidrBlock)
+							for _, c := range cidrs {
+								b.addRemoteCIDR(rn.ID, c)
+							}
 						}
 					}
 				}
