@@ -12,6 +12,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/awsread"
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/diff"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
 	"github.com/vpcdns/vpcdns/internal/mototest"
@@ -115,4 +116,17 @@ func TestImportFromVpcdnsAPI(t *testing.T) {
 		t.Errorf("%d decisions compared, want 20 or more", n)
 	}
 	t.Logf("%d decisions compared", n)
+	// vpcdns diff, served against imported: no decision or target moves.
+	// Path verdicts through what the API does not serve may.
+	d := diff.Compare(want, got, "served", "imported")
+	if d.Compared.VPCs != len(served.VPCs) || d.Compared.Domains == 0 {
+		t.Errorf("diff compared %+v, want the %d vpcs and their domains", d.Compared, len(served.VPCs))
+	}
+	for _, c := range d.Changes {
+		if c.Kind == diff.KindPath {
+			t.Logf("path verdict differs (not served by the API): %+v", c)
+			continue
+		}
+		t.Errorf("diff served imported: %s %s %s: %+v -> %+v", c.VPC, c.Domain, c.Kind, c.Old, c.New)
+	}
 }
