@@ -37,9 +37,9 @@ func rawAnswerer(t testing.TB) *net.UDPConn {
 			if end > n {
 				continue
 			}
-			buf[2] |= 0x80                              // QR
-			binary.BigEndian.PutUint16(buf[6:], 1)      // ANCOUNT
-			binary.BigEndian.PutUint16(buf[10:], 0)     // ARCOUNT: the OPT goes
+			buf[2] |= 0x80                          // QR
+			binary.BigEndian.PutUint16(buf[6:], 1)  // ANCOUNT
+			binary.BigEndian.PutUint16(buf[10:], 0) // ARCOUNT: the OPT goes
 			rr := append(buf[end:end], 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1)
 			_, _ = pc.WriteToUDPAddrPort(buf[:end+len(rr)], from)
 		}
