@@ -56,6 +56,9 @@ func vpcShape(st *store.State, n *config.Network, i int) Vpc {
 	v := st.File.VPCs[i]
 	out := Vpc{VpcId: v.ID, OwnerId: n.AccountID, State: "available", DhcpOptionsId: store.DerivedID("dopt-", "dhcp-options|"+v.ID),
 		InstanceTenancy: "default", Tags: tagItems(vpcTags(v))}
+	if v.DHCPOptions != "" {
+		out.DhcpOptionsId = v.DHCPOptions // AssociateDhcpOptions (dhcp.go)
+	}
 	if len(n.VPCs[i].CIDRs) > 0 {
 		out.CidrBlock = n.VPCs[i].CIDRs[0].String()
 	}
