@@ -189,6 +189,11 @@ func TestVPCEndpointPrivateDNS(t *testing.T) {
 	if y := exported(t, e); !strings.Contains(y, "service_name: com.amazonaws.us-east-1.ssm") || !strings.Contains(y, "private_dns_enabled: true") {
 		t.Errorf("export has no endpoint:\n%s", y)
 	}
+	enis := must[*ec2.DescribeNetworkInterfacesOutput](t)(e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{
+		Filters: []ec2types.Filter{filter("description", "VPC Endpoint Interface "+*ep.VpcEndpointId)}}))
+	if len(enis.NetworkInterfaces) != 2 || !slices.Contains(ep.NetworkInterfaceIds, *enis.NetworkInterfaces[0].NetworkInterfaceId) {
+		t.Errorf("the endpoint's interfaces: %+v, want %v", enis.NetworkInterfaces, ep.NetworkInterfaceIds)
+	}
 	got := must[*ec2.DescribeVpcEndpointsOutput](t)(e.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{
 		Filters: []ec2types.Filter{filter("service-name", "com.amazonaws.us-east-1.ssm"), filter("vpc-id", n.vpc)}}))
 	if len(got.VpcEndpoints) != 1 || *got.VpcEndpoints[0].VpcEndpointId != *ep.VpcEndpointId || len(got.VpcEndpoints[0].Groups) != 1 {

@@ -324,3 +324,47 @@ func (h *Handler) deleteVpcEndpoints(p params) (any, error) {
 	}
 	return out, nil
 }
+
+// edgeInterfaces are the network interfaces AWS makes for interface VPC
+// endpoints (one per address) and NAT gateways, requester-managed and in
+// use, as DescribeNetworkInterfaces lists them.
+func edgeInterfaces(st *store.State, n *config.Network) []NetworkInterface {
+	var out []NetworkInterface
+	az := func(subnet string) (string, string) {
+		if _, s := findSubnet(&st.File, subnet); s != nil {
+			return s.AvailabilityZone, azID(s.AvailabilityZone)
+		}
+		return "", ""
+	}
+	for _, e := range st.File.VPCEndpoints {
+		var groups []groupIdentifier
+		for _, g := range e.SecurityGroups {
+			gi := groupIdentifier{GroupId: g, GroupName: g}
+			if o := st.Meta.Objects[g]; o != nil && o.Name != "" {
+				gi.GroupName = o.Name
+			}
+			groups = append(groups, gi)
+		}
+		for _, a := range e.IPAddresses {
+			ni := NetworkInterface{Groups: groups, InterfaceType: "vpc_endpoint", NetworkInterfaceId: vpceENI(e.ID, a.IP),
+				OwnerId: n.AccountID, PrivateIpAddress: a.IP, PrivateIpAddresses: []eniPrivateIP{{true, a.IP}},
+				RequesterManaged: true, SourceDestCheck: true, Status: "in-use", SubnetId: a.Subnet, VpcId: e.VPC,
+				Description: "VPC Endpoint Interface " + e.ID}
+			ni.AvailabilityZone, ni.AvailabilityZoneId = az(a.Subnet)
+			out = append(out, ni)
+		}
+	}
+	for _, id := range gatewayIDs(st, store.KindNATGateway, prefixNAT) {
+		o := st.Meta.Objects[id]
+		if o == nil || o.State == "deleted" || o.PrivateIP == "" {
+			continue
+		}
+		ni := NetworkInterface{InterfaceType: "nat_gateway", NetworkInterfaceId: store.DerivedID("eni-", "nat|"+id),
+			OwnerId: n.AccountID, PrivateIpAddress: o.PrivateIP, PrivateIpAddresses: []eniPrivateIP{{true, o.PrivateIP}},
+			RequesterManaged: true, SourceDestCheck: false, Status: "in-use", SubnetId: o.Subnet, VpcId: o.VPC,
+			Description: "Interface for NAT Gateway " + id}
+		ni.AvailabilityZone, ni.AvailabilityZoneId = az(o.Subnet)
+		out = append(out, ni)
+	}
+	return out
+}
