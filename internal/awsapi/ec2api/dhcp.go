@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 
@@ -62,7 +63,7 @@ type dhcpOut struct {
 	DhcpOptions DhcpOptions `xml:"dhcpOptions"`
 }
 
-func (h *Handler) createDhcpOptions(p params) (any, error) {
+func (h *Handler) createDhcpOptions(ctx context.Context, p params) (any, error) {
 	confs := p.list("DhcpConfiguration")
 	if len(confs) == 0 {
 		return nil, apierr.Missing("DhcpConfiguration")
@@ -101,7 +102,7 @@ func (h *Handler) createDhcpOptions(p params) (any, error) {
 			return nil, apierr.Param("DhcpConfiguration", "Invalid value '%s' for dhcp configuration key", key)
 		}
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		tx.File.DHCPOptionSets = append(tx.File.DHCPOptionSets, d)
 		object(tx, d.ID, store.KindDHCPOptions).Tags = tags
 		return nil
@@ -117,7 +118,7 @@ type dhcpsOut struct {
 	NextToken   string        `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeDhcpOptions(p params) (any, error) {
+func (h *Handler) describeDhcpOptions(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []DhcpOptions
 	for _, d := range st.File.DHCPOptionSets {
@@ -140,12 +141,12 @@ func (h *Handler) describeDhcpOptions(p params) (any, error) {
 	return dhcpsOut{DhcpOptions: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteDhcpOptions(p params) (any, error) {
+func (h *Handler) deleteDhcpOptions(ctx context.Context, p params) (any, error) {
 	id, err := p.required("DhcpOptionsId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := dhcpIndex(&tx.File, id)
 		if i < 0 {
 			return dhcpNotFound(id)
@@ -166,7 +167,7 @@ func (h *Handler) deleteDhcpOptions(p params) (any, error) {
 
 // associateDhcpOptions sets a VPC's option set; "default" leaves the VPC
 // without one (its instances use AmazonProvidedDNS), as on AWS.
-func (h *Handler) associateDhcpOptions(p params) (any, error) {
+func (h *Handler) associateDhcpOptions(ctx context.Context, p params) (any, error) {
 	id, err := p.required("DhcpOptionsId")
 	if err != nil {
 		return nil, err
@@ -175,7 +176,7 @@ func (h *Handler) associateDhcpOptions(p params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, vpcID)
 		if err != nil {
 			return err

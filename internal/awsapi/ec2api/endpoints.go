@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -145,7 +146,7 @@ type vpceOut struct {
 	ClientToken string      `xml:"clientToken,omitempty"`
 }
 
-func (h *Handler) createVpcEndpoint(p params) (any, error) {
+func (h *Handler) createVpcEndpoint(ctx context.Context, p params) (any, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -192,7 +193,7 @@ func (h *Handler) createVpcEndpoint(p params) (any, error) {
 		return nil, err
 	}
 	x := config.VPCEndpointFile{ID: store.NewID(prefixVPCE), VPC: vpcID, ServiceName: service, Type: typ, PrivateDNSEnabled: private, SecurityGroups: groups}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, vpcID)
 		if err != nil {
 			return err
@@ -262,7 +263,7 @@ type vpcesOut struct {
 	NextToken    string        `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeVpcEndpoints(p params) (any, error) {
+func (h *Handler) describeVpcEndpoints(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []VpcEndpoint
 	for _, x := range st.File.VPCEndpoints {
@@ -295,13 +296,13 @@ type deleteVpcesOut struct {
 
 // deleteVpcEndpoints deletes the endpoints it knows; an unknown id is
 // listed as unsuccessful, as on AWS, and does not stop the others.
-func (h *Handler) deleteVpcEndpoints(p params) (any, error) {
+func (h *Handler) deleteVpcEndpoints(ctx context.Context, p params) (any, error) {
 	ids := p.strings("VpcEndpointId")
 	if len(ids) == 0 {
 		return nil, apierr.Missing("VpcEndpointId")
 	}
 	var out deleteVpcesOut
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		out.Unsuccessful = nil
 		for _, id := range ids {
 			i := vpceIndex(&tx.File, id)

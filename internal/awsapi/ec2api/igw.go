@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strings"
@@ -143,13 +144,13 @@ type igwOut struct {
 	InternetGateway InternetGateway `xml:"internetGateway"`
 }
 
-func (h *Handler) createInternetGateway(p params) (any, error) {
+func (h *Handler) createInternetGateway(ctx context.Context, p params) (any, error) {
 	tags, err := tagSpecs(p, "internet-gateway")
 	if err != nil {
 		return nil, err
 	}
 	id := store.NewID(prefixIGW)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		object(tx, id, store.KindInternetGW).Tags = tags
 		return nil
 	})
@@ -164,7 +165,7 @@ type igwsOut struct {
 	NextToken        string            `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeInternetGateways(p params) (any, error) {
+func (h *Handler) describeInternetGateways(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []InternetGateway
 	for _, id := range gatewayIDs(st, store.KindInternetGW, prefixIGW) {
@@ -198,9 +199,9 @@ func findIGW(tx *store.Tx, id string) (*store.Object, error) {
 	return o, nil
 }
 
-func (h *Handler) deleteInternetGateway(p params) (any, error) {
+func (h *Handler) deleteInternetGateway(ctx context.Context, p params) (any, error) {
 	id := p.str("InternetGatewayId")
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findIGW(tx, id)
 		if err != nil {
 			return err
@@ -217,13 +218,13 @@ func (h *Handler) deleteInternetGateway(p params) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) attachInternetGateway(p params) (any, error) {
+func (h *Handler) attachInternetGateway(ctx context.Context, p params) (any, error) {
 	id := p.str("InternetGatewayId")
 	vpc, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findIGW(tx, id)
 		if err != nil {
 			return err
@@ -248,13 +249,13 @@ func (h *Handler) attachInternetGateway(p params) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) detachInternetGateway(p params) (any, error) {
+func (h *Handler) detachInternetGateway(ctx context.Context, p params) (any, error) {
 	id := p.str("InternetGatewayId")
 	vpc, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findIGW(tx, id)
 		if err != nil {
 			return err
@@ -321,7 +322,7 @@ type natOut struct {
 
 // createNatGateway makes a NAT gateway in a subnet, with the first free
 // address of the subnet as its private address.
-func (h *Handler) createNatGateway(p params) (any, error) {
+func (h *Handler) createNatGateway(ctx context.Context, p params) (any, error) {
 	subnet, err := p.required("SubnetId")
 	if err != nil {
 		return nil, err
@@ -339,7 +340,7 @@ func (h *Handler) createNatGateway(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(prefixNAT)
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, s := findSubnet(&tx.File, subnet)
 		if s == nil {
 			return subnetNotFound(subnet)
@@ -413,7 +414,7 @@ type natsOut struct {
 	NextToken   string       `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeNatGateways(p params) (any, error) {
+func (h *Handler) describeNatGateways(ctx context.Context, p params) (any, error) {
 	st, _ := h.Store.Snapshot()
 	var all []NatGateway
 	for _, id := range gatewayIDs(st, store.KindNATGateway, prefixNAT) {
@@ -435,12 +436,12 @@ type deleteNatOut struct {
 
 // deleteNatGateway marks the gateway deleted (AWS lists deleted NAT
 // gateways for about an hour); its routes become blackholes.
-func (h *Handler) deleteNatGateway(p params) (any, error) {
+func (h *Handler) deleteNatGateway(ctx context.Context, p params) (any, error) {
 	id, err := p.required("NatGatewayId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o := tx.Meta.Objects[id]
 		if o == nil || o.Kind != store.KindNATGateway || o.State == "deleted" {
 			return natNotFound(id)

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -93,7 +94,7 @@ func readEntries(p params, name, family string) ([]string, map[string]string, er
 	return cidrs, desc, nil
 }
 
-func (h *Handler) createManagedPrefixList(p params) (any, error) {
+func (h *Handler) createManagedPrefixList(ctx context.Context, p params) (any, error) {
 	name, err := p.required("PrefixListName")
 	if err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ func (h *Handler) createManagedPrefixList(p params) (any, error) {
 		return nil, err
 	}
 	x := config.PrefixListFile{ID: store.NewID(prefixPL), Name: name, CIDRBlocks: cidrs}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		tx.File.PrefixLists = append(tx.File.PrefixLists, x)
 		o := object(tx, x.ID, store.KindPrefixList)
 		o.Tags, o.Version, o.MaxEntries, o.AddressFamily, o.EntryDescriptions = tags, 1, *maxp, family, desc
@@ -144,7 +145,7 @@ type plsOut struct {
 	NextToken   string              `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeManagedPrefixLists(p params) (any, error) {
+func (h *Handler) describeManagedPrefixLists(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []ManagedPrefixList
 	for _, x := range st.File.PrefixLists {
@@ -160,7 +161,7 @@ func (h *Handler) describeManagedPrefixLists(p params) (any, error) {
 	return plsOut{PrefixLists: items, NextToken: next}, nil
 }
 
-func (h *Handler) modifyManagedPrefixList(p params) (any, error) {
+func (h *Handler) modifyManagedPrefixList(ctx context.Context, p params) (any, error) {
 	id, err := p.required("PrefixListId")
 	if err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func (h *Handler) modifyManagedPrefixList(p params) (any, error) {
 		return nil, err
 	}
 	var x config.PrefixListFile
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := plIndex(&tx.File, id)
 		if i < 0 {
 			return plNotFound(id)
@@ -247,14 +248,14 @@ func (h *Handler) modifyManagedPrefixList(p params) (any, error) {
 	return plOut{plShape(st, n, x, "modify-complete")}, nil
 }
 
-func (h *Handler) deleteManagedPrefixList(p params) (any, error) {
+func (h *Handler) deleteManagedPrefixList(ctx context.Context, p params) (any, error) {
 	id, err := p.required("PrefixListId")
 	if err != nil {
 		return nil, err
 	}
 	var x config.PrefixListFile
 	var shape ManagedPrefixList
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := plIndex(&tx.File, id)
 		if i < 0 {
 			return plNotFound(id)
@@ -289,7 +290,7 @@ type plEntriesOut struct {
 	NextToken string            `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) getManagedPrefixListEntries(p params) (any, error) {
+func (h *Handler) getManagedPrefixListEntries(ctx context.Context, p params) (any, error) {
 	id, err := p.required("PrefixListId")
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
@@ -11,7 +12,7 @@ import (
 // modifySecurityGroupRules replaces rules of a group by id: the rule
 // keeps its id (sgr-…) and takes the new protocol, ports and peer (a
 // CIDR, a prefix list or a group), all or nothing.
-func (h *Handler) modifySecurityGroupRules(p params) (any, error) {
+func (h *Handler) modifySecurityGroupRules(ctx context.Context, p params) (any, error) {
 	id, err := p.required("GroupId")
 	if err != nil {
 		return nil, err
@@ -20,7 +21,7 @@ func (h *Handler) modifySecurityGroupRules(p params) (any, error) {
 	if len(updates) == 0 {
 		return nil, apierr.Missing("SecurityGroupRule")
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := sgIndex(&tx.File, id)
 		if i < 0 {
 			return sgNotFound(id)
