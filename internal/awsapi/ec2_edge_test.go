@@ -218,6 +218,9 @@ func TestVPCEndpointPrivateDNS(t *testing.T) {
 			}
 		})
 	}
+	if _, err := e.ec2.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: &n.subnetB}); apiCode(t, err) != "DependencyViolation" {
+		t.Errorf("delete a subnet of the endpoint: %v", err)
+	}
 	del := must[*ec2.DeleteVpcEndpointsOutput](t)(e.ec2.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{
 		VpcEndpointIds: []string{*ep.VpcEndpointId, "vpce-0123456789abcdef0"}}))
 	if len(del.Unsuccessful) != 1 || *del.Unsuccessful[0].ResourceId != "vpce-0123456789abcdef0" || *del.Unsuccessful[0].Error.Code != "InvalidVpcEndpointId.NotFound" {
@@ -398,6 +401,9 @@ func TestInternetAndNATGateways(t *testing.T) {
 	}
 	if _, err := e.ec2.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: &igw}); apiCode(t, err) != "DependencyViolation" {
 		t.Errorf("delete while attached: %v", err)
+	}
+	if _, err := e.ec2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: &n.vpc}); apiCode(t, err) != "DependencyViolation" {
+		t.Errorf("delete the VPC of an attached gateway: %v", err)
 	}
 	if y := exported(t, e); !strings.Contains(y, "target: "+igw) {
 		t.Errorf("export has no route to %s:\n%s", igw, y)

@@ -455,3 +455,30 @@ func (h *Handler) deleteNatGateway(ctx context.Context, p params) (any, error) {
 	}
 	return deleteNatOut{NatGatewayId: id}, nil
 }
+
+// edgeDependency names what of the VPC's edge keeps a VPC (vpc) or a
+// subnet (subnet) from being deleted: an attached internet gateway, a NAT
+// gateway, a VPC endpoint; "" when nothing does.
+func edgeDependency(tx *store.Tx, vpc, subnet string) string {
+	for _, id := range gatewayIDs(tx.State, store.KindInternetGW, prefixIGW) {
+		if o := tx.Meta.Objects[id]; vpc != "" && o != nil && o.VPC == vpc {
+			return "internet gateway " + id
+		}
+	}
+	for _, id := range gatewayIDs(tx.State, store.KindNATGateway, prefixNAT) {
+		if o := tx.Meta.Objects[id]; o != nil && o.State != "deleted" && ((vpc != "" && o.VPC == vpc) || (subnet != "" && o.Subnet == subnet)) {
+			return "nat gateway " + id
+		}
+	}
+	for _, e := range tx.File.VPCEndpoints {
+		if vpc != "" && e.VPC == vpc {
+			return "vpc endpoint " + e.ID
+		}
+		for _, a := range e.IPAddresses {
+			if subnet != "" && a.Subnet == subnet {
+				return "vpc endpoint " + e.ID
+			}
+		}
+	}
+	return ""
+}

@@ -226,6 +226,9 @@ func vpcDependency(tx *store.Tx, v *config.VPCFile) string {
 	case len(v.Instances) > 0:
 		return "instance " + v.Instances[0].ID
 	}
+	if dep := edgeDependency(tx, v.ID, ""); dep != "" {
+		return dep
+	}
 	for _, s := range f.SecurityGroups {
 		if s.VPC == v.ID && s.ID != dflt.DefaultSG {
 			return "security group " + s.ID
