@@ -63,43 +63,43 @@ type dhcpOut struct {
 	DhcpOptions DhcpOptions `xml:"dhcpOptions"`
 }
 
-func (h *Handler) createDhcpOptions(ctx context.Context, p params) (any, error) {
+func (h *Handler) createDhcpOptions(ctx context.Context, p params) (dhcpOut, error) {
 	confs := p.list("DhcpConfiguration")
 	if len(confs) == 0 {
-		return nil, apierr.Missing("DhcpConfiguration")
+		return dhcpOut{}, apierr.Missing("DhcpConfiguration")
 	}
 	tags, err := tagSpecs(p, "dhcp-options")
 	if err != nil {
-		return nil, err
+		return dhcpOut{}, err
 	}
 	d := config.DHCPOptionsFile{ID: store.NewID(prefixDHCP)}
 	for _, c := range confs {
 		key, vals := c.str("Key"), c.strings("Value")
 		if len(vals) == 0 {
-			return nil, apierr.Param("DhcpConfiguration", "Value for parameter %s is required", key)
+			return dhcpOut{}, apierr.Param("DhcpConfiguration", "Value for parameter %s is required", key)
 		}
 		switch key {
 		case "domain-name":
 			if len(vals) != 1 {
-				return nil, apierr.Param("DhcpConfiguration", "Invalid value: domain-name takes one value (separate several domains with spaces)")
+				return dhcpOut{}, apierr.Param("DhcpConfiguration", "Invalid value: domain-name takes one value (separate several domains with spaces)")
 			}
 			d.DomainName = vals[0]
 		case "domain-name-servers":
 			if len(vals) > 4 {
-				return nil, apierr.Param("DhcpConfiguration", "Invalid value: domain-name-servers takes at most 4 values")
+				return dhcpOut{}, apierr.Param("DhcpConfiguration", "Invalid value: domain-name-servers takes at most 4 values")
 			}
 			for _, v := range vals {
 				if v != config.AmazonProvidedDNS {
 					if a, err := netip.ParseAddr(v); err != nil || !a.Is4() {
-						return nil, apierr.Param("DhcpConfiguration", "Value (%s) for parameter value is invalid. Invalid IP address.", v)
+						return dhcpOut{}, apierr.Param("DhcpConfiguration", "Value (%s) for parameter value is invalid. Invalid IP address.", v)
 					}
 				}
 			}
 			d.DomainNameServers = vals
 		case "ntp-servers", "netbios-name-servers", "netbios-node-type", "ipv6-address-preferred-lease-time":
-			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models the DNS options of a DHCP option set (domain-name, domain-name-servers), not " + key}
+			return dhcpOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models the DNS options of a DHCP option set (domain-name, domain-name-servers), not " + key}
 		default:
-			return nil, apierr.Param("DhcpConfiguration", "Invalid value '%s' for dhcp configuration key", key)
+			return dhcpOut{}, apierr.Param("DhcpConfiguration", "Invalid value '%s' for dhcp configuration key", key)
 		}
 	}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -108,7 +108,7 @@ func (h *Handler) createDhcpOptions(ctx context.Context, p params) (any, error) 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return dhcpOut{}, err
 	}
 	return dhcpOut{dhcpShape(st, n, d)}, nil
 }
@@ -118,7 +118,7 @@ type dhcpsOut struct {
 	NextToken   string        `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeDhcpOptions(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeDhcpOptions(ctx context.Context, p params) (dhcpsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []DhcpOptions
 	for _, d := range st.File.DHCPOptionSets {
@@ -136,15 +136,15 @@ func (h *Handler) describeDhcpOptions(ctx context.Context, p params) (any, error
 		return a
 	}, dhcpNotFound)
 	if err != nil {
-		return nil, err
+		return dhcpsOut{}, err
 	}
 	return dhcpsOut{DhcpOptions: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteDhcpOptions(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteDhcpOptions(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("DhcpOptionsId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := dhcpIndex(&tx.File, id)
@@ -160,21 +160,21 @@ func (h *Handler) deleteDhcpOptions(ctx context.Context, p params) (any, error) 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
 // associateDhcpOptions sets a VPC's option set; "default" leaves the VPC
 // without one (its instances use AmazonProvidedDNS), as on AWS.
-func (h *Handler) associateDhcpOptions(ctx context.Context, p params) (any, error) {
+func (h *Handler) associateDhcpOptions(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("DhcpOptionsId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	vpcID, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, vpcID)
@@ -192,7 +192,7 @@ func (h *Handler) associateDhcpOptions(ctx context.Context, p params) (any, erro
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }

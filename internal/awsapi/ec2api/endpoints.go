@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
@@ -51,7 +50,7 @@ type VpcEndpoint struct {
 	RequesterManaged    bool                 `xml:"requesterManaged"`
 	NetworkInterfaceIds []string             `xml:"networkInterfaceIdSet>item"`
 	DnsEntries          []dnsEntry           `xml:"dnsEntrySet>item"`
-	CreationTimestamp   time.Time            `xml:"creationTimestamp"`
+	CreationTimestamp   string               `xml:"creationTimestamp,omitempty"`
 	Tags                []Tag                `xml:"tagSet>item,omitempty"`
 	OwnerId             string               `xml:"ownerId"`
 }
@@ -100,7 +99,7 @@ func vpceShape(st *store.State, n *config.Network, x config.VPCEndpointFile) Vpc
 		out.OwnerId = x.OwnerAccount
 	}
 	if o := st.Meta.Objects[x.ID]; o != nil {
-		out.CreationTimestamp, out.Tags, out.PolicyDocument = o.Created, tagItems(o.Tags), o.Policy
+		out.CreationTimestamp, out.Tags, out.PolicyDocument = isoTime(o.Created), tagItems(o.Tags), o.Policy
 		if typ == "gateway" {
 			out.RouteTableIds = strings.Fields(o.Description)
 		}
@@ -146,14 +145,14 @@ type vpceOut struct {
 	ClientToken string      `xml:"clientToken,omitempty"`
 }
 
-func (h *Handler) createVpcEndpoint(ctx context.Context, p params) (any, error) {
+func (h *Handler) createVpcEndpoint(ctx context.Context, p params) (vpceOut, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return vpceOut{}, err
 	}
 	service, err := p.required("ServiceName")
 	if err != nil {
-		return nil, err
+		return vpceOut{}, err
 	}
 	typ := "gateway" // AWS's default
 	switch t := p.str("VpcEndpointType"); t {
@@ -163,34 +162,34 @@ func (h *Handler) createVpcEndpoint(ctx context.Context, p params) (any, error) 
 	case "GatewayLoadBalancer":
 		typ = "gateway_load_balancer"
 	default:
-		return nil, apierr.Param("VpcEndpointType", "Value (%s) for parameter vpcEndpointType is invalid: want Interface, Gateway or GatewayLoadBalancer", t)
+		return vpceOut{}, apierr.Param("VpcEndpointType", "Value (%s) for parameter vpcEndpointType is invalid: want Interface, Gateway or GatewayLoadBalancer", t)
 	}
 	privDNS, err := p.optBool("PrivateDnsEnabled")
 	if err != nil {
-		return nil, err
+		return vpceOut{}, err
 	}
 	private := typ == "interface" // AWS turns private DNS on by default for an interface endpoint
 	if privDNS != nil {
 		private = *privDNS
 	}
 	if private && typ != "interface" {
-		return nil, apierr.Param("PrivateDnsEnabled", "Private DNS can only be enabled for an interface endpoint")
+		return vpceOut{}, apierr.Param("PrivateDnsEnabled", "Private DNS can only be enabled for an interface endpoint")
 	}
 	if private {
 		if _, ok := servicePrivateName(service); !ok {
-			return nil, apierr.Param("PrivateDnsEnabled", "vpcdns knows the private DNS name of AWS services (com.amazonaws.REGION.SERVICE) only, not of %s: create the endpoint with PrivateDnsEnabled false", service)
+			return vpceOut{}, apierr.Param("PrivateDnsEnabled", "vpcdns knows the private DNS name of AWS services (com.amazonaws.REGION.SERVICE) only, not of %s: create the endpoint with PrivateDnsEnabled false", service)
 		}
 	}
 	subnets, groups, tables := p.strings("SubnetId"), p.strings("SecurityGroupId"), p.strings("RouteTableId")
 	if typ != "interface" && (len(subnets) > 0 || len(groups) > 0) && typ == "gateway" {
-		return nil, apierr.Param("SubnetId", "Subnets and security groups are for interface endpoints; a gateway endpoint takes RouteTableId")
+		return vpceOut{}, apierr.Param("SubnetId", "Subnets and security groups are for interface endpoints; a gateway endpoint takes RouteTableId")
 	}
 	if typ == "interface" && len(tables) > 0 {
-		return nil, apierr.Param("RouteTableId", "Route tables are for gateway endpoints; an interface endpoint takes SubnetId")
+		return vpceOut{}, apierr.Param("RouteTableId", "Route tables are for gateway endpoints; an interface endpoint takes SubnetId")
 	}
 	tags, err := tagSpecs(p, "vpc-endpoint")
 	if err != nil {
-		return nil, err
+		return vpceOut{}, err
 	}
 	x := config.VPCEndpointFile{ID: store.NewID(prefixVPCE), VPC: vpcID, ServiceName: service, Type: typ, PrivateDNSEnabled: private, SecurityGroups: groups}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -246,7 +245,7 @@ func (h *Handler) createVpcEndpoint(ctx context.Context, p params) (any, error) 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return vpceOut{}, err
 	}
 	return vpceOut{VpcEndpoint: vpceShape(st, n, x), ClientToken: p.str("ClientToken")}, nil
 }
@@ -263,7 +262,7 @@ type vpcesOut struct {
 	NextToken    string        `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeVpcEndpoints(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeVpcEndpoints(ctx context.Context, p params) (vpcesOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []VpcEndpoint
 	for _, x := range st.File.VPCEndpoints {
@@ -275,7 +274,7 @@ func (h *Handler) describeVpcEndpoints(ctx context.Context, p params) (any, erro
 			tags: tagValues(x.Tags)}
 	}, vpceNotFound)
 	if err != nil {
-		return nil, err
+		return vpcesOut{}, err
 	}
 	return vpcesOut{VpcEndpoints: items, NextToken: next}, nil
 }
@@ -296,10 +295,10 @@ type deleteVpcesOut struct {
 
 // deleteVpcEndpoints deletes the endpoints it knows; an unknown id is
 // listed as unsuccessful, as on AWS, and does not stop the others.
-func (h *Handler) deleteVpcEndpoints(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteVpcEndpoints(ctx context.Context, p params) (deleteVpcesOut, error) {
 	ids := p.strings("VpcEndpointId")
 	if len(ids) == 0 {
-		return nil, apierr.Missing("VpcEndpointId")
+		return deleteVpcesOut{}, apierr.Missing("VpcEndpointId")
 	}
 	var out deleteVpcesOut
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -321,7 +320,7 @@ func (h *Handler) deleteVpcEndpoints(ctx context.Context, p params) (any, error)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return deleteVpcesOut{}, err
 	}
 	return out, nil
 }

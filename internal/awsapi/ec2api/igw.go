@@ -144,10 +144,10 @@ type igwOut struct {
 	InternetGateway InternetGateway `xml:"internetGateway"`
 }
 
-func (h *Handler) createInternetGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) createInternetGateway(ctx context.Context, p params) (igwOut, error) {
 	tags, err := tagSpecs(p, "internet-gateway")
 	if err != nil {
-		return nil, err
+		return igwOut{}, err
 	}
 	id := store.NewID(prefixIGW)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -155,7 +155,7 @@ func (h *Handler) createInternetGateway(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return igwOut{}, err
 	}
 	return igwOut{igwShape(st, n, id)}, nil
 }
@@ -165,7 +165,7 @@ type igwsOut struct {
 	NextToken        string            `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeInternetGateways(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeInternetGateways(ctx context.Context, p params) (igwsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []InternetGateway
 	for _, id := range gatewayIDs(st, store.KindInternetGW, prefixIGW) {
@@ -181,7 +181,7 @@ func (h *Handler) describeInternetGateways(ctx context.Context, p params) (any, 
 		return a
 	}, igwNotFound)
 	if err != nil {
-		return nil, err
+		return igwsOut{}, err
 	}
 	return igwsOut{InternetGateways: items, NextToken: next}, nil
 }
@@ -199,7 +199,7 @@ func findIGW(tx *store.Tx, id string) (*store.Object, error) {
 	return o, nil
 }
 
-func (h *Handler) deleteInternetGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteInternetGateway(ctx context.Context, p params) (returnOut, error) {
 	id := p.str("InternetGatewayId")
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findIGW(tx, id)
@@ -213,16 +213,16 @@ func (h *Handler) deleteInternetGateway(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) attachInternetGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) attachInternetGateway(ctx context.Context, p params) (returnOut, error) {
 	id := p.str("InternetGatewayId")
 	vpc, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findIGW(tx, id)
@@ -244,16 +244,16 @@ func (h *Handler) attachInternetGateway(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) detachInternetGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) detachInternetGateway(ctx context.Context, p params) (returnOut, error) {
 	id := p.str("InternetGatewayId")
 	vpc, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findIGW(tx, id)
@@ -269,7 +269,7 @@ func (h *Handler) detachInternetGateway(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -284,8 +284,8 @@ type natAddress struct {
 
 // NatGateway is EC2's NatGateway.
 type NatGateway struct {
-	CreateTime          time.Time    `xml:"createTime"`
-	DeleteTime          *time.Time   `xml:"deleteTime,omitempty"`
+	CreateTime          string       `xml:"createTime,omitempty"`
+	DeleteTime          string       `xml:"deleteTime,omitempty"`
 	NatGatewayAddresses []natAddress `xml:"natGatewayAddressSet>item"`
 	NatGatewayId        string       `xml:"natGatewayId"`
 	State               string       `xml:"state"`
@@ -298,7 +298,7 @@ type NatGateway struct {
 func natShape(st *store.State, id string) NatGateway {
 	out := NatGateway{NatGatewayId: id, State: "available", ConnectivityType: "public", VpcId: fileGatewayVPC(&st.File, id)}
 	if o := st.Meta.Objects[id]; o != nil {
-		out.CreateTime, out.SubnetId, out.VpcId, out.Tags = o.Created, o.Subnet, o.VPC, tagItems(o.Tags)
+		out.CreateTime, out.SubnetId, out.VpcId, out.Tags = isoTime(o.Created), o.Subnet, o.VPC, tagItems(o.Tags)
 		if o.State != "" {
 			out.State = o.State
 		}
@@ -306,13 +306,20 @@ func natShape(st *store.State, id string) NatGateway {
 			out.ConnectivityType = o.Description
 		}
 		if o.State == "deleted" {
-			t := o.Modified
-			out.DeleteTime = &t
+			out.DeleteTime = isoTime(o.Modified)
 		}
 		out.NatGatewayAddresses = []natAddress{{NetworkInterfaceId: store.DerivedID("eni-", "nat|"+id), PrivateIp: o.PrivateIP,
 			IsPrimary: true, Status: "succeeded"}}
 	}
 	return out
+}
+
+// isoTime is t as EC2 writes timestamps.
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
 type natOut struct {
@@ -322,10 +329,10 @@ type natOut struct {
 
 // createNatGateway makes a NAT gateway in a subnet, with the first free
 // address of the subnet as its private address.
-func (h *Handler) createNatGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) createNatGateway(ctx context.Context, p params) (natOut, error) {
 	subnet, err := p.required("SubnetId")
 	if err != nil {
-		return nil, err
+		return natOut{}, err
 	}
 	conn := p.str("ConnectivityType")
 	switch conn {
@@ -333,11 +340,11 @@ func (h *Handler) createNatGateway(ctx context.Context, p params) (any, error) {
 		conn = "public"
 	case "public", "private":
 	default:
-		return nil, apierr.Param("ConnectivityType", "Value (%s) for parameter connectivityType is invalid: want public or private", conn)
+		return natOut{}, apierr.Param("ConnectivityType", "Value (%s) for parameter connectivityType is invalid: want public or private", conn)
 	}
 	tags, err := tagSpecs(p, "natgateway")
 	if err != nil {
-		return nil, err
+		return natOut{}, err
 	}
 	id := store.NewID(prefixNAT)
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -358,7 +365,7 @@ func (h *Handler) createNatGateway(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return natOut{}, err
 	}
 	return natOut{ClientToken: p.str("ClientToken"), NatGateway: natShape(st, id)}, nil
 }
@@ -414,7 +421,7 @@ type natsOut struct {
 	NextToken   string       `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeNatGateways(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeNatGateways(ctx context.Context, p params) (natsOut, error) {
 	st, _ := h.Store.Snapshot()
 	var all []NatGateway
 	for _, id := range gatewayIDs(st, store.KindNATGateway, prefixNAT) {
@@ -425,7 +432,7 @@ func (h *Handler) describeNatGateways(ctx context.Context, p params) (any, error
 			"vpc-id": {x.VpcId}}, tags: tagValues(x.Tags)}
 	}, natNotFound)
 	if err != nil {
-		return nil, err
+		return natsOut{}, err
 	}
 	return natsOut{NatGateways: items, NextToken: next}, nil
 }
@@ -436,10 +443,10 @@ type deleteNatOut struct {
 
 // deleteNatGateway marks the gateway deleted (AWS lists deleted NAT
 // gateways for about an hour); its routes become blackholes.
-func (h *Handler) deleteNatGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteNatGateway(ctx context.Context, p params) (deleteNatOut, error) {
 	id, err := p.required("NatGatewayId")
 	if err != nil {
-		return nil, err
+		return deleteNatOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o := tx.Meta.Objects[id]
@@ -451,7 +458,7 @@ func (h *Handler) deleteNatGateway(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return deleteNatOut{}, err
 	}
 	return deleteNatOut{NatGatewayId: id}, nil
 }

@@ -94,38 +94,38 @@ func readEntries(p params, name, family string) ([]string, map[string]string, er
 	return cidrs, desc, nil
 }
 
-func (h *Handler) createManagedPrefixList(ctx context.Context, p params) (any, error) {
+func (h *Handler) createManagedPrefixList(ctx context.Context, p params) (plOut, error) {
 	name, err := p.required("PrefixListName")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	family, err := p.required("AddressFamily")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	if family != "IPv4" && family != "IPv6" {
-		return nil, apierr.Param("AddressFamily", "The address family '%s' is invalid: want IPv4 or IPv6.", family)
+		return plOut{}, apierr.Param("AddressFamily", "The address family '%s' is invalid: want IPv4 or IPv6.", family)
 	}
 	maxp, err := p.optInt("MaxEntries")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	if maxp == nil {
-		return nil, apierr.Missing("MaxEntries")
+		return plOut{}, apierr.Missing("MaxEntries")
 	}
 	if *maxp < 1 || *maxp > 1000 {
-		return nil, apierr.Param("MaxEntries", "The maximum number of entries (%d) must be between 1 and 1000.", *maxp)
+		return plOut{}, apierr.Param("MaxEntries", "The maximum number of entries (%d) must be between 1 and 1000.", *maxp)
 	}
 	cidrs, desc, err := readEntries(p, "Entry", family)
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	if len(cidrs) > *maxp {
-		return nil, apierr.Param("Entry", "The prefix list has %d entries, more than its maximum of %d.", len(cidrs), *maxp)
+		return plOut{}, apierr.Param("Entry", "The prefix list has %d entries, more than its maximum of %d.", len(cidrs), *maxp)
 	}
 	tags, err := tagSpecs(p, "prefix-list")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	x := config.PrefixListFile{ID: store.NewID(prefixPL), Name: name, CIDRBlocks: cidrs}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -135,7 +135,7 @@ func (h *Handler) createManagedPrefixList(ctx context.Context, p params) (any, e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	return plOut{plShape(st, n, x, "create-complete")}, nil
 }
@@ -145,7 +145,7 @@ type plsOut struct {
 	NextToken   string              `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeManagedPrefixLists(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeManagedPrefixLists(ctx context.Context, p params) (plsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []ManagedPrefixList
 	for _, x := range st.File.PrefixLists {
@@ -156,23 +156,23 @@ func (h *Handler) describeManagedPrefixLists(ctx context.Context, p params) (any
 			"owner-id": {x.OwnerId}}, tags: tagValues(x.Tags)}
 	}, plNotFound)
 	if err != nil {
-		return nil, err
+		return plsOut{}, err
 	}
 	return plsOut{PrefixLists: items, NextToken: next}, nil
 }
 
-func (h *Handler) modifyManagedPrefixList(ctx context.Context, p params) (any, error) {
+func (h *Handler) modifyManagedPrefixList(ctx context.Context, p params) (plOut, error) {
 	id, err := p.required("PrefixListId")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	cur, err := p.optInt("CurrentVersion")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	maxp, err := p.optInt("MaxEntries")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	var x config.PrefixListFile
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -243,15 +243,15 @@ func (h *Handler) modifyManagedPrefixList(ctx context.Context, p params) (any, e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	return plOut{plShape(st, n, x, "modify-complete")}, nil
 }
 
-func (h *Handler) deleteManagedPrefixList(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteManagedPrefixList(ctx context.Context, p params) (plOut, error) {
 	id, err := p.required("PrefixListId")
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	var x config.PrefixListFile
 	var shape ManagedPrefixList
@@ -280,7 +280,7 @@ func (h *Handler) deleteManagedPrefixList(ctx context.Context, p params) (any, e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return plOut{}, err
 	}
 	return plOut{shape}, nil
 }
@@ -290,21 +290,21 @@ type plEntriesOut struct {
 	NextToken string            `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) getManagedPrefixListEntries(ctx context.Context, p params) (any, error) {
+func (h *Handler) getManagedPrefixListEntries(ctx context.Context, p params) (plEntriesOut, error) {
 	id, err := p.required("PrefixListId")
 	if err != nil {
-		return nil, err
+		return plEntriesOut{}, err
 	}
 	st, _ := h.Store.Snapshot()
 	i := plIndex(&st.File, id)
 	if i < 0 {
-		return nil, plNotFound(id)
+		return plEntriesOut{}, plNotFound(id)
 	}
 	o := st.Meta.Objects[id]
 	if tv := p.str("TargetVersion"); tv != "" {
 		v, err := strconv.ParseInt(tv, 10, 64)
 		if err != nil || o == nil || v != max(o.Version, 1) {
-			return nil, apierr.Param("TargetVersion", "vpcdns keeps the current version of a prefix list only: %s is not it", tv)
+			return plEntriesOut{}, apierr.Param("TargetVersion", "vpcdns keeps the current version of a prefix list only: %s is not it", tv)
 		}
 	}
 	var all []prefixListEntry
@@ -319,13 +319,13 @@ func (h *Handler) getManagedPrefixListEntries(ctx context.Context, p params) (an
 	if p.has("MaxResults") {
 		m, err := strconv.Atoi(p.str("MaxResults"))
 		if err != nil || m < 1 || m > 100 {
-			return nil, apierr.Param("MaxResults", "Value (%s) for parameter maxResults is invalid. Expecting a value between 1 and 100.", p.str("MaxResults"))
+			return plEntriesOut{}, apierr.Param("MaxResults", "Value (%s) for parameter maxResults is invalid. Expecting a value between 1 and 100.", p.str("MaxResults"))
 		}
 		maxr = m
 	}
 	items, next, err := page.Slice(all, p.str("NextToken"), maxr)
 	if err != nil {
-		return nil, err
+		return plEntriesOut{}, err
 	}
 	return plEntriesOut{Entries: items, NextToken: next}, nil
 }

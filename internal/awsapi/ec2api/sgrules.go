@@ -12,14 +12,14 @@ import (
 // modifySecurityGroupRules replaces rules of a group by id: the rule
 // keeps its id (sgr-…) and takes the new protocol, ports and peer (a
 // CIDR, a prefix list or a group), all or nothing.
-func (h *Handler) modifySecurityGroupRules(ctx context.Context, p params) (any, error) {
+func (h *Handler) modifySecurityGroupRules(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("GroupId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	updates := p.list("SecurityGroupRule")
 	if len(updates) == 0 {
-		return nil, apierr.Missing("SecurityGroupRule")
+		return returnOut{}, apierr.Missing("SecurityGroupRule")
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := sgIndex(&tx.File, id)
@@ -61,7 +61,7 @@ func (h *Handler) modifySecurityGroupRules(ctx context.Context, p params) (any, 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
