@@ -136,6 +136,10 @@ type shapeChecker struct {
 	// member gives a model member's name on the wire.
 	member func(name string, mm modelMember) string
 	seen   map[string]bool
+	// response is set for a response: every required member must be
+	// written. (A request may leave members the model requires unread:
+	// vpcdns refuses the features it does not model.)
+	response bool
 }
 
 // check compares Go type gt with model shape sn at path: every member the
@@ -168,7 +172,7 @@ func (c *shapeChecker) check(path string, gt reflect.Type, sn string) {
 		}
 		have := goMembers(gt, c.name)
 		for _, r := range s.Required {
-			if _, ok := have[c.member(r, s.Members[r])]; !ok && (s.Members[r].Location == "" || s.Members[r].Location == "body") && !omitted[sn+"."+r] {
+			if _, ok := have[c.member(r, s.Members[r])]; !ok && c.response && (s.Members[r].Location == "" || s.Members[r].Location == "body") && !omitted[sn+"."+r] {
 				c.t.Errorf("%s: %s lacks %s, a required member of %s", path, gt, r, sn)
 			}
 		}
@@ -176,6 +180,12 @@ func (c *shapeChecker) check(path string, gt reflect.Type, sn string) {
 			mm, ok := members[n]
 			if !ok {
 				c.t.Errorf("%s.%s: not a member of %s (it has %s)", path, n, sn, strings.Join(sortedKeys(members), ", "))
+				continue
+			}
+			if parts := strings.Split(strings.Split(f.Tag.Get("xml"), ",")[0], ">"); len(parts) == 3 {
+				// "ResourceRecords>ResourceRecord>Value": a list of
+				// structures of which vpcdns reads one member.
+				c.checkItemMember(path+"."+n, f.Type, mm.Shape, parts[2])
 				continue
 			}
 			c.check(path+"."+n, f.Type, mm.Shape)
@@ -224,6 +234,23 @@ func (c *shapeChecker) check(path string, gt reflect.Type, sn string) {
 	}
 }
 
+// checkItemMember checks a Go slice whose elements are one member (name)
+// of the items of model list sn.
+func (c *shapeChecker) checkItemMember(path string, gt reflect.Type, sn, name string) {
+	l := c.m.Shapes[sn]
+	if l == nil || l.Type != "list" || gt.Kind() != reflect.Slice {
+		c.t.Errorf("%s: %s, the model has %s %s", path, gt.Kind(), l.Type, sn)
+		return
+	}
+	item := c.m.Shapes[l.Member.Shape]
+	mm, ok := item.Members[name]
+	if item.Type != "structure" || !ok {
+		c.t.Errorf("%s: %s is not a member of %s", path, name, l.Member.Shape)
+		return
+	}
+	c.check(path+"[]."+name, gt.Elem(), mm.Shape)
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
@@ -252,6 +279,7 @@ func TestResolverShapes(t *testing.T) {
 				t.Errorf("the model's %s takes no input; vpcdns reads %d members", name, n)
 			}
 			if mo.Output != nil {
+				c.response = true
 				c.check(name+"Response", o.Output(), mo.Output.Shape)
 			}
 		})
@@ -303,6 +331,7 @@ func TestEC2Shapes(t *testing.T) {
 			a, _ := ec2api.Action(name)
 			c := &shapeChecker{t: t, m: m, name: xmlName, member: locationName, seen: map[string]bool{}}
 			if mo.Output != nil {
+				c.response = true
 				c.check(name+"Result", a.Output(), mo.Output.Shape)
 			} else if got := sortedKeys(goMembers(a.Output(), xmlName)); len(got) > 0 && !slices.Equal(got, []string{"return"}) {
 				// The model lists no output, but EC2 answers
@@ -334,9 +363,30 @@ func TestRoute53Shapes(t *testing.T) {
 				t.Errorf("served at %s, the model has %s (%s %s)", route, want, mo.HTTP.Method, mo.HTTP.RequestURI)
 			}
 			c := &shapeChecker{t: t, m: m, name: xmlName, member: locationName, seen: map[string]bool{}}
+			// An operation that reads a body takes a body[B]: its field
+			// "in" is the body's type.
+			if f, ok := o.Input().FieldByName("in"); ok {
+				if mo.Input == nil {
+					t.Fatalf("vpcdns reads a body for %s, the model's takes none", name)
+				}
+				c.check(name+"Request", f.Type, mo.Input.Shape)
+			} else if mo.Input != nil && hasBody(m.Shapes[mo.Input.Shape]) {
+				t.Errorf("%s's request has body members; vpcdns reads none", name)
+			}
 			if mo.Output != nil {
+				c.response = true
 				c.check(name+"Response", o.Output(), mo.Output.Shape)
 			}
 		})
 	}
+}
+
+// hasBody reports whether a REST request shape has members in its body.
+func hasBody(s *modelShape) bool {
+	for _, mm := range s.Members {
+		if mm.Location == "" {
+			return true
+		}
+	}
+	return false
 }

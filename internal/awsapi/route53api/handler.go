@@ -42,6 +42,30 @@ type request struct {
 	body   []byte
 }
 
+// body is a request whose XML body is decoded into B before the handler
+// runs: TestRoute53Shapes compares B with the model's request shape.
+type body[B any] struct {
+	request
+	in B
+}
+
+func (b *body[B]) decodeFrom(r request) error {
+	b.request = r
+	return decode(r.body, &b.in)
+}
+
+// decodeRequest fills a handler's input: a body[B] decodes the XML body,
+// a request is the request as is.
+func decodeRequest(r request) func(in any) error {
+	return func(in any) error {
+		if b, ok := in.(interface{ decodeFrom(request) error }); ok {
+			return b.decodeFrom(r)
+		}
+		*in.(*request) = r
+		return nil
+	}
+}
+
 type route struct {
 	method string
 	path   []string // "*" matches one segment (the id)
@@ -119,7 +143,7 @@ func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, ar *op.Reque
 			continue
 		}
 		ar.Operation = rt.name
-		out, err := rt.op.Call(h, op.WithRequest(ctx, ar), func(in any) error { *in.(*request) = req; return nil })
+		out, err := rt.op.Call(h, op.WithRequest(ctx, ar), decodeRequest(req))
 		if err != nil {
 			WriteError(w, apierr.As(err, fields))
 			return

@@ -209,11 +209,8 @@ func workingSets(zf *config.ZoneFile, z *config.HostedZone) []config.RecordFile 
 	return out
 }
 
-func (h *Handler) changeRecords(ctx context.Context, r request) (changeOut, error) {
-	var in changeBatchIn
-	if err := decode(r.body, &in); err != nil {
-		return changeOut{}, err
-	}
+func (h *Handler) changeRecords(ctx context.Context, b body[changeBatchIn]) (changeOut, error) {
+	r, in := b.request, &b.in
 	if len(in.ChangeBatch.Changes) == 0 {
 		return changeOut{}, apierr.Missing("ChangeBatch")
 	}

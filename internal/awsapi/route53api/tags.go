@@ -81,13 +81,10 @@ type listTagsManyOut struct {
 	ResourceTagSets []ResourceTagSet `xml:"ResourceTagSets>ResourceTagSet"`
 }
 
-func (h *Handler) listTagsMany(ctx context.Context, r request) (listTagsManyOut, error) {
-	var in struct {
-		ResourceIds []string `xml:"ResourceIds>ResourceId"`
-	}
-	if err := decode(r.body, &in); err != nil {
-		return listTagsManyOut{}, err
-	}
+func (h *Handler) listTagsMany(ctx context.Context, b body[struct {
+	ResourceIds []string `xml:"ResourceIds>ResourceId"`
+}]) (listTagsManyOut, error) {
+	r, in := b.request, &b.in
 	if len(in.ResourceIds) == 0 || len(in.ResourceIds) > maxTagsPerCall {
 		return listTagsManyOut{}, apierr.Param("ResourceIds", "ResourceIds must hold 1 to %d ids (%d given)", maxTagsPerCall, len(in.ResourceIds))
 	}
@@ -110,14 +107,11 @@ type changeTagsOut struct {
 
 // changeTags adds and removes the tags of a hosted zone; they are kept in
 // its side record (network.yaml has no tags for zones).
-func (h *Handler) changeTags(ctx context.Context, r request) (changeTagsOut, error) {
-	var in struct {
-		AddTags       []Tag    `xml:"AddTags>Tag"`
-		RemoveTagKeys []string `xml:"RemoveTagKeys>Key"`
-	}
-	if err := decode(r.body, &in); err != nil {
-		return changeTagsOut{}, err
-	}
+func (h *Handler) changeTags(ctx context.Context, b body[struct {
+	AddTags       []Tag    `xml:"AddTags>Tag"`
+	RemoveTagKeys []string `xml:"RemoveTagKeys>Key"`
+}]) (changeTagsOut, error) {
+	r, in := b.request, &b.in
 	if len(in.AddTags) > maxTagsPerCall || len(in.RemoveTagKeys) > maxTagsPerCall {
 		return changeTagsOut{}, apierr.Param("AddTags", "AddTags and RemoveTagKeys hold at most %d entries each", maxTagsPerCall)
 	}

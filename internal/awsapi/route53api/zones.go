@@ -149,11 +149,8 @@ func (o createZoneOut) location() string {
 	return "https://route53.amazonaws.com/2013-04-01" + o.HostedZone.Id
 }
 
-func (h *Handler) createZone(ctx context.Context, r request) (createZoneOut, error) {
-	var in createZoneIn
-	if err := decode(r.body, &in); err != nil {
-		return createZoneOut{}, err
-	}
+func (h *Handler) createZone(ctx context.Context, b body[createZoneIn]) (createZoneOut, error) {
+	in := &b.in
 	if in.Name == "" {
 		return createZoneOut{}, apierr.Missing("Name")
 	}
@@ -229,11 +226,8 @@ type updateCommentOut struct {
 	HostedZone HostedZone `xml:"HostedZone"`
 }
 
-func (h *Handler) updateComment(ctx context.Context, r request) (updateCommentOut, error) {
-	var in struct{ Comment string }
-	if err := decode(r.body, &in); err != nil {
-		return updateCommentOut{}, err
-	}
+func (h *Handler) updateComment(ctx context.Context, b body[struct{ Comment string }]) (updateCommentOut, error) {
+	r, in := b.request, &b.in
 	id := r.parts[1]
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if zoneIndex(tx.Net, id) < 0 {
@@ -293,11 +287,8 @@ type vpcChangeIn struct {
 	Comment string
 }
 
-func (h *Handler) associateVPC(ctx context.Context, r request) (changeOut, error) {
-	var in vpcChangeIn
-	if err := decode(r.body, &in); err != nil {
-		return changeOut{}, err
-	}
+func (h *Handler) associateVPC(ctx context.Context, b body[vpcChangeIn]) (changeOut, error) {
+	r, in := b.request, &b.in
 	id := r.parts[1]
 	var change ChangeInfo
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -321,11 +312,8 @@ func (h *Handler) associateVPC(ctx context.Context, r request) (changeOut, error
 	return changeResponse("AssociateVPCWithHostedZone", change), nil
 }
 
-func (h *Handler) disassociateVPC(ctx context.Context, r request) (changeOut, error) {
-	var in vpcChangeIn
-	if err := decode(r.body, &in); err != nil {
-		return changeOut{}, err
-	}
+func (h *Handler) disassociateVPC(ctx context.Context, b body[vpcChangeIn]) (changeOut, error) {
+	r, in := b.request, &b.in
 	if in.VPC == nil || in.VPC.VPCId == "" {
 		return changeOut{}, apierr.Missing("VPC")
 	}
