@@ -288,6 +288,9 @@ var ec2Duplicate = map[string]string{
 }
 
 func (e *Error) ec2Code() string {
+	if c, ok := ec2HybridCodes[kindRes{e.Kind, e.Resource}]; ok {
+		return c
+	}
 	switch e.Kind {
 	case NotFound, AssociationNotFound:
 		if c, ok := ec2NotFound[e.Resource]; ok {

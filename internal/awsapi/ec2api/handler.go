@@ -97,6 +97,9 @@ func Actions() []string {
 	for k := range actions {
 		out = append(out, k)
 	}
+	for k := range hybridActions {
+		out = append(out, k)
+	}
 	slices.Sort(out)
 	return out
 }
@@ -105,6 +108,9 @@ func Actions() []string {
 func (h *Handler) Serve(w http.ResponseWriter, form url.Values) {
 	name := form.Get("Action")
 	act, ok := actions[name]
+	if !ok {
+		act, ok = hybridActions[name]
+	}
 	if !ok {
 		msg := "The action " + name + " is not valid for this web service."
 		if name == "" {

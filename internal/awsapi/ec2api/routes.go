@@ -34,13 +34,13 @@ type rtAssoc struct {
 
 // RouteTable is EC2's RouteTable.
 type RouteTable struct {
-	RouteTableId    string    `xml:"routeTableId"`
-	VpcId           string    `xml:"vpcId"`
-	OwnerId         string    `xml:"ownerId"`
-	Routes          []Route   `xml:"routeSet>item"`
-	Associations    []rtAssoc `xml:"associationSet>item"`
-	PropagatingVgws struct{}  `xml:"propagatingVgwSet"`
-	Tags            []Tag     `xml:"tagSet>item,omitempty"`
+	RouteTableId    string           `xml:"routeTableId"`
+	VpcId           string           `xml:"vpcId"`
+	OwnerId         string           `xml:"ownerId"`
+	Routes          []Route          `xml:"routeSet>item"`
+	Associations    []rtAssoc        `xml:"associationSet>item"`
+	PropagatingVgws []propagatingVgw `xml:"propagatingVgwSet>item"`
+	Tags            []Tag            `xml:"tagSet>item,omitempty"`
 }
 
 func rtNotFound(id string) error {
@@ -71,10 +71,13 @@ func routeShape(r config.Route) Route {
 		out.VpcPeeringConnectionId = r.TargetID
 	case config.TargetTransitGateway:
 		out.TransitGatewayId = r.TargetID
-	case config.TargetRemoteNetwork:
+	case config.TargetRemoteNetwork, config.TargetVPNGateway:
 		out.GatewayId = r.TargetID
 	case config.TargetBlackhole:
 		out.State = "blackhole"
+	}
+	if r.Propagated {
+		out.Origin = "EnableVgwRoutePropagation"
 	}
 	return out
 }
@@ -110,7 +113,8 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 		return as
 	}
 	for i, t := range st.File.RouteTables {
-		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID))}
+		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID)),
+			PropagatingVgws: propagatingVgws(st, t.ID)}
 		for _, r := range n.RouteTables[i].Routes {
 			rt.Routes = append(rt.Routes, routeShape(r))
 		}
@@ -254,7 +258,7 @@ func (h *Handler) deleteRouteTable(p params) (any, error) {
 
 // routeTarget reads the target of CreateRoute or ReplaceRoute as a
 // network.yaml route target.
-func routeTarget(p params, f *config.File) (string, error) {
+func routeTarget(p params, f *config.File, vpc string) (string, error) {
 	for _, k := range []string{"NatGatewayId", "InstanceId", "NetworkInterfaceId", "EgressOnlyInternetGatewayId",
 		"LocalGatewayId", "CarrierGatewayId", "VpcEndpointId", "CoreNetworkArn", "DestinationPrefixListId", "DestinationIpv6CidrBlock"} {
 		if p.str(k) != "" {
@@ -265,11 +269,14 @@ func routeTarget(p params, f *config.File) (string, error) {
 		return t, nil
 	}
 	if t := p.str("TransitGatewayId"); t != "" {
-		return t, nil
+		return t, tgwRouteTarget(f, t, vpc)
 	}
 	if t := p.str("GatewayId"); t != "" {
 		if slices.ContainsFunc(f.RemoteNetworks, func(r config.RemoteFile) bool { return r.ID == t }) {
 			return t, nil
+		}
+		if strings.HasPrefix(t, store.PrefixVPNGateway) {
+			return t, vgwRouteTarget(f, t, vpc)
 		}
 		return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models routes to VPC peerings, transit gateways and remote networks (remote_networks in network.yaml); gateway " + t + " is none of them"}
 	}
@@ -302,7 +309,7 @@ func (h *Handler) putRoute(p params, replace bool) (any, error) {
 		if err != nil {
 			return err
 		}
-		target, err := routeTarget(p, &tx.File)
+		target, err := routeTarget(p, &tx.File, t.VPC)
 		if err != nil {
 			return err
 		}

@@ -68,6 +68,10 @@ type Object struct {
 
 	// Security group rule ids, by rule key (see RuleKey).
 	RuleIDs map[string]string `json:"rule_ids,omitempty"`
+
+	// Hybrid holds the options of transit gateways, VPN gateways and
+	// connections, customer gateways (hybrid.go).
+	Hybrid *Hybrid `json:"hybrid,omitempty"`
 }
 
 // Assoc is the side record of an association.
