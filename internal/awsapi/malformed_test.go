@@ -52,6 +52,9 @@ func TestEC2MissingParameters(t *testing.T) {
 	buildNetwork(t, e)
 	before := e.applied.Load()
 	for _, act := range ec2api.Actions() {
+		if act == "CreateTransitGateway" {
+			continue // the model requires no member: a gateway with AWS's defaults
+		}
 		t.Run(act, func(t *testing.T) {
 			form := url.Values{"Action": {act}, "Version": {"2016-11-15"}}
 			req, _ := http.NewRequest("POST", e.srv.URL+"/", strings.NewReader(form.Encode()))

@@ -332,6 +332,15 @@ func (h *Handler) detachVPNGateway(p params) (any, error) {
 		if g.VPC != vpc {
 			return apierr.New(apierr.NotFound, apierr.ResVGWAttachment, "The attachment with vpn gateway ID '%s' and vpc ID '%s' does not exist", g.ID, vpc)
 		}
+		// A route to a detached gateway is a blackhole, as AWS shows it.
+		for i := range tx.File.RouteTables {
+			rt := &tx.File.RouteTables[i]
+			for j := range rt.Routes {
+				if rt.VPC == vpc && rt.Routes[j].Target == g.ID && rt.Routes[j].Origin != "propagated" {
+					rt.Routes[j].Target = "blackhole"
+				}
+			}
+		}
 		g.VPC = ""
 		syncHybrid(tx)
 		return nil
