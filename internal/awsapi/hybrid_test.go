@@ -127,6 +127,7 @@ func rcodeName(r int) string { return dns.RcodeToString[r] }
 // static route to the VPN makes the forward SERVFAIL, as on AWS.
 func TestHybridTransitGatewayVPN(t *testing.T) {
 	e, n, listen := hybridEnv(t)
+	rec := recordEC2(e)
 	if rcode, _ := ptr(t, e, listen); rcode != dns.RcodeServerFailure {
 		t.Fatalf("no route: %s, want SERVFAIL", rcodeName(rcode))
 	}
@@ -230,6 +231,8 @@ func TestHybridTransitGatewayVPN(t *testing.T) {
 	if code := apiCode(t, err); code != "InvalidRoute.NotFound" {
 		t.Errorf("delete the route twice: %v", err)
 	}
+	checkRecorded(t, rec, []string{"CreateTransitGateway", "CreateTransitGatewayVpcAttachment", "CreateCustomerGateway", "CreateVpnConnection",
+		"DescribeTransitGatewayAttachments", "CreateTransitGatewayRoute", "SearchTransitGatewayRoutes", "DeleteTransitGatewayRoute"})
 }
 
 // The same path through a virtual private gateway: the VPN's static route
@@ -237,6 +240,7 @@ func TestHybridTransitGatewayVPN(t *testing.T) {
 // propagation; deleting it makes the forward SERVFAIL.
 func TestHybridVirtualPrivateGateway(t *testing.T) {
 	e, n, listen := hybridEnv(t)
+	rec := recordEC2(e)
 	vgw := *must[*ec2.CreateVpnGatewayOutput](t)(e.ec2.CreateVpnGateway(ctx, &ec2.CreateVpnGatewayInput{Type: ec2types.GatewayTypeIpsec1, AmazonSideAsn: aws.Int64(64600)})).VpnGateway.VpnGatewayId
 	main := n.mainRT(t, e)
 	// A route to a gateway that is not attached to the VPC is refused.
@@ -309,12 +313,15 @@ func TestHybridVirtualPrivateGateway(t *testing.T) {
 		t.Errorf("detach twice: %v", err)
 	}
 	exportSame(t, e, n.vpc)
+	checkRecorded(t, rec, []string{"CreateVpnGateway", "AttachVpnGateway", "DetachVpnGateway", "CreateVpnConnectionRoute", "DeleteVpnConnectionRoute",
+		"EnableVgwRoutePropagation", "DisableVgwRoutePropagation", "DescribeVpnConnections", "DescribeRouteTables"})
 }
 
 // The lifecycle of every hybrid resource, and the errors AWS models.
 func TestHybridLifecycleAndErrors(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	n := buildNetwork(t, e)
+	rec := recordEC2(e)
 	tgw := *must[*ec2.CreateTransitGatewayOutput](t)(e.ec2.CreateTransitGateway(ctx, &ec2.CreateTransitGatewayInput{
 		Options: &ec2types.TransitGatewayRequestOptions{DefaultRouteTableAssociation: ec2types.DefaultRouteTableAssociationValueDisable,
 			DefaultRouteTablePropagation: ec2types.DefaultRouteTablePropagationValueDisable}})).TransitGateway.TransitGatewayId
@@ -450,4 +457,9 @@ func TestHybridLifecycleAndErrors(t *testing.T) {
 			t.Errorf("side record of %s (%s) left behind", id, o.Kind)
 		}
 	}
+	checkRecorded(t, rec, []string{"CreateTransitGateway", "DescribeTransitGateways", "CreateTransitGatewayRouteTable", "CreateTransitGatewayVpcAttachment",
+		"AssociateTransitGatewayRouteTable", "EnableTransitGatewayRouteTablePropagation", "DescribeTransitGatewayVpcAttachments",
+		"DescribeTransitGatewayRouteTables", "CreateCustomerGateway", "DescribeCustomerGateways", "CreateVpnConnection", "CreateVpnGateway",
+		"DeleteVpnConnection", "DeleteCustomerGateway", "DeleteVpnGateway", "DisableTransitGatewayRouteTablePropagation",
+		"DisassociateTransitGatewayRouteTable", "DeleteTransitGatewayRouteTable", "DeleteTransitGatewayVpcAttachment", "DeleteTransitGateway"})
 }
