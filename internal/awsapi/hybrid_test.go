@@ -329,6 +329,11 @@ func TestHybridLifecycleAndErrors(t *testing.T) {
 	if len(tgws) != 1 || tgws[0].State != ec2types.TransitGatewayStateAvailable || tgws[0].Options.AssociationDefaultRouteTableId != nil {
 		t.Errorf("transit gateways %+v", tgws)
 	}
+	must[*ec2.CreateTagsOutput](t)(e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{tgw}, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("core")}}}))
+	tags := must[*ec2.DescribeTagsOutput](t)(e.ec2.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []ec2types.Filter{filter("resource-type", "transit-gateway")}})).Tags
+	if len(tags) != 1 || *tags[0].ResourceId != tgw || *tags[0].Value != "core" {
+		t.Errorf("transit gateway tags %+v", tags)
+	}
 	rt := *must[*ec2.CreateTransitGatewayRouteTableOutput](t)(e.ec2.CreateTransitGatewayRouteTable(ctx, &ec2.CreateTransitGatewayRouteTableInput{TransitGatewayId: &tgw})).TransitGatewayRouteTable.TransitGatewayRouteTableId
 	att := *must[*ec2.CreateTransitGatewayVpcAttachmentOutput](t)(e.ec2.CreateTransitGatewayVpcAttachment(ctx, &ec2.CreateTransitGatewayVpcAttachmentInput{
 		TransitGatewayId: &tgw, VpcId: &n.vpc, SubnetIds: []string{n.subnetA}})).TransitGatewayVpcAttachment.TransitGatewayAttachmentId

@@ -164,9 +164,8 @@ step "the VPC's main route table routes only 10.0.0.0/16: no route to 192.168.10
 expect_servfail "no route to the target"
 
 step "a transit gateway (with its default route table) attached to the VPC's two subnets"
-TGW=$(aws ec2 create-transit-gateway --description core --query TransitGateway.TransitGatewayId)
-TGW_RT=$(aws ec2 describe-transit-gateways --transit-gateway-ids "$TGW" \
-	--query 'TransitGateways[0].Options.AssociationDefaultRouteTableId')
+read -r TGW TGW_RT < <(aws ec2 create-transit-gateway --description core \
+	--query 'TransitGateway.[TransitGatewayId,Options.AssociationDefaultRouteTableId]')
 TGW_VPC_ATT=$(aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id "$TGW" --vpc-id "$VPC" \
 	--subnet-ids "$SUBNET_A" "$SUBNET_B" --query TransitGatewayVpcAttachment.TransitGatewayAttachmentId)
 echo "transit gateway: $TGW, route table $TGW_RT, vpc attachment $TGW_VPC_ATT"
@@ -222,11 +221,6 @@ expect_ptr db.onprem.example.
 step "delete the transit gateway route to the VPN: nothing routes on premises, SERVFAIL (as on AWS)"
 aws ec2 delete-transit-gateway-route --transit-gateway-route-table-id "$TGW_RT" --destination-cidr-block 192.168.0.0/16 >/dev/null
 expect_servfail "no transit gateway route to the VPN"
-
-step "the route back: the on-premises answer"
-aws ec2 create-transit-gateway-route --transit-gateway-route-table-id "$TGW_RT" \
-	--destination-cidr-block 192.168.0.0/16 --transit-gateway-attachment-id "$VPN_ATT" >/dev/null
-expect_ptr db.onprem.example.
 
 step "export the network"
 "$VPCDNS" export --data-dir "$WORK/data" >"$WORK/exported.yaml"

@@ -1,7 +1,10 @@
 // Package ec2api serves the subset of the EC2 API (query protocol, version
 // 2016-11-15) that a hybrid DNS network needs: VPCs and their DNS
 // attributes, subnets, security groups, VPC peering, route tables, network
-// ACLs and tags. Every resource lands in the store's network.yaml; what the
+// ACLs and tags; and the hybrid network (hybrid.go, tgw.go, vpn.go):
+// transit gateways with their attachments and route tables, customer
+// gateways, virtual private gateways and Site-to-Site VPN connections,
+// which land in network.yaml as an import writes them. Every resource lands in the store's network.yaml; what the
 // file cannot hold (names, descriptions, association ids, tags of
 // resources other than VPCs) is kept in the store's side records.
 //

@@ -304,3 +304,27 @@ func vgwRouteTarget(f *config.File, id, vpc string) error {
 	}
 	return nil
 }
+
+// hybridTagged lists the hybrid resources for CreateTags, DeleteTags and
+// DescribeTags.
+func hybridTagged(st *store.State) []taggedResource {
+	var out []taggedResource
+	for _, t := range st.File.TransitGateways {
+		out = append(out, taggedResource{t.ID, "transit-gateway", metaTags(st, t.ID)})
+		for _, a := range t.Attachments {
+			out = append(out, taggedResource{a.ID, "transit-gateway-attachment", metaTags(st, a.ID)})
+		}
+		for _, rt := range t.RouteTables {
+			out = append(out, taggedResource{rt.ID, "transit-gateway-route-table", metaTags(st, rt.ID)})
+		}
+	}
+	for _, g := range st.File.VPNGateways {
+		out = append(out, taggedResource{g.ID, "vpn-gateway", metaTags(st, g.ID)})
+	}
+	for _, kind := range []string{store.KindCustomerGW, store.KindVPNConnection} {
+		for _, id := range hybridObjects(st, kind) {
+			out = append(out, taggedResource{id, kind, metaTags(st, id)})
+		}
+	}
+	return out
+}
