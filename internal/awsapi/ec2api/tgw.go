@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,7 +138,7 @@ type tgwOut struct {
 	TransitGateway TransitGateway `xml:"transitGateway"`
 }
 
-func (h *Handler) createTGW(p params) (any, error) {
+func (h *Handler) createTGW(ctx context.Context, p params) (any, error) {
 	tags, err := tagSpecsAny(p, "transit-gateway")
 	if err != nil {
 		return nil, err
@@ -166,7 +167,7 @@ func (h *Handler) createTGW(p params) (any, error) {
 		}
 	}
 	id := store.NewID(store.PrefixTGW)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t := config.TGWFile{ID: id}
 		if hy.DefaultAssoc || hy.DefaultProp {
 			// AWS makes the default route table with the gateway.
@@ -193,7 +194,7 @@ type tgwsOut struct {
 	NextToken       string           `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWs(p params) (any, error) {
+func (h *Handler) describeTGWs(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []TransitGateway
 	for _, t := range st.File.TransitGateways {
@@ -217,13 +218,13 @@ func (h *Handler) describeTGWs(p params) (any, error) {
 	return tgwsOut{items, next}, nil
 }
 
-func (h *Handler) deleteTGW(p params) (any, error) {
+func (h *Handler) deleteTGW(ctx context.Context, p params) (any, error) {
 	id, err := p.required("TransitGatewayId")
 	if err != nil {
 		return nil, err
 	}
 	var gone TransitGateway
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, err := findTGW(&tx.File, id)
 		if err != nil {
 			return err
@@ -318,7 +319,7 @@ type vpcAttachmentOut struct {
 	Attachment TransitGatewayVpcAttachment `xml:"transitGatewayVpcAttachment"`
 }
 
-func (h *Handler) createTGWVpcAttachment(p params) (any, error) {
+func (h *Handler) createTGWVpcAttachment(ctx context.Context, p params) (any, error) {
 	tgwID, err := p.required("TransitGatewayId")
 	if err != nil {
 		return nil, err
@@ -340,7 +341,7 @@ func (h *Handler) createTGWVpcAttachment(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixTGWAttach)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, err := findTGW(&tx.File, tgwID)
 		if err != nil {
 			return err
@@ -404,7 +405,7 @@ type vpcAttachmentsOut struct {
 	NextToken   string                        `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWVpcAttachments(p params) (any, error) {
+func (h *Handler) describeTGWVpcAttachments(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []TransitGatewayVpcAttachment
 	for _, t := range st.File.TransitGateways {
@@ -448,7 +449,7 @@ type attachmentsOut struct {
 	NextToken   string                     `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWAttachments(p params) (any, error) {
+func (h *Handler) describeTGWAttachments(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []TransitGatewayAttachment
 	for _, t := range st.File.TransitGateways {
@@ -503,13 +504,13 @@ func dropAttachment(t *config.TGWFile, id string, keep bool) {
 	t.Attachments = slices.Delete(t.Attachments, j, j+1)
 }
 
-func (h *Handler) deleteTGWVpcAttachment(p params) (any, error) {
+func (h *Handler) deleteTGWVpcAttachment(ctx context.Context, p params) (any, error) {
 	id, err := p.required("TransitGatewayAttachmentId")
 	if err != nil {
 		return nil, err
 	}
 	var gone TransitGatewayVpcAttachment
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, a, err := findAttachment(&tx.File, id)
 		if err != nil {
 			return err
@@ -565,7 +566,7 @@ type tgwRTOut struct {
 	RouteTable TransitGatewayRouteTable `xml:"transitGatewayRouteTable"`
 }
 
-func (h *Handler) createTGWRouteTable(p params) (any, error) {
+func (h *Handler) createTGWRouteTable(ctx context.Context, p params) (any, error) {
 	tgwID, err := p.required("TransitGatewayId")
 	if err != nil {
 		return nil, err
@@ -575,7 +576,7 @@ func (h *Handler) createTGWRouteTable(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixTGWRT)
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, err := findTGW(&tx.File, tgwID)
 		if err != nil {
 			return err
@@ -599,7 +600,7 @@ type tgwRTsOut struct {
 	NextToken   string                     `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWRouteTables(p params) (any, error) {
+func (h *Handler) describeTGWRouteTables(ctx context.Context, p params) (any, error) {
 	st, _ := h.Store.Snapshot()
 	var all []TransitGatewayRouteTable
 	for _, t := range st.File.TransitGateways {
@@ -618,13 +619,13 @@ func (h *Handler) describeTGWRouteTables(p params) (any, error) {
 	return tgwRTsOut{items, next}, nil
 }
 
-func (h *Handler) deleteTGWRouteTable(p params) (any, error) {
+func (h *Handler) deleteTGWRouteTable(ctx context.Context, p params) (any, error) {
 	id, err := p.required("TransitGatewayRouteTableId")
 	if err != nil {
 		return nil, err
 	}
 	var gone TransitGatewayRouteTable
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, rt, err := findTGWRouteTable(&tx.File, id)
 		if err != nil {
 			return err
@@ -689,9 +690,9 @@ func tgwPair(tx *store.Tx, p params) (*config.TGWFile, *config.TGWRouteTableFile
 	return t, rt, a, nil
 }
 
-func (h *Handler) associateTGWRouteTable(p params) (any, error) {
+func (h *Handler) associateTGWRouteTable(ctx context.Context, p params) (any, error) {
 	var out TransitGatewayAssociation
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
 		if err != nil {
 			return err
@@ -709,9 +710,9 @@ func (h *Handler) associateTGWRouteTable(p params) (any, error) {
 	return tgwAssocOut{out}, nil
 }
 
-func (h *Handler) disassociateTGWRouteTable(p params) (any, error) {
+func (h *Handler) disassociateTGWRouteTable(ctx context.Context, p params) (any, error) {
 	var out TransitGatewayAssociation
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
 		if err != nil {
 			return err
@@ -729,9 +730,9 @@ func (h *Handler) disassociateTGWRouteTable(p params) (any, error) {
 	return tgwAssocOut{out}, nil
 }
 
-func (h *Handler) enableTGWPropagation(p params) (any, error) {
+func (h *Handler) enableTGWPropagation(ctx context.Context, p params) (any, error) {
 	var out TransitGatewayAssociation
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
 		if err != nil {
 			return err
@@ -749,9 +750,9 @@ func (h *Handler) enableTGWPropagation(p params) (any, error) {
 	return tgwPropOut{out}, nil
 }
 
-func (h *Handler) disableTGWPropagation(p params) (any, error) {
+func (h *Handler) disableTGWPropagation(ctx context.Context, p params) (any, error) {
 	var out TransitGatewayAssociation
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
 		if err != nil {
 			return err
@@ -809,7 +810,7 @@ type tgwRouteOut struct {
 	Route TransitGatewayRoute `xml:"route"`
 }
 
-func (h *Handler) createTGWRoute(p params) (any, error) {
+func (h *Handler) createTGWRoute(ctx context.Context, p params) (any, error) {
 	dest, err := destination(p)
 	if err != nil {
 		return nil, err
@@ -820,7 +821,7 @@ func (h *Handler) createTGWRoute(p params) (any, error) {
 		return nil, apierr.Missing("TransitGatewayAttachmentId")
 	}
 	var out TransitGatewayRoute
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, rt, err := findTGWRouteTable(&tx.File, p.str("TransitGatewayRouteTableId"))
 		if err != nil {
 			return err
@@ -850,13 +851,13 @@ func (h *Handler) createTGWRoute(p params) (any, error) {
 	return tgwRouteOut{out}, nil
 }
 
-func (h *Handler) deleteTGWRoute(p params) (any, error) {
+func (h *Handler) deleteTGWRoute(ctx context.Context, p params) (any, error) {
 	dest, err := destination(p)
 	if err != nil {
 		return nil, err
 	}
 	var out TransitGatewayRoute
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, rt, err := findTGWRouteTable(&tx.File, p.str("TransitGatewayRouteTableId"))
 		if err != nil {
 			return err
@@ -885,7 +886,7 @@ type searchRoutesOut struct {
 // searchTGWRoutes lists a table's routes as the transit gateway routes:
 // its static routes, and what its propagations bring (a VPC's CIDRs, a
 // VPN's prefixes while it is up), as netpath evaluates them.
-func (h *Handler) searchTGWRoutes(p params) (any, error) {
+func (h *Handler) searchTGWRoutes(ctx context.Context, p params) (any, error) {
 	id, err := p.required("TransitGatewayRouteTableId")
 	if err != nil {
 		return nil, err

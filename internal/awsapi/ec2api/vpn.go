@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"crypto/sha256"
 	"net/netip"
 	"slices"
@@ -61,7 +62,7 @@ func ipsecType(p params) (string, error) {
 	return t, nil
 }
 
-func (h *Handler) createCustomerGateway(p params) (any, error) {
+func (h *Handler) createCustomerGateway(ctx context.Context, p params) (any, error) {
 	typ, err := ipsecType(p)
 	if err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func (h *Handler) createCustomerGateway(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixCustomerGW)
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		// AWS answers the same gateway for the same address and ASN.
 		for _, x := range hybridObjects(tx.State, store.KindCustomerGW) {
 			if hy := tx.Meta.Objects[x].Hybrid; hy.IPAddress == ip && hy.BGPASN == asn {
@@ -113,7 +114,7 @@ type cgwsOut struct {
 	CustomerGateways []CustomerGateway `xml:"customerGatewaySet>item"`
 }
 
-func (h *Handler) describeCustomerGateways(p params) (any, error) {
+func (h *Handler) describeCustomerGateways(ctx context.Context, p params) (any, error) {
 	st, _ := h.Store.Snapshot()
 	var all []CustomerGateway
 	for _, id := range hybridObjects(st, store.KindCustomerGW) {
@@ -129,12 +130,12 @@ func (h *Handler) describeCustomerGateways(p params) (any, error) {
 	return cgwsOut{items}, nil
 }
 
-func (h *Handler) deleteCustomerGateway(p params) (any, error) {
+func (h *Handler) deleteCustomerGateway(ctx context.Context, p params) (any, error) {
 	id, err := p.required("CustomerGatewayId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if hyb(tx.State, id, store.KindCustomerGW) == nil {
 			return cgwNotFound(id)
 		}
@@ -183,7 +184,7 @@ type vgwOut struct {
 	VpnGateway VpnGateway `xml:"vpnGateway"`
 }
 
-func (h *Handler) createVPNGateway(p params) (any, error) {
+func (h *Handler) createVPNGateway(ctx context.Context, p params) (any, error) {
 	typ, err := ipsecType(p)
 	if err != nil {
 		return nil, err
@@ -200,7 +201,7 @@ func (h *Handler) createVPNGateway(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixVPNGateway)
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		tx.File.VPNGateways = append(tx.File.VPNGateways, config.VGWFile{ID: id})
 		o := object(tx, id, store.KindVPNGateway)
 		o.Tags, o.Hybrid = tags, &store.Hybrid{Type: typ, AmazonSideASN: asn, AvailabilityZone: p.str("AvailabilityZone")}
@@ -218,7 +219,7 @@ type vgwsOut struct {
 	VpnGateways []VpnGateway `xml:"vpnGatewaySet>item"`
 }
 
-func (h *Handler) describeVPNGateways(p params) (any, error) {
+func (h *Handler) describeVPNGateways(ctx context.Context, p params) (any, error) {
 	st, _ := h.Store.Snapshot()
 	var all []VpnGateway
 	for _, g := range st.File.VPNGateways {
@@ -251,12 +252,12 @@ func findVGW(f *config.File, id string) (*config.VGWFile, error) {
 	return &f.VPNGateways[i], nil
 }
 
-func (h *Handler) deleteVPNGateway(p params) (any, error) {
+func (h *Handler) deleteVPNGateway(ctx context.Context, p params) (any, error) {
 	id, err := p.required("VpnGatewayId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		g, err := findVGW(&tx.File, id)
 		if err != nil {
 			return err
@@ -288,12 +289,12 @@ type vgwAttachOut struct {
 	Attachment vgwAttachment `xml:"attachment"`
 }
 
-func (h *Handler) attachVPNGateway(p params) (any, error) {
+func (h *Handler) attachVPNGateway(ctx context.Context, p params) (any, error) {
 	vpc, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		g, err := findVGW(&tx.File, p.str("VpnGatewayId"))
 		if err != nil {
 			return err
@@ -319,12 +320,12 @@ func (h *Handler) attachVPNGateway(p params) (any, error) {
 	return vgwAttachOut{vgwAttachment{vpc, "attached"}}, nil
 }
 
-func (h *Handler) detachVPNGateway(p params) (any, error) {
+func (h *Handler) detachVPNGateway(ctx context.Context, p params) (any, error) {
 	vpc, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		g, err := findVGW(&tx.File, p.str("VpnGatewayId"))
 		if err != nil {
 			return err
@@ -431,7 +432,7 @@ func optCIDR(p params, name string) (string, error) {
 	return pfx.Masked().String(), nil
 }
 
-func (h *Handler) createVPNConnection(p params) (any, error) {
+func (h *Handler) createVPNConnection(ctx context.Context, p params) (any, error) {
 	typ, err := ipsecType(p)
 	if err != nil {
 		return nil, err
@@ -469,7 +470,7 @@ func (h *Handler) createVPNConnection(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixVPN)
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if hyb(tx.State, cgw, store.KindCustomerGW) == nil {
 			return cgwNotFound(cgw)
 		}
@@ -516,7 +517,7 @@ type vpnsOut struct {
 	VpnConnections []VpnConnection `xml:"vpnConnectionSet>item"`
 }
 
-func (h *Handler) describeVPNConnections(p params) (any, error) {
+func (h *Handler) describeVPNConnections(ctx context.Context, p params) (any, error) {
 	st, _ := h.Store.Snapshot()
 	var all []VpnConnection
 	for _, id := range hybridObjects(st, store.KindVPNConnection) {
@@ -538,12 +539,12 @@ func (h *Handler) describeVPNConnections(p params) (any, error) {
 	return vpnsOut{items}, nil
 }
 
-func (h *Handler) deleteVPNConnection(p params) (any, error) {
+func (h *Handler) deleteVPNConnection(ctx context.Context, p params) (any, error) {
 	id, err := p.required("VpnConnectionId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		hy := hyb(tx.State, id, store.KindVPNConnection)
 		if hy == nil {
 			return vpnNotFound(id)
@@ -574,7 +575,7 @@ func (h *Handler) deleteVPNConnection(p params) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) vpnRoute(p params, add bool) (any, error) {
+func (h *Handler) vpnRoute(ctx context.Context, p params, add bool) (any, error) {
 	id, err := p.required("VpnConnectionId")
 	if err != nil {
 		return nil, err
@@ -583,7 +584,7 @@ func (h *Handler) vpnRoute(p params, add bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		hy := hyb(tx.State, id, store.KindVPNConnection)
 		if hy == nil {
 			return vpnNotFound(id)
@@ -609,10 +610,14 @@ func (h *Handler) vpnRoute(p params, add bool) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) createVPNConnectionRoute(p params) (any, error) { return h.vpnRoute(p, true) }
-func (h *Handler) deleteVPNConnectionRoute(p params) (any, error) { return h.vpnRoute(p, false) }
+func (h *Handler) createVPNConnectionRoute(ctx context.Context, p params) (any, error) {
+	return h.vpnRoute(ctx, p, true)
+}
+func (h *Handler) deleteVPNConnectionRoute(ctx context.Context, p params) (any, error) {
+	return h.vpnRoute(ctx, p, false)
+}
 
-func (h *Handler) vgwPropagation(p params, enable bool) (any, error) {
+func (h *Handler) vgwPropagation(ctx context.Context, p params, enable bool) (any, error) {
 	g, err := p.required("GatewayId")
 	if err != nil {
 		return nil, err
@@ -621,7 +626,7 @@ func (h *Handler) vgwPropagation(p params, enable bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if vgwIndex(&tx.File, g) < 0 {
 			return apierr.New(apierr.NotFound, apierr.ResGateway, "The gateway ID '%s' does not exist", g)
 		}
@@ -649,5 +654,9 @@ func (h *Handler) vgwPropagation(p params, enable bool) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) enableVGWPropagation(p params) (any, error)  { return h.vgwPropagation(p, true) }
-func (h *Handler) disableVGWPropagation(p params) (any, error) { return h.vgwPropagation(p, false) }
+func (h *Handler) enableVGWPropagation(ctx context.Context, p params) (any, error) {
+	return h.vgwPropagation(ctx, p, true)
+}
+func (h *Handler) disableVGWPropagation(ctx context.Context, p params) (any, error) {
+	return h.vgwPropagation(ctx, p, false)
+}
