@@ -83,6 +83,7 @@ func TestRoute53BadBodies(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	n := buildNetwork(t, e)
 	zone := createZoneRaw(t, e, n.vpc)
+	e.synced() // the zone reaches DNS in the background: count from after it
 	before := e.applied.Load()
 	for _, path := range []string{"hostedzone", "hostedzone/" + zone, "hostedzone/" + zone + "/associatevpc", "hostedzone/" + zone + "/disassociatevpc",
 		"hostedzone/" + zone + "/rrset", "tags/hostedzone/" + zone, "tags/hostedzone"} {
