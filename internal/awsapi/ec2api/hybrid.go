@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -32,39 +33,39 @@ import (
 // resources.
 
 // hybridActions are the EC2 actions of the hybrid network.
-var hybridActions = map[string]action{
-	"CreateTransitGateway":                       (*Handler).createTGW,
-	"DescribeTransitGateways":                    (*Handler).describeTGWs,
-	"DeleteTransitGateway":                       (*Handler).deleteTGW,
-	"CreateTransitGatewayVpcAttachment":          (*Handler).createTGWVpcAttachment,
-	"DescribeTransitGatewayVpcAttachments":       (*Handler).describeTGWVpcAttachments,
-	"DescribeTransitGatewayAttachments":          (*Handler).describeTGWAttachments,
-	"DeleteTransitGatewayVpcAttachment":          (*Handler).deleteTGWVpcAttachment,
-	"CreateTransitGatewayRouteTable":             (*Handler).createTGWRouteTable,
-	"DescribeTransitGatewayRouteTables":          (*Handler).describeTGWRouteTables,
-	"DeleteTransitGatewayRouteTable":             (*Handler).deleteTGWRouteTable,
-	"AssociateTransitGatewayRouteTable":          (*Handler).associateTGWRouteTable,
-	"DisassociateTransitGatewayRouteTable":       (*Handler).disassociateTGWRouteTable,
-	"EnableTransitGatewayRouteTablePropagation":  (*Handler).enableTGWPropagation,
-	"DisableTransitGatewayRouteTablePropagation": (*Handler).disableTGWPropagation,
-	"CreateTransitGatewayRoute":                  (*Handler).createTGWRoute,
-	"DeleteTransitGatewayRoute":                  (*Handler).deleteTGWRoute,
-	"SearchTransitGatewayRoutes":                 (*Handler).searchTGWRoutes,
-	"CreateCustomerGateway":                      (*Handler).createCustomerGateway,
-	"DescribeCustomerGateways":                   (*Handler).describeCustomerGateways,
-	"DeleteCustomerGateway":                      (*Handler).deleteCustomerGateway,
-	"CreateVpnGateway":                           (*Handler).createVPNGateway,
-	"DescribeVpnGateways":                        (*Handler).describeVPNGateways,
-	"DeleteVpnGateway":                           (*Handler).deleteVPNGateway,
-	"AttachVpnGateway":                           (*Handler).attachVPNGateway,
-	"DetachVpnGateway":                           (*Handler).detachVPNGateway,
-	"CreateVpnConnection":                        (*Handler).createVPNConnection,
-	"DescribeVpnConnections":                     (*Handler).describeVPNConnections,
-	"DeleteVpnConnection":                        (*Handler).deleteVPNConnection,
-	"CreateVpnConnectionRoute":                   (*Handler).createVPNConnectionRoute,
-	"DeleteVpnConnectionRoute":                   (*Handler).deleteVPNConnectionRoute,
-	"EnableVgwRoutePropagation":                  (*Handler).enableVGWPropagation,
-	"DisableVgwRoutePropagation":                 (*Handler).disableVGWPropagation,
+var hybridActions = map[string]op.Operation[Handler]{
+	"CreateTransitGateway":                       op.OfReader((*Handler).createTGW),
+	"DescribeTransitGateways":                    op.OfReader((*Handler).describeTGWs),
+	"DeleteTransitGateway":                       op.OfReader((*Handler).deleteTGW),
+	"CreateTransitGatewayVpcAttachment":          op.OfReader((*Handler).createTGWVpcAttachment),
+	"DescribeTransitGatewayVpcAttachments":       op.OfReader((*Handler).describeTGWVpcAttachments),
+	"DescribeTransitGatewayAttachments":          op.OfReader((*Handler).describeTGWAttachments),
+	"DeleteTransitGatewayVpcAttachment":          op.OfReader((*Handler).deleteTGWVpcAttachment),
+	"CreateTransitGatewayRouteTable":             op.OfReader((*Handler).createTGWRouteTable),
+	"DescribeTransitGatewayRouteTables":          op.OfReader((*Handler).describeTGWRouteTables),
+	"DeleteTransitGatewayRouteTable":             op.OfReader((*Handler).deleteTGWRouteTable),
+	"AssociateTransitGatewayRouteTable":          op.OfReader((*Handler).associateTGWRouteTable),
+	"DisassociateTransitGatewayRouteTable":       op.OfReader((*Handler).disassociateTGWRouteTable),
+	"EnableTransitGatewayRouteTablePropagation":  op.OfReader((*Handler).enableTGWPropagation),
+	"DisableTransitGatewayRouteTablePropagation": op.OfReader((*Handler).disableTGWPropagation),
+	"CreateTransitGatewayRoute":                  op.OfReader((*Handler).createTGWRoute),
+	"DeleteTransitGatewayRoute":                  op.OfReader((*Handler).deleteTGWRoute),
+	"SearchTransitGatewayRoutes":                 op.OfReader((*Handler).searchTGWRoutes),
+	"CreateCustomerGateway":                      op.OfReader((*Handler).createCustomerGateway),
+	"DescribeCustomerGateways":                   op.OfReader((*Handler).describeCustomerGateways),
+	"DeleteCustomerGateway":                      op.OfReader((*Handler).deleteCustomerGateway),
+	"CreateVpnGateway":                           op.OfReader((*Handler).createVPNGateway),
+	"DescribeVpnGateways":                        op.OfReader((*Handler).describeVPNGateways),
+	"DeleteVpnGateway":                           op.OfReader((*Handler).deleteVPNGateway),
+	"AttachVpnGateway":                           op.OfReader((*Handler).attachVPNGateway),
+	"DetachVpnGateway":                           op.OfReader((*Handler).detachVPNGateway),
+	"CreateVpnConnection":                        op.OfReader((*Handler).createVPNConnection),
+	"DescribeVpnConnections":                     op.OfReader((*Handler).describeVPNConnections),
+	"DeleteVpnConnection":                        op.OfReader((*Handler).deleteVPNConnection),
+	"CreateVpnConnectionRoute":                   op.OfReader((*Handler).createVPNConnectionRoute),
+	"DeleteVpnConnectionRoute":                   op.OfReader((*Handler).deleteVPNConnectionRoute),
+	"EnableVgwRoutePropagation":                  op.OfReader((*Handler).enableVGWPropagation),
+	"DisableVgwRoutePropagation":                 op.OfReader((*Handler).disableVGWPropagation),
 }
 
 // unmodeledVPNKind is the unmodeled kind of a VPN connection no prefix is
@@ -264,11 +265,11 @@ type propagatingVgw struct {
 }
 
 // propagatingVgws are the VGWs that propagate into a VPC route table.
-func propagatingVgws(st *store.State, rt string) []propagatingVgw {
-	var out []propagatingVgw
+func propagatingVgws(st *store.State, rt string) vgwList {
+	var out vgwList
 	if o := st.Meta.Objects[rt]; o != nil && o.Hybrid != nil {
 		for _, g := range o.Hybrid.PropagatingVGWs {
-			out = append(out, propagatingVgw{g})
+			out.Items = append(out.Items, propagatingVgw{g})
 		}
 	}
 	return out
