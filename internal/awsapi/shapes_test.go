@@ -329,6 +329,13 @@ func TestEC2Shapes(t *testing.T) {
 				t.Fatalf("botocore's ec2 has no operation %s", name)
 			}
 			a, _ := ec2api.Action(name)
+			if a.Output().Kind() == reflect.Interface {
+				// The hybrid actions (ec2api/hybrid.go) answer several
+				// response types through one signature; their responses
+				// are checked against the model as recorded
+				// (hybrid_shapes_test.go).
+				t.Skip("response type checked by the hybrid tests' recorded responses")
+			}
 			c := &shapeChecker{t: t, m: m, name: xmlName, member: locationName, seen: map[string]bool{}}
 			if mo.Output != nil {
 				c.response = true

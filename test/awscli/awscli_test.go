@@ -56,7 +56,7 @@ func TestReverseDNS(t *testing.T) {
 	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
 	bin := buildVpcdns(t)
 	work := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	dnsPort, apiPort := int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))
 	for apiPort == dnsPort {

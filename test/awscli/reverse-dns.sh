@@ -7,10 +7,15 @@
 #   a VPC with DNS hostnames, two subnets, a security group, an outbound
 #   resolver endpoint, a forward rule for the VPC's reverse zone
 #   (0.10.in-addr.arpa) to the on-premises DNS server, the association;
-#   then `dig -x 10.0.1.5` through vpcdns returns the on-premises PTR;
-#   disassociating the rule makes it return the autodefined name
-#   ip-10-0-1-5.ec2.internal.; a restart keeps it all, and associating the
-#   rule again brings the on-premises answer back.
+#   with no route to the server the query is SERVFAIL, as on AWS; then the
+#   hybrid path: a transit gateway attached to the VPC, a customer gateway,
+#   a Site-to-Site VPN on the transit gateway, a VPC route to the transit
+#   gateway and a transit gateway route to the VPN; then `dig -x 10.0.1.5`
+#   through vpcdns returns the on-premises PTR; disassociating the rule
+#   makes it return the autodefined name ip-10-0-1-5.ec2.internal.; a
+#   restart keeps it all, and associating the rule again brings the
+#   on-premises answer back; deleting the transit gateway route to the VPN
+#   makes it SERVFAIL again.
 #
 # Environment:
 #   VPCDNS      the vpcdns binary (required)
@@ -84,17 +89,30 @@ expect_ptr() {
 	echo "ok: dig -x 10.0.1.5 @127.0.0.1 -p $DNS_PORT -> $got"
 }
 
+# expect_servfail: dig -x 10.0.1.5 through the VPC's resolver is SERVFAIL
+# (asked up to 20 times, 0.1 s apart, like expect_ptr).
+expect_servfail() {
+	local status i
+	for i in $(seq 20); do
+		status=$(dig +time=5 +tries=1 -x 10.0.1.5 @127.0.0.1 -p "$DNS_PORT" | sed -n 's/.*status: \([A-Z]*\).*/\1/p')
+		[ "$status" = SERVFAIL ] && break
+		sleep 0.1
+	done
+	[ "$status" = SERVFAIL ] || fail "$1: status '$status', want SERVFAIL"
+	echo "ok: SERVFAIL ($1)"
+}
+
 mkdir -p "$WORK"
 cat >"$WORK/start.yaml" <<YAML
-# The starting network: an account, a region and the on-premises network
-# behind a VPN, whose DNS server 192.168.10.53 really answers at BIND on
-# 127.0.0.1. The AWS CLI builds the rest.
+# The starting network: an account, a region, and where the on-premises
+# DNS server 192.168.10.53 really answers (BIND on 127.0.0.1). No answer
+# cache, so that each dig shows the path the network has at that moment.
+# The AWS CLI builds the rest, the VPN included.
 account_id: "111122223333"
 region: us-east-1
-remote_networks:
-  - {id: vpn-onprem, type: vpn, cidr_blocks: [192.168.0.0/16]}
 emulation:
   address_map: {"192.168.10.53:53": "127.0.0.1:$BIND_PORT"}
+  cache: {max_entries: 0}
 YAML
 
 step "start vpcdns with the AWS API on $ENDPOINT"
@@ -143,19 +161,37 @@ aws route53resolver associate-resolver-rule --resolver-rule-id "$RULE" --vpc-id 
 	--query ResolverRuleAssociation.Id
 
 step "the VPC's main route table routes only 10.0.0.0/16: no route to 192.168.10.53, SERVFAIL (as on AWS)"
-for i in $(seq 20); do
-	status=$(dig +time=5 +tries=1 -x 10.0.1.5 @127.0.0.1 -p "$DNS_PORT" | sed -n 's/.*status: \([A-Z]*\).*/\1/p')
-	[ "$status" = SERVFAIL ] && break
-	sleep 0.1
-done
-[ "$status" = SERVFAIL ] || fail "with no route to the target: status '$status', want SERVFAIL"
-echo "ok: SERVFAIL"
+expect_servfail "no route to the target"
 
-step "a route to the on-premises network through the VPN, in the main route table"
+step "a transit gateway (with its default route table) attached to the VPC's two subnets"
+read -r TGW TGW_RT < <(aws ec2 create-transit-gateway --description core \
+	--query 'TransitGateway.[TransitGatewayId,Options.AssociationDefaultRouteTableId]')
+TGW_VPC_ATT=$(aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id "$TGW" --vpc-id "$VPC" \
+	--subnet-ids "$SUBNET_A" "$SUBNET_B" --query TransitGatewayVpcAttachment.TransitGatewayAttachmentId)
+echo "transit gateway: $TGW, route table $TGW_RT, vpc attachment $TGW_VPC_ATT"
+
+step "the on-premises router (a customer gateway) and a static Site-to-Site VPN to it on the transit gateway"
+CGW=$(aws ec2 create-customer-gateway --type ipsec.1 --ip-address 198.51.100.7 --bgp-asn 65000 \
+	--query CustomerGateway.CustomerGatewayId)
+VPN=$(aws ec2 create-vpn-connection --type ipsec.1 --customer-gateway-id "$CGW" --transit-gateway-id "$TGW" \
+	--options StaticRoutesOnly=true --query VpnConnection.VpnConnectionId)
+VPN_ATT=$(aws ec2 describe-transit-gateway-attachments --filters "Name=resource-id,Values=$VPN" \
+	--query 'TransitGatewayAttachments[0].TransitGatewayAttachmentId')
+echo "customer gateway: $CGW, vpn: $VPN, vpn attachment: $VPN_ATT"
+
+step "the VPC routes 192.168.0.0/16 to the transit gateway; the transit gateway has no route there yet: SERVFAIL"
 MAIN_RT=$(aws ec2 describe-route-tables --filters "Name=vpc-id,Values=$VPC" Name=association.main,Values=true \
 	--query 'RouteTables[0].RouteTableId')
-aws ec2 create-route --route-table-id "$MAIN_RT" --destination-cidr-block 192.168.0.0/16 --gateway-id vpn-onprem >/dev/null
+aws ec2 create-route --route-table-id "$MAIN_RT" --destination-cidr-block 192.168.0.0/16 --transit-gateway-id "$TGW" >/dev/null
 echo "route table: $MAIN_RT"
+expect_servfail "a static VPN propagates no route to the transit gateway"
+
+step "a transit gateway route to the VPN: the on-premises answer"
+aws ec2 create-transit-gateway-route --transit-gateway-route-table-id "$TGW_RT" \
+	--destination-cidr-block 192.168.0.0/16 --transit-gateway-attachment-id "$VPN_ATT" >/dev/null
+[ "$(aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id "$TGW_RT" \
+	--filters Name=type,Values=static --query 'Routes[0].TransitGatewayAttachments[0].ResourceId')" = "$VPN" ] ||
+	fail "the transit gateway's static route does not lead to $VPN"
 expect_ptr db.onprem.example.
 
 step "deleting an associated rule is refused"
@@ -182,10 +218,15 @@ step "associate the rule again: the on-premises answer is back"
 aws route53resolver associate-resolver-rule --resolver-rule-id "$RULE" --vpc-id "$VPC" --query ResolverRuleAssociation.Id
 expect_ptr db.onprem.example.
 
+step "delete the transit gateway route to the VPN: nothing routes on premises, SERVFAIL (as on AWS)"
+aws ec2 delete-transit-gateway-route --transit-gateway-route-table-id "$TGW_RT" --destination-cidr-block 192.168.0.0/16 >/dev/null
+expect_servfail "no transit gateway route to the VPN"
+
 step "export the network"
 "$VPCDNS" export --data-dir "$WORK/data" >"$WORK/exported.yaml"
 "$VPCDNS" check -c "$WORK/exported.yaml" >/dev/null || fail "the exported network does not check"
 grep -q "0.10.in-addr.arpa" "$WORK/exported.yaml" || fail "the exported network has no rule"
+grep -q "$VPN_ATT" "$WORK/exported.yaml" || fail "the exported network has no transit gateway attachment of the VPN"
 echo "ok: $WORK/exported.yaml"
 
 printf '\nPASS\n'

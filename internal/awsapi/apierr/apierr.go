@@ -111,7 +111,7 @@ const (
 	ResDHCPOptions   = "dhcp-options"
 	ResVPCEndpoint   = "vpc-endpoint"
 	ResPrefixList    = "prefix-list"
-	ResGateway       = "gateway" // a gateway's attachment (Gateway.NotAttached)
+	ResGatewayAttach = "gateway-attachment" // Gateway.NotAttached
 	ResHostedZone    = "hosted-zone"
 	ResHealthCheck   = "health-check"
 	ResChange        = "change"
@@ -321,7 +321,7 @@ var ec2NotFound = map[string]string{
 	ResDHCPOptions:   "InvalidDhcpOptionID.NotFound",
 	ResVPCEndpoint:   "InvalidVpcEndpointId.NotFound",
 	ResPrefixList:    "InvalidPrefixListID.NotFound",
-	ResGateway:       "Gateway.NotAttached",
+	ResGatewayAttach: "Gateway.NotAttached",
 }
 
 // ec2Duplicate are EC2's "already exists" codes by resource type.
@@ -339,6 +339,9 @@ var ec2Duplicate = map[string]string{
 }
 
 func (e *Error) ec2Code() string {
+	if c, ok := ec2HybridCodes[kindRes{e.Kind, e.Resource}]; ok {
+		return c
+	}
 	switch e.Kind {
 	case NotFound, AssociationNotFound:
 		if c, ok := ec2NotFound[e.Resource]; ok {

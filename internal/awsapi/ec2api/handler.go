@@ -1,7 +1,10 @@
 // Package ec2api serves the subset of the EC2 API (query protocol, version
 // 2016-11-15) that a hybrid DNS network needs: VPCs and their DNS
 // attributes, subnets, security groups, VPC peering, route tables, network
-// ACLs and tags. Every resource lands in the store's network.yaml; what the
+// ACLs and tags; and the hybrid network (hybrid.go, tgw.go, vpn.go):
+// transit gateways with their attachments and route tables, customer
+// gateways, virtual private gateways and Site-to-Site VPN connections,
+// which land in network.yaml as an import writes them. Every resource lands in the store's network.yaml; what the
 // file cannot hold (names, descriptions, association ids, tags of
 // resources other than VPCs) is kept in the store's side records.
 //
@@ -120,6 +123,9 @@ var actions = map[string]op.Operation[Handler]{
 // Action returns the action served under name.
 func Action(name string) (op.Operation[Handler], bool) {
 	a, ok := actions[name]
+	if !ok {
+		a, ok = hybridActions[name]
+	}
 	return a, ok
 }
 
@@ -127,6 +133,9 @@ func Action(name string) (op.Operation[Handler], bool) {
 func Actions() []string {
 	var out []string
 	for k := range actions {
+		out = append(out, k)
+	}
+	for k := range hybridActions {
 		out = append(out, k)
 	}
 	slices.Sort(out)
@@ -137,6 +146,9 @@ func Actions() []string {
 func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Request, form url.Values) {
 	name := form.Get("Action")
 	act, ok := actions[name]
+	if !ok {
+		act, ok = hybridActions[name]
+	}
 	if !ok {
 		msg := "The action " + name + " is not valid for this web service."
 		if name == "" {

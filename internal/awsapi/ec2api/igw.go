@@ -261,7 +261,7 @@ func (h *Handler) detachInternetGateway(ctx context.Context, p params) (returnOu
 			return err
 		}
 		if o.VPC != vpc {
-			return apierr.New(apierr.NotFound, apierr.ResGateway, "resource %s is not attached to network %s", id, vpc)
+			return apierr.New(apierr.NotFound, apierr.ResGatewayAttach, "resource %s is not attached to network %s", id, vpc)
 		}
 		// As on AWS, the VPC's routes to the gateway stay, as blackholes.
 		blackholeRoutes(&tx.File, id)

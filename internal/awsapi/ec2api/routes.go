@@ -84,6 +84,9 @@ func routeShape(r config.Route) Route {
 	if r.PrefixList != nil {
 		out.DestinationCidrBlock, out.DestinationPrefixListId = "", r.PrefixList.ID
 	}
+	if r.Propagated {
+		out.Origin = "EnableVgwRoutePropagation"
+	}
 	return out
 }
 
@@ -118,7 +121,8 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 		return as
 	}
 	for i, t := range st.File.RouteTables {
-		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID))}
+		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID)),
+			PropagatingVgws: propagatingVgws(st, t.ID)}
 		seenPL := map[string]bool{}
 		for _, r := range n.RouteTables[i].Routes {
 			if r.PrefixList != nil {
@@ -284,7 +288,7 @@ func routeTarget(p params, st *store.State, vpc string) (string, error) {
 		return t, nil
 	}
 	if t := p.str("TransitGatewayId"); t != "" {
-		return t, nil
+		return t, tgwRouteTarget(f, t, vpc)
 	}
 	if t := p.str("NatGatewayId"); t != "" {
 		return natTarget(st, t)
@@ -295,6 +299,9 @@ func routeTarget(p params, st *store.State, vpc string) (string, error) {
 		}
 		if strings.HasPrefix(t, prefixIGW) {
 			return igwTarget(st, vpc, t)
+		}
+		if strings.HasPrefix(t, store.PrefixVPNGateway) {
+			return t, vgwRouteTarget(f, t, vpc)
 		}
 		return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models routes to VPC peerings, transit gateways and remote networks (remote_networks in network.yaml); gateway " + t + " is none of them"}
 	}
@@ -501,9 +508,7 @@ func (h *Handler) disassociateRouteTable(ctx context.Context, p params) (returnO
 }
 
 // vgwList is a route table's propagatingVgwSet: written even when empty,
-// as EC2 does; vpcdns propagates no virtual private gateway routes yet.
+// as EC2 does (EnableVgwRoutePropagation fills it, vpn.go).
 type vgwList struct {
-	Items []struct {
-		GatewayId string `xml:"gatewayId"`
-	} `xml:"item"`
+	Items []propagatingVgw `xml:"item"`
 }

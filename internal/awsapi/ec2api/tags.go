@@ -44,12 +44,15 @@ func taggedResources(st *store.State, n *config.Network) []taggedResource {
 	for _, id := range pcx {
 		out = append(out, taggedResource{id, "vpc-peering-connection", metaTags(st, id)})
 	}
-	return out
+	return append(out, hybridTagged(st)...)
 }
 
 var kindOfType = map[string]string{
 	"subnet": store.KindSubnet, "security-group": store.KindSecurityGroup, "route-table": store.KindRouteTable,
 	"network-acl": store.KindNetworkACL, "vpc-peering-connection": store.KindPeering,
+	"transit-gateway": store.KindTransitGateway, "transit-gateway-attachment": store.KindTGWAttachment,
+	"transit-gateway-route-table": store.KindTGWRouteTable, "customer-gateway": store.KindCustomerGW,
+	"vpn-gateway": store.KindVPNGateway, "vpn-connection": store.KindVPNConnection,
 }
 
 // notFoundByID is the error for an unknown id, after its prefix.

@@ -82,6 +82,9 @@ type Object struct {
 	MaxEntries        int               `json:"max_entries,omitempty"`
 	AddressFamily     string            `json:"address_family,omitempty"`
 	EntryDescriptions map[string]string `json:"entry_descriptions,omitempty"`
+	// Hybrid holds the options of transit gateways, VPN gateways and
+	// connections, customer gateways (hybrid.go).
+	Hybrid *Hybrid `json:"hybrid,omitempty"`
 }
 
 // Assoc is the side record of an association.
