@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -145,7 +146,7 @@ func (o createZoneOut) location() string {
 	return "https://route53.amazonaws.com/2013-04-01" + o.HostedZone.Id
 }
 
-func (h *Handler) createZone(r request) (int, any, error) {
+func (h *Handler) createZone(ctx context.Context, r request) (int, any, error) {
 	var in createZoneIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -172,7 +173,7 @@ func (h *Handler) createZone(r request) (int, any, error) {
 	}
 	id := store.NewZoneID()
 	var change ChangeInfo
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for _, o := range tx.Meta.Objects {
 			if o.Kind == store.KindHostedZone && o.CallerReference == in.CallerReference {
 				return apierr.New(apierr.Exists, apierr.ResHostedZone, "A hosted zone has already been created with the specified caller reference.")
@@ -206,7 +207,7 @@ type getZoneOut struct {
 	VPCs       []VPC      `xml:"VPCs>VPC"`
 }
 
-func (h *Handler) getZone(r request) (int, any, error) {
+func (h *Handler) getZone(ctx context.Context, r request) (int, any, error) {
 	st, n := h.Store.Snapshot()
 	i := zoneIndex(n, r.parts[1])
 	if i < 0 {
@@ -225,13 +226,13 @@ type updateCommentOut struct {
 	HostedZone HostedZone `xml:"HostedZone"`
 }
 
-func (h *Handler) updateComment(r request) (int, any, error) {
+func (h *Handler) updateComment(ctx context.Context, r request) (int, any, error) {
 	var in struct{ Comment string }
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
 	}
 	id := r.parts[1]
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if zoneIndex(tx.Net, id) < 0 {
 			return zoneNotFound(id)
 		}
@@ -259,10 +260,10 @@ func changeResponse(op string, c ChangeInfo) changeOut {
 	return changeOut{XMLName: xml.Name{Local: op + "Response"}, Xmlns: xmlns, ChangeInfo: c}
 }
 
-func (h *Handler) deleteZone(r request) (int, any, error) {
+func (h *Handler) deleteZone(ctx context.Context, r request) (int, any, error) {
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
@@ -289,14 +290,14 @@ type vpcChangeIn struct {
 	Comment string
 }
 
-func (h *Handler) associateVPC(r request) (int, any, error) {
+func (h *Handler) associateVPC(ctx context.Context, r request) (int, any, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
 	}
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
@@ -317,7 +318,7 @@ func (h *Handler) associateVPC(r request) (int, any, error) {
 	return http.StatusOK, changeResponse("AssociateVPCWithHostedZone", change), nil
 }
 
-func (h *Handler) disassociateVPC(r request) (int, any, error) {
+func (h *Handler) disassociateVPC(ctx context.Context, r request) (int, any, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -327,7 +328,7 @@ func (h *Handler) disassociateVPC(r request) (int, any, error) {
 	}
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
@@ -392,7 +393,7 @@ type listZonesOut struct {
 	MaxItems    string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZones(r request) (int, any, error) {
+func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
 	if r.query.Get("delegationsetid") != "" {
 		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
 	}
@@ -432,7 +433,7 @@ type listZonesByNameOut struct {
 	MaxItems         string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZonesByName(r request) (int, any, error) {
+func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, error) {
 	max, err := maxItems(r, 100)
 	if err != nil {
 		return 0, nil, err
@@ -487,7 +488,7 @@ type listByVPCOut struct {
 	NextToken           string        `xml:"NextToken,omitempty"`
 }
 
-func (h *Handler) listZonesByVPC(r request) (int, any, error) {
+func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, error) {
 	vpc, region := r.query.Get("vpcid"), r.query.Get("vpcregion")
 	if vpc == "" {
 		return 0, nil, apierr.Missing("VPCId")
@@ -530,7 +531,7 @@ type zoneCountOut struct {
 	HostedZoneCount int      `xml:"HostedZoneCount"`
 }
 
-func (h *Handler) zoneCount(request) (int, any, error) {
+func (h *Handler) zoneCount(_ context.Context, _ request) (int, any, error) {
 	_, n := h.Store.Snapshot()
 	return http.StatusOK, zoneCountOut{Xmlns: xmlns, HostedZoneCount: len(n.HostedZones)}, nil
 }
