@@ -53,6 +53,9 @@ func TestAllocsPerForward(t *testing.T) {
 	if testing.Short() {
 		t.Skip("network round trips")
 	}
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
 	pc := rawAnswerer(t)
 	f := forward.New(forward.Options{})
 	targets := []forward.Target{target("192.168.10.53:53", pc.LocalAddr().(*net.UDPAddr).AddrPort())}

@@ -152,6 +152,7 @@ type Forwarder struct {
 	log            *slog.Logger
 	bufs           sync.Pool // *[]byte of maxUDPReply + maxQuery bytes
 	udpConns       sync.Pool // *udpConn, around a new socket each time (Linux)
+	tcp            tcpPool   // idle upstream TCP connections
 
 	mu       sync.Mutex
 	failures map[netip.AddrPort]int // consecutive failures; absent = 0
@@ -465,33 +466,65 @@ type sendReader interface {
 	Read(buf []byte) (int, error)
 }
 
-// exchangeTCP sends wire over a fresh TCP connection to addr and reads
-// messages until a matching reply, an error, the end of ctx or the deadline.
+// exchangeTCP sends wire over a TCP connection to addr, one left open by
+// an earlier exchange with addr when there is one, and reads messages until
+// a matching reply, an error, the end of ctx or the deadline. A connection
+// that answered goes back to the idle ones of addr; a reused one that the
+// target has closed meanwhile (nothing read) is replaced by a fresh dial.
 func (f *Forwarder) exchangeTCP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
-	conn, err := f.dial(ctx, deadline, "tcp", addr)
-	if err != nil {
-		return nil, 0, err
+	for {
+		conn := f.tcp.take(addr, time.Now())
+		reused := conn != nil
+		if !reused {
+			if conn, err = f.dial(ctx, deadline, "tcp", addr); err != nil {
+				return nil, 0, err
+			}
+		}
+		var read bool
+		reply, ignored, read, err = exchangeOn(ctx, deadline, conn, wire, id, question)
+		if err == nil {
+			f.tcp.put(addr, conn, time.Now())
+			return reply, ignored, nil
+		}
+		_ = conn.Close()
+		if !reused || read || ended(ctx) != nil || past(deadline) {
+			return nil, ignored, err
+		}
 	}
-	defer conn.Close()
-	defer bindDeadline(ctx, deadline, conn)()
+}
 
+// exchangeOn does exchangeTCP's work on conn; read reports whether any byte
+// of a reply came. On success conn has no deadline, ready for reuse.
+func exchangeOn(ctx context.Context, deadline time.Time, conn net.Conn, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, read bool, err error) {
+	stop := bindDeadline(ctx, deadline, conn)
+	defer func() {
+		if !stop() && err == nil {
+			// The end of ctx came as the reply did: the deadline it set
+			// may land after the reset below, so the connection goes.
+			reply, err = nil, ctx.Err()
+		}
+		if err == nil {
+			err = conn.SetDeadline(time.Time{})
+		}
+	}()
 	framed := make([]byte, 2+len(wire))
 	binary.BigEndian.PutUint16(framed, uint16(len(wire)))
 	copy(framed[2:], wire)
 	if _, err := conn.Write(framed); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	var length [2]byte
 	for {
-		if _, err := io.ReadFull(conn, length[:]); err != nil {
-			return nil, ignored, err
+		if n, err := io.ReadFull(conn, length[:]); err != nil {
+			return nil, ignored, read || n > 0, err
 		}
+		read = true
 		body := make([]byte, binary.BigEndian.Uint16(length[:]))
 		if _, err := io.ReadFull(conn, body); err != nil {
-			return nil, ignored, err
+			return nil, ignored, true, err
 		}
 		if m := match(body, id, question); m != nil {
-			return m, ignored, nil
+			return m, ignored, true, nil
 		}
 		ignored++
 	}
@@ -600,3 +633,7 @@ func (f *Forwarder) logAttempt(ctx context.Context, question dns.Question, a Att
 	}
 	f.log.LogAttrs(ctx, slog.LevelDebug, "forward attempt failed", attrs...)
 }
+
+// CloseIdle closes the upstream TCP connections kept open for reuse. The
+// Forwarder stays usable; later exchanges dial again.
+func (f *Forwarder) CloseIdle() { f.tcp.closeIdle() }

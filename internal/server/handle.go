@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -325,9 +324,9 @@ func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward
 	// Clients asking the same question through the same forward while it
 	// is on its way share its one upstream query (and its outcome).
 	m, err, _ := s.inflight.Do(flightKey{key, f}, func() (*dns.Msg, error) {
-		ctx, cancel := context.WithTimeout(s.ctx, st.net.Emulation.TotalTimeout+100*time.Millisecond)
-		defer cancel()
-		m, trace, err := st.fwd.Exchange(ctx, req, targets, s.pathFunc(st, f))
+		// No context with a timeout of its own (a timer per cache miss):
+		// the forwarder keeps to emulation.forwarding's total budget.
+		m, trace, err := st.fwd.Exchange(s.ctx, req, targets, st.paths[f])
 		s.observeForward(f, trace)
 		if err != nil {
 			return nil, err

@@ -257,6 +257,10 @@ func (s *Server) newState(v *view.View, prev *state) (*state, error) {
 	st.cache = s.cacheFor(v.Network.Emulation, prev)
 	st.fwd = s.forwarderFor(v.Network.Emulation, prev)
 	st.lim = newLimiter(v.Network, s.opts.Metrics)
+	// The path of each forward, built once (not two closures per cache miss).
+	for f := range st.targets {
+		st.paths[f] = s.pathFunc(st, f)
+	}
 	return st, nil
 }
 
@@ -267,6 +271,9 @@ func (s *Server) retire(st *state) {
 	_, pending := s.retiring[st]
 	delete(s.retiring, st)
 	s.mu.Unlock()
+	if cur := s.state.Load(); pending && (cur == nil || cur.fwd != st.fwd) {
+		st.fwd.CloseIdle() // its kept upstream TCP connections
+	}
 	if !pending || st.qlog == nil {
 		return
 	}
@@ -317,7 +324,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, st := range old {
 		s.retire(st) // their queued records are written, not lost
 	}
-	errs = append(errs, s.state.Load().closeLog(ctx))
+	cur := s.state.Load()
+	cur.fwd.CloseIdle()
+	errs = append(errs, cur.closeLog(ctx))
 	return errors.Join(errs...)
 }
 

@@ -36,6 +36,9 @@ type state struct {
 	// targets are the forward targets of each forward, as the forwarder
 	// takes them.
 	targets map[*view.Forward][]forward.Target
+	// paths are the PathFuncs of each forward (Server.pathFunc), nil
+	// for a forward without an outbound endpoint.
+	paths map[*view.Forward]forward.PathFunc
 	// qlog writes the query logs of this configuration; nil when it has
 	// none.
 	qlog *querylog.Logger
@@ -83,6 +86,7 @@ func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state,
 		endpoints:     map[string]string{},
 		instances:     map[instanceKey]string{},
 		targets:       map[*view.Forward][]forward.Target{},
+		paths:         map[*view.Forward]forward.PathFunc{},
 		memo:          map[*view.VPC]*memoTable{},
 		logsCacheHits: map[*view.VPC]bool{},
 	}
