@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Meta is what the AWS APIs know about the resources that network.yaml
 // cannot hold: names, descriptions, creator request ids, creation times,
@@ -68,6 +71,34 @@ type Object struct {
 
 	// Security group rule ids, by rule key (see RuleKey).
 	RuleIDs map[string]string `json:"rule_ids,omitempty"`
+
+	// AWS RAM resource share, keyed by its ARN: the account that owns it,
+	// the accounts it shares with and the ARNs of what it shares.
+	Owner      string   `json:"owner,omitempty"`
+	Principals []string `json:"principals,omitempty"`
+	Resources  []string `json:"resources,omitempty"`
+}
+
+// SharedWith reports whether a resource share of st shares the resource
+// arn with account.
+func SharedWith(st *State, arn, account string) bool {
+	for _, o := range st.Meta.Objects {
+		if o.Kind == KindResourceShare && slices.Contains(o.Resources, arn) && slices.Contains(o.Principals, account) {
+			return true
+		}
+	}
+	return false
+}
+
+// Shared reports whether a resource share of st shares the resource arn
+// with any account.
+func Shared(st *State, arn string) bool {
+	for _, o := range st.Meta.Objects {
+		if o.Kind == KindResourceShare && slices.Contains(o.Resources, arn) && len(o.Principals) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Assoc is the side record of an association.
@@ -100,6 +131,7 @@ const (
 	KindFirewallGroup = "firewall-rule-group"
 	KindFirewallRule  = "firewall-rule" // keyed by FirewallRuleKey
 	KindFirewallAssoc = "firewall-rule-group-association"
+	KindResourceShare = "resource-share" // AWS RAM, keyed by its ARN; only in Meta
 )
 
 // FirewallRuleKey is the Meta key of a DNS Firewall rule, which has no id

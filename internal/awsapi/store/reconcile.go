@@ -161,7 +161,7 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 			continue
 		}
 		switch {
-		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active":
+		case o.Kind == KindQueryLog, o.Kind == KindResourceShare, o.Kind == KindPeering && o.Status != "active":
 		default:
 			delete(m.Objects, id)
 		}
