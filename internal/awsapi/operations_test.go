@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 )
@@ -35,6 +36,7 @@ func TestEveryOperationIsCalled(t *testing.T) {
 		{"ec2", ec2api.Actions()},
 		{"route53resolver", resolverapi.Operations()},
 		{"route53", route53api.Operations()},
+		{"ram", ramapi.Operations()},
 	} {
 		if len(api.ops) == 0 {
 			t.Errorf("%s serves no operation", api.name)
