@@ -145,6 +145,14 @@ func TestRAMSharesResolverRules(t *testing.T) {
 	if code := apiCode(t, associate(other, otherVPC)); code != "ResourceNotFoundException" {
 		t.Errorf("an account the rule is not shared with: %s", code)
 	}
+	_, err = spoke.resolver.UpdateResolverRule(ctx, &route53resolver.UpdateResolverRuleInput{ResolverRuleId: rule.Id, Config: &rtypes.ResolverRuleConfig{Name: aws.String("mine")}})
+	if code := apiCode(t, err); code != "InvalidRequestException" {
+		t.Errorf("spoke updates the hub's rule: %s", code)
+	}
+	_, err = spoke.resolver.DeleteResolverRule(ctx, &route53resolver.DeleteResolverRuleInput{ResolverRuleId: rule.Id})
+	if code := apiCode(t, err); code != "ResourceNotFoundException" {
+		t.Errorf("spoke deletes the hub's rule: %s", code)
+	}
 	e.synced()
 	net := e.store.Network()
 	if r := net.Rules[0]; !slices.ContainsFunc(r.VPCs, func(v *config.VPC) bool { return v.ID == spokeVPC }) || r.ShareStatus != config.SharedByMe {

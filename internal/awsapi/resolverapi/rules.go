@@ -364,8 +364,11 @@ func (h *Handler) updateRule(ctx context.Context, in *struct {
 	}
 	st, n, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
-		if i < 0 {
+		if i < 0 || !ruleVisible(tx.State, tx.Net, i, op.Caller(ctx, tx.Net.AccountID)) {
 			return ruleNotFound(in.ResolverRuleId)
+		}
+		if tx.Net.Rules[i].OwnerAccount != op.Caller(ctx, tx.Net.AccountID) {
+			return apierr.New(apierr.InvalidRequest, apierr.ResRule, "The resolver rule '%s' is shared with you: only its owner, account %s, can change it.", in.ResolverRuleId, tx.Net.Rules[i].OwnerAccount)
 		}
 		r := &tx.File.Rules[i]
 		if r.RuleType != "forward" && (len(c.TargetIps) > 0 || c.ResolverEndpointId != nil) {
@@ -408,8 +411,10 @@ func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId str
 	}
 	var gone ResolverRule
 	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+		// A rule shared with the caller is not its to delete: DeleteResolverRule
+		// models no error but ResourceNotFoundException for that.
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
-		if i < 0 {
+		if i < 0 || tx.Net.Rules[i].OwnerAccount != op.Caller(ctx, tx.Net.AccountID) {
 			return ruleNotFound(in.ResolverRuleId)
 		}
 		if len(tx.File.Rules[i].VPCs) > 0 {
