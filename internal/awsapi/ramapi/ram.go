@@ -533,3 +533,13 @@ func maxOf(p *int) int {
 	}
 	return *p
 }
+
+// Operation returns the operation named name (for the shape test).
+func Operation(name string) (op.Operation[Handler], bool) {
+	for _, o := range operations {
+		if o.name == name {
+			return o.op, true
+		}
+	}
+	return nil, false
+}

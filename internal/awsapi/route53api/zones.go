@@ -143,30 +143,33 @@ type createZoneOut struct {
 	VPC        VPC        `xml:"VPC"`
 }
 
+// status is CreateHostedZone's HTTP status, 201 Created.
+func (o createZoneOut) status() int { return http.StatusCreated }
+
 func (o createZoneOut) location() string {
 	return "https://route53.amazonaws.com/2013-04-01" + o.HostedZone.Id
 }
 
-func (h *Handler) createZone(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) createZone(ctx context.Context, r request) (createZoneOut, error) {
 	var in createZoneIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return createZoneOut{}, err
 	}
 	if in.Name == "" {
-		return 0, nil, apierr.Missing("Name")
+		return createZoneOut{}, apierr.Missing("Name")
 	}
 	name, err := parseName(in.Name)
 	if err != nil || name.IsRoot() {
-		return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: in.Name + " is not a valid domain name."}
+		return createZoneOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: in.Name + " is not a valid domain name."}
 	}
 	if in.CallerReference == "" {
-		return 0, nil, apierr.Missing("CallerReference")
+		return createZoneOut{}, apierr.Missing("CallerReference")
 	}
 	if in.DelegationSetId != "" {
-		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
+		return createZoneOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
 	}
 	if in.VPC == nil || (in.HostedZoneConfig != nil && in.HostedZoneConfig.PrivateZone != nil && !*in.HostedZoneConfig.PrivateZone) {
-		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones only: give the VPC to associate the zone with"}
+		return createZoneOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones only: give the VPC to associate the zone with"}
 	}
 	comment := ""
 	if in.HostedZoneConfig != nil {
@@ -194,11 +197,11 @@ func (h *Handler) createZone(ctx context.Context, r request) (int, any, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return createZoneOut{}, err
 	}
 	i := zoneIndex(n, id)
 	region, _ := vpcRegion(n, in.VPC.VPCId)
-	return http.StatusCreated, createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
+	return createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
 		VPC: VPC{VPCRegion: region, VPCId: in.VPC.VPCId}}, nil
 }
 
@@ -209,17 +212,17 @@ type getZoneOut struct {
 	VPCs       []VPC      `xml:"VPCs>VPC"`
 }
 
-func (h *Handler) getZone(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) getZone(ctx context.Context, r request) (getZoneOut, error) {
 	st, n := h.Store.Snapshot()
 	i := zoneIndex(n, r.parts[1])
 	if i < 0 {
-		return 0, nil, zoneNotFound(r.parts[1])
+		return getZoneOut{}, zoneNotFound(r.parts[1])
 	}
 	out := getZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i)}
 	for _, v := range n.HostedZones[i].VPCs {
 		out.VPCs = append(out.VPCs, VPC{VPCRegion: v.Region, VPCId: v.ID})
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type updateCommentOut struct {
@@ -228,10 +231,10 @@ type updateCommentOut struct {
 	HostedZone HostedZone `xml:"HostedZone"`
 }
 
-func (h *Handler) updateComment(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) updateComment(ctx context.Context, r request) (updateCommentOut, error) {
 	var in struct{ Comment string }
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return updateCommentOut{}, err
 	}
 	id := r.parts[1]
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -247,9 +250,9 @@ func (h *Handler) updateComment(ctx context.Context, r request) (int, any, error
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return updateCommentOut{}, err
 	}
-	return http.StatusOK, updateCommentOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, zoneIndex(n, id))}, nil
+	return updateCommentOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, zoneIndex(n, id))}, nil
 }
 
 type changeOut struct {
@@ -262,7 +265,7 @@ func changeResponse(op string, c ChangeInfo) changeOut {
 	return changeOut{XMLName: xml.Name{Local: op + "Response"}, Xmlns: xmlns, ChangeInfo: c}
 }
 
-func (h *Handler) deleteZone(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) deleteZone(ctx context.Context, r request) (changeOut, error) {
 	id := r.parts[1]
 	var change ChangeInfo
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -282,9 +285,9 @@ func (h *Handler) deleteZone(ctx context.Context, r request) (int, any, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("DeleteHostedZone", change), nil
+	return changeResponse("DeleteHostedZone", change), nil
 }
 
 type vpcChangeIn struct {
@@ -292,10 +295,10 @@ type vpcChangeIn struct {
 	Comment string
 }
 
-func (h *Handler) associateVPC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) associateVPC(ctx context.Context, r request) (changeOut, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
 	id := r.parts[1]
 	var change ChangeInfo
@@ -315,18 +318,18 @@ func (h *Handler) associateVPC(ctx context.Context, r request) (int, any, error)
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("AssociateVPCWithHostedZone", change), nil
+	return changeResponse("AssociateVPCWithHostedZone", change), nil
 }
 
-func (h *Handler) disassociateVPC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) disassociateVPC(ctx context.Context, r request) (changeOut, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
 	if in.VPC == nil || in.VPC.VPCId == "" {
-		return 0, nil, apierr.Missing("VPC")
+		return changeOut{}, apierr.Missing("VPC")
 	}
 	id := r.parts[1]
 	var change ChangeInfo
@@ -348,9 +351,9 @@ func (h *Handler) disassociateVPC(ctx context.Context, r request) (int, any, err
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("DisassociateVPCFromHostedZone", change), nil
+	return changeResponse("DisassociateVPCFromHostedZone", change), nil
 }
 
 // reversedName orders names as Route 53 lists them: by labels from the
@@ -395,13 +398,13 @@ type listZonesOut struct {
 	MaxItems    string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listZones(ctx context.Context, r request) (listZonesOut, error) {
 	if r.query.Get("delegationsetid") != "" {
-		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
+		return listZonesOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
 	}
 	max, err := maxItems(r, 100)
 	if err != nil {
-		return 0, nil, err
+		return listZonesOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	order := sortedZones(n)
@@ -409,7 +412,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
 	if m := r.query.Get("marker"); m != "" {
 		start = slices.IndexFunc(order, func(i int) bool { return n.HostedZones[i].ID == m })
 		if start < 0 {
-			return 0, nil, apierr.Param("Marker", "The marker %s is not a hosted zone id", m)
+			return listZonesOut{}, apierr.Param("Marker", "The marker %s is not a hosted zone id", m)
 		}
 	}
 	out := listZonesOut{Xmlns: xmlns, Marker: r.query.Get("marker"), MaxItems: strconv.Itoa(max), HostedZones: []HostedZone{}}
@@ -420,7 +423,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
 		}
 		out.HostedZones = append(out.HostedZones, zoneShape(st, n, order[k]))
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type listZonesByNameOut struct {
@@ -435,10 +438,10 @@ type listZonesByNameOut struct {
 	MaxItems         string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listZonesByName(ctx context.Context, r request) (listZonesByNameOut, error) {
 	max, err := maxItems(r, 100)
 	if err != nil {
-		return 0, nil, err
+		return listZonesByNameOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	order := sortedZones(n)
@@ -446,7 +449,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, err
 	if d := r.query.Get("dnsname"); d != "" {
 		name, err := parseName(d)
 		if err != nil {
-			return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: d + " is not a valid domain name."}
+			return listZonesByNameOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: d + " is not a valid domain name."}
 		}
 		key := reversedName(name.String())
 		start = len(order)
@@ -469,7 +472,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, err
 		}
 		out.HostedZones = append(out.HostedZones, zoneShape(st, n, order[k]))
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type zoneOwner struct {
@@ -490,17 +493,17 @@ type listByVPCOut struct {
 	NextToken           string        `xml:"NextToken,omitempty"`
 }
 
-func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listZonesByVPC(ctx context.Context, r request) (listByVPCOut, error) {
 	vpc, region := r.query.Get("vpcid"), r.query.Get("vpcregion")
 	if vpc == "" {
-		return 0, nil, apierr.Missing("VPCId")
+		return listByVPCOut{}, apierr.Missing("VPCId")
 	}
 	if region == "" {
-		return 0, nil, apierr.Missing("VPCRegion")
+		return listByVPCOut{}, apierr.Missing("VPCRegion")
 	}
 	max, err := maxItems(r, 100)
 	if err != nil {
-		return 0, nil, err
+		return listByVPCOut{}, err
 	}
 	_, n := h.Store.Snapshot()
 	var all []zoneSummary
@@ -514,7 +517,7 @@ func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, erro
 	if t := r.query.Get("nexttoken"); t != "" {
 		k, err := strconv.Atoi(t)
 		if err != nil || k < 0 || k > len(all) {
-			return 0, nil, &apierr.Error{Kind: apierr.InvalidNextToken, Message: "The value that you specified for NextToken is not valid."}
+			return listByVPCOut{}, &apierr.Error{Kind: apierr.InvalidNextToken, Message: "The value that you specified for NextToken is not valid."}
 		}
 		start = k
 	}
@@ -524,7 +527,7 @@ func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, erro
 	if end < len(all) {
 		out.NextToken = strconv.Itoa(end)
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type zoneCountOut struct {
@@ -533,7 +536,7 @@ type zoneCountOut struct {
 	HostedZoneCount int      `xml:"HostedZoneCount"`
 }
 
-func (h *Handler) zoneCount(_ context.Context, _ request) (int, any, error) {
+func (h *Handler) zoneCount(_ context.Context, _ request) (zoneCountOut, error) {
 	_, n := h.Store.Snapshot()
-	return http.StatusOK, zoneCountOut{Xmlns: xmlns, HostedZoneCount: len(n.HostedZones)}, nil
+	return zoneCountOut{Xmlns: xmlns, HostedZoneCount: len(n.HostedZones)}, nil
 }
