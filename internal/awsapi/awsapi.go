@@ -27,6 +27,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/op"
+	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/sigv4"
@@ -125,8 +126,11 @@ type Options struct {
 	DataDir string
 	// Keys, when not nil, are the access keys requests must be signed
 	// with.
-	Keys   sigv4.Keys
-	Logger *slog.Logger
+	Keys sigv4.Keys
+	// Accounts are the accounts of the access keys that name one (the
+	// third column of the credentials file).
+	Accounts sigv4.Accounts
+	Logger   *slog.Logger
 	// Now is the clock for signature times [time.Now].
 	Now func() time.Time
 }
@@ -139,6 +143,7 @@ type API struct {
 	resolver *resolverapi.Handler
 	ec2      *ec2api.Handler
 	route53  *route53api.Handler
+	ram      *ramapi.Handler
 }
 
 // New returns the handler of the APIs on a store.
@@ -156,6 +161,7 @@ func New(opts Options) *API {
 		resolver: &resolverapi.Handler{Store: opts.Store, DataDir: opts.DataDir},
 		ec2:      &ec2api.Handler{Store: opts.Store},
 		route53:  &route53api.Handler{Store: opts.Store},
+		ram:      &ramapi.Handler{Store: opts.Store},
 	}
 }
 
@@ -166,6 +172,8 @@ func service(r *http.Request) apierr.Protocol {
 		return apierr.Resolver
 	case strings.HasPrefix(r.URL.Path, route53api.PathPrefix):
 		return apierr.Route53
+	case ramapi.Is(r.URL.Path):
+		return apierr.RAM
 	}
 	return apierr.EC2
 }
@@ -176,6 +184,8 @@ func writeError(w http.ResponseWriter, p apierr.Protocol, e *apierr.Error) {
 		resolverapi.WriteError(w, e)
 	case apierr.Route53:
 		route53api.WriteError(w, e)
+	case apierr.RAM:
+		ramapi.WriteError(w, e)
 	default:
 		ec2api.WriteError(w, e)
 	}
@@ -218,12 +228,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	ctx := r.Context()
-	req := &op.Request{HTTP: r, Body: body, Account: a.opts.Store.Network().AccountID}
+	req := &op.Request{HTTP: r, Body: body, Account: a.account(r)}
 	switch p {
 	case apierr.Resolver:
 		a.resolver.Serve(ctx, rec, req, r.Header.Get("X-Amz-Target"))
 	case apierr.Route53:
 		a.route53.Serve(ctx, rec, req)
+	case apierr.RAM:
+		a.ram.Serve(ctx, rec, req)
 	default:
 		form := r.URL.Query()
 		if len(body) > 0 {
@@ -239,6 +251,21 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.ec2.Serve(ctx, rec, req, form)
 	}
 	a.log.Debug("api request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"), "status", rec.status)
+}
+
+// account is the account a request acts as: the account its access key
+// is given in the credentials file; without a credentials file, a 12-digit
+// access key id names the account (as moto does); otherwise the network's
+// account_id.
+func (a *API) account(r *http.Request) string {
+	id := sigv4.AccessKeyID(r)
+	if acct, ok := a.opts.Accounts[id]; ok {
+		return acct
+	}
+	if a.opts.Keys == nil && sigv4.IsAccountID(id) {
+		return id
+	}
+	return a.opts.Store.Network().AccountID
 }
 
 // refuse answers a request whose signature headers fail, without reading
@@ -282,6 +309,7 @@ type Control struct {
 	store   *store.Store
 	dataDir string
 	keys    sigv4.Keys
+	accts   sigv4.Accounts
 	log     *slog.Logger
 }
 
@@ -293,11 +321,11 @@ func Open(cfg Config) (*Control, error) {
 	}
 	c := &Control{log: cfg.Logger}
 	if cfg.Credentials != "" {
-		keys, err := sigv4.LoadKeys(cfg.Credentials)
+		keys, accts, err := sigv4.LoadKeys(cfg.Credentials)
 		if err != nil {
 			return nil, err
 		}
-		c.keys = keys
+		c.keys, c.accts = keys, accts
 	}
 	var backend store.Backend
 	if cfg.Store != "" {
@@ -345,7 +373,7 @@ func (c *Control) Serve(addr string, apply func(*config.Network) error) (stop fu
 		return nil, fmt.Errorf("api listen %s: %w", addr, err)
 	}
 	c.store.SetApply(apply)
-	hs, ln := NewHTTPServer(New(Options{Store: c.store, DataDir: c.dataDir, Keys: c.keys, Logger: c.log}), ln, DefaultLimits())
+	hs, ln := NewHTTPServer(New(Options{Store: c.store, DataDir: c.dataDir, Keys: c.keys, Accounts: c.accts, Logger: c.log}), ln, DefaultLimits())
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			c.log.Error("api server stopped", "err", err)

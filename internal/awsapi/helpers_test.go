@@ -38,6 +38,7 @@ type envOpts struct {
 	dir     string
 	initial *config.File
 	keys    sigv4.Keys
+	accts   sigv4.Accounts
 	key     string // access key id the clients sign with ["test"]
 	secret  string // ["test"]
 }
@@ -59,7 +60,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 	e := &env{t: t, store: st, dir: o.dir}
 	t.Cleanup(func() { st.Close() })
 	st.SetApply(func(*config.Network) error { e.applied.Add(1); return nil })
-	e.srv = httptest.NewServer(awsapi.New(awsapi.Options{Store: st, DataDir: o.dir, Keys: o.keys}))
+	e.srv = httptest.NewServer(awsapi.New(awsapi.Options{Store: st, DataDir: o.dir, Keys: o.keys, Accounts: o.accts}))
 	t.Cleanup(e.srv.Close)
 	e.connect(o.key, o.secret)
 	return e

@@ -50,6 +50,7 @@ func TestResolverBadBodies(t *testing.T) {
 func TestEC2MissingParameters(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	buildNetwork(t, e)
+	e.synced() // buildNetwork's last change may still be applying
 	before := e.applied.Load()
 	for _, act := range ec2api.Actions() {
 		if act == "CreateInternetGateway" || act == "CreateTransitGateway" {

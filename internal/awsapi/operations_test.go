@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 )
@@ -36,6 +37,7 @@ func TestEveryOperationIsCalled(t *testing.T) {
 		{"ec2", ec2api.Actions()},
 		{"route53resolver", resolverapi.Operations()},
 		{"route53", route53api.Operations()},
+		{"ram", ramapi.Operations()},
 	} {
 		if len(api.ops) == 0 {
 			t.Errorf("%s serves no operation", api.name)
@@ -77,6 +79,7 @@ func TestAPIDocListsOperations(t *testing.T) {
 		{"Route 53 Resolver", resolverapi.Operations()},
 		{"EC2", ec2api.Actions()},
 		{"Route 53", route53api.Operations()},
+		{"AWS RAM", ramapi.Operations()},
 	} {
 		doc, served := slices.Sorted(slices.Values(listed[api.name])), slices.Sorted(slices.Values(api.ops))
 		for _, op := range served {

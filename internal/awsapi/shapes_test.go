@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 )
@@ -211,8 +212,9 @@ func (c *shapeChecker) check(path string, gt reflect.Type, sn string) {
 		}
 		c.check(path+"{}", gt.Elem(), s.Value.Shape)
 	case "string", "timestamp":
-		// Timestamps are written as the protocol's strings.
-		if gt.Kind() != reflect.String {
+		// Timestamps are written as the protocol's strings, or (REST-JSON,
+		// AWS RAM) as epoch seconds.
+		if gt.Kind() != reflect.String && (s.Type != "timestamp" || gt.Kind() != reflect.Float64) {
 			c.t.Errorf("%s: %s, the model has %s %s", path, gt.Kind(), s.Type, sn)
 		}
 	case "integer", "long":
@@ -396,4 +398,24 @@ func hasBody(s *modelShape) bool {
 		}
 	}
 	return false
+}
+
+// TestRAMShapes compares the request and response type of every AWS RAM
+// operation served with botocore's model.
+func TestRAMShapes(t *testing.T) {
+	m := botocoreModel(t, "ram", "2018-01-04")
+	for _, name := range ramapi.Operations() {
+		t.Run(name, func(t *testing.T) {
+			mo, ok := m.Operations[name]
+			if !ok {
+				t.Fatalf("botocore's ram has no operation %s", name)
+			}
+			o, _ := ramapi.Operation(name)
+			c := &shapeChecker{t: t, m: m, name: jsonName, member: func(n string, _ modelMember) string { return n }, seen: map[string]bool{}}
+			if name != "DeleteResourceShare" { // its members are in the query string
+				c.check(name+"Request", o.Input(), mo.Input.Shape)
+			}
+			c.check(name+"Response", o.Output(), mo.Output.Shape)
+		})
+	}
 }

@@ -61,7 +61,7 @@ func runServe(ctx context.Context, args []string, std IO) int {
 	fs.StringVar(&etcd.Key, "etcd-key", "", "TLS client key `FILE` for etcd (etcdctl --key)")
 	fs.StringVar(&etcd.User, "etcd-user", "", "etcd user `NAME[:PASSWORD]` (etcdctl --user)")
 	fs.StringVar(&etcd.Password, "etcd-password", "", "etcd `PASSWORD` of --etcd-user (etcdctl --password)")
-	apiCreds := fs.String("api-credentials", "", "require SigV4-signed API requests with the access keys of `FILE` (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\")")
+	apiCreds := fs.String("api-credentials", "", "require SigV4-signed API requests with the access keys of `FILE` (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID]\")")
 	allowEmpty := fs.Bool("allow-empty", false, "apply a SIGHUP reload that removes every socket or every resolver rule (refused otherwise: a truncated file looks like that)")
 	if _, err := parse(fs, args); err != nil {
 		return exitInvalid

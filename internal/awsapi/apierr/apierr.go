@@ -88,6 +88,7 @@ const (
 	Resolver Protocol = iota // Route 53 Resolver, awsJson1_1
 	EC2                      // EC2 query protocol
 	Route53                  // Route 53 REST-XML
+	RAM                      // AWS Resource Access Manager, REST-JSON
 )
 
 // Resource types, as handlers name them. They pick EC2's per-resource codes
@@ -130,6 +131,7 @@ const (
 	ResFirewallRule  = "FirewallRule"
 	ResFirewallAssoc = "FirewallRuleGroupAssociation"
 	ResFirewallCfg   = "FirewallConfig"
+	ResARN           = "arn" // a malformed ARN (RAM's MalformedArnException)
 )
 
 // Error is an API error before it is put in a protocol's shape.
@@ -263,6 +265,33 @@ func (e *Error) Code(p Protocol) string {
 		return e.ec2Code()
 	case Route53:
 		return e.route53Code()
+	case RAM:
+		return e.ramCode()
+	}
+	return e.resolverCode()
+}
+
+// ramCode is the code of e in AWS RAM, whose model names its own
+// exceptions; the signature errors are those every JSON service shares.
+func (e *Error) ramCode() string {
+	switch e.Kind {
+	case MissingParameter:
+		return "MissingRequiredParameterException"
+	case InvalidParameter, Serialization, Validation:
+		if e.Resource == ResARN {
+			return "MalformedArnException"
+		}
+		return "InvalidParameterException"
+	case NotFound, AssociationNotFound:
+		return "UnknownResourceException"
+	case InvalidRequest, Unsupported, Conflict, StateConflict, InUse, Exists:
+		return "OperationNotPermittedException"
+	case InvalidNextToken:
+		return "InvalidNextTokenException"
+	case Limit:
+		return "ResourceShareLimitExceededException"
+	case Internal:
+		return "ServerInternalException"
 	}
 	return e.resolverCode()
 }

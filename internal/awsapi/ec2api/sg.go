@@ -1,12 +1,14 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
 	"strconv"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -189,7 +191,7 @@ func eqInt(a, b *int) bool {
 }
 
 func sgShape(st *store.State, n *config.Network, s config.SGFile) SecurityGroup {
-	out := SecurityGroup{OwnerId: n.AccountID, GroupId: s.ID, GroupName: s.ID, VpcId: s.VPC,
+	out := SecurityGroup{OwnerId: cmp.Or(s.OwnerAccount, n.AccountID), GroupId: s.ID, GroupName: s.ID, VpcId: s.VPC,
 		IpPermissions: permissions(s.Ingress, n.AccountID), IpPermissionsEgress: permissions(s.Egress, n.AccountID),
 		SecurityGroupArn: ownerArn(n, "security-group", s.ID)}
 	if o := st.Meta.Objects[s.ID]; o != nil {
@@ -242,7 +244,7 @@ func (h *Handler) createSecurityGroup(ctx context.Context, p params) (createSGOu
 			}
 		}
 		// Like AWS, a new group lets everything out and nothing in.
-		tx.File.SecurityGroups = append(tx.File.SecurityGroups, config.SGFile{ID: id, VPC: vpcID,
+		tx.File.SecurityGroups = append(tx.File.SecurityGroups, config.SGFile{ID: id, VPC: vpcID, OwnerAccount: op.Owner(ctx, tx.Net.AccountID),
 			Egress: []config.SGRuleFile{{Protocol: "all", CIDR: "0.0.0.0/0"}}})
 		o := object(tx, id, store.KindSecurityGroup)
 		o.Name, o.Description, o.Tags = name, desc, tags

@@ -1,12 +1,14 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -54,7 +56,7 @@ func vpcTags(v config.VPCFile) map[string]string {
 
 func vpcShape(st *store.State, n *config.Network, i int) Vpc {
 	v := st.File.VPCs[i]
-	out := Vpc{VpcId: v.ID, OwnerId: n.AccountID, State: "available", DhcpOptionsId: store.DerivedID("dopt-", "dhcp-options|"+v.ID),
+	out := Vpc{VpcId: v.ID, OwnerId: cmp.Or(v.OwnerAccount, n.AccountID), State: "available", DhcpOptionsId: store.DerivedID("dopt-", "dhcp-options|"+v.ID),
 		InstanceTenancy: "default", Tags: tagItems(vpcTags(v))}
 	if v.DHCPOptions != "" {
 		out.DhcpOptionsId = v.DHCPOptions // AssociateDhcpOptions (dhcp.go)
@@ -130,11 +132,12 @@ func (h *Handler) createVpc(ctx context.Context, p params) (vpcOut, error) {
 		// target is blocked, as on AWS.
 		rtb, acl := store.NewID(store.PrefixRouteTable), store.NewID(store.PrefixACL)
 		v.MainRouteTable = rtb
+		v.OwnerAccount = op.Owner(ctx, tx.Net.AccountID)
 		tx.File.VPCs = append(tx.File.VPCs, v)
 		tx.File.RouteTables = append(tx.File.RouteTables, config.RouteTblFile{ID: rtb, VPC: id})
 		tx.File.NetworkACLs = append(tx.File.NetworkACLs, config.ACLFile{ID: acl, VPC: id, Entries: defaultEntries()})
 		sg := store.NewID(store.PrefixSG)
-		tx.File.SecurityGroups = append(tx.File.SecurityGroups, config.SGFile{ID: sg, VPC: id,
+		tx.File.SecurityGroups = append(tx.File.SecurityGroups, config.SGFile{ID: sg, VPC: id, OwnerAccount: v.OwnerAccount,
 			Egress: []config.SGRuleFile{{Protocol: "all", CIDR: "0.0.0.0/0"}}})
 		tx.Meta.Objects[sg] = &store.Object{Kind: store.KindSecurityGroup, Name: "default",
 			Description: "default VPC security group", Created: tx.Now, Modified: tx.Now}

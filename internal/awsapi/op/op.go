@@ -21,9 +21,9 @@ type Request struct {
 	// Operation is the operation's name as the API models it
 	// ("CreateResolverRule", "CreateVpc", "CreateHostedZone").
 	Operation string
-	// Account is the AWS account the caller acts as: the network's
-	// account today; the account of the caller's credentials once
-	// vpcdns models several.
+	// Account is the AWS account the caller acts as: the account of the
+	// access key it signed with (see awsapi's account), the network's
+	// account_id when its key names none.
 	Account string
 	// HTTP is the request as received; its body has been read into Body.
 	HTTP *http.Request
@@ -105,4 +105,24 @@ func (o Reader[H, P, Out]) Call(h *H, ctx context.Context, decode func(in any) e
 		return nil, err
 	}
 	return o(h, ctx, p)
+}
+
+// Caller is the account the request of ctx acts as, or def (the network's
+// account_id) when the request names none.
+func Caller(ctx context.Context, def string) string {
+	if a := RequestOf(ctx).Account; a != "" {
+		return a
+	}
+	return def
+}
+
+// Owner is what a resource created by the request of ctx writes in its
+// owner_account: "" when the caller is the network's account def (the
+// default, so a network built by one account exports as it always did),
+// the caller's account otherwise.
+func Owner(ctx context.Context, def string) string {
+	if a := Caller(ctx, def); a != def {
+		return a
+	}
+	return ""
 }

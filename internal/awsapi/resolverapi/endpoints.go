@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -241,7 +242,7 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 			return apierr.New(apierr.Exists, apierr.ResEndpoint, "Resolver endpoint with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
 		e := config.EndpointFile{ID: id, Name: in.Name, Direction: strings.ToLower(in.Direction),
-			SecurityGroups: in.SecurityGroupIds, Listen: listen}
+			SecurityGroups: in.SecurityGroupIds, Listen: listen, OwnerAccount: op.Owner(ctx, tx.Net.AccountID)}
 		for _, sg := range in.SecurityGroupIds {
 			if !slices.ContainsFunc(tx.File.SecurityGroups, func(s config.SGFile) bool { return s.ID == sg }) {
 				return apierr.Param("SecurityGroupIds", "Security group with ID '%s' does not exist.", sg)

@@ -1,12 +1,14 @@
 package resolverapi
 
 import (
+	"cmp"
 	"context"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
@@ -76,18 +78,45 @@ func ruleIndex(f *config.File, id string) int {
 	return slices.IndexFunc(f.Rules, func(r config.RuleFile) bool { return r.ID == id })
 }
 
-func ruleShape(st *store.State, n *config.Network, i int) ResolverRule {
+// RuleARN is the ARN of rule i of n: in its owner's account.
+func RuleARN(n *config.Network, i int) string {
+	return "arn:aws:route53resolver:" + n.Region + ":" + n.Rules[i].OwnerAccount + ":resolver-rule/" + n.Rules[i].ID
+}
+
+// ruleVisible reports whether caller sees rule i: it owns it, or the rule
+// is shared with it (a RAM share naming the caller, or a share_status of
+// the network file, which names no principals).
+func ruleVisible(st *store.State, n *config.Network, i int, caller string) bool {
+	r := n.Rules[i]
+	return r.OwnerAccount == caller || store.SharedWith(st, RuleARN(n, i), caller) ||
+		(r.ShareStatus != config.NotShared && !store.Shared(st, RuleARN(n, i)))
+}
+
+// shareStatus is the rule's ShareStatus as caller sees it.
+func shareStatus(st *store.State, n *config.Network, i int, caller string) string {
+	r := n.Rules[i]
+	switch {
+	case r.OwnerAccount != caller:
+		return "SHARED_WITH_ME"
+	case store.Shared(st, RuleARN(n, i)) || r.ShareStatus == config.SharedByMe:
+		return "SHARED_BY_ME"
+	}
+	return "NOT_SHARED"
+}
+
+func ruleShape(ctx context.Context, st *store.State, n *config.Network, i int) ResolverRule {
 	rf, r := st.File.Rules[i], n.Rules[i]
+	caller := op.Caller(ctx, n.AccountID)
 	out := ResolverRule{
 		Id:            rf.ID,
-		Arn:           arn(n, "resolver-rule", rf.ID),
+		Arn:           RuleARN(n, i),
 		DomainName:    r.Domain.String(),
 		Status:        "COMPLETE",
 		StatusMessage: "Successfully created Resolver Rule.",
 		RuleType:      strings.ToUpper(rf.RuleType),
 		Name:          rf.Name,
-		OwnerId:       n.AccountID,
-		ShareStatus:   "NOT_SHARED",
+		OwnerId:       r.OwnerAccount,
+		ShareStatus:   shareStatus(st, n, i, caller),
 	}
 	if r.Type == config.RuleForward {
 		out.ResolverEndpointId = rf.ResolverEndpoint
@@ -236,7 +265,7 @@ func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (resolverRul
 		}
 		tx.File.Rules = append(tx.File.Rules, config.RuleFile{
 			ID: id, Name: in.Name, RuleType: strings.ToLower(in.RuleType), DomainName: domain,
-			ResolverEndpoint: in.ResolverEndpointId, TargetIPs: targets,
+			ResolverEndpoint: in.ResolverEndpointId, TargetIPs: targets, OwnerAccount: op.Owner(ctx, tx.Net.AccountID),
 		})
 		tx.Meta.Objects[id] = &store.Object{Kind: store.KindRule, CreatorRequestID: in.CreatorRequestId,
 			Created: tx.Now, Modified: tx.Now, Tags: tags}
@@ -245,7 +274,7 @@ func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (resolverRul
 	if err != nil {
 		return resolverRuleOut{}, err
 	}
-	return resolverRuleOut{ResolverRule: ruleShape(st, n, ruleIndex(&st.File, id))}, nil
+	return resolverRuleOut{ResolverRule: ruleShape(ctx, st, n, ruleIndex(&st.File, id))}, nil
 }
 
 func ruleNotFound(id string) error {
@@ -261,17 +290,20 @@ func (h *Handler) getRule(ctx context.Context, in *struct{ ResolverRuleId string
 		return resolverRuleOut{ResolverRule: builtinRule(n)}, nil
 	}
 	i := ruleIndex(&st.File, in.ResolverRuleId)
-	if i < 0 {
+	if i < 0 || !ruleVisible(st, n, i, op.Caller(ctx, n.AccountID)) {
 		return resolverRuleOut{}, ruleNotFound(in.ResolverRuleId)
 	}
-	return resolverRuleOut{ResolverRule: ruleShape(st, n, i)}, nil
+	return resolverRuleOut{ResolverRule: ruleShape(ctx, st, n, i)}, nil
 }
 
 func (h *Handler) listRules(ctx context.Context, in *listParams) (resolverRulesOut, error) {
 	st, n := h.Store.Snapshot()
 	all := []ResolverRule{builtinRule(n)}
+	caller := op.Caller(ctx, n.AccountID)
 	for i := range st.File.Rules {
-		all = append(all, ruleShape(st, n, i))
+		if ruleVisible(st, n, i, caller) {
+			all = append(all, ruleShape(ctx, st, n, i))
+		}
 	}
 	known := []string{"creatorrequestid", "domainname", "name", "resolverendpointid", "status", "type"}
 	items, err := filterItems(all, in.Filters, known, func(r ResolverRule) attrs {
@@ -317,8 +349,11 @@ func (h *Handler) updateRule(ctx context.Context, in *struct {
 	}
 	st, n, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}, Objects: true}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
-		if i < 0 {
+		if i < 0 || !ruleVisible(tx.State, tx.Net, i, op.Caller(ctx, tx.Net.AccountID)) {
 			return ruleNotFound(in.ResolverRuleId)
+		}
+		if tx.Net.Rules[i].OwnerAccount != op.Caller(ctx, tx.Net.AccountID) {
+			return apierr.New(apierr.InvalidRequest, apierr.ResRule, "The resolver rule '%s' is shared with you: only its owner, account %s, can change it.", in.ResolverRuleId, tx.Net.Rules[i].OwnerAccount)
 		}
 		r := &tx.File.Rules[i]
 		if r.RuleType != "forward" && (len(c.TargetIps) > 0 || c.ResolverEndpointId != nil) {
@@ -342,7 +377,7 @@ func (h *Handler) updateRule(ctx context.Context, in *struct {
 	if err != nil {
 		return resolverRuleOut{}, err
 	}
-	return resolverRuleOut{ResolverRule: ruleShape(st, n, ruleIndex(&st.File, in.ResolverRuleId))}, nil
+	return resolverRuleOut{ResolverRule: ruleShape(ctx, st, n, ruleIndex(&st.File, in.ResolverRuleId))}, nil
 }
 
 // touch records a modification of a resource.
@@ -361,14 +396,16 @@ func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId str
 	}
 	var gone ResolverRule
 	_, _, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}}, func(tx *store.Tx) error {
+		// A rule shared with the caller is not its to delete: DeleteResolverRule
+		// models no error but ResourceNotFoundException for that.
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
-		if i < 0 {
+		if i < 0 || tx.Net.Rules[i].OwnerAccount != op.Caller(ctx, tx.Net.AccountID) {
 			return ruleNotFound(in.ResolverRuleId)
 		}
 		if len(tx.File.Rules[i].VPCs) > 0 {
 			return apierr.New(apierr.InUse, apierr.ResRule, "Please disassociate this resolver rule from VPC first before deleting")
 		}
-		gone = ruleShape(tx.State, tx.Net, i)
+		gone = ruleShape(ctx, tx.State, tx.Net, i)
 		tx.File.Rules = slices.Delete(tx.File.Rules, i, i+1)
 		return nil
 	})
@@ -419,11 +456,14 @@ func (h *Handler) associateRule(ctx context.Context, in *struct{ ResolverRuleId,
 		return resolverRuleAssociationOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
 	}
 	st, _, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}, Assocs: true}, func(tx *store.Tx) error {
+		caller := op.Caller(ctx, tx.Net.AccountID)
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
-		if i < 0 {
+		// As on AWS, another account's rule that is not shared with the
+		// caller does not exist for it; nor does another account's VPC.
+		if i < 0 || !ruleVisible(tx.State, tx.Net, i, caller) {
 			return ruleNotFound(in.ResolverRuleId)
 		}
-		if vpcIndex(&tx.File, in.VPCId) < 0 {
+		if j := vpcIndex(&tx.File, in.VPCId); j < 0 || cmp.Or(tx.File.VPCs[j].OwnerAccount, tx.Net.AccountID) != caller {
 			return vpcNotFound(in.VPCId)
 		}
 		r := &tx.File.Rules[i]

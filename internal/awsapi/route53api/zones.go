@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
@@ -185,7 +186,8 @@ func (h *Handler) createZone(ctx context.Context, b body[createZoneIn]) (createZ
 		if err := conflict(tx.Net, name, in.VPC.VPCId); err != nil {
 			return err
 		}
-		tx.File.HostedZones = append(tx.File.HostedZones, config.ZoneFile{ID: id, Name: name.String(), VPCs: []string{in.VPC.VPCId}})
+		tx.File.HostedZones = append(tx.File.HostedZones, config.ZoneFile{ID: id, Name: name.String(), VPCs: []string{in.VPC.VPCId},
+			OwnerAccount: op.Owner(ctx, tx.Net.AccountID)})
 		tx.Meta.Objects[id] = &store.Object{Kind: store.KindHostedZone, CallerReference: in.CallerReference, Comment: comment,
 			Created: tx.Now, Modified: tx.Now}
 		change = newChange(tx, "")

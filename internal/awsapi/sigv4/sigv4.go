@@ -1,10 +1,12 @@
 // Package sigv4 checks AWS Signature Version 4 on requests to vpcdns's AWS
 // APIs, against a set of access keys read from a credentials file.
 //
-// The credentials file holds one key per line, "ACCESS_KEY_ID SECRET_ACCESS_KEY",
-// with blank lines and lines starting with # ignored. An AWS shared
-// credentials file (~/.aws/credentials: aws_access_key_id = …,
-// aws_secret_access_key = … in [profile] sections) is read too.
+// The credentials file holds one key per line,
+// "ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID]", with blank lines and lines
+// starting with # ignored; ACCOUNT_ID (12 digits) is the account the key
+// acts as. An AWS shared credentials file (~/.aws/credentials:
+// aws_access_key_id = …, aws_secret_access_key = …, optionally
+// aws_account_id = …, in [profile] sections) is read too.
 package sigv4
 
 import (
@@ -35,28 +37,54 @@ const (
 // Keys maps access key ids to secret access keys.
 type Keys map[string]string
 
+// Accounts maps access key ids to the accounts they act as.
+type Accounts map[string]string
+
 // LoadKeys reads a credentials file (see the package documentation).
-func LoadKeys(path string) (Keys, error) {
+func LoadKeys(path string) (Keys, Accounts, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("api credentials: %w", err)
+		return nil, nil, fmt.Errorf("api credentials: %w", err)
 	}
-	keys, err := ParseKeys(data)
+	keys, accounts, err := ParseCredentials(data)
 	if err != nil {
-		return nil, fmt.Errorf("api credentials %s: %w", path, err)
+		return nil, nil, fmt.Errorf("api credentials %s: %w", path, err)
 	}
-	return keys, nil
+	return keys, accounts, nil
 }
 
-// ParseKeys reads the text of a credentials file.
+// ParseKeys reads the keys of a credentials file.
 func ParseKeys(data []byte) (Keys, error) {
-	keys := Keys{}
-	var iniID, iniSecret string
+	keys, _, err := ParseCredentials(data)
+	return keys, err
+}
+
+// IsAccountID reports whether s is an AWS account id: 12 digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseCredentials reads the text of a credentials file: the keys and the
+// accounts of the keys that name one.
+func ParseCredentials(data []byte) (Keys, Accounts, error) {
+	keys, accounts := Keys{}, Accounts{}
+	var iniID, iniSecret, iniAccount string
 	flush := func() {
 		if iniID != "" && iniSecret != "" {
 			keys[iniID] = iniSecret
+			if iniAccount != "" {
+				accounts[iniID] = iniAccount
+			}
 		}
-		iniID, iniSecret = "", ""
+		iniID, iniSecret, iniAccount = "", "", ""
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	line := 0
@@ -77,26 +105,50 @@ func ParseKeys(data []byte) (Keys, error) {
 				iniID = v
 			case "aws_secret_access_key":
 				iniSecret = v
-			}
-			if iniID != "" && iniSecret != "" {
-				flush()
+			case "aws_account_id":
+				if !IsAccountID(v) {
+					return nil, nil, fmt.Errorf("line %d: aws_account_id %q is not 12 digits", line, v)
+				}
+				iniAccount = v
 			}
 			continue
 		}
 		f := strings.Fields(s)
-		if len(f) != 2 {
-			return nil, fmt.Errorf("line %d: want \"ACCESS_KEY_ID SECRET_ACCESS_KEY\"", line)
+		if len(f) != 2 && len(f) != 3 {
+			return nil, nil, fmt.Errorf("line %d: want \"ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID]\"", line)
 		}
 		keys[f[0]] = f[1]
+		if len(f) == 3 {
+			if !IsAccountID(f[2]) {
+				return nil, nil, fmt.Errorf("line %d: account %q is not 12 digits", line, f[2])
+			}
+			accounts[f[0]] = f[2]
+		}
 	}
 	flush()
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("no access keys")
+		return nil, nil, fmt.Errorf("no access keys")
 	}
-	return keys, nil
+	return keys, accounts, nil
+}
+
+// AccessKeyID returns the access key id a request is signed with: the
+// first part of the Credential of its SigV4 Authorization header (or of
+// its X-Amz-Credential query parameter, a presigned URL), "" when unsigned.
+func AccessKeyID(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if rest, ok := strings.CutPrefix(r.Header.Get("Authorization"), algorithm+" "); ok {
+		for _, part := range strings.Split(rest, ",") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential="); ok {
+				cred = v
+			}
+		}
+	}
+	id, _, _ := strings.Cut(cred, "/")
+	return id
 }
 
 // Verify checks the SigV4 signature of r, whose body has already been read

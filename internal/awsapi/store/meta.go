@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Meta is what the AWS APIs know about the resources that network.yaml
 // cannot hold: names, descriptions, creator request ids, creation times,
@@ -85,6 +88,33 @@ type Object struct {
 	// Hybrid holds the options of transit gateways, VPN gateways and
 	// connections, customer gateways (hybrid.go).
 	Hybrid *Hybrid `json:"hybrid,omitempty"`
+	// AWS RAM resource share, keyed by its ARN: the account that owns it,
+	// the accounts it shares with and the ARNs of what it shares.
+	Owner      string   `json:"owner,omitempty"`
+	Principals []string `json:"principals,omitempty"`
+	Resources  []string `json:"resources,omitempty"`
+}
+
+// SharedWith reports whether a resource share of st shares the resource
+// arn with account.
+func SharedWith(st *State, arn, account string) bool {
+	for _, o := range st.Meta.Objects {
+		if o.Kind == KindResourceShare && slices.Contains(o.Resources, arn) && slices.Contains(o.Principals, account) {
+			return true
+		}
+	}
+	return false
+}
+
+// Shared reports whether a resource share of st shares the resource arn
+// with any account.
+func Shared(st *State, arn string) bool {
+	for _, o := range st.Meta.Objects {
+		if o.Kind == KindResourceShare && slices.Contains(o.Resources, arn) && len(o.Principals) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Assoc is the side record of an association.
@@ -122,6 +152,7 @@ const (
 	KindDHCPOptions   = "dhcp-options"
 	KindPrefixList    = "prefix-list"
 	KindVPCEndpoint   = "vpc-endpoint"
+	KindResourceShare = "resource-share" // AWS RAM, keyed by its ARN; only in Meta
 )
 
 // FirewallRuleKey is the Meta key of a DNS Firewall rule, which has no id

@@ -174,7 +174,7 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 		}
 		switch {
 		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active",
-			o.Kind == KindInternetGW, o.Kind == KindNATGateway, keptKinds[o.Kind]:
+			o.Kind == KindInternetGW, o.Kind == KindNATGateway, keptKinds[o.Kind], o.Kind == KindResourceShare:
 		default:
 			delete(m.Objects, id)
 		}
