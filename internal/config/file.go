@@ -21,6 +21,9 @@ type File struct {
 	Endpoints       []EndpointFile `yaml:"resolver_endpoints,omitempty" json:"resolver_endpoints,omitempty"`
 	Rules           []RuleFile     `yaml:"resolver_rules,omitempty" json:"resolver_rules,omitempty"`
 	HostedZones     []ZoneFile     `yaml:"private_hosted_zones,omitempty" json:"private_hosted_zones,omitempty"`
+	// PublicZones are Route 53 public hosted zones: answered on the internet
+	// path of every VPC (file_public.go).
+	PublicZones []ZoneFile `yaml:"public_hosted_zones,omitempty" json:"public_hosted_zones,omitempty"`
 	Internet        *InternetFile  `yaml:"internet,omitempty" json:"internet,omitempty"`
 	QueryLogging    []QueryLogFile `yaml:"query_logging,omitempty" json:"query_logging,omitempty"`
 	Emulation       *EmulationFile `yaml:"emulation,omitempty" json:"emulation,omitempty"`
