@@ -35,7 +35,13 @@ type VPC struct {
 }
 
 func zoneIndex(n *config.Network, id string) int {
-	return slices.IndexFunc(n.HostedZones, func(z *config.HostedZone) bool { return z.ID == id })
+	if i := slices.IndexFunc(n.HostedZones, func(z *config.HostedZone) bool { return z.ID == id }); i >= 0 {
+		return i
+	}
+	if i := slices.IndexFunc(n.PublicZones, func(z *config.HostedZone) bool { return z.ID == id }); i >= 0 {
+		return len(n.HostedZones) + i
+	}
+	return -1
 }
 
 func zoneNotFound(id string) error {
@@ -75,8 +81,8 @@ func parseName(s string) (dnsname.Name, error) {
 func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 
 func zoneShape(st *store.State, n *config.Network, i int) HostedZone {
-	z := n.HostedZones[i]
-	out := HostedZone{Id: "/hostedzone/" + z.ID, Name: escapeName(z.Name.String()), Config: zoneConfig{PrivateZone: true},
+	z := zoneAt(n, i)
+	out := HostedZone{Id: "/hostedzone/" + z.ID, Name: escapeName(z.Name.String()), Config: zoneConfig{PrivateZone: !z.Public},
 		ResourceRecordSetCount: len(recordSets(z))}
 	if o := st.Meta.Objects[z.ID]; o != nil {
 		out.CallerReference, out.Config.Comment = o.CallerReference, o.Comment
@@ -134,11 +140,12 @@ type createZoneIn struct {
 }
 
 type createZoneOut struct {
-	XMLName    xml.Name   `xml:"CreateHostedZoneResponse"`
-	Xmlns      string     `xml:"xmlns,attr"`
-	HostedZone HostedZone `xml:"HostedZone"`
-	ChangeInfo ChangeInfo `xml:"ChangeInfo"`
-	VPC        VPC        `xml:"VPC"`
+	XMLName       xml.Name       `xml:"CreateHostedZoneResponse"`
+	Xmlns         string         `xml:"xmlns,attr"`
+	HostedZone    HostedZone     `xml:"HostedZone"`
+	ChangeInfo    ChangeInfo     `xml:"ChangeInfo"`
+	DelegationSet *DelegationSet `xml:"DelegationSet,omitempty"`
+	VPC           *VPC           `xml:"VPC,omitempty"`
 }
 
 func (o createZoneOut) location() string {
@@ -161,22 +168,27 @@ func (h *Handler) createZone(r request) (int, any, error) {
 		return 0, nil, apierr.Missing("CallerReference")
 	}
 	if in.DelegationSetId != "" {
-		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
-	}
-	if in.VPC == nil || (in.HostedZoneConfig != nil && in.HostedZoneConfig.PrivateZone != nil && !*in.HostedZoneConfig.PrivateZone) {
-		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones only: give the VPC to associate the zone with"}
+		return 0, nil, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest,
+			"A reusable delegation set with the specified ID does not exist: %s (vpcdns gives each public zone Route 53's default name servers)", in.DelegationSetId)
 	}
 	comment := ""
 	if in.HostedZoneConfig != nil {
 		comment = in.HostedZoneConfig.Comment
+		if p := in.HostedZoneConfig.PrivateZone; p != nil && *p && in.VPC == nil {
+			return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a private hosted zone (when you specify true for PrivateZone), you must also specify values for VPCId and VPCRegion."}
+		}
+		if p := in.HostedZoneConfig.PrivateZone; p != nil && !*p && in.VPC != nil {
+			return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a public hosted zone (when you specify false for PrivateZone), you can't specify a VPC."}
+		}
+	}
+	if in.VPC == nil {
+		return h.createPublicZone(name, in.CallerReference, comment)
 	}
 	id := store.NewZoneID()
 	var change ChangeInfo
 	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
-		for _, o := range tx.Meta.Objects {
-			if o.Kind == store.KindHostedZone && o.CallerReference == in.CallerReference {
-				return apierr.New(apierr.Exists, apierr.ResHostedZone, "A hosted zone has already been created with the specified caller reference.")
-			}
+		if err := callerRefFree(tx, in.CallerReference); err != nil {
+			return err
 		}
 		if err := checkVPC(tx.Net, in.VPC); err != nil {
 			return err
@@ -196,14 +208,15 @@ func (h *Handler) createZone(r request) (int, any, error) {
 	i := zoneIndex(n, id)
 	region, _ := vpcRegion(n, in.VPC.VPCId)
 	return http.StatusCreated, createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
-		VPC: VPC{VPCRegion: region, VPCId: in.VPC.VPCId}}, nil
+		VPC: &VPC{VPCRegion: region, VPCId: in.VPC.VPCId}}, nil
 }
 
 type getZoneOut struct {
-	XMLName    xml.Name   `xml:"GetHostedZoneResponse"`
-	Xmlns      string     `xml:"xmlns,attr"`
-	HostedZone HostedZone `xml:"HostedZone"`
-	VPCs       []VPC      `xml:"VPCs>VPC"`
+	XMLName       xml.Name       `xml:"GetHostedZoneResponse"`
+	Xmlns         string         `xml:"xmlns,attr"`
+	HostedZone    HostedZone     `xml:"HostedZone"`
+	DelegationSet *DelegationSet `xml:"DelegationSet,omitempty"`
+	VPCs          []VPC          `xml:"VPCs>VPC"`
 }
 
 func (h *Handler) getZone(r request) (int, any, error) {
@@ -213,7 +226,10 @@ func (h *Handler) getZone(r request) (int, any, error) {
 		return 0, nil, zoneNotFound(r.parts[1])
 	}
 	out := getZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i)}
-	for _, v := range n.HostedZones[i].VPCs {
+	if z := zoneAt(n, i); z.Public {
+		out.DelegationSet = delegationSet(z)
+	}
+	for _, v := range zoneAt(n, i).VPCs {
 		out.VPCs = append(out.VPCs, VPC{VPCRegion: v.Region, VPCId: v.ID})
 	}
 	return http.StatusOK, out, nil
@@ -267,13 +283,13 @@ func (h *Handler) deleteZone(r request) (int, any, error) {
 		if i < 0 {
 			return zoneNotFound(id)
 		}
-		z := tx.Net.HostedZones[i]
+		z := zoneAt(tx.Net, i)
 		for _, set := range recordSets(z) {
 			if !(set.name == z.Name && (set.typ == "SOA" || set.typ == "NS")) {
 				return apierr.New(apierr.InUse, apierr.ResHostedZone, "The specified hosted zone contains non-required resource record sets and so cannot be deleted.")
 			}
 		}
-		tx.File.HostedZones = slices.Delete(tx.File.HostedZones, i, i+1)
+		deleteFileZone(&tx.File, tx.Net, i)
 		delete(tx.Meta.Objects, id)
 		change = newChange(tx, "")
 		return nil
@@ -301,7 +317,13 @@ func (h *Handler) associateVPC(r request) (int, any, error) {
 		if i < 0 {
 			return zoneNotFound(id)
 		}
+		if zoneAt(tx.Net, i).Public {
+			return publicZoneVPC()
+		}
 		if err := checkVPC(tx.Net, in.VPC); err != nil {
+			return err
+		}
+		if err := authorized(tx, tx.Net.HostedZones[i], in.VPC.VPCId); err != nil {
 			return err
 		}
 		if err := conflict(tx.Net, tx.Net.HostedZones[i].Name, in.VPC.VPCId); err != nil {
@@ -332,6 +354,9 @@ func (h *Handler) disassociateVPC(r request) (int, any, error) {
 		if i < 0 {
 			return zoneNotFound(id)
 		}
+		if zoneAt(tx.Net, i).Public {
+			return publicZoneVPC()
+		}
 		z := &tx.File.HostedZones[i]
 		j := slices.Index(z.VPCs, in.VPC.VPCId)
 		if j < 0 {
@@ -360,12 +385,12 @@ func reversedName(n string) string {
 
 // sortedZones returns the zone indexes sorted by name, labels reversed.
 func sortedZones(n *config.Network) []int {
-	idx := make([]int, len(n.HostedZones))
+	idx := make([]int, zoneCount(n))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortStableFunc(idx, func(a, b int) int {
-		return strings.Compare(reversedName(n.HostedZones[a].Name.String()), reversedName(n.HostedZones[b].Name.String()))
+		return strings.Compare(reversedName(zoneAt(n, a).Name.String()), reversedName(zoneAt(n, b).Name.String()))
 	})
 	return idx
 }
@@ -393,8 +418,8 @@ type listZonesOut struct {
 }
 
 func (h *Handler) listZones(r request) (int, any, error) {
-	if r.query.Get("delegationsetid") != "" {
-		return 0, nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
+	if d := r.query.Get("delegationsetid"); d != "" {
+		return 0, nil, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest, "A reusable delegation set with the specified ID does not exist: %s", d)
 	}
 	max, err := maxItems(r, 100)
 	if err != nil {
@@ -404,7 +429,7 @@ func (h *Handler) listZones(r request) (int, any, error) {
 	order := sortedZones(n)
 	start := 0
 	if m := r.query.Get("marker"); m != "" {
-		start = slices.IndexFunc(order, func(i int) bool { return n.HostedZones[i].ID == m })
+		start = slices.IndexFunc(order, func(i int) bool { return zoneAt(n, i).ID == m })
 		if start < 0 {
 			return 0, nil, apierr.Param("Marker", "The marker %s is not a hosted zone id", m)
 		}
@@ -412,7 +437,7 @@ func (h *Handler) listZones(r request) (int, any, error) {
 	out := listZonesOut{Xmlns: xmlns, Marker: r.query.Get("marker"), MaxItems: strconv.Itoa(max), HostedZones: []HostedZone{}}
 	for k := start; k < len(order); k++ {
 		if len(out.HostedZones) == max {
-			out.IsTruncated, out.NextMarker = true, n.HostedZones[order[k]].ID
+			out.IsTruncated, out.NextMarker = true, zoneAt(n, order[k]).ID
 			break
 		}
 		out.HostedZones = append(out.HostedZones, zoneShape(st, n, order[k]))
@@ -448,7 +473,7 @@ func (h *Handler) listZonesByName(r request) (int, any, error) {
 		key := reversedName(name.String())
 		start = len(order)
 		for k, i := range order {
-			z := n.HostedZones[i]
+			z := zoneAt(n, i)
 			c := strings.Compare(reversedName(z.Name.String()), key)
 			if c > 0 || (c == 0 && (r.query.Get("hostedzoneid") == "" || z.ID >= r.query.Get("hostedzoneid"))) {
 				start = k
@@ -459,7 +484,7 @@ func (h *Handler) listZonesByName(r request) (int, any, error) {
 	out := listZonesByNameOut{Xmlns: xmlns, DNSName: r.query.Get("dnsname"), HostedZoneId: r.query.Get("hostedzoneid"),
 		MaxItems: strconv.Itoa(max), HostedZones: []HostedZone{}}
 	for k := start; k < len(order); k++ {
-		z := n.HostedZones[order[k]]
+		z := zoneAt(n, order[k])
 		if len(out.HostedZones) == max {
 			out.IsTruncated, out.NextDNSName, out.NextHostedZoneId = true, z.Name.String(), z.ID
 			break
@@ -502,7 +527,7 @@ func (h *Handler) listZonesByVPC(r request) (int, any, error) {
 	_, n := h.Store.Snapshot()
 	var all []zoneSummary
 	for _, i := range sortedZones(n) {
-		z := n.HostedZones[i]
+		z := zoneAt(n, i)
 		if slices.ContainsFunc(z.VPCs, func(v *config.VPC) bool { return v.ID == vpc && v.Region == region }) {
 			all = append(all, zoneSummary{HostedZoneId: z.ID, Name: escapeName(z.Name.String()), Owner: zoneOwner{n.AccountID}})
 		}
@@ -532,5 +557,5 @@ type zoneCountOut struct {
 
 func (h *Handler) zoneCount(request) (int, any, error) {
 	_, n := h.Store.Snapshot()
-	return http.StatusOK, zoneCountOut{Xmlns: xmlns, HostedZoneCount: len(n.HostedZones)}, nil
+	return http.StatusOK, zoneCountOut{Xmlns: xmlns, HostedZoneCount: zoneCount(n)}, nil
 }

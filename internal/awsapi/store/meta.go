@@ -58,6 +58,13 @@ type Object struct {
 	CallerReference string `json:"caller_reference,omitempty"`
 	Comment         string `json:"comment,omitempty"`
 
+	// Route 53 query logging configuration and VPC association
+	// authorization: the hosted zone (and, for an authorization, the VPC;
+	// keyed by VPCAuthKey).
+	HostedZone string `json:"hosted_zone,omitempty"`
+	VPC        string `json:"vpc,omitempty"`
+	VPCRegion  string `json:"vpc_region,omitempty"`
+
 	// DNS Firewall rule group: its resource policy (kept, not applied).
 	Policy string `json:"policy,omitempty"`
 
@@ -100,7 +107,16 @@ const (
 	KindFirewallGroup = "firewall-rule-group"
 	KindFirewallRule  = "firewall-rule" // keyed by FirewallRuleKey
 	KindFirewallAssoc = "firewall-rule-group-association"
+	// KindZoneQueryLog is a Route 53 (public hosted zone) query logging
+	// configuration, and KindVPCAuth a VPC association authorization: both
+	// live only in Meta (they change no answer).
+	KindZoneQueryLog = "route53-query-logging-config"
+	KindVPCAuth      = "vpc-association-authorization"
 )
+
+// VPCAuthKey is the Meta key of the authorization for a VPC to associate
+// with a hosted zone.
+func VPCAuthKey(zone, vpc string) string { return "vpcauth|" + zone + "|" + vpc }
 
 // FirewallRuleKey is the Meta key of a DNS Firewall rule, which has no id
 // of its own: its group, its domain list and its query type.
