@@ -26,6 +26,7 @@ import (
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/sigv4"
@@ -216,11 +217,13 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	ctx := r.Context()
+	req := &op.Request{HTTP: r, Body: body, Account: a.opts.Store.Network().AccountID}
 	switch p {
 	case apierr.Resolver:
-		a.resolver.Serve(rec, r.Header.Get("X-Amz-Target"), body)
+		a.resolver.Serve(ctx, rec, req, r.Header.Get("X-Amz-Target"))
 	case apierr.Route53:
-		a.route53.Serve(rec, r, body)
+		a.route53.Serve(ctx, rec, req)
 	default:
 		form := r.URL.Query()
 		if len(body) > 0 {
@@ -233,7 +236,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				form[k] = append(form[k], v...)
 			}
 		}
-		a.ec2.Serve(rec, form)
+		a.ec2.Serve(ctx, rec, req, form)
 	}
 	a.log.Debug("api request", "method", r.Method, "path", r.URL.Path, "target", r.Header.Get("X-Amz-Target"), "status", rec.status)
 }

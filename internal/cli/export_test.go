@@ -25,7 +25,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, _, err := st.Update(nil, func(tx *store.Tx) error {
+	if _, _, err := st.Update(context.Background(), nil, func(tx *store.Tx) error {
 		tx.File.VPCs = append(tx.File.VPCs, config.VPCFile{ID: "vpc-0123456789abcdef0", CIDRBlocks: []string{"10.0.0.0/16"}})
 		return nil
 	}); err != nil {

@@ -73,6 +73,9 @@ const (
 	// Unavailable is a store that cannot be reached (etcd down): AWS's
 	// common ServiceUnavailable, HTTP 503, which the SDKs retry.
 	Unavailable
+	// Serialization is a request body the protocol cannot read: not JSON,
+	// or a member of the wrong type (SerializationException).
+	Serialization
 )
 
 // serviceUnavailable is the common AWS error code of Unavailable.
@@ -187,22 +190,50 @@ func As(err error, fields map[string]string) *Error {
 	if errors.As(err, &ps) && len(ps) > 0 {
 		return FromProblems(ps, fields)
 	}
-	return &Error{Kind: Internal, Message: err.Error()}
+	return &Error{Kind: Internal, Message: "vpcdns could not complete the request: " + internalCause(err)}
 }
 
+// internalCause is what the caller reads of an internal failure: the
+// error's text without the Go package paths and type names that some
+// library errors carry.
+func internalCause(err error) string {
+	msg := err.Error()
+	if goType.MatchString(msg) {
+		return "internal error"
+	}
+	return msg
+}
+
+// goType matches a Go type or package-qualified name ("*config.File",
+// "json: cannot unmarshal", "[]string").
+var goType = regexp.MustCompile(`\*?\b[a-z][a-z0-9]*\.[A-Z]\w*|\[\][a-z]|\bjson: |\bxml: |\bmap\[`)
+
 // FromProblems turns the validation problems of a changed network into one
-// InvalidParameter error: the message lists every problem with its
-// network.yaml path, the field is the request member of the first problem's
-// key when fields (network.yaml key → request member) knows it.
+// InvalidParameter error. The message says, for every problem, the
+// resource and request member at fault and what is wrong, in the words of
+// the API: never a network.yaml path, which the caller did not write. The
+// field is the request member of the first problem's key when fields
+// (network.yaml key → request member) knows it.
 func FromProblems(ps config.Problems, fields map[string]string) *Error {
 	msgs := make([]string, 0, len(ps))
 	field := ""
 	for _, p := range ps {
-		p.File = ""
-		msgs = append(msgs, p.Error())
+		member := fieldOf(p.Path, fields)
 		if field == "" {
-			field = fieldOf(p.Path, fields)
+			field = member
 		}
+		var b strings.Builder
+		if p.Resource != "" {
+			b.WriteString(p.Resource + ": ")
+		}
+		if member != "" {
+			b.WriteString(member + " ")
+		}
+		if p.Value != "" {
+			b.WriteString(fmt.Sprintf("%q ", p.Value))
+		}
+		b.WriteString(p.Reason)
+		msgs = append(msgs, b.String())
 	}
 	return &Error{Kind: InvalidParameter, Field: field,
 		Message: "the change makes the network invalid: " + strings.Join(msgs, "; ")}
@@ -244,6 +275,8 @@ func (e *Error) resolverCode() string {
 	switch e.Kind {
 	case InvalidParameter, MissingParameter:
 		return "InvalidParameterException"
+	case Serialization:
+		return "SerializationException"
 	case NotFound, AssociationNotFound:
 		return "ResourceNotFoundException"
 	case Exists:
@@ -313,7 +346,7 @@ func (e *Error) ec2Code() string {
 			return c
 		}
 		return "InvalidParameterValue"
-	case InvalidParameter:
+	case InvalidParameter, Serialization:
 		switch e.Resource {
 		case ResSubnet:
 			return "InvalidSubnet.Range"
@@ -377,7 +410,7 @@ func (e *Error) route53Code() string {
 		return "HostedZoneNotEmpty"
 	case InvalidChangeBatch:
 		return "InvalidChangeBatch"
-	case InvalidParameter, MissingParameter, InvalidRequest, Unsupported:
+	case InvalidParameter, MissingParameter, InvalidRequest, Unsupported, Serialization:
 		if e.Resource == ResHostedZone && e.Field == "Name" {
 			return "InvalidDomainName"
 		}

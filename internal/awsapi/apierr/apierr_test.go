@@ -1,6 +1,7 @@
 package apierr
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -44,14 +45,36 @@ func TestCodes(t *testing.T) {
 func TestFromProblems(t *testing.T) {
 	ps := config.Problems{
 		{File: "network", Path: "resolver_rules[3].target_ips[0].ip", Value: "192.168.1.300", Reason: "is not an IPv4 address"},
-		{File: "network", Path: "resolver_rules[3].domain_name", Reason: "is required"},
+		{File: "network", Path: "resolver_rules[3].domain_name", Reason: "is required", Resource: "rslvr-rr-corp"},
 	}
 	e := As(ps, map[string]string{"target_ips": "TargetIps", "ip": "Ip", "domain_name": "DomainName"})
 	if e.Kind != InvalidParameter || e.Field != "TargetIps" {
 		t.Errorf("kind %v field %q, want InvalidParameter TargetIps", e.Kind, e.Field)
 	}
-	want := `the change makes the network invalid: resolver_rules[3].target_ips[0].ip: "192.168.1.300" is not an IPv4 address; resolver_rules[3].domain_name: is required`
+	// The caller wrote request members, not network.yaml: no path.
+	want := `the change makes the network invalid: TargetIps "192.168.1.300" is not an IPv4 address; rslvr-rr-corp: DomainName is required`
 	if e.Message != want {
 		t.Errorf("message %q\nwant    %q", e.Message, want)
+	}
+}
+
+// TestInternalHidesGoNames: an internal failure's message keeps a plain
+// cause and drops one that shows Go types or package names.
+func TestInternalHidesGoNames(t *testing.T) {
+	for _, tt := range []struct {
+		name, err string
+		want      string
+	}{
+		{"plain", "disk full", "vpcdns could not complete the request: disk full"},
+		{"go type", "json: cannot unmarshal string into Go value of type config.File", "vpcdns could not complete the request: internal error"},
+		{"pointer type", "bad *store.State", "vpcdns could not complete the request: internal error"},
+		{"slice", "want []string", "vpcdns could not complete the request: internal error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := As(errors.New(tt.err), nil)
+			if e.Kind != Internal || e.Message != tt.want {
+				t.Errorf("%v %q, want Internal %q", e.Kind, e.Message, tt.want)
+			}
+		})
 	}
 }

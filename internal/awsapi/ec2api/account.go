@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -30,7 +31,7 @@ type azsOut struct {
 
 // describeAvailabilityZones lists the zones of the network's regions: a, b
 // and c of each, and every other zone a subnet of the region is in.
-func (h *Handler) describeAvailabilityZones(p params) (any, error) {
+func (h *Handler) describeAvailabilityZones(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	names := map[string]bool{}
 	var regions []string
@@ -114,7 +115,7 @@ var accountAttributes = []accountAttr{
 	{"default-vpc", []accountAttrValue{{"none"}}},
 }
 
-func (h *Handler) describeAccountAttributes(p params) (any, error) {
+func (h *Handler) describeAccountAttributes(ctx context.Context, p params) (any, error) {
 	names := p.strings("AttributeName")
 	if len(names) == 0 {
 		return accountAttrsOut{Attributes: accountAttributes}, nil

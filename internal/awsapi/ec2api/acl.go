@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -158,7 +159,7 @@ type networkACLOut struct {
 	NetworkAcl NetworkAcl `xml:"networkAcl"`
 }
 
-func (h *Handler) createNetworkACL(p params) (any, error) {
+func (h *Handler) createNetworkACL(ctx context.Context, p params) (any, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -168,7 +169,7 @@ func (h *Handler) createNetworkACL(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixACL)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, err := findVPC(&tx.File, vpcID); err != nil {
 			return err
 		}
@@ -192,7 +193,7 @@ type networkACLsOut struct {
 	NextToken   string       `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeNetworkACLs(p params) (any, error) {
+func (h *Handler) describeNetworkACLs(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	items, next, err := describe(p, networkACLs(st, n), "NetworkAclId", func(a NetworkAcl) string { return a.NetworkAclId }, func(a NetworkAcl) attrs {
 		x := attrs{values: map[string][]string{"network-acl-id": {a.NetworkAclId}, "vpc-id": {a.VpcId}, "default": {boolStr(a.IsDefault)},
@@ -219,12 +220,12 @@ func (h *Handler) describeNetworkACLs(p params) (any, error) {
 	return networkACLsOut{NetworkAcls: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteNetworkACL(p params) (any, error) {
+func (h *Handler) deleteNetworkACL(ctx context.Context, p params) (any, error) {
 	id, err := p.required("NetworkAclId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for _, v := range tx.File.VPCs {
 			if defaultACLOf(tx.State, v.ID) == id {
 				return apierr.Param("NetworkAclId", "cannot delete default network ACL %s", id)
@@ -291,6 +292,9 @@ func readEntry(p params) (config.ACLEntryFile, error) {
 	if e.CIDR == "" {
 		return e, apierr.Missing("CidrBlock")
 	}
+	if _, err := cidrParam("CidrBlock", e.CIDR); err != nil {
+		return e, err
+	}
 	if e.Protocol != "all" {
 		from, err := p.optInt("PortRange.From")
 		if err != nil {
@@ -308,16 +312,20 @@ func readEntry(p params) (config.ACLEntryFile, error) {
 	return e, nil
 }
 
-func (h *Handler) createNetworkACLEntry(p params) (any, error)  { return h.putEntry(p, false) }
-func (h *Handler) replaceNetworkACLEntry(p params) (any, error) { return h.putEntry(p, true) }
+func (h *Handler) createNetworkACLEntry(ctx context.Context, p params) (any, error) {
+	return h.putEntry(ctx, p, false)
+}
+func (h *Handler) replaceNetworkACLEntry(ctx context.Context, p params) (any, error) {
+	return h.putEntry(ctx, p, true)
+}
 
-func (h *Handler) putEntry(p params, replace bool) (any, error) {
+func (h *Handler) putEntry(ctx context.Context, p params, replace bool) (any, error) {
 	e, err := readEntry(p)
 	if err != nil {
 		return nil, err
 	}
 	id := p.str("NetworkAclId")
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		a, err := findACL(tx, id)
 		if err != nil {
 			return err
@@ -341,7 +349,7 @@ func (h *Handler) putEntry(p params, replace bool) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) deleteNetworkACLEntry(p params) (any, error) {
+func (h *Handler) deleteNetworkACLEntry(ctx context.Context, p params) (any, error) {
 	num, err := p.optInt("RuleNumber")
 	if err != nil {
 		return nil, err
@@ -351,7 +359,7 @@ func (h *Handler) deleteNetworkACLEntry(p params) (any, error) {
 	}
 	egress := p.bool("Egress")
 	id := p.str("NetworkAclId")
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		a, err := findACL(tx, id)
 		if err != nil {
 			return err
@@ -373,7 +381,7 @@ type replaceACLAssocOut struct {
 	NewAssociationId string `xml:"newAssociationId"`
 }
 
-func (h *Handler) replaceNetworkACLAssociation(p params) (any, error) {
+func (h *Handler) replaceNetworkACLAssociation(ctx context.Context, p params) (any, error) {
 	assoc, err := p.required("AssociationId")
 	if err != nil {
 		return nil, err
@@ -383,7 +391,7 @@ func (h *Handler) replaceNetworkACLAssociation(p params) (any, error) {
 		return nil, err
 	}
 	next := store.NewID(store.PrefixACLAssoc)
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		subnet := ""
 		for k, a := range tx.Meta.Assocs {
 			if kind, s, _ := strings.Cut(k, "|"); kind == store.AssocACL && a.ID == assoc {

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -83,7 +84,7 @@ type enisOut struct {
 	NextToken         string             `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeNetworkInterfaces(p params) (any, error) {
+func (h *Handler) describeNetworkInterfaces(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	items, next, err := describe(p, networkInterfaces(st, n), "NetworkInterfaceId", func(x NetworkInterface) string { return x.NetworkInterfaceId },
 		func(x NetworkInterface) attrs {

@@ -16,8 +16,10 @@ package ec2api
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"slices"
@@ -26,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/page"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -41,7 +44,7 @@ type Handler struct {
 	Store *store.Store
 }
 
-type action func(h *Handler, p params) (any, error)
+type action func(h *Handler, ctx context.Context, p params) (any, error)
 
 var actions = map[string]action{
 	"CreateVpc":                         (*Handler).createVpc,
@@ -102,7 +105,7 @@ func Actions() []string {
 }
 
 // Serve answers one request; form holds the query and body parameters.
-func (h *Handler) Serve(w http.ResponseWriter, form url.Values) {
+func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Request, form url.Values) {
 	name := form.Get("Action")
 	act, ok := actions[name]
 	if !ok {
@@ -113,12 +116,14 @@ func (h *Handler) Serve(w http.ResponseWriter, form url.Values) {
 		WriteError(w, &apierr.Error{Kind: apierr.UnknownOperation, Message: msg})
 		return
 	}
+	r.Operation = name
+	ctx = op.WithRequest(ctx, r)
 	p := params{v: form}
 	if p.bool("DryRun") {
 		WriteError(w, &apierr.Error{Kind: apierr.DryRun, Message: "Request would have succeeded, but DryRun flag is set."})
 		return
 	}
-	out, err := act(h, p)
+	out, err := act(h, ctx, p)
 	if err != nil {
 		WriteError(w, apierr.As(err, fields))
 		return
@@ -248,6 +253,24 @@ func (p params) strings(name string) []string {
 		}
 	}
 	return out
+}
+
+// cidrParam parses the CIDR block s of parameter name. A value that is no
+// CIDR block at all is InvalidParameterValue, as on EC2; whether the block
+// fits (its size, its VPC) is for the caller to say.
+func cidrParam(name, s string) (netip.Prefix, error) {
+	pfx, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, apierr.Param(name, "Value (%s) for parameter %s is invalid. This is not a valid CIDR block.", s, lowerFirst(name))
+	}
+	return pfx, nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func (p params) required(name string) (string, error) {

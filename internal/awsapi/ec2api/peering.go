@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"slices"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
@@ -84,7 +85,7 @@ type peeringOut struct {
 	VpcPeeringConnection VpcPeeringConnection `xml:"vpcPeeringConnection"`
 }
 
-func (h *Handler) createPeering(p params) (any, error) {
+func (h *Handler) createPeering(ctx context.Context, p params) (any, error) {
 	vpc, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ func (h *Handler) createPeering(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixPeering)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if owner := p.str("PeerOwnerId"); owner != "" && owner != tx.Net.AccountID {
 			return &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models one account: PeerOwnerId must be " + tx.Net.AccountID}
 		}
@@ -136,9 +137,9 @@ func findPeering(tx *store.Tx, id string) (*store.Object, error) {
 	return o, nil
 }
 
-func (h *Handler) acceptPeering(p params) (any, error) {
+func (h *Handler) acceptPeering(ctx context.Context, p params) (any, error) {
 	id := p.str("VpcPeeringConnectionId")
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findPeering(tx, id)
 		if err != nil {
 			return err
@@ -156,9 +157,9 @@ func (h *Handler) acceptPeering(p params) (any, error) {
 	return peeringOut{peeringShape(st, n, id)}, nil
 }
 
-func (h *Handler) deletePeering(p params) (any, error) {
+func (h *Handler) deletePeering(ctx context.Context, p params) (any, error) {
 	id := p.str("VpcPeeringConnectionId")
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, err := findPeering(tx, id); err != nil {
 			return err
 		}
@@ -185,7 +186,7 @@ type peeringsOut struct {
 	NextToken string                 `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describePeerings(p params) (any, error) {
+func (h *Handler) describePeerings(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []VpcPeeringConnection
 	var ids []string
@@ -217,7 +218,7 @@ type peeringOptionsOut struct {
 	Requester *peeringOptions `xml:"requesterPeeringConnectionOptions,omitempty"`
 }
 
-func (h *Handler) modifyPeeringOptions(p params) (any, error) {
+func (h *Handler) modifyPeeringOptions(ctx context.Context, p params) (any, error) {
 	id := p.str("VpcPeeringConnectionId")
 	acc, err := p.optBool("AccepterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc")
 	if err != nil {
@@ -231,7 +232,7 @@ func (h *Handler) modifyPeeringOptions(p params) (any, error) {
 		return nil, apierr.Param("RequesterPeeringConnectionOptions", "Give AllowDnsResolutionFromRemoteVpc in AccepterPeeringConnectionOptions or RequesterPeeringConnectionOptions")
 	}
 	var out peeringOptionsOut
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findPeering(tx, id)
 		if err != nil {
 			return err

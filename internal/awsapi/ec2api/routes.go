@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strings"
@@ -154,7 +155,7 @@ type routeTableOut struct {
 	RouteTable RouteTable `xml:"routeTable"`
 }
 
-func (h *Handler) createRouteTable(p params) (any, error) {
+func (h *Handler) createRouteTable(ctx context.Context, p params) (any, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func (h *Handler) createRouteTable(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixRouteTable)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, err := findVPC(&tx.File, vpcID); err != nil {
 			return err
 		}
@@ -188,7 +189,7 @@ type routeTablesOut struct {
 	NextToken   string       `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeRouteTables(p params) (any, error) {
+func (h *Handler) describeRouteTables(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	items, next, err := describe(p, routeTables(st, n), "RouteTableId", func(r RouteTable) string { return r.RouteTableId }, func(r RouteTable) attrs {
 		a := attrs{values: map[string][]string{"route-table-id": {r.RouteTableId}, "vpc-id": {r.VpcId}, "owner-id": {r.OwnerId},
@@ -223,12 +224,12 @@ func (h *Handler) describeRouteTables(p params) (any, error) {
 	return routeTablesOut{RouteTables: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteRouteTable(p params) (any, error) {
+func (h *Handler) deleteRouteTable(ctx context.Context, p params) (any, error) {
 	id, err := p.required("RouteTableId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for _, v := range tx.File.VPCs {
 			if mainTableOf(tx.State, v) == id {
 				return apierr.New(apierr.InUse, apierr.ResRouteTable, "The routeTable '%s' has dependencies and cannot be deleted (it is the main route table of %s).", id, v.ID)
@@ -288,16 +289,20 @@ func destination(p params) (string, error) {
 	return pfx.Masked().String(), nil
 }
 
-func (h *Handler) createRoute(p params) (any, error)  { return h.putRoute(p, false) }
-func (h *Handler) replaceRoute(p params) (any, error) { return h.putRoute(p, true) }
+func (h *Handler) createRoute(ctx context.Context, p params) (any, error) {
+	return h.putRoute(ctx, p, false)
+}
+func (h *Handler) replaceRoute(ctx context.Context, p params) (any, error) {
+	return h.putRoute(ctx, p, true)
+}
 
-func (h *Handler) putRoute(p params, replace bool) (any, error) {
+func (h *Handler) putRoute(ctx context.Context, p params, replace bool) (any, error) {
 	dest, err := destination(p)
 	if err != nil {
 		return nil, err
 	}
 	id := p.str("RouteTableId")
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, err := findTable(tx, id)
 		if err != nil {
 			return err
@@ -334,13 +339,13 @@ func sameDest(a, b string) bool {
 	return pa.Masked() == pb.Masked()
 }
 
-func (h *Handler) deleteRoute(p params) (any, error) {
+func (h *Handler) deleteRoute(ctx context.Context, p params) (any, error) {
 	dest, err := destination(p)
 	if err != nil {
 		return nil, err
 	}
 	id := p.str("RouteTableId")
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		t, err := findTable(tx, id)
 		if err != nil {
 			return err
@@ -363,7 +368,7 @@ type associateRTOut struct {
 	AssociationState assocState `xml:"associationState"`
 }
 
-func (h *Handler) associateRouteTable(p params) (any, error) {
+func (h *Handler) associateRouteTable(ctx context.Context, p params) (any, error) {
 	id := p.str("RouteTableId")
 	if p.str("GatewayId") != "" {
 		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models route table associations with subnets only"}
@@ -373,7 +378,7 @@ func (h *Handler) associateRouteTable(p params) (any, error) {
 		return nil, err
 	}
 	assoc := store.NewID(store.PrefixRTBAssoc)
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, s := findSubnet(&tx.File, subnet)
 		if s == nil {
 			return subnetNotFound(subnet)
@@ -396,12 +401,12 @@ func (h *Handler) associateRouteTable(p params) (any, error) {
 	return associateRTOut{AssociationId: assoc, AssociationState: assocState{"associated"}}, nil
 }
 
-func (h *Handler) disassociateRouteTable(p params) (any, error) {
+func (h *Handler) disassociateRouteTable(ctx context.Context, p params) (any, error) {
 	assoc, err := p.required("AssociationId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for k, a := range tx.Meta.Assocs {
 			if a.ID != assoc {
 				continue

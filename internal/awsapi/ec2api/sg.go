@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -88,7 +89,7 @@ type sgRulesOut struct {
 
 // describeSecurityGroupRules lists every rule of every group, ingress then
 // egress, in the groups' network order.
-func (h *Handler) describeSecurityGroupRules(p params) (any, error) {
+func (h *Handler) describeSecurityGroupRules(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []SecurityGroupRule
 	for _, g := range st.File.SecurityGroups {
@@ -176,7 +177,7 @@ type createSGOut struct {
 	SecurityGroupArn string `xml:"securityGroupArn"`
 }
 
-func (h *Handler) createSecurityGroup(p params) (any, error) {
+func (h *Handler) createSecurityGroup(ctx context.Context, p params) (any, error) {
 	name, err := p.required("GroupName")
 	if err != nil {
 		return nil, err
@@ -200,7 +201,7 @@ func (h *Handler) createSecurityGroup(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixSG)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, err := findVPC(&tx.File, vpcID); err != nil {
 			return err
 		}
@@ -227,7 +228,7 @@ type sgsOut struct {
 	NextToken      string          `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeSecurityGroups(p params) (any, error) {
+func (h *Handler) describeSecurityGroups(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []SecurityGroup
 	for _, s := range st.File.SecurityGroups {
@@ -280,12 +281,12 @@ type deleteSGOut struct {
 	GroupId string `xml:"groupId"`
 }
 
-func (h *Handler) deleteSecurityGroup(p params) (any, error) {
+func (h *Handler) deleteSecurityGroup(ctx context.Context, p params) (any, error) {
 	id, name := p.str("GroupId"), p.str("GroupName")
 	if id == "" && name == "" {
 		return nil, apierr.Missing("GroupId")
 	}
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if id == "" {
 			for _, s := range tx.File.SecurityGroups {
 				if o := tx.Meta.Objects[s.ID]; o != nil && o.Name == name {
@@ -405,7 +406,7 @@ type authorizeOut struct {
 	Rules  []SecurityGroupRule `xml:"securityGroupRuleSet>item"`
 }
 
-func (h *Handler) authorize(p params, egress bool) (any, error) {
+func (h *Handler) authorize(ctx context.Context, p params, egress bool) (any, error) {
 	id, err := p.required("GroupId")
 	if err != nil {
 		return nil, err
@@ -414,7 +415,7 @@ func (h *Handler) authorize(p params, egress bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := sgIndex(&tx.File, id)
 		if i < 0 {
 			return sgNotFound(id)
@@ -443,7 +444,7 @@ func (h *Handler) authorize(p params, egress bool) (any, error) {
 	return out, nil
 }
 
-func (h *Handler) revoke(p params, egress bool) (any, error) {
+func (h *Handler) revoke(ctx context.Context, p params, egress bool) (any, error) {
 	id, err := p.required("GroupId")
 	if err != nil {
 		return nil, err
@@ -455,7 +456,7 @@ func (h *Handler) revoke(p params, egress bool) (any, error) {
 			return nil, err
 		}
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := sgIndex(&tx.File, id)
 		if i < 0 {
 			return sgNotFound(id)
@@ -493,7 +494,15 @@ func (h *Handler) revoke(p params, egress bool) (any, error) {
 	return ok, nil
 }
 
-func (h *Handler) authorizeEgress(p params) (any, error)  { return h.authorize(p, true) }
-func (h *Handler) authorizeIngress(p params) (any, error) { return h.authorize(p, false) }
-func (h *Handler) revokeEgress(p params) (any, error)     { return h.revoke(p, true) }
-func (h *Handler) revokeIngress(p params) (any, error)    { return h.revoke(p, false) }
+func (h *Handler) authorizeEgress(ctx context.Context, p params) (any, error) {
+	return h.authorize(ctx, p, true)
+}
+func (h *Handler) authorizeIngress(ctx context.Context, p params) (any, error) {
+	return h.authorize(ctx, p, false)
+}
+func (h *Handler) revokeEgress(ctx context.Context, p params) (any, error) {
+	return h.revoke(ctx, p, true)
+}
+func (h *Handler) revokeIngress(ctx context.Context, p params) (any, error) {
+	return h.revoke(ctx, p, false)
+}

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -112,7 +113,7 @@ type subnetOut struct {
 	Subnet Subnet `xml:"subnet"`
 }
 
-func (h *Handler) createSubnet(p params) (any, error) {
+func (h *Handler) createSubnet(ctx context.Context, p params) (any, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -124,8 +125,11 @@ func (h *Handler) createSubnet(p params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cidr, perr := netip.ParsePrefix(cidrText)
-	if perr != nil || !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
+	cidr, err := cidrParam("CidrBlock", cidrText)
+	if err != nil {
+		return nil, err
+	}
+	if !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
 		return nil, apierr.New(apierr.InvalidParameter, apierr.ResSubnet, "The CIDR '%s' is invalid.", cidrText)
 	}
 	cidr = cidr.Masked()
@@ -134,7 +138,7 @@ func (h *Handler) createSubnet(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixSubnet)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, vpcID)
 		if err != nil {
 			return err
@@ -193,7 +197,7 @@ type subnetsOut struct {
 	NextToken string   `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeSubnets(p params) (any, error) {
+func (h *Handler) describeSubnets(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []Subnet
 	for _, v := range st.File.VPCs {
@@ -214,12 +218,12 @@ func (h *Handler) describeSubnets(p params) (any, error) {
 	return subnetsOut{Subnets: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteSubnet(p params) (any, error) {
+func (h *Handler) deleteSubnet(ctx context.Context, p params) (any, error) {
 	id, err := p.required("SubnetId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, s := findSubnet(&tx.File, id)
 		if s == nil {
 			return subnetNotFound(id)
@@ -252,7 +256,7 @@ func (h *Handler) deleteSubnet(p params) (any, error) {
 // modifySubnetAttribute sets one launch attribute of a subnet. They apply
 // to instances launched later, as on AWS, so no modeled instance changes;
 // they are kept and described.
-func (h *Handler) modifySubnetAttribute(p params) (any, error) {
+func (h *Handler) modifySubnetAttribute(ctx context.Context, p params) (any, error) {
 	id, err := p.required("SubnetId")
 	if err != nil {
 		return nil, err
@@ -282,7 +286,7 @@ func (h *Handler) modifySubnetAttribute(p params) (any, error) {
 	if len(set) != 1 {
 		return nil, apierr.Param("SubnetId", "Specify exactly one attribute to modify (%d given)", len(set))
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, s := findSubnet(&tx.File, id); s == nil {
 			return subnetNotFound(id)
 		}

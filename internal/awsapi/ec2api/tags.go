@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -67,7 +68,7 @@ func notFoundByID(id string) error {
 // retag changes the tags of resources: set adds or replaces tags, and
 // with remove set, deletes them (a tag given with a value is deleted only
 // when the value matches).
-func (h *Handler) retag(p params, remove bool) error {
+func (h *Handler) retag(ctx context.Context, p params, remove bool) error {
 	ids := p.strings("ResourceId")
 	if len(ids) == 0 {
 		return apierr.Missing("ResourceId")
@@ -95,7 +96,7 @@ func (h *Handler) retag(p params, remove bool) error {
 	if !remove && len(tags) == 0 {
 		return apierr.Missing("Tag")
 	}
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		known := map[string]string{}
 		for _, r := range taggedResources(tx.State, tx.Net) {
 			known[r.id] = r.typ
@@ -155,15 +156,15 @@ func (h *Handler) retag(p params, remove bool) error {
 	return err
 }
 
-func (h *Handler) createTags(p params) (any, error) {
-	if err := h.retag(p, false); err != nil {
+func (h *Handler) createTags(ctx context.Context, p params) (any, error) {
+	if err := h.retag(ctx, p, false); err != nil {
 		return nil, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) deleteTags(p params) (any, error) {
-	if err := h.retag(p, true); err != nil {
+func (h *Handler) deleteTags(ctx context.Context, p params) (any, error) {
+	if err := h.retag(ctx, p, true); err != nil {
 		return nil, err
 	}
 	return ok, nil
@@ -182,7 +183,7 @@ type tagsOut struct {
 	NextToken string           `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTags(p params) (any, error) {
+func (h *Handler) describeTags(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []TagDescription
 	for _, r := range taggedResources(st, n) {

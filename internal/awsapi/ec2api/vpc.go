@@ -1,8 +1,8 @@
 package ec2api
 
 import (
+	"context"
 	"maps"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -74,8 +74,11 @@ func vpcCIDR(s string) (string, error) {
 	if s == "" {
 		return "", apierr.Missing("CidrBlock")
 	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil || !p.Addr().Is4() || p.Bits() < 16 || p.Bits() > 28 {
+	p, err := cidrParam("CidrBlock", s)
+	if err != nil {
+		return "", err
+	}
+	if !p.Addr().Is4() || p.Bits() < 16 || p.Bits() > 28 {
 		return "", apierr.New(apierr.InvalidParameter, apierr.ResVPC, "The CIDR '%s' is invalid.", s)
 	}
 	return p.Masked().String(), nil
@@ -94,7 +97,7 @@ type vpcOut struct {
 	Vpc Vpc `xml:"vpc"`
 }
 
-func (h *Handler) createVpc(p params) (any, error) {
+func (h *Handler) createVpc(ctx context.Context, p params) (any, error) {
 	if p.str("Ipv4IpamPoolId") != "" || p.bool("AmazonProvidedIpv6CidrBlock") || p.str("Ipv6CidrBlock") != "" {
 		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 VPC CIDR blocks given as CidrBlock only"}
 	}
@@ -107,7 +110,7 @@ func (h *Handler) createVpc(p params) (any, error) {
 		return nil, err
 	}
 	id := store.NewID(store.PrefixVPC)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v := config.VPCFile{ID: id, CIDRBlocks: []string{cidr}}
 		if l, ok := tags[ResolverListenTag]; ok {
 			setListenTag(&v, &l)
@@ -148,7 +151,7 @@ type vpcsOut struct {
 	NextToken string `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeVpcs(p params) (any, error) {
+func (h *Handler) describeVpcs(ctx context.Context, p params) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []Vpc
 	for i := range st.File.VPCs {
@@ -171,12 +174,12 @@ func (h *Handler) describeVpcs(p params) (any, error) {
 	return vpcsOut{Vpcs: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteVpc(p params) (any, error) {
+func (h *Handler) deleteVpc(ctx context.Context, p params) (any, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, id)
 		if err != nil {
 			return err
@@ -282,7 +285,7 @@ type boolValue struct {
 	Value bool `xml:"value"`
 }
 
-func (h *Handler) modifyVpcAttribute(p params) (any, error) {
+func (h *Handler) modifyVpcAttribute(ctx context.Context, p params) (any, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -301,7 +304,7 @@ func (h *Handler) modifyVpcAttribute(p params) (any, error) {
 	if (support == nil) == (hostnames == nil) {
 		return nil, apierr.Param("EnableDnsSupport", "Specify exactly one attribute: EnableDnsSupport or EnableDnsHostnames")
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, id)
 		if err != nil {
 			return err
@@ -327,7 +330,7 @@ type vpcAttrOut struct {
 	EnableNetworkAddressUsageMetrics *boolValue `xml:"enableNetworkAddressUsageMetrics,omitempty"`
 }
 
-func (h *Handler) describeVpcAttribute(p params) (any, error) {
+func (h *Handler) describeVpcAttribute(ctx context.Context, p params) (any, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -360,7 +363,7 @@ type cidrAssocOut struct {
 	CidrBlockAssociation cidrAssoc `xml:"cidrBlockAssociation"`
 }
 
-func (h *Handler) associateVpcCidrBlock(p params) (any, error) {
+func (h *Handler) associateVpcCidrBlock(ctx context.Context, p params) (any, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
 		return nil, err
@@ -373,7 +376,7 @@ func (h *Handler) associateVpcCidrBlock(p params) (any, error) {
 		return nil, err
 	}
 	var assoc string
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, id)
 		if err != nil {
 			return err
@@ -392,13 +395,13 @@ func (h *Handler) associateVpcCidrBlock(p params) (any, error) {
 	return cidrAssocOut{VpcId: id, CidrBlockAssociation: cidrAssoc{AssociationId: assoc, CidrBlock: cidr, State: cidrState{"associated"}}}, nil
 }
 
-func (h *Handler) disassociateVpcCidrBlock(p params) (any, error) {
+func (h *Handler) disassociateVpcCidrBlock(ctx context.Context, p params) (any, error) {
 	assocID, err := p.required("AssociationId")
 	if err != nil {
 		return nil, err
 	}
 	var out cidrAssocOut
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for k, a := range tx.Meta.Assocs {
 			parts := strings.Split(k, "|")
 			if parts[0] != store.AssocCIDR || a.ID != assocID || len(parts) != 3 {

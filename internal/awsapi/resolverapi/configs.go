@@ -1,6 +1,7 @@
 package resolverapi
 
 import (
+	"context"
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -48,12 +49,11 @@ func dnssecShape(st *store.State, n *config.Network, i int) ResolverDnssecConfig
 	return out
 }
 
+// resourceIDIn is a Get request of a per-VPC config.
+type resourceIDIn struct{ ResourceId string }
+
 // vpcOf reads the ResourceId of a Get request: a VPC of the current state.
-func (h *Handler) vpcOf(body []byte) (*store.State, *config.Network, int, error) {
-	var in struct{ ResourceId string }
-	if err := decode(body, &in); err != nil {
-		return nil, nil, 0, err
-	}
+func (h *Handler) vpcOf(in *resourceIDIn) (*store.State, *config.Network, int, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
 		return nil, nil, 0, err
 	}
@@ -89,32 +89,24 @@ func toggle(field, value string) (bool, error) {
 	return false, apierr.Param(field, "%s must be ENABLE or DISABLE, not '%s'", field, value)
 }
 
-func (h *Handler) getConfig(body []byte) (any, error) {
-	st, n, i, err := h.vpcOf(body)
+func (h *Handler) getConfig(ctx context.Context, in *resourceIDIn) (any, error) {
+	st, n, i, err := h.vpcOf(in)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"ResolverConfig": configShape(st, n, i)}, nil
 }
 
-func (h *Handler) listConfigs(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listConfigs(ctx context.Context, in *listParams) (any, error) {
 	st, n := h.Store.Snapshot()
-	pg, next, _, err := paginate(perVPC(st, n, configShape), in, 5)
+	pg, next, _, err := paginate(perVPC(st, n, configShape), *in, 5)
 	if err != nil {
 		return nil, err
 	}
 	return listOut("ResolverConfigs", pg, next, nil), nil
 }
 
-func (h *Handler) updateConfig(body []byte) (any, error) {
-	var in struct{ ResourceId, AutodefinedReverseFlag string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) updateConfig(ctx context.Context, in *struct{ ResourceId, AutodefinedReverseFlag string }) (any, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
 		return nil, err
 	}
@@ -126,7 +118,7 @@ func (h *Handler) updateConfig(body []byte) (any, error) {
 	if on {
 		flag = "enable"
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := vpcIndex(&tx.File, in.ResourceId)
 		if i < 0 {
 			return vpcNotFound(in.ResourceId)
@@ -140,19 +132,15 @@ func (h *Handler) updateConfig(body []byte) (any, error) {
 	return map[string]any{"ResolverConfig": configShape(st, n, vpcIndex(&st.File, in.ResourceId))}, nil
 }
 
-func (h *Handler) getDNSSEC(body []byte) (any, error) {
-	st, n, i, err := h.vpcOf(body)
+func (h *Handler) getDNSSEC(ctx context.Context, in *resourceIDIn) (any, error) {
+	st, n, i, err := h.vpcOf(in)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"ResolverDNSSECConfig": dnssecShape(st, n, i)}, nil
 }
 
-func (h *Handler) listDNSSEC(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listDNSSEC(ctx context.Context, in *listParams) (any, error) {
 	st, n := h.Store.Snapshot()
 	items, err := filterItems(perVPC(st, n, dnssecShape), in.Filters, []string{"resourceid", "validationstatus"}, func(d ResolverDnssecConfig) attrs {
 		return attrs{"resourceid": {d.ResourceId}, "validationstatus": {d.ValidationStatus}}
@@ -160,18 +148,14 @@ func (h *Handler) listDNSSEC(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, next, _, err := paginate(items, in, 1)
+	pg, next, _, err := paginate(items, *in, 1)
 	if err != nil {
 		return nil, err
 	}
 	return listOut("ResolverDnssecConfigs", pg, next, nil), nil
 }
 
-func (h *Handler) updateDNSSEC(body []byte) (any, error) {
-	var in struct{ ResourceId, Validation string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) updateDNSSEC(ctx context.Context, in *struct{ ResourceId, Validation string }) (any, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
 		return nil, err
 	}
@@ -179,7 +163,7 @@ func (h *Handler) updateDNSSEC(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if vpcIndex(&tx.File, in.ResourceId) < 0 {
 			return vpcNotFound(in.ResourceId)
 		}

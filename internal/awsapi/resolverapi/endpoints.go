@@ -1,6 +1,7 @@
 package resolverapi
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -175,21 +176,17 @@ func checkEndpointKind(typ string, protocols []string) error {
 	return nil
 }
 
-func (h *Handler) createEndpoint(body []byte) (any, error) {
-	var in struct {
-		CreatorRequestId     string
-		Name                 string
-		SecurityGroupIds     []string
-		Direction            string
-		IpAddresses          []ipAddressIn
-		Tags                 []Tag
-		ResolverEndpointType string
-		Protocols            []string
-		OutpostArn           string
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) createEndpoint(ctx context.Context, in *struct {
+	CreatorRequestId     string
+	Name                 string
+	SecurityGroupIds     []string
+	Direction            string
+	IpAddresses          []ipAddressIn
+	Tags                 []Tag
+	ResolverEndpointType string
+	Protocols            []string
+	OutpostArn           string
+}) (any, error) {
 	if err := required("CreatorRequestId", in.CreatorRequestId); err != nil {
 		return nil, err
 	}
@@ -201,6 +198,9 @@ func (h *Handler) createEndpoint(body []byte) (any, error) {
 	}
 	if len(in.IpAddresses) == 0 {
 		return nil, apierr.Missing("IpAddresses")
+	}
+	if len(in.IpAddresses) < 2 || len(in.IpAddresses) > 20 {
+		return nil, apierr.New(apierr.InvalidRequest, apierr.ResEndpoint, "A resolver endpoint has 2 to 20 IP addresses, not %d.", len(in.IpAddresses))
 	}
 	prefix := ""
 	switch in.Direction {
@@ -232,7 +232,7 @@ func (h *Handler) createEndpoint(body []byte) (any, error) {
 		delete(tags, ListenTag)
 	}
 	id := store.NewID(prefix)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if creatorTaken(tx.State, store.KindEndpoint, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResEndpoint, "Resolver endpoint with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
@@ -262,11 +262,7 @@ func (h *Handler) createEndpoint(body []byte) (any, error) {
 	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, id))}, nil
 }
 
-func (h *Handler) getEndpoint(body []byte) (any, error) {
-	var in struct{ ResolverEndpointId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) getEndpoint(ctx context.Context, in *struct{ ResolverEndpointId string }) (any, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return nil, err
 	}
@@ -278,11 +274,7 @@ func (h *Handler) getEndpoint(body []byte) (any, error) {
 	return map[string]any{"ResolverEndpoint": endpointShape(st, n, i)}, nil
 }
 
-func (h *Handler) listEndpoints(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listEndpoints(ctx context.Context, in *listParams) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []ResolverEndpoint
 	for i := range st.File.Endpoints {
@@ -297,24 +289,20 @@ func (h *Handler) listEndpoints(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, next, max, err := paginate(items, in, 1)
+	pg, next, max, err := paginate(items, *in, 1)
 	if err != nil {
 		return nil, err
 	}
 	return listOut("ResolverEndpoints", pg, next, max), nil
 }
 
-func (h *Handler) updateEndpoint(body []byte) (any, error) {
-	var in struct {
-		ResolverEndpointId   string
-		Name                 *string
-		ResolverEndpointType string
-		Protocols            []string
-		UpdateIpAddresses    []struct{ IpId, Ipv6 string }
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) updateEndpoint(ctx context.Context, in *struct {
+	ResolverEndpointId   string
+	Name                 *string
+	ResolverEndpointType string
+	Protocols            []string
+	UpdateIpAddresses    []struct{ IpId, Ipv6 string }
+}) (any, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return nil, err
 	}
@@ -329,7 +317,7 @@ func (h *Handler) updateEndpoint(body []byte) (any, error) {
 			return nil, err
 		}
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := endpointIndex(&tx.File, in.ResolverEndpointId)
 		if i < 0 {
 			return endpointNotFound(in.ResolverEndpointId)
@@ -346,16 +334,12 @@ func (h *Handler) updateEndpoint(body []byte) (any, error) {
 	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
 }
 
-func (h *Handler) deleteEndpoint(body []byte) (any, error) {
-	var in struct{ ResolverEndpointId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) deleteEndpoint(ctx context.Context, in *struct{ ResolverEndpointId string }) (any, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return nil, err
 	}
 	var gone ResolverEndpoint
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := endpointIndex(&tx.File, in.ResolverEndpointId)
 		if i < 0 {
 			return endpointNotFound(in.ResolverEndpointId)
@@ -376,21 +360,17 @@ func (h *Handler) deleteEndpoint(body []byte) (any, error) {
 	return map[string]any{"ResolverEndpoint": gone}, nil
 }
 
-func (h *Handler) associateEndpointIP(body []byte) (any, error) {
-	var in struct {
-		ResolverEndpointId string
-		IpAddress          *ipAddressIn
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) associateEndpointIP(ctx context.Context, in *struct {
+	ResolverEndpointId string
+	IpAddress          *ipAddressIn
+}) (any, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return nil, err
 	}
 	if in.IpAddress == nil {
 		return nil, apierr.Missing("IpAddress")
 	}
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := endpointIndex(&tx.File, in.ResolverEndpointId)
 		if i < 0 {
 			return endpointNotFound(in.ResolverEndpointId)
@@ -409,14 +389,10 @@ func (h *Handler) associateEndpointIP(body []byte) (any, error) {
 	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
 }
 
-func (h *Handler) disassociateEndpointIP(body []byte) (any, error) {
-	var in struct {
-		ResolverEndpointId string
-		IpAddress          *ipAddressIn
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) disassociateEndpointIP(ctx context.Context, in *struct {
+	ResolverEndpointId string
+	IpAddress          *ipAddressIn
+}) (any, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return nil, err
 	}
@@ -424,7 +400,7 @@ func (h *Handler) disassociateEndpointIP(body []byte) (any, error) {
 		return nil, apierr.Missing("IpAddress")
 	}
 	a := *in.IpAddress
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := endpointIndex(&tx.File, in.ResolverEndpointId)
 		if i < 0 {
 			return endpointNotFound(in.ResolverEndpointId)
@@ -453,14 +429,10 @@ func (h *Handler) disassociateEndpointIP(body []byte) (any, error) {
 	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
 }
 
-func (h *Handler) listEndpointIPs(body []byte) (any, error) {
-	var in struct {
-		ResolverEndpointId string
-		listParams
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listEndpointIPs(ctx context.Context, in *struct {
+	ResolverEndpointId string
+	listParams
+}) (any, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
 		return nil, err
 	}

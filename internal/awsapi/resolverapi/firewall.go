@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -152,8 +153,8 @@ func fwErr(err error) error {
 }
 
 // fwUpdate changes the state as fn says, with the firewall's error codes.
-func (h *Handler) fwUpdate(fn func(tx *store.Tx) error) (*store.State, *config.Network, error) {
-	st, n, err := h.Store.Update(firewallFields, fn)
+func (h *Handler) fwUpdate(ctx context.Context, fn func(tx *store.Tx) error) (*store.State, *config.Network, error) {
+	st, n, err := h.Store.Update(ctx, firewallFields, fn)
 	return st, n, fwErr(err)
 }
 
@@ -241,32 +242,28 @@ type createRequest struct {
 	Tags                   []Tag
 }
 
-// decodeCreate reads and checks a createRequest; its tags come as a map.
-func decodeCreate(body []byte) (createRequest, map[string]string, error) {
-	var in createRequest
-	if err := decode(body, &in); err != nil {
-		return in, nil, fwErr(err)
-	}
+// decodeCreate checks a createRequest; its tags come as a map.
+func decodeCreate(in *createRequest) (map[string]string, error) {
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "Name", in.Name); err != nil {
-		return in, nil, err
+		return nil, err
 	}
 	if err := checkName(in.Name); err != nil {
-		return in, nil, fwErr(err)
+		return nil, fwErr(err)
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return in, nil, fwErr(err)
+		return nil, fwErr(err)
 	}
-	return in, tags, nil
+	return tags, nil
 }
 
-func (h *Handler) createFirewallDomainList(body []byte) (any, error) {
-	in, tags, err := decodeCreate(body)
+func (h *Handler) createFirewallDomainList(ctx context.Context, in *createRequest) (any, error) {
+	tags, err := decodeCreate(in)
 	if err != nil {
 		return nil, err
 	}
 	id := store.NewID(prefixFirewallList)
-	st, n, err := h.fwUpdate(func(tx *store.Tx) error {
+	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		if prev := existingByCreator(tx.State, store.KindFirewallList, in.CreatorRequestId); prev != "" {
 			id = prev
 			return nil
@@ -285,11 +282,7 @@ func (h *Handler) createFirewallDomainList(body []byte) (any, error) {
 	return map[string]any{"FirewallDomainList": listShape(st, n, listByID(n, id))}, nil
 }
 
-func (h *Handler) getFirewallDomainList(body []byte) (any, error) {
-	var in struct{ FirewallDomainListId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) getFirewallDomainList(ctx context.Context, in *struct{ FirewallDomainListId string }) (any, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
 		return nil, err
 	}
@@ -301,16 +294,12 @@ func (h *Handler) getFirewallDomainList(body []byte) (any, error) {
 	return map[string]any{"FirewallDomainList": listShape(st, n, l)}, nil
 }
 
-func (h *Handler) deleteFirewallDomainList(body []byte) (any, error) {
-	var in struct{ FirewallDomainListId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) deleteFirewallDomainList(ctx context.Context, in *struct{ FirewallDomainListId string }) (any, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
 		return nil, err
 	}
 	var shape FirewallDomainList
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		l := listByID(tx.Net, in.FirewallDomainListId)
 		if l == nil {
 			return fwNotFound(apierr.ResFirewallList, "Firewall domain list", in.FirewallDomainListId)
@@ -337,18 +326,14 @@ func (h *Handler) deleteFirewallDomainList(body []byte) (any, error) {
 	return map[string]any{"FirewallDomainList": shape}, nil
 }
 
-func (h *Handler) listFirewallDomainLists(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) listFirewallDomainLists(ctx context.Context, in *listParams) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallDomainListMetadata
 	for _, l := range n.Firewall.DomainLists {
 		s := listShape(st, n, l)
 		all = append(all, FirewallDomainListMetadata{Id: s.Id, Arn: s.Arn, Name: s.Name, CreatorRequestId: s.CreatorRequestId, ManagedOwnerName: s.ManagedOwnerName})
 	}
-	pg, next, _, err := paginate(all, in, 1)
+	pg, next, _, err := paginate(all, *in, 1)
 	if err != nil {
 		return nil, fwErr(err)
 	}
@@ -402,14 +387,10 @@ func checkDomains(member string, list []string) ([]string, error) {
 	return out, nil
 }
 
-func (h *Handler) updateFirewallDomains(body []byte) (any, error) {
-	var in struct {
-		FirewallDomainListId, Operation string
-		Domains                         []string
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) updateFirewallDomains(ctx context.Context, in *struct {
+	FirewallDomainListId, Operation string
+	Domains                         []string
+}) (any, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId, "Operation", in.Operation); err != nil {
 		return nil, err
 	}
@@ -424,7 +405,7 @@ func (h *Handler) updateFirewallDomains(body []byte) (any, error) {
 		return nil, fwValidation("The operation '%s' is not supported: use ADD, REMOVE or REPLACE.", in.Operation)
 	}
 	var name string
-	_, n, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		l := listByID(tx.Net, in.FirewallDomainListId)
 		if l == nil {
 			return fwNotFound(apierr.ResFirewallList, "Firewall domain list", in.FirewallDomainListId)
@@ -492,11 +473,7 @@ func (h *Handler) importPath(url string) (string, error) {
 	return p, nil
 }
 
-func (h *Handler) importFirewallDomains(body []byte) (any, error) {
-	var in struct{ FirewallDomainListId, Operation, DomainFileUrl string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) importFirewallDomains(ctx context.Context, in *struct{ FirewallDomainListId, Operation, DomainFileUrl string }) (any, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId, "Operation", in.Operation, "DomainFileUrl", in.DomainFileUrl); err != nil {
 		return nil, err
 	}
@@ -524,7 +501,7 @@ func (h *Handler) importFirewallDomains(body []byte) (any, error) {
 		return nil, err
 	}
 	var name string
-	_, _, err = h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err = h.fwUpdate(ctx, func(tx *store.Tx) error {
 		if l := listByID(tx.Net, in.FirewallDomainListId); l != nil {
 			name = l.Name
 		}
@@ -537,15 +514,11 @@ func (h *Handler) importFirewallDomains(body []byte) (any, error) {
 		"StatusMessage": sprintf("Imported %d domains from %s", len(domains), in.DomainFileUrl)}, nil
 }
 
-func (h *Handler) listFirewallDomains(body []byte) (any, error) {
-	var in struct {
-		FirewallDomainListId string
-		MaxResults           *int
-		NextToken            string
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) listFirewallDomains(ctx context.Context, in *struct {
+	FirewallDomainListId string
+	MaxResults           *int
+	NextToken            string
+}) (any, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
 		return nil, err
 	}
@@ -600,13 +573,13 @@ func (h *Handler) lookupGroup(st *store.State, id string) (int, error) {
 	return i, nil
 }
 
-func (h *Handler) createFirewallRuleGroup(body []byte) (any, error) {
-	in, tags, err := decodeCreate(body)
+func (h *Handler) createFirewallRuleGroup(ctx context.Context, in *createRequest) (any, error) {
+	tags, err := decodeCreate(in)
 	if err != nil {
 		return nil, err
 	}
 	id := store.NewID(prefixFirewallGroup)
-	st, n, err := h.fwUpdate(func(tx *store.Tx) error {
+	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		if prev := existingByCreator(tx.State, store.KindFirewallGroup, in.CreatorRequestId); prev != "" {
 			id = prev
 			return nil
@@ -625,11 +598,7 @@ func (h *Handler) createFirewallRuleGroup(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroup": groupShape(st, n, groupFileIndex(&st.File, id))}, nil
 }
 
-func (h *Handler) getFirewallRuleGroup(body []byte) (any, error) {
-	var in struct{ FirewallRuleGroupId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) getFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupId string }) (any, error) {
 	st, n := h.Store.Snapshot()
 	i, err := h.lookupGroup(st, in.FirewallRuleGroupId)
 	if err != nil {
@@ -638,13 +607,9 @@ func (h *Handler) getFirewallRuleGroup(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroup": groupShape(st, n, i)}, nil
 }
 
-func (h *Handler) deleteFirewallRuleGroup(body []byte) (any, error) {
-	var in struct{ FirewallRuleGroupId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) deleteFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupId string }) (any, error) {
 	var shape FirewallRuleGroup
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		i, err := h.lookupGroup(tx.State, in.FirewallRuleGroupId)
 		if err != nil {
 			return err
@@ -665,18 +630,14 @@ func (h *Handler) deleteFirewallRuleGroup(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroup": shape}, nil
 }
 
-func (h *Handler) listFirewallRuleGroups(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) listFirewallRuleGroups(ctx context.Context, in *listParams) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallRuleGroupMetadata
 	for i := range st.File.FirewallRuleGroups {
 		s := groupShape(st, n, i)
 		all = append(all, FirewallRuleGroupMetadata{Id: s.Id, Arn: s.Arn, Name: s.Name, OwnerId: s.OwnerId, CreatorRequestId: s.CreatorRequestId, ShareStatus: s.ShareStatus})
 	}
-	pg, next, _, err := paginate(all, in, 1)
+	pg, next, _, err := paginate(all, *in, 1)
 	if err != nil {
 		return nil, fwErr(err)
 	}
@@ -695,11 +656,7 @@ func groupByArn(st *store.State, a string) (string, error) {
 	return id, nil
 }
 
-func (h *Handler) getFirewallRuleGroupPolicy(body []byte) (any, error) {
-	var in struct{ Arn string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) getFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Arn string }) (any, error) {
 	st, _ := h.Store.Snapshot()
 	id, err := groupByArn(st, in.Arn)
 	if err != nil {
@@ -712,18 +669,14 @@ func (h *Handler) getFirewallRuleGroupPolicy(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroupPolicy": policy}, nil
 }
 
-func (h *Handler) putFirewallRuleGroupPolicy(body []byte) (any, error) {
-	var in struct{ Arn, FirewallRuleGroupPolicy string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) putFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Arn, FirewallRuleGroupPolicy string }) (any, error) {
 	if err := fwRequired("Arn", in.Arn, "FirewallRuleGroupPolicy", in.FirewallRuleGroupPolicy); err != nil {
 		return nil, err
 	}
 	if len(in.FirewallRuleGroupPolicy) > 30000 {
 		return nil, fwValidation("The policy is longer than 30000 characters.")
 	}
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		id, err := groupByArn(tx.State, in.Arn)
 		if err != nil {
 			return err
@@ -859,25 +812,21 @@ func checkRuleInput(in ruleInput) error {
 	return nil
 }
 
-func (h *Handler) createFirewallRule(body []byte) (any, error) {
-	var in ruleInput
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) createFirewallRule(ctx context.Context, in *ruleInput) (any, error) {
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "FirewallRuleGroupId", in.FirewallRuleGroupId, "Action", in.Action, "Name", in.Name); err != nil {
 		return nil, err
 	}
 	if in.Priority == nil {
 		return nil, fwRequired("Priority", "")
 	}
-	if err := checkRuleInput(in); err != nil {
+	if err := checkRuleInput(*in); err != nil {
 		return nil, err
 	}
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
 		return nil, err
 	}
 	var out FirewallRule
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		i, err := h.lookupGroup(tx.State, in.FirewallRuleGroupId)
 		if err != nil {
 			return err
@@ -907,7 +856,7 @@ func (h *Handler) createFirewallRule(body []byte) (any, error) {
 			return fwConflict("The rule group %s already has a rule for domain list %s and query type %q.", g.ID, in.FirewallDomainListId, qt)
 		}
 		r := config.FirewallRuleFile{DomainList: in.FirewallDomainListId}
-		applyRule(&r, in)
+		applyRule(&r, *in)
 		g.Rules = append(g.Rules, r)
 		tx.Meta.Objects[key] = &store.Object{Kind: store.KindFirewallRule, CreatorRequestID: in.CreatorRequestId, Created: tx.Now, Modified: tx.Now}
 		if o := tx.Meta.Objects[g.ID]; o != nil {
@@ -922,22 +871,18 @@ func (h *Handler) createFirewallRule(body []byte) (any, error) {
 	return map[string]any{"FirewallRule": out}, nil
 }
 
-func (h *Handler) updateFirewallRule(body []byte) (any, error) {
-	var in ruleInput
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) updateFirewallRule(ctx context.Context, in *ruleInput) (any, error) {
 	if err := fwRequired("FirewallRuleGroupId", in.FirewallRuleGroupId); err != nil {
 		return nil, err
 	}
-	if err := checkRuleInput(in); err != nil {
+	if err := checkRuleInput(*in); err != nil {
 		return nil, err
 	}
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
 		return nil, err
 	}
 	var out FirewallRule
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		i, err := h.lookupGroup(tx.State, in.FirewallRuleGroupId)
 		if err != nil {
 			return err
@@ -958,7 +903,7 @@ func (h *Handler) updateFirewallRule(body []byte) (any, error) {
 			}
 		}
 		oldKey := store.FirewallRuleKey(g.ID, g.Rules[j].DomainList, strings.ToUpper(g.Rules[j].Qtype))
-		applyRule(&g.Rules[j], in)
+		applyRule(&g.Rules[j], *in)
 		newKey := store.FirewallRuleKey(g.ID, g.Rules[j].DomainList, strings.ToUpper(g.Rules[j].Qtype))
 		if o := tx.Meta.Objects[oldKey]; o != nil {
 			o.Modified = tx.Now
@@ -976,11 +921,7 @@ func (h *Handler) updateFirewallRule(body []byte) (any, error) {
 	return map[string]any{"FirewallRule": out}, nil
 }
 
-func (h *Handler) deleteFirewallRule(body []byte) (any, error) {
-	var in ruleInput
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) deleteFirewallRule(ctx context.Context, in *ruleInput) (any, error) {
 	if err := fwRequired("FirewallRuleGroupId", in.FirewallRuleGroupId); err != nil {
 		return nil, err
 	}
@@ -991,7 +932,7 @@ func (h *Handler) deleteFirewallRule(body []byte) (any, error) {
 		return nil, err
 	}
 	var out FirewallRule
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		i, err := h.lookupGroup(tx.State, in.FirewallRuleGroupId)
 		if err != nil {
 			return err
@@ -1011,16 +952,12 @@ func (h *Handler) deleteFirewallRule(body []byte) (any, error) {
 	return map[string]any{"FirewallRule": out}, nil
 }
 
-func (h *Handler) listFirewallRules(body []byte) (any, error) {
-	var in struct {
-		FirewallRuleGroupId string
-		Priority            *int
-		Action              string
-		listParams
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) listFirewallRules(ctx context.Context, in *struct {
+	FirewallRuleGroupId string
+	Priority            *int
+	Action              string
+	listParams
+}) (any, error) {
 	st, n := h.Store.Snapshot()
 	i, err := h.lookupGroup(st, in.FirewallRuleGroupId)
 	if err != nil {
@@ -1083,15 +1020,11 @@ func assocByID(n *config.Network, id string) *config.FirewallAssociation {
 	return nil
 }
 
-func (h *Handler) associateFirewallRuleGroup(body []byte) (any, error) {
-	var in struct {
-		CreatorRequestId, FirewallRuleGroupId, VpcId, Name, MutationProtection string
-		Priority                                                               *int
-		Tags                                                                   []Tag
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) associateFirewallRuleGroup(ctx context.Context, in *struct {
+	CreatorRequestId, FirewallRuleGroupId, VpcId, Name, MutationProtection string
+	Priority                                                               *int
+	Tags                                                                   []Tag
+}) (any, error) {
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "FirewallRuleGroupId", in.FirewallRuleGroupId, "VpcId", in.VpcId, "Name", in.Name); err != nil {
 		return nil, err
 	}
@@ -1106,7 +1039,7 @@ func (h *Handler) associateFirewallRuleGroup(body []byte) (any, error) {
 		return nil, fwErr(err)
 	}
 	id := store.NewID(prefixFirewallAssoc)
-	st, n, err := h.fwUpdate(func(tx *store.Tx) error {
+	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		if prev := existingByCreator(tx.State, store.KindFirewallAssoc, in.CreatorRequestId); prev != "" {
 			id = prev
 			return nil
@@ -1158,11 +1091,7 @@ func (h *Handler) lookupAssoc(n *config.Network, id string) (*config.FirewallAss
 	return a, nil
 }
 
-func (h *Handler) getFirewallRuleGroupAssociation(body []byte) (any, error) {
-	var in struct{ FirewallRuleGroupAssociationId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) getFirewallRuleGroupAssociation(ctx context.Context, in *struct{ FirewallRuleGroupAssociationId string }) (any, error) {
 	st, n := h.Store.Snapshot()
 	a, err := h.lookupAssoc(n, in.FirewallRuleGroupAssociationId)
 	if err != nil {
@@ -1171,13 +1100,9 @@ func (h *Handler) getFirewallRuleGroupAssociation(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroupAssociation": fwAssocShape(st, n, a)}, nil
 }
 
-func (h *Handler) disassociateFirewallRuleGroup(body []byte) (any, error) {
-	var in struct{ FirewallRuleGroupAssociationId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) disassociateFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupAssociationId string }) (any, error) {
 	var out FirewallRuleGroupAssociation
-	_, _, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		a, err := h.lookupAssoc(tx.Net, in.FirewallRuleGroupAssociationId)
 		if err != nil {
 			return err
@@ -1197,14 +1122,10 @@ func (h *Handler) disassociateFirewallRuleGroup(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroupAssociation": out}, nil
 }
 
-func (h *Handler) updateFirewallRuleGroupAssociation(body []byte) (any, error) {
-	var in struct {
-		FirewallRuleGroupAssociationId, MutationProtection, Name string
-		Priority                                                 *int
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) updateFirewallRuleGroupAssociation(ctx context.Context, in *struct {
+	FirewallRuleGroupAssociationId, MutationProtection, Name string
+	Priority                                                 *int
+}) (any, error) {
 	if in.Name != "" {
 		if err := checkName(in.Name); err != nil {
 			return nil, fwErr(err)
@@ -1214,7 +1135,7 @@ func (h *Handler) updateFirewallRuleGroupAssociation(body []byte) (any, error) {
 		return nil, &apierr.Error{Kind: apierr.Validation, Field: "MutationProtection", Message: "MutationProtection must be ENABLED or DISABLED"}
 	}
 	var id string
-	st, n, err := h.fwUpdate(func(tx *store.Tx) error {
+	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		a, err := h.lookupAssoc(tx.Net, in.FirewallRuleGroupAssociationId)
 		if err != nil {
 			return err
@@ -1254,15 +1175,11 @@ func (h *Handler) updateFirewallRuleGroupAssociation(body []byte) (any, error) {
 	return map[string]any{"FirewallRuleGroupAssociation": fwAssocShape(st, n, assocByID(n, id))}, nil
 }
 
-func (h *Handler) listFirewallRuleGroupAssociations(body []byte) (any, error) {
-	var in struct {
-		FirewallRuleGroupId, VpcId, Status string
-		Priority                           *int
-		listParams
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) listFirewallRuleGroupAssociations(ctx context.Context, in *struct {
+	FirewallRuleGroupId, VpcId, Status string
+	Priority                           *int
+	listParams
+}) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallRuleGroupAssociation
 	for _, a := range n.Firewall.Associations {
@@ -1291,11 +1208,7 @@ func fwConfigShape(n *config.Network, v *config.VPC) FirewallConfig {
 	return out
 }
 
-func (h *Handler) getFirewallConfig(body []byte) (any, error) {
-	var in struct{ ResourceId string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) getFirewallConfig(ctx context.Context, in *struct{ ResourceId string }) (any, error) {
 	if err := fwRequired("ResourceId", in.ResourceId); err != nil {
 		return nil, err
 	}
@@ -1307,11 +1220,7 @@ func (h *Handler) getFirewallConfig(body []byte) (any, error) {
 	return map[string]any{"FirewallConfig": fwConfigShape(n, v)}, nil
 }
 
-func (h *Handler) listFirewallConfigs(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) listFirewallConfigs(ctx context.Context, in *listParams) (any, error) {
 	max := 10
 	if in.MaxResults != nil {
 		max = *in.MaxResults
@@ -1331,15 +1240,11 @@ func (h *Handler) listFirewallConfigs(body []byte) (any, error) {
 	return withNext(map[string]any{"FirewallConfigs": nonNil(pg)}, next), nil
 }
 
-func (h *Handler) updateFirewallConfig(body []byte) (any, error) {
-	var in struct{ ResourceId, FirewallFailOpen string }
-	if err := decode(body, &in); err != nil {
-		return nil, fwErr(err)
-	}
+func (h *Handler) updateFirewallConfig(ctx context.Context, in *struct{ ResourceId, FirewallFailOpen string }) (any, error) {
 	if err := fwRequired("ResourceId", in.ResourceId, "FirewallFailOpen", in.FirewallFailOpen); err != nil {
 		return nil, err
 	}
-	_, n, err := h.fwUpdate(func(tx *store.Tx) error {
+	_, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		if tx.Net.VPCByID(in.ResourceId) == nil {
 			return fwNotFound(apierr.ResVPC, "VPC", in.ResourceId)
 		}

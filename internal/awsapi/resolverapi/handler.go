@@ -7,6 +7,7 @@
 package resolverapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/page"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -30,68 +32,68 @@ type Handler struct {
 	DataDir string
 }
 
-type operation func(h *Handler, body []byte) (any, error)
-
-var operations = map[string]operation{
-	"CreateResolverRule":                     (*Handler).createRule,
-	"GetResolverRule":                        (*Handler).getRule,
-	"ListResolverRules":                      (*Handler).listRules,
-	"UpdateResolverRule":                     (*Handler).updateRule,
-	"DeleteResolverRule":                     (*Handler).deleteRule,
-	"AssociateResolverRule":                  (*Handler).associateRule,
-	"DisassociateResolverRule":               (*Handler).disassociateRule,
-	"GetResolverRuleAssociation":             (*Handler).getRuleAssociation,
-	"ListResolverRuleAssociations":           (*Handler).listRuleAssociations,
-	"CreateResolverEndpoint":                 (*Handler).createEndpoint,
-	"GetResolverEndpoint":                    (*Handler).getEndpoint,
-	"ListResolverEndpoints":                  (*Handler).listEndpoints,
-	"UpdateResolverEndpoint":                 (*Handler).updateEndpoint,
-	"DeleteResolverEndpoint":                 (*Handler).deleteEndpoint,
-	"AssociateResolverEndpointIpAddress":     (*Handler).associateEndpointIP,
-	"DisassociateResolverEndpointIpAddress":  (*Handler).disassociateEndpointIP,
-	"ListResolverEndpointIpAddresses":        (*Handler).listEndpointIPs,
-	"GetResolverConfig":                      (*Handler).getConfig,
-	"ListResolverConfigs":                    (*Handler).listConfigs,
-	"UpdateResolverConfig":                   (*Handler).updateConfig,
-	"GetResolverDnssecConfig":                (*Handler).getDNSSEC,
-	"ListResolverDnssecConfigs":              (*Handler).listDNSSEC,
-	"UpdateResolverDnssecConfig":             (*Handler).updateDNSSEC,
-	"CreateResolverQueryLogConfig":           (*Handler).createQueryLog,
-	"GetResolverQueryLogConfig":              (*Handler).getQueryLog,
-	"ListResolverQueryLogConfigs":            (*Handler).listQueryLogs,
-	"DeleteResolverQueryLogConfig":           (*Handler).deleteQueryLog,
-	"AssociateResolverQueryLogConfig":        (*Handler).associateQueryLog,
-	"DisassociateResolverQueryLogConfig":     (*Handler).disassociateQueryLog,
-	"GetResolverQueryLogConfigAssociation":   (*Handler).getQueryLogAssoc,
-	"ListResolverQueryLogConfigAssociations": (*Handler).listQueryLogAssocs,
-	"CreateFirewallDomainList":               (*Handler).createFirewallDomainList,
-	"GetFirewallDomainList":                  (*Handler).getFirewallDomainList,
-	"DeleteFirewallDomainList":               (*Handler).deleteFirewallDomainList,
-	"ListFirewallDomainLists":                (*Handler).listFirewallDomainLists,
-	"UpdateFirewallDomains":                  (*Handler).updateFirewallDomains,
-	"ImportFirewallDomains":                  (*Handler).importFirewallDomains,
-	"ListFirewallDomains":                    (*Handler).listFirewallDomains,
-	"CreateFirewallRuleGroup":                (*Handler).createFirewallRuleGroup,
-	"GetFirewallRuleGroup":                   (*Handler).getFirewallRuleGroup,
-	"DeleteFirewallRuleGroup":                (*Handler).deleteFirewallRuleGroup,
-	"ListFirewallRuleGroups":                 (*Handler).listFirewallRuleGroups,
-	"GetFirewallRuleGroupPolicy":             (*Handler).getFirewallRuleGroupPolicy,
-	"PutFirewallRuleGroupPolicy":             (*Handler).putFirewallRuleGroupPolicy,
-	"CreateFirewallRule":                     (*Handler).createFirewallRule,
-	"UpdateFirewallRule":                     (*Handler).updateFirewallRule,
-	"DeleteFirewallRule":                     (*Handler).deleteFirewallRule,
-	"ListFirewallRules":                      (*Handler).listFirewallRules,
-	"AssociateFirewallRuleGroup":             (*Handler).associateFirewallRuleGroup,
-	"GetFirewallRuleGroupAssociation":        (*Handler).getFirewallRuleGroupAssociation,
-	"DisassociateFirewallRuleGroup":          (*Handler).disassociateFirewallRuleGroup,
-	"UpdateFirewallRuleGroupAssociation":     (*Handler).updateFirewallRuleGroupAssociation,
-	"ListFirewallRuleGroupAssociations":      (*Handler).listFirewallRuleGroupAssociations,
-	"GetFirewallConfig":                      (*Handler).getFirewallConfig,
-	"ListFirewallConfigs":                    (*Handler).listFirewallConfigs,
-	"UpdateFirewallConfig":                   (*Handler).updateFirewallConfig,
-	"TagResource":                            (*Handler).tagResource,
-	"UntagResource":                          (*Handler).untagResource,
-	"ListTagsForResource":                    (*Handler).listTags,
+// operations are the operations served, by name: each decodes its request
+// into its input type, which TestShapes compares with botocore's model.
+var operations = map[string]op.Operation[Handler]{
+	"CreateResolverRule":                     op.Of((*Handler).createRule),
+	"GetResolverRule":                        op.Of((*Handler).getRule),
+	"ListResolverRules":                      op.Of((*Handler).listRules),
+	"UpdateResolverRule":                     op.Of((*Handler).updateRule),
+	"DeleteResolverRule":                     op.Of((*Handler).deleteRule),
+	"AssociateResolverRule":                  op.Of((*Handler).associateRule),
+	"DisassociateResolverRule":               op.Of((*Handler).disassociateRule),
+	"GetResolverRuleAssociation":             op.Of((*Handler).getRuleAssociation),
+	"ListResolverRuleAssociations":           op.Of((*Handler).listRuleAssociations),
+	"CreateResolverEndpoint":                 op.Of((*Handler).createEndpoint),
+	"GetResolverEndpoint":                    op.Of((*Handler).getEndpoint),
+	"ListResolverEndpoints":                  op.Of((*Handler).listEndpoints),
+	"UpdateResolverEndpoint":                 op.Of((*Handler).updateEndpoint),
+	"DeleteResolverEndpoint":                 op.Of((*Handler).deleteEndpoint),
+	"AssociateResolverEndpointIpAddress":     op.Of((*Handler).associateEndpointIP),
+	"DisassociateResolverEndpointIpAddress":  op.Of((*Handler).disassociateEndpointIP),
+	"ListResolverEndpointIpAddresses":        op.Of((*Handler).listEndpointIPs),
+	"GetResolverConfig":                      op.Of((*Handler).getConfig),
+	"ListResolverConfigs":                    op.Of((*Handler).listConfigs),
+	"UpdateResolverConfig":                   op.Of((*Handler).updateConfig),
+	"GetResolverDnssecConfig":                op.Of((*Handler).getDNSSEC),
+	"ListResolverDnssecConfigs":              op.Of((*Handler).listDNSSEC),
+	"UpdateResolverDnssecConfig":             op.Of((*Handler).updateDNSSEC),
+	"CreateResolverQueryLogConfig":           op.Of((*Handler).createQueryLog),
+	"GetResolverQueryLogConfig":              op.Of((*Handler).getQueryLog),
+	"ListResolverQueryLogConfigs":            op.Of((*Handler).listQueryLogs),
+	"DeleteResolverQueryLogConfig":           op.Of((*Handler).deleteQueryLog),
+	"AssociateResolverQueryLogConfig":        op.Of((*Handler).associateQueryLog),
+	"DisassociateResolverQueryLogConfig":     op.Of((*Handler).disassociateQueryLog),
+	"GetResolverQueryLogConfigAssociation":   op.Of((*Handler).getQueryLogAssoc),
+	"ListResolverQueryLogConfigAssociations": op.Of((*Handler).listQueryLogAssocs),
+	"CreateFirewallDomainList":               op.Of((*Handler).createFirewallDomainList),
+	"GetFirewallDomainList":                  op.Of((*Handler).getFirewallDomainList),
+	"DeleteFirewallDomainList":               op.Of((*Handler).deleteFirewallDomainList),
+	"ListFirewallDomainLists":                op.Of((*Handler).listFirewallDomainLists),
+	"UpdateFirewallDomains":                  op.Of((*Handler).updateFirewallDomains),
+	"ImportFirewallDomains":                  op.Of((*Handler).importFirewallDomains),
+	"ListFirewallDomains":                    op.Of((*Handler).listFirewallDomains),
+	"CreateFirewallRuleGroup":                op.Of((*Handler).createFirewallRuleGroup),
+	"GetFirewallRuleGroup":                   op.Of((*Handler).getFirewallRuleGroup),
+	"DeleteFirewallRuleGroup":                op.Of((*Handler).deleteFirewallRuleGroup),
+	"ListFirewallRuleGroups":                 op.Of((*Handler).listFirewallRuleGroups),
+	"GetFirewallRuleGroupPolicy":             op.Of((*Handler).getFirewallRuleGroupPolicy),
+	"PutFirewallRuleGroupPolicy":             op.Of((*Handler).putFirewallRuleGroupPolicy),
+	"CreateFirewallRule":                     op.Of((*Handler).createFirewallRule),
+	"UpdateFirewallRule":                     op.Of((*Handler).updateFirewallRule),
+	"DeleteFirewallRule":                     op.Of((*Handler).deleteFirewallRule),
+	"ListFirewallRules":                      op.Of((*Handler).listFirewallRules),
+	"AssociateFirewallRuleGroup":             op.Of((*Handler).associateFirewallRuleGroup),
+	"GetFirewallRuleGroupAssociation":        op.Of((*Handler).getFirewallRuleGroupAssociation),
+	"DisassociateFirewallRuleGroup":          op.Of((*Handler).disassociateFirewallRuleGroup),
+	"UpdateFirewallRuleGroupAssociation":     op.Of((*Handler).updateFirewallRuleGroupAssociation),
+	"ListFirewallRuleGroupAssociations":      op.Of((*Handler).listFirewallRuleGroupAssociations),
+	"GetFirewallConfig":                      op.Of((*Handler).getFirewallConfig),
+	"ListFirewallConfigs":                    op.Of((*Handler).listFirewallConfigs),
+	"UpdateFirewallConfig":                   op.Of((*Handler).updateFirewallConfig),
+	"TagResource":                            op.Of((*Handler).tagResource),
+	"UntagResource":                          op.Of((*Handler).untagResource),
+	"ListTagsForResource":                    op.Of((*Handler).listTags),
 }
 
 // Operations lists the operations served, sorted.
@@ -104,18 +106,26 @@ func Operations() []string {
 	return out
 }
 
+// Operation returns the operation served under name.
+func Operation(name string) (op.Operation[Handler], bool) {
+	o, ok := operations[name]
+	return o, ok
+}
+
 // Serve answers one request whose body has been read; target is the
 // X-Amz-Target header.
-func (h *Handler) Serve(w http.ResponseWriter, target string, body []byte) {
+func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Request, target string) {
 	name, _ := strings.CutPrefix(target, TargetPrefix)
-	op, ok := operations[name]
+	o, ok := operations[name]
 	if !ok {
 		WriteError(w, &apierr.Error{Kind: apierr.UnknownOperation, Message: "Unknown operation " + target})
 		return
 	}
-	out, err := op(h, body)
+	r.Operation = name
+	ctx = op.WithRequest(ctx, r)
+	out, err := o.Call(h, ctx, func(in any) error { return op.DecodeJSON(r.Body, in) })
 	if err != nil {
-		WriteError(w, apierr.As(err, nil))
+		WriteError(w, apierr.As(err, fields))
 		return
 	}
 	data, merr := json.Marshal(out)
@@ -150,17 +160,6 @@ func WriteError(w http.ResponseWriter, e *apierr.Error) {
 	w.Header().Set("X-Amzn-ErrorType", code)
 	w.WriteHeader(e.Status(apierr.Resolver))
 	w.Write(data)
-}
-
-// decode reads a request body into v; an empty body is an empty request.
-func decode(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return &apierr.Error{Kind: apierr.InvalidParameter, Message: "the request body is not valid JSON for this operation: " + err.Error()}
-	}
-	return nil
 }
 
 // fields maps network.yaml keys to Route 53 Resolver request members, for

@@ -2,6 +2,7 @@ package resolverapi
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,14 +89,10 @@ func checkDestination(d string) error {
 	return apierr.Param("Tags", "The %s tag must be stdout or file:PATH, not '%s'", DestinationTag, d)
 }
 
-func (h *Handler) createQueryLog(body []byte) (any, error) {
-	var in struct {
-		Name, DestinationArn, CreatorRequestId string
-		Tags                                   []Tag
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) createQueryLog(ctx context.Context, in *struct {
+	Name, DestinationArn, CreatorRequestId string
+	Tags                                   []Tag
+}) (any, error) {
 	for _, r := range [][2]string{{"Name", in.Name}, {"DestinationArn", in.DestinationArn}, {"CreatorRequestId", in.CreatorRequestId}} {
 		if err := required(r[0], r[1]); err != nil {
 			return nil, err
@@ -119,7 +116,7 @@ func (h *Handler) createQueryLog(body []byte) (any, error) {
 		dest = v
 	}
 	id := store.NewID(store.PrefixQueryLog)
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if creatorTaken(tx.State, store.KindQueryLog, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResQueryLog, "Resolver query logging configuration with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
@@ -144,11 +141,7 @@ func (h *Handler) lookupQueryLog(id string) (*store.State, *config.Network, erro
 	return st, n, nil
 }
 
-func (h *Handler) getQueryLog(body []byte) (any, error) {
-	var in struct{ ResolverQueryLogConfigId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) getQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId string }) (any, error) {
 	st, n, err := h.lookupQueryLog(in.ResolverQueryLogConfigId)
 	if err != nil {
 		return nil, err
@@ -189,11 +182,7 @@ func qlAttrs(q ResolverQueryLogConfig) attrs {
 		"associationcount": {strconv.Itoa(q.AssociationCount)}, "arn": {q.Arn}}
 }
 
-func (h *Handler) listQueryLogs(body []byte) (any, error) {
-	var in sortedList
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listQueryLogs(ctx context.Context, in *sortedList) (any, error) {
 	st, n := h.Store.Snapshot()
 	var all []ResolverQueryLogConfig
 	for _, id := range queryLogIDs(st) {
@@ -216,17 +205,13 @@ func (h *Handler) listQueryLogs(body []byte) (any, error) {
 	return out, nil
 }
 
-func (h *Handler) deleteQueryLog(body []byte) (any, error) {
-	var in struct{ ResolverQueryLogConfigId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) deleteQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId string }) (any, error) {
 	id := in.ResolverQueryLogConfigId
 	if _, _, err := h.lookupQueryLog(id); err != nil {
 		return nil, err
 	}
 	var gone ResolverQueryLogConfig
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if o := tx.Meta.Objects[id]; o == nil || o.Kind != store.KindQueryLog {
 			return queryLogNotFound(id)
 		}
@@ -252,11 +237,7 @@ func qlAssocShape(st *store.State, cfg, vpc string) ResolverQueryLogConfigAssoci
 	return out
 }
 
-func (h *Handler) associateQueryLog(body []byte) (any, error) {
-	var in struct{ ResolverQueryLogConfigId, ResourceId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) associateQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId, ResourceId string }) (any, error) {
 	if err := required("ResolverQueryLogConfigId", in.ResolverQueryLogConfigId); err != nil {
 		return nil, err
 	}
@@ -264,7 +245,7 @@ func (h *Handler) associateQueryLog(body []byte) (any, error) {
 		return nil, err
 	}
 	id, vpc := in.ResolverQueryLogConfigId, in.ResourceId
-	st, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o := tx.Meta.Objects[id]
 		if o == nil || o.Kind != store.KindQueryLog {
 			return queryLogNotFound(id)
@@ -291,11 +272,7 @@ func (h *Handler) associateQueryLog(body []byte) (any, error) {
 	return map[string]any{"ResolverQueryLogConfigAssociation": qlAssocShape(st, id, vpc)}, nil
 }
 
-func (h *Handler) disassociateQueryLog(body []byte) (any, error) {
-	var in struct{ ResolverQueryLogConfigId, ResourceId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) disassociateQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId, ResourceId string }) (any, error) {
 	if err := required("ResolverQueryLogConfigId", in.ResolverQueryLogConfigId); err != nil {
 		return nil, err
 	}
@@ -304,7 +281,7 @@ func (h *Handler) disassociateQueryLog(body []byte) (any, error) {
 	}
 	id, vpc := in.ResolverQueryLogConfigId, in.ResourceId
 	var gone ResolverQueryLogConfigAssociation
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if o := tx.Meta.Objects[id]; o == nil || o.Kind != store.KindQueryLog {
 			return queryLogNotFound(id)
 		}
@@ -341,11 +318,7 @@ func allQLAssocs(st *store.State) []ResolverQueryLogConfigAssociation {
 	return out
 }
 
-func (h *Handler) getQueryLogAssoc(body []byte) (any, error) {
-	var in struct{ ResolverQueryLogConfigAssociationId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) getQueryLogAssoc(ctx context.Context, in *struct{ ResolverQueryLogConfigAssociationId string }) (any, error) {
 	if err := required("ResolverQueryLogConfigAssociationId", in.ResolverQueryLogConfigAssociationId); err != nil {
 		return nil, err
 	}
@@ -363,11 +336,7 @@ func qlaAttrs(a ResolverQueryLogConfigAssociation) attrs {
 		"resolverquerylogconfigid": {a.ResolverQueryLogConfigId}, "resourceid": {a.ResourceId}, "status": {a.Status}}
 }
 
-func (h *Handler) listQueryLogAssocs(body []byte) (any, error) {
-	var in sortedList
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listQueryLogAssocs(ctx context.Context, in *sortedList) (any, error) {
 	st, _ := h.Store.Snapshot()
 	all := allQLAssocs(st)
 	known := []string{"creationtime", "error", "id", "resolverquerylogconfigid", "resourceid", "status"}

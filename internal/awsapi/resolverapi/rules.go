@@ -1,6 +1,7 @@
 package resolverapi
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -180,11 +181,7 @@ type createRuleIn struct {
 	DelegationRecord   string
 }
 
-func (h *Handler) createRule(body []byte) (any, error) {
-	var in createRuleIn
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (any, error) {
 	if err := required("CreatorRequestId", in.CreatorRequestId); err != nil {
 		return nil, err
 	}
@@ -228,7 +225,7 @@ func (h *Handler) createRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs a ResolverEndpointId: the outbound endpoint its queries leave through")
 	}
 	id := store.NewID(store.PrefixRule)
-	st, n, err := h.Store.UpdateRules(fields, nil, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRules(ctx, fields, nil, func(tx *store.Tx) error {
 		if creatorTaken(tx.State, store.KindRule, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResRule, "Resolver rule with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
@@ -255,11 +252,7 @@ func ruleNotFound(id string) error {
 	return apierr.New(apierr.NotFound, apierr.ResRule, "Resolver rule with ID '%s' does not exist.", id)
 }
 
-func (h *Handler) getRule(body []byte) (any, error) {
-	var in struct{ ResolverRuleId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) getRule(ctx context.Context, in *struct{ ResolverRuleId string }) (any, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
 		return nil, err
 	}
@@ -274,11 +267,7 @@ func (h *Handler) getRule(body []byte) (any, error) {
 	return map[string]any{"ResolverRule": ruleShape(st, n, i)}, nil
 }
 
-func (h *Handler) listRules(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listRules(ctx context.Context, in *listParams) (any, error) {
 	st, n := h.Store.Snapshot()
 	all := []ResolverRule{builtinRule(n)}
 	for i := range st.File.Rules {
@@ -292,7 +281,7 @@ func (h *Handler) listRules(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, next, max, err := paginate(items, in, 1)
+	pg, next, max, err := paginate(items, *in, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -314,18 +303,14 @@ func listOut[T any](key string, items []T, next string, max *int) map[string]any
 	return out
 }
 
-func (h *Handler) updateRule(body []byte) (any, error) {
-	var in struct {
-		ResolverRuleId string
-		Config         *struct {
-			Name               *string
-			TargetIps          []TargetAddress
-			ResolverEndpointId *string
-		}
+func (h *Handler) updateRule(ctx context.Context, in *struct {
+	ResolverRuleId string
+	Config         *struct {
+		Name               *string
+		TargetIps          []TargetAddress
+		ResolverEndpointId *string
 	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+}) (any, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
 		return nil, err
 	}
@@ -345,7 +330,7 @@ func (h *Handler) updateRule(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, n, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -382,11 +367,7 @@ func touch(tx *store.Tx, id string) {
 	}
 }
 
-func (h *Handler) deleteRule(body []byte) (any, error) {
-	var in struct{ ResolverRuleId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId string }) (any, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
 		return nil, err
 	}
@@ -394,7 +375,7 @@ func (h *Handler) deleteRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot delete the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRule
-	_, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -439,11 +420,7 @@ func autodefAssoc(vpcID string) ResolverRuleAssociation {
 		Name: autodefAssocName, VPCId: vpcID, Status: "COMPLETE"}
 }
 
-func (h *Handler) associateRule(body []byte) (any, error) {
-	var in struct{ ResolverRuleId, Name, VPCId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) associateRule(ctx context.Context, in *struct{ ResolverRuleId, Name, VPCId string }) (any, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
 		return nil, err
 	}
@@ -456,7 +433,7 @@ func (h *Handler) associateRule(body []byte) (any, error) {
 	if in.ResolverRuleId == view.InternetRuleID {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
 	}
-	st, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	st, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -487,11 +464,7 @@ func (h *Handler) associateRule(body []byte) (any, error) {
 	return map[string]any{"ResolverRuleAssociation": h.assocShape(st, in.ResolverRuleId, in.VPCId)}, nil
 }
 
-func (h *Handler) disassociateRule(body []byte) (any, error) {
-	var in struct{ VPCId, ResolverRuleId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) disassociateRule(ctx context.Context, in *struct{ VPCId, ResolverRuleId string }) (any, error) {
 	if err := required("VPCId", in.VPCId); err != nil {
 		return nil, err
 	}
@@ -502,7 +475,7 @@ func (h *Handler) disassociateRule(body []byte) (any, error) {
 		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot disassociate the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRuleAssociation
-	_, _, err := h.Store.UpdateRules(fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -539,11 +512,7 @@ func (h *Handler) allAssocs(st *store.State) []ResolverRuleAssociation {
 	return out
 }
 
-func (h *Handler) getRuleAssociation(body []byte) (any, error) {
-	var in struct{ ResolverRuleAssociationId string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) getRuleAssociation(ctx context.Context, in *struct{ ResolverRuleAssociationId string }) (any, error) {
 	if err := required("ResolverRuleAssociationId", in.ResolverRuleAssociationId); err != nil {
 		return nil, err
 	}
@@ -556,11 +525,7 @@ func (h *Handler) getRuleAssociation(body []byte) (any, error) {
 	return nil, apierr.New(apierr.NotFound, apierr.ResRuleAssoc, "ResolverRuleAssociation with ID '%s' does not exist.", in.ResolverRuleAssociationId)
 }
 
-func (h *Handler) listRuleAssociations(body []byte) (any, error) {
-	var in listParams
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listRuleAssociations(ctx context.Context, in *listParams) (any, error) {
 	st, _ := h.Store.Snapshot()
 	known := []string{"name", "resolverruleid", "status", "vpcid"}
 	items, err := filterItems(h.allAssocs(st), in.Filters, known, func(a ResolverRuleAssociation) attrs {
@@ -569,7 +534,7 @@ func (h *Handler) listRuleAssociations(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, next, max, err := paginate(items, in, 1)
+	pg, next, max, err := paginate(items, *in, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package resolverapi
 
 import (
+	"context"
 	"maps"
 	"strings"
 
@@ -27,14 +28,10 @@ func taggable(st *store.State, resourceArn string) (string, *store.Object, error
 	return id, o, nil
 }
 
-func (h *Handler) tagResource(body []byte) (any, error) {
-	var in struct {
-		ResourceArn string
-		Tags        []Tag
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) tagResource(ctx context.Context, in *struct {
+	ResourceArn string
+	Tags        []Tag
+}) (any, error) {
 	if len(in.Tags) == 0 {
 		return nil, apierr.Missing("Tags")
 	}
@@ -42,7 +39,7 @@ func (h *Handler) tagResource(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		id, o, err := taggable(tx.State, in.ResourceArn)
 		if err != nil {
 			return err
@@ -95,18 +92,14 @@ func (h *Handler) specialTag(tx *store.Tx, id string, o *store.Object, key strin
 	return nil
 }
 
-func (h *Handler) untagResource(body []byte) (any, error) {
-	var in struct {
-		ResourceArn string
-		TagKeys     []string
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) untagResource(ctx context.Context, in *struct {
+	ResourceArn string
+	TagKeys     []string
+}) (any, error) {
 	if len(in.TagKeys) == 0 {
 		return nil, apierr.Missing("TagKeys")
 	}
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		id, o, err := taggable(tx.State, in.ResourceArn)
 		if err != nil {
 			return err
@@ -125,14 +118,10 @@ func (h *Handler) untagResource(body []byte) (any, error) {
 	return map[string]any{}, nil
 }
 
-func (h *Handler) listTags(body []byte) (any, error) {
-	var in struct {
-		ResourceArn string
-		listParams
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (h *Handler) listTags(ctx context.Context, in *struct {
+	ResourceArn string
+	listParams
+}) (any, error) {
 	st, _ := h.Store.Snapshot()
 	id, o, err := taggable(st, in.ResourceArn)
 	if err != nil {

@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -26,7 +27,7 @@ type getDNSSECOut struct {
 
 // getDNSSEC answers that the zone is not signed: vpcdns signs nothing
 // (and answers with no DNSSEC records, docs/conformance.md).
-func (h *Handler) getDNSSEC(r request) (int, any, error) {
+func (h *Handler) getDNSSEC(ctx context.Context, r request) (int, any, error) {
 	_, n := h.Store.Snapshot()
 	if zoneIndex(n, r.parts[1]) < 0 {
 		return 0, nil, zoneNotFound(r.parts[1])
@@ -48,7 +49,7 @@ type testAnswerOut struct {
 // testAnswer answers as the zone's name servers would: from the zone's
 // records in the model, the same records a VPC's query on the internet
 // path gets from the zone. As on AWS, public zones only.
-func (h *Handler) testAnswer(r request) (int, any, error) {
+func (h *Handler) testAnswer(ctx context.Context, r request) (int, any, error) {
 	q := r.query
 	id, rname, rtype := q.Get("hostedzoneid"), q.Get("recordname"), q.Get("recordtype")
 	switch {

@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"slices"
@@ -59,14 +60,14 @@ type createAuthOut struct {
 	VPC          VPC      `xml:"VPC"`
 }
 
-func (h *Handler) createAuthorization(r request) (int, any, error) {
+func (h *Handler) createAuthorization(ctx context.Context, r request) (int, any, error) {
 	var in authIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
 	}
 	id := r.parts[1]
 	var out createAuthOut
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		z, err := privateZone(tx.Net, id)
 		if err != nil {
 			return err
@@ -98,7 +99,7 @@ type deleteAuthOut struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 }
 
-func (h *Handler) deleteAuthorization(r request) (int, any, error) {
+func (h *Handler) deleteAuthorization(ctx context.Context, r request) (int, any, error) {
 	var in authIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -107,7 +108,7 @@ func (h *Handler) deleteAuthorization(r request) (int, any, error) {
 		return 0, nil, apierr.Missing("VPC")
 	}
 	id := r.parts[1]
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		z, err := privateZone(tx.Net, id)
 		if err != nil {
 			return err
@@ -146,7 +147,7 @@ type listAuthOut struct {
 	VPCs         []VPC    `xml:"VPCs>VPC"`
 }
 
-func (h *Handler) listAuthorizations(r request) (int, any, error) {
+func (h *Handler) listAuthorizations(ctx context.Context, r request) (int, any, error) {
 	st, n := h.Store.Snapshot()
 	z, err := privateZone(n, r.parts[1])
 	if err != nil {

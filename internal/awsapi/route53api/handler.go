@@ -10,6 +10,7 @@ package route53api
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 )
 
@@ -45,7 +47,7 @@ type request struct {
 type route struct {
 	method string
 	path   []string // "*" matches one segment (the id)
-	op     func(h *Handler, r request) (int, any, error)
+	op     func(h *Handler, ctx context.Context, r request) (int, any, error)
 	name   string
 }
 
@@ -87,7 +89,8 @@ func Operations() []string {
 }
 
 // Serve answers one request whose body has been read.
-func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, body []byte) {
+func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, ar *op.Request) {
+	r, body := ar.HTTP, ar.Body
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), "/2013-04-01")
 	rest = strings.Trim(rest, "/")
 	parts := strings.Split(rest, "/")
@@ -115,7 +118,8 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, body []byte) {
 		if !match {
 			continue
 		}
-		status, out, err := rt.op(h, req)
+		ar.Operation = rt.name
+		status, out, err := rt.op(h, op.WithRequest(ctx, ar), req)
 		if err != nil {
 			WriteError(w, apierr.As(err, fields))
 			return
@@ -167,12 +171,7 @@ var fields = map[string]string{
 	"records": "ChangeBatch",
 }
 
-func decode(body []byte, v any) error {
-	if err := xml.Unmarshal(body, v); err != nil {
-		return &apierr.Error{Kind: apierr.InvalidParameter, Message: "the request body is not valid XML for this operation: " + err.Error()}
-	}
-	return nil
-}
+func decode(body []byte, v any) error { return op.DecodeXML(body, v) }
 
 func timeString(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
@@ -211,7 +210,7 @@ type getChangeOut struct {
 	ChangeInfo ChangeInfo `xml:"ChangeInfo"`
 }
 
-func (h *Handler) getChange(r request) (int, any, error) {
+func (h *Handler) getChange(ctx context.Context, r request) (int, any, error) {
 	id := r.parts[1]
 	st, _ := h.Store.Snapshot()
 	for _, c := range st.Meta.Changes {

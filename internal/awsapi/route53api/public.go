@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -77,10 +78,10 @@ func delegationSet(z *config.HostedZone) *DelegationSet {
 
 // createPublicZone adds a public hosted zone to the network (CreateHostedZone
 // without a VPC).
-func (h *Handler) createPublicZone(name dnsname.Name, callerRef, comment string) (int, any, error) {
+func (h *Handler) createPublicZone(ctx context.Context, name dnsname.Name, callerRef, comment string) (int, any, error) {
 	id := store.NewZoneID()
 	var change ChangeInfo
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if err := callerRefFree(tx, callerRef); err != nil {
 			return err
 		}

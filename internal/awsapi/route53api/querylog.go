@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"slices"
@@ -59,7 +60,7 @@ func checkLogGroup(arn string) error {
 	return nil
 }
 
-func (h *Handler) createQueryLog(r request) (int, any, error) {
+func (h *Handler) createQueryLog(ctx context.Context, r request) (int, any, error) {
 	var in createQueryLogIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -73,7 +74,7 @@ func (h *Handler) createQueryLog(r request) (int, any, error) {
 	zoneID := in.HostedZoneId[strings.LastIndex(in.HostedZoneId, "/")+1:]
 	id := apierr.RequestID()
 	var out queryLogOut
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, zoneID)
 		if i < 0 {
 			return zoneNotFound(zoneID)
@@ -102,7 +103,7 @@ func (h *Handler) createQueryLog(r request) (int, any, error) {
 	return http.StatusCreated, out, nil
 }
 
-func (h *Handler) getQueryLog(r request) (int, any, error) {
+func (h *Handler) getQueryLog(ctx context.Context, r request) (int, any, error) {
 	id := r.parts[1]
 	st, _ := h.Store.Snapshot()
 	o := st.Meta.Objects[id]
@@ -117,9 +118,9 @@ type deleteQueryLogOut struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 }
 
-func (h *Handler) deleteQueryLog(r request) (int, any, error) {
+func (h *Handler) deleteQueryLog(ctx context.Context, r request) (int, any, error) {
 	id := r.parts[1]
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o := tx.Meta.Objects[id]
 		if o == nil || o.Kind != store.KindZoneQueryLog {
 			return noSuchQueryLog(id)
@@ -140,7 +141,7 @@ type listQueryLogsOut struct {
 	NextToken           string               `xml:"NextToken,omitempty"`
 }
 
-func (h *Handler) listQueryLogs(r request) (int, any, error) {
+func (h *Handler) listQueryLogs(ctx context.Context, r request) (int, any, error) {
 	st, n := h.Store.Snapshot()
 	zoneID := r.query.Get("hostedzoneid")
 	if zoneID != "" && zoneIndex(n, zoneID) < 0 {

@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -84,7 +85,7 @@ type listRecordsOut struct {
 	MaxItems           string              `xml:"MaxItems"`
 }
 
-func (h *Handler) listRecords(r request) (int, any, error) {
+func (h *Handler) listRecords(ctx context.Context, r request) (int, any, error) {
 	max, err := maxItems(r, 300)
 	if err != nil {
 		return 0, nil, err
@@ -209,7 +210,7 @@ func workingSets(zf *config.ZoneFile, z *config.HostedZone) []config.RecordFile 
 	return out
 }
 
-func (h *Handler) changeRecords(r request) (int, any, error) {
+func (h *Handler) changeRecords(ctx context.Context, r request) (int, any, error) {
 	var in changeBatchIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -219,7 +220,7 @@ func (h *Handler) changeRecords(r request) (int, any, error) {
 	}
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)

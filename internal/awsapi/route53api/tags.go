@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"maps"
 	"net/http"
@@ -66,7 +67,7 @@ type listTagsOut struct {
 	ResourceTagSet ResourceTagSet `xml:"ResourceTagSet"`
 }
 
-func (h *Handler) listTags(r request) (int, any, error) {
+func (h *Handler) listTags(ctx context.Context, r request) (int, any, error) {
 	typ, id := r.parts[1], r.parts[2]
 	st, n := h.Store.Snapshot()
 	if err := tagResource(n, typ, id); err != nil {
@@ -81,7 +82,7 @@ type listTagsManyOut struct {
 	ResourceTagSets []ResourceTagSet `xml:"ResourceTagSets>ResourceTagSet"`
 }
 
-func (h *Handler) listTagsMany(r request) (int, any, error) {
+func (h *Handler) listTagsMany(ctx context.Context, r request) (int, any, error) {
 	var in struct {
 		ResourceIds []string `xml:"ResourceIds>ResourceId"`
 	}
@@ -110,7 +111,7 @@ type changeTagsOut struct {
 
 // changeTags adds and removes the tags of a hosted zone; they are kept in
 // its side record (network.yaml has no tags for zones).
-func (h *Handler) changeTags(r request) (int, any, error) {
+func (h *Handler) changeTags(ctx context.Context, r request) (int, any, error) {
 	var in struct {
 		AddTags       []Tag    `xml:"AddTags>Tag"`
 		RemoveTagKeys []string `xml:"RemoveTagKeys>Key"`
@@ -127,7 +128,7 @@ func (h *Handler) changeTags(r request) (int, any, error) {
 		}
 	}
 	typ, id := r.parts[1], r.parts[2]
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if err := tagResource(tx.Net, typ, id); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package route53api
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -152,7 +153,7 @@ func (o createZoneOut) location() string {
 	return "https://route53.amazonaws.com/2013-04-01" + o.HostedZone.Id
 }
 
-func (h *Handler) createZone(r request) (int, any, error) {
+func (h *Handler) createZone(ctx context.Context, r request) (int, any, error) {
 	var in createZoneIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -182,11 +183,11 @@ func (h *Handler) createZone(r request) (int, any, error) {
 		}
 	}
 	if in.VPC == nil {
-		return h.createPublicZone(name, in.CallerReference, comment)
+		return h.createPublicZone(ctx, name, in.CallerReference, comment)
 	}
 	id := store.NewZoneID()
 	var change ChangeInfo
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if err := callerRefFree(tx, in.CallerReference); err != nil {
 			return err
 		}
@@ -219,7 +220,7 @@ type getZoneOut struct {
 	VPCs          []VPC          `xml:"VPCs>VPC"`
 }
 
-func (h *Handler) getZone(r request) (int, any, error) {
+func (h *Handler) getZone(ctx context.Context, r request) (int, any, error) {
 	st, n := h.Store.Snapshot()
 	i := zoneIndex(n, r.parts[1])
 	if i < 0 {
@@ -241,13 +242,13 @@ type updateCommentOut struct {
 	HostedZone HostedZone `xml:"HostedZone"`
 }
 
-func (h *Handler) updateComment(r request) (int, any, error) {
+func (h *Handler) updateComment(ctx context.Context, r request) (int, any, error) {
 	var in struct{ Comment string }
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
 	}
 	id := r.parts[1]
-	st, n, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if zoneIndex(tx.Net, id) < 0 {
 			return zoneNotFound(id)
 		}
@@ -275,10 +276,10 @@ func changeResponse(op string, c ChangeInfo) changeOut {
 	return changeOut{XMLName: xml.Name{Local: op + "Response"}, Xmlns: xmlns, ChangeInfo: c}
 }
 
-func (h *Handler) deleteZone(r request) (int, any, error) {
+func (h *Handler) deleteZone(ctx context.Context, r request) (int, any, error) {
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
@@ -305,14 +306,14 @@ type vpcChangeIn struct {
 	Comment string
 }
 
-func (h *Handler) associateVPC(r request) (int, any, error) {
+func (h *Handler) associateVPC(ctx context.Context, r request) (int, any, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
 	}
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
@@ -339,7 +340,7 @@ func (h *Handler) associateVPC(r request) (int, any, error) {
 	return http.StatusOK, changeResponse("AssociateVPCWithHostedZone", change), nil
 }
 
-func (h *Handler) disassociateVPC(r request) (int, any, error) {
+func (h *Handler) disassociateVPC(ctx context.Context, r request) (int, any, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
 		return 0, nil, err
@@ -349,7 +350,7 @@ func (h *Handler) disassociateVPC(r request) (int, any, error) {
 	}
 	id := r.parts[1]
 	var change ChangeInfo
-	_, _, err := h.Store.Update(fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
@@ -417,7 +418,7 @@ type listZonesOut struct {
 	MaxItems    string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZones(r request) (int, any, error) {
+func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
 	if d := r.query.Get("delegationsetid"); d != "" {
 		return 0, nil, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest, "A reusable delegation set with the specified ID does not exist: %s", d)
 	}
@@ -457,7 +458,7 @@ type listZonesByNameOut struct {
 	MaxItems         string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZonesByName(r request) (int, any, error) {
+func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, error) {
 	max, err := maxItems(r, 100)
 	if err != nil {
 		return 0, nil, err
@@ -512,7 +513,7 @@ type listByVPCOut struct {
 	NextToken           string        `xml:"NextToken,omitempty"`
 }
 
-func (h *Handler) listZonesByVPC(r request) (int, any, error) {
+func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, error) {
 	vpc, region := r.query.Get("vpcid"), r.query.Get("vpcregion")
 	if vpc == "" {
 		return 0, nil, apierr.Missing("VPCId")
@@ -555,7 +556,7 @@ type zoneCountOut struct {
 	HostedZoneCount int      `xml:"HostedZoneCount"`
 }
 
-func (h *Handler) zoneCount(request) (int, any, error) {
+func (h *Handler) zoneCount(_ context.Context, _ request) (int, any, error) {
 	_, n := h.Store.Snapshot()
 	return http.StatusOK, zoneCountOut{Xmlns: xmlns, HostedZoneCount: zoneCount(n)}, nil
 }

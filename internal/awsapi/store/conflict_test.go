@@ -70,11 +70,11 @@ func TestConflictRetriesOnFreshState(t *testing.T) {
 		update func(*Store, string) error
 	}{
 		{"whole-state change", a, func(s *Store, v string) error {
-			_, _, err := s.Update(nil, func(tx *Tx) error { tx.File.Rules[0].Name = v; return nil })
+			_, _, err := s.Update(context.Background(), nil, func(tx *Tx) error { tx.File.Rules[0].Name = v; return nil })
 			return err
 		}},
 		{"scoped change", b, func(s *Store, v string) error {
-			_, _, err := s.UpdateRules(nil, []string{tx1(s)}, func(tx *Tx) error { tx.File.Rules[1].Name = v; return nil })
+			_, _, err := s.UpdateRules(context.Background(), nil, []string{tx1(s)}, func(tx *Tx) error { tx.File.Rules[1].Name = v; return nil })
 			return err
 		}},
 	} {
@@ -114,7 +114,7 @@ func TestConflictRetriesOnFreshState(t *testing.T) {
 
 	a.backend = &guarded{sh: sh, always: true}
 	cur, _ := a.Snapshot()
-	_, _, err = a.Update(nil, func(tx *Tx) error { tx.File.Rules[0].Name = "never"; return nil })
+	_, _, err = a.Update(context.Background(), nil, func(tx *Tx) error { tx.File.Rules[0].Name = "never"; return nil })
 	var ae *apierr.Error
 	if !errors.As(err, &ae) || ae.Kind != apierr.Unavailable {
 		t.Fatalf("a change that conflicts twice: %v, want Unavailable", err)

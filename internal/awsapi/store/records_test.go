@@ -120,7 +120,7 @@ func TestUpdateWritesOnlyTheChange(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, _, err := s.Update(nil, func(tx *Tx) error { c.fn(tx); return nil }); err != nil {
+			if _, _, err := s.Update(context.Background(), nil, func(tx *Tx) error { c.fn(tx); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			var got []string
@@ -224,11 +224,11 @@ func TestUnavailableBackend(t *testing.T) {
 		update func() error
 	}{
 		{"whole-state change", func() error {
-			_, _, err := s.Update(nil, func(tx *Tx) error { tx.File.Rules[0].Name = "x"; return nil })
+			_, _, err := s.Update(context.Background(), nil, func(tx *Tx) error { tx.File.Rules[0].Name = "x"; return nil })
 			return err
 		}},
 		{"scoped change", func() error {
-			_, _, err := s.UpdateRules(nil, []string{"rslvr-rr-corp"}, func(tx *Tx) error { tx.File.Rules[1].Name = "x"; return nil })
+			_, _, err := s.UpdateRules(context.Background(), nil, []string{"rslvr-rr-corp"}, func(tx *Tx) error { tx.File.Rules[1].Name = "x"; return nil })
 			return err
 		}},
 	} {

@@ -30,17 +30,17 @@ var errOutOfScope = errors.New("the change touched resources it did not declare"
 // fn must not modify other rules or anything else in tx.File. A change
 // that does is detected (the rules no longer line up) and run again as a
 // whole-state Update.
-func (s *Store) UpdateRules(fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+func (s *Store) UpdateRules(ctx context.Context, fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
-	st, n, err := s.retry(func() (*State, *config.Network, error) { return s.updateRules(fields, ids, fn) })
+	st, n, err := s.retry(ctx, func() (*State, *config.Network, error) { return s.updateRules(ctx, fields, ids, fn) })
 	s.wmu.Unlock()
 	if errors.Is(err, errOutOfScope) {
-		return s.Update(fields, fn)
+		return s.Update(ctx, fields, fn)
 	}
 	return st, n, err
 }
 
-func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	cur, curNet := s.Snapshot()
 	var before string
 	if s.verify {
@@ -272,7 +272,7 @@ func (s *Store) updateRules(fields map[string]string, ids []string, fn func(tx *
 	if len(recs) == 0 {
 		return cur, curNet, nil
 	}
-	return s.commit(context.Background(), cur, curNet, tx, &n, recs, false)
+	return s.commit(ctx, cur, curNet, tx, &n, recs, false)
 }
 
 // domainConflicts refuses a touched rule associated with a VPC that an

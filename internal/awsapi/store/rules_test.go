@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -59,7 +60,7 @@ func TestUpdateRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before, _ := s.Snapshot()
-			st, n, err := s.UpdateRules(nil, c.ids, func(tx *Tx) error { c.fn(tx); return nil })
+			st, n, err := s.UpdateRules(context.Background(), nil, c.ids, func(tx *Tx) error { c.fn(tx); return nil })
 			if c.wantErr {
 				if err == nil {
 					t.Fatal("accepted")

@@ -513,22 +513,22 @@ var syncBuckets = map[string]bool{
 // network.yaml keys to the request members that set them, for the
 // FieldName of a validation error. Any error leaves the current state as
 // it was; it is an *apierr.Error.
-func (s *Store) Update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+func (s *Store) Update(ctx context.Context, fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.retry(func() (*State, *config.Network, error) { return s.update(fields, fn) })
+	return s.retry(ctx, func() (*State, *config.Network, error) { return s.update(ctx, fields, fn) })
 }
 
 // retry runs a change; when it found a shared backend changed under it
 // (another instance wrote since this one loaded), it reloads and runs
 // the change once more on the fresh state. A second conflict is answered
 // ServiceUnavailable, which AWS SDKs retry. The caller holds wmu.
-func (s *Store) retry(change func() (*State, *config.Network, error)) (*State, *config.Network, error) {
+func (s *Store) retry(ctx context.Context, change func() (*State, *config.Network, error)) (*State, *config.Network, error) {
 	st, n, err := change()
 	if !errors.Is(err, errConflict) {
 		return st, n, err
 	}
-	if rerr := s.reload(context.Background()); rerr != nil {
+	if rerr := s.reload(ctx); rerr != nil {
 		return nil, nil, unavailable(rerr)
 	}
 	st, n, err = change()
@@ -545,8 +545,7 @@ func unavailable(err error) error {
 	return &apierr.Error{Kind: apierr.Unavailable, Message: "the state store cannot be reached; DNS keeps answering from the last state: " + err.Error()}
 }
 
-func (s *Store) update(fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
-	ctx := context.Background()
+func (s *Store) update(ctx context.Context, fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	cur, curNet := s.Snapshot()
 	tx := &Tx{State: deepCopy(cur), Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet}
 	if tx.Meta.Objects == nil {
@@ -580,8 +579,12 @@ func (s *Store) update(fields map[string]string, fn func(tx *Tx) error) (*State,
 }
 
 // commit applies a change that needs it, writes its records, and makes it
-// current. The caller holds wmu.
+// current. The caller holds wmu. A change that got this far is finished
+// even when its caller goes away: the backend write keeps ctx's values but
+// not its cancellation, so that what DNS answers and what is stored never
+// part.
 func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool) (*State, *config.Network, error) {
+	ctx = context.WithoutCancel(ctx)
 	s.mu.RLock()
 	apply := s.apply
 	s.mu.RUnlock()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -47,7 +48,7 @@ func TestUpdateRejectsInvalidNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = s.Update(map[string]string{"cidr_blocks": "CidrBlock"}, func(tx *Tx) error {
+	_, _, err = s.Update(context.Background(), map[string]string{"cidr_blocks": "CidrBlock"}, func(tx *Tx) error {
 		tx.File.VPCs = append(tx.File.VPCs, config.VPCFile{ID: "vpc-1", CIDRBlocks: []string{"10.0.0.0/33"}})
 		return nil
 	})

@@ -34,7 +34,7 @@ func open(t *testing.T, c *etcdtest.Cluster, prefix string) *store.Store {
 }
 
 func addVPC(s *store.Store, id, cidr string) error {
-	_, _, err := s.Update(nil, func(tx *store.Tx) error {
+	_, _, err := s.Update(context.Background(), nil, func(tx *store.Tx) error {
 		tx.File.VPCs = append(tx.File.VPCs, config.VPCFile{ID: id, Region: "us-east-1", CIDRBlocks: []string{cidr}})
 		return nil
 	})
