@@ -23,10 +23,10 @@ type File struct {
 	HostedZones     []ZoneFile     `yaml:"private_hosted_zones,omitempty" json:"private_hosted_zones,omitempty"`
 	// PublicZones are Route 53 public hosted zones: answered on the internet
 	// path of every VPC (file_public.go).
-	PublicZones []ZoneFile `yaml:"public_hosted_zones,omitempty" json:"public_hosted_zones,omitempty"`
-	Internet        *InternetFile  `yaml:"internet,omitempty" json:"internet,omitempty"`
-	QueryLogging    []QueryLogFile `yaml:"query_logging,omitempty" json:"query_logging,omitempty"`
-	Emulation       *EmulationFile `yaml:"emulation,omitempty" json:"emulation,omitempty"`
+	PublicZones  []ZoneFile     `yaml:"public_hosted_zones,omitempty" json:"public_hosted_zones,omitempty"`
+	Internet     *InternetFile  `yaml:"internet,omitempty" json:"internet,omitempty"`
+	QueryLogging []QueryLogFile `yaml:"query_logging,omitempty" json:"query_logging,omitempty"`
+	Emulation    *EmulationFile `yaml:"emulation,omitempty" json:"emulation,omitempty"`
 
 	// Route 53 Resolver DNS Firewall (file_firewall.go).
 	FirewallDomainLists []FirewallDomainListFile  `yaml:"firewall_domain_lists,omitempty" json:"firewall_domain_lists,omitempty"`
