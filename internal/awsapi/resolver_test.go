@@ -144,7 +144,9 @@ func TestResolverRulesAndEndpoints(t *testing.T) {
 		t.Errorf("same creator request id: %v", err)
 	}
 
-	// A bad target is refused with the field, and nothing is applied.
+	// A bad target is refused with the field, and nothing is applied
+	// (once the rules before it are: they are applied in the background).
+	e.synced()
 	before := e.applied.Load()
 	_, err = e.resolver.CreateResolverRule(ctx, &route53resolver.CreateResolverRuleInput{CreatorRequestId: aws.String("rule-3"),
 		RuleType: rtypes.RuleTypeOptionForward, DomainName: aws.String("corp.example"), ResolverEndpointId: &ep,

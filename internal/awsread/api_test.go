@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -12,6 +14,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/awsread"
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/diff"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
 	"github.com/vpcdns/vpcdns/internal/mototest"
@@ -115,4 +118,62 @@ func TestImportFromVpcdnsAPI(t *testing.T) {
 		t.Errorf("%d decisions compared, want 20 or more", n)
 	}
 	t.Logf("%d decisions compared", n)
+	// vpcdns diff, served against imported: no decision or target moves.
+	// Path verdicts through what the API does not serve may.
+	d := diff.Compare(want, got, "served", "imported")
+	if d.Compared.VPCs != len(served.VPCs) || d.Compared.Domains == 0 {
+		t.Errorf("diff compared %+v, want the %d vpcs and their domains", d.Compared, len(served.VPCs))
+	}
+	for _, c := range d.Changes {
+		if c.Kind == diff.KindPath {
+			t.Logf("path verdict differs (not served by the API): %+v", c)
+			continue
+		}
+		t.Errorf("diff served imported: %s %s %s: %+v -> %+v", c.VPC, c.Domain, c.Kind, c.Old, c.New)
+	}
+}
+
+// TestImportProfiles: --profile reads an account with a shared-config
+// profile (its credentials and its region), one account per profile.
+func TestImportProfiles(t *testing.T) {
+	mototest.Env(t)
+	_, file, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(store.Options{Initial: file, BaseDir: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetApply(func(*config.Network) error { return nil })
+	srv := httptest.NewServer(awsapi.New(awsapi.Options{Store: st}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	if err := os.WriteFile(cfg, []byte("[profile net]\nregion = eu-west-1\naws_access_key_id = net\naws_secret_access_key = net\n\n[profile work]\nregion = eu-west-1\naws_access_key_id = work\naws_secret_access_key = work\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	os.Unsetenv("AWS_REGION")
+	os.Unsetenv("AWS_DEFAULT_REGION")
+	os.Unsetenv("AWS_ACCESS_KEY_ID")
+	os.Unsetenv("AWS_SECRET_ACCESS_KEY")
+
+	r, err := awsread.Read(context.Background(), awsread.Options{EndpointURL: srv.URL, Profiles: []string{"net", "work"}, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.File.Region != "eu-west-1" {
+		t.Errorf("region = %q, want the profile's eu-west-1", r.File.Region)
+	}
+	if len(r.Accounts) != 2 {
+		t.Errorf("accounts = %v, want one per profile", r.Accounts)
+	}
+	if len(r.File.VPCs) == 0 {
+		t.Error("no vpc read through the profiles")
+	}
+	_, err = awsread.Read(context.Background(), awsread.Options{EndpointURL: srv.URL, Profiles: []string{"nosuch"}, MaxAttempts: 1})
+	if err == nil || !awsread.IsUnusable(err) {
+		t.Errorf("unknown profile: err = %v, want an unusable import", err)
+	}
 }

@@ -28,6 +28,7 @@ type builder struct {
 	remotes    map[string]*config.RemoteFile
 	vgws       map[string]*config.VGWFile
 	sgs        map[string]*config.SGFile
+	sgModeled  map[string]bool // groups whose vpc is modeled
 	rtbs       map[string]*config.RouteTblFile
 	endpoints  map[string]*config.EndpointFile
 	rules      map[string]*config.RuleFile
@@ -35,9 +36,6 @@ type builder struct {
 	prefix     map[string][]string // prefix list id -> CIDRs (nil: entries not read)
 	prefixRead map[string]bool
 	vpces      map[string]*config.VPCEndpointFile
-	// members holds the private addresses of the network interfaces in
-	// each security group, for rules that name a group.
-	members map[string][]string
 	// tgwAttachVPN maps a TGW attachment id to the VPN or DX gateway it
 	// attaches; remoteCIDRs collects the prefixes routed to each.
 	tgwAttach   map[string]tgwAttachmentShape
@@ -51,10 +49,10 @@ func newBuilder(region string, accts []*account) *builder {
 		vpcs:      map[string]*config.VPCFile{}, vpcOwner: map[string]string{}, subnets: map[string]string{},
 		peerings: map[string]*config.PeeringFile{}, tgws: map[string]*config.TGWFile{},
 		remotes: map[string]*config.RemoteFile{}, vgws: map[string]*config.VGWFile{},
-		sgs: map[string]*config.SGFile{}, rtbs: map[string]*config.RouteTblFile{},
+		sgs: map[string]*config.SGFile{}, sgModeled: map[string]bool{}, rtbs: map[string]*config.RouteTblFile{},
 		endpoints: map[string]*config.EndpointFile{}, rules: map[string]*config.RuleFile{},
 		zones: map[string]*config.ZoneFile{}, prefix: map[string][]string{}, prefixRead: map[string]bool{},
-		vpces: map[string]*config.VPCEndpointFile{}, members: map[string][]string{},
+		vpces:     map[string]*config.VPCEndpointFile{},
 		tgwAttach: map[string]tgwAttachmentShape{}, remoteCIDRs: map[string]map[string]bool{},
 	}
 }
@@ -120,9 +118,14 @@ func (b *builder) prefixLists() {
 				cidrs = append(cidrs, e.Cidr)
 			}
 			sort.Strings(cidrs)
-			if read || len(entries) > 0 {
-				b.prefixRead[p.PrefixListId] = true
+			if !read && len(entries) == 0 {
+				// Its entries could not be read: an empty list would allow
+				// and route nothing, which is not what AWS does. Listed
+				// under unmodeled, a route or rule that names it is unknown.
+				b.unmodel("prefix-list", p.PrefixListId, owner(p.OwnerId, a), "the entries of prefix list "+p.PrefixListId+" ("+p.PrefixListName+") could not be read (ec2:GetManagedPrefixListEntries)")
+				continue
 			}
+			b.prefixRead[p.PrefixListId] = true
 			b.prefix[p.PrefixListId] = cidrs
 			b.f.PrefixLists = append(b.f.PrefixLists, config.PrefixListFile{
 				ID: p.PrefixListId, Name: p.PrefixListName, OwnerAccount: owner(p.OwnerId, a), CIDRBlocks: cidrs,
@@ -135,6 +138,17 @@ func (b *builder) prefixLists() {
 func (b *builder) prefixCIDRs(id string) ([]string, bool) {
 	c, ok := b.prefix[id]
 	return c, ok && b.prefixRead[id]
+}
+
+// prefixRef makes a prefix list id something a route or a security-group
+// rule can name: a modeled list, or one listed under unmodeled (a list that
+// was not read at all: another account's, a denied call), which makes the
+// path checks through it unknown.
+func (b *builder) prefixRef(id, acct, user string) string {
+	if _, ok := b.prefixCIDRs(id); !ok {
+		b.unmodel("prefix-list", id, acct, "prefix list "+id+" ("+user+" names it) was not listed by ec2:DescribeManagedPrefixLists in the accounts imported")
+	}
+	return id
 }
 
 func (b *builder) dhcpOptions() {
@@ -283,20 +297,6 @@ func inVPC(v *config.VPCFile, ip string) bool {
 	return false
 }
 
-func (b *builder) addMember(groups []string, ip string) {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return
-	}
-	bits := 32
-	if a.Is6() {
-		bits = 128
-	}
-	for _, g := range groups {
-		b.members[g] = append(b.members[g], netip.PrefixFrom(a, bits).String())
-	}
-}
-
 func (b *builder) buildInstances() {
 	seen := map[string]bool{}
 	for _, a := range b.accts {
@@ -324,17 +324,9 @@ func (b *builder) buildInstances() {
 			enis := append([]eniShape(nil), in.NetworkInterfaces...)
 			sort.SliceStable(enis, func(i, j int) bool { return deviceIndex(enis[i]) < deviceIndex(enis[j]) })
 			for _, e := range enis {
-				var groups []string
-				for _, g := range e.Groups {
-					groups = append(groups, g.GroupId)
-				}
 				addIP(e.PrivateIpAddress)
-				b.addMember(groups, e.PrivateIpAddress)
 				for _, p := range e.PrivateIpAddresses {
 					addIP(p.PrivateIpAddress)
-					if p.PrivateIpAddress != e.PrivateIpAddress {
-						b.addMember(groups, p.PrivateIpAddress)
-					}
 				}
 			}
 			if len(ips) == 0 {
@@ -461,9 +453,15 @@ func (b *builder) finishRemotes() {
 		for _, rt := range a.routeTables {
 			for _, r := range rt.Routes {
 				if strings.HasPrefix(r.GatewayId, "vgw-") && r.State != "blackhole" {
+					cidrs := []string{r.DestinationCidrBlock}
+					if r.DestinationPrefixListId != "" {
+						cidrs, _ = b.prefixCIDRs(r.DestinationPrefixListId)
+					}
 					for _, rn := range b.remotes {
 						if rn.VPNGateway == r.GatewayId {
-							b.addRemoteCIDR(rn.ID, r.DestinationCidrBlock)
+							for _, c := range cidrs {
+								b.addRemoteCIDR(rn.ID, c)
+							}
 						}
 					}
 				}
@@ -601,6 +599,8 @@ func (b *builder) finishTGWs() {
 				route := config.TGWRouteFile{Destination: r.DestinationCidrBlock, DestinationPrefixList: r.PrefixListId}
 				if r.DestinationCidrBlock != "" {
 					route.DestinationPrefixList = ""
+				} else if r.PrefixListId != "" {
+					route.DestinationPrefixList = b.prefixRef(r.PrefixListId, t.OwnerAccount, "a route of "+rt.TransitGatewayRouteTableId)
 				}
 				if r.Type == "propagated" {
 					route.Origin = "propagated"
@@ -695,7 +695,6 @@ func (b *builder) buildEndpoints() {
 					continue
 				}
 				ef.IPAddresses = append(ef.IPAddresses, config.EndpointIPFile{Subnet: ip.SubnetId, IP: ip.Ip})
-				b.addMember(e.SecurityGroupIds, ip.Ip)
 			}
 			if len(ef.IPAddresses) < 2 {
 				b.unmodel("resolver-endpoint", e.Id, a.id, fmt.Sprintf("has %d IPv4 address(es) that import could read; vpcdns needs two or more", len(ef.IPAddresses)))
@@ -737,7 +736,6 @@ func (b *builder) buildVPCEndpoints() {
 			for _, n := range enis {
 				if n.PrivateIpAddress != "" {
 					vf.IPAddresses = append(vf.IPAddresses, config.EndpointIPFile{Subnet: n.SubnetId, IP: n.PrivateIpAddress})
-					b.addMember(groups, n.PrivateIpAddress)
 				}
 			}
 			b.vpces[vf.ID] = vf
@@ -771,6 +769,15 @@ func protocol(p string) string {
 }
 
 func (b *builder) buildSGs() {
+	// The groups that will be modeled, so that a rule may name one that
+	// comes later in the list.
+	for _, a := range b.accts {
+		for _, g := range a.sgs {
+			if b.vpcs[g.VpcId] != nil {
+				b.sgModeled[g.GroupId] = true
+			}
+		}
+	}
 	for _, a := range b.accts {
 		for _, g := range a.sgs {
 			if _, dup := b.sgs[g.GroupId]; dup {
@@ -815,50 +822,17 @@ func (b *builder) sgRules(group, acct, dir string, perms []permission) []config.
 			out = append(out, x)
 		}
 		for _, pl := range p.PrefixListIds {
-			cidrs, ok := b.prefixCIDRs(pl.PrefixListId)
-			if !ok {
-				b.unmodel("security-group-rule", group+":"+dir+":"+pl.PrefixListId, acct, "allows prefix list "+pl.PrefixListId+", whose entries import could not read")
-				continue
-			}
-			for _, c := range cidrs {
-				x := base
-				x.CIDR, x.Description = c, "prefix list "+pl.PrefixListId
-				out = append(out, x)
-			}
+			x := base
+			x.PrefixList, x.Description = b.prefixRef(pl.PrefixListId, acct, "a rule of "+group), pl.Description
+			out = append(out, x)
 		}
 		for _, ug := range p.UserIdGroupPairs {
-			members, ok := b.members[ug.GroupId]
-			if !ok && !b.groupKnown(ug.GroupId) {
-				b.unmodel("security-group-rule", group+":"+dir+":"+ug.GroupId, acct, "allows security group "+ug.GroupId+" (account "+ug.UserId+"), which import did not read")
+			if !b.sgModeled[ug.GroupId] {
+				b.unmodel("security-group-rule", group+":"+dir+":"+ug.GroupId, acct, "allows security group "+ug.GroupId+" (account "+ug.UserId+"), which import did not read or cannot model (its vpc was not read)")
 				continue
 			}
-			for _, c := range uniqueSorted(members) {
-				x := base
-				x.CIDR, x.Description = c, "security group "+ug.GroupId
-				out = append(out, x)
-			}
-		}
-	}
-	return out
-}
-
-func (b *builder) groupKnown(id string) bool {
-	for _, a := range b.accts {
-		for _, g := range a.sgs {
-			if g.GroupId == id {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func uniqueSorted(s []string) []string {
-	s = append([]string(nil), s...)
-	sort.Strings(s)
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
+			x := base
+			x.SecurityGroup, x.Description = ug.GroupId, ug.Description
 			out = append(out, x)
 		}
 	}
@@ -920,36 +894,36 @@ func (b *builder) buildRouteTables() {
 				if r.GatewayId == "local" {
 					continue // the VPC's own blocks are routed local without saying so
 				}
-				var cidrs []string
-				switch {
-				case r.DestinationCidrBlock != "":
-					cidrs = []string{r.DestinationCidrBlock}
-				case r.DestinationIpv6CidrBlock != "":
-					cidrs = []string{r.DestinationIpv6CidrBlock}
-				case r.DestinationPrefixListId != "":
-					c, ok := b.prefixCIDRs(r.DestinationPrefixListId)
-					if !ok {
-						b.unmodel("route", rt.RouteTableId+":"+r.DestinationPrefixListId, acct, "routes prefix list "+r.DestinationPrefixListId+", whose entries import could not read")
-						continue
-					}
-					cidrs = c
-				}
 				target, reason := b.routeTarget(v, r)
 				if reason != "" {
 					b.unmodel("route", rt.RouteTableId+":"+r.DestinationCidrBlock+r.DestinationIpv6CidrBlock+r.DestinationPrefixListId, acct, reason)
 					continue
 				}
-				for _, c := range cidrs {
-					if dests[c] {
-						continue // a more specific copy already routes it (or it is the VPC's own block)
+				rf := config.RouteFile{Target: target}
+				if r.Origin == "EnableVgwRoutePropagation" {
+					rf.Origin = "propagated"
+				}
+				switch {
+				case r.DestinationPrefixListId != "":
+					// As AWS holds it: one route to the list, whose entries
+					// the model expands (or, unread, makes unknown).
+					if dests["pl:"+r.DestinationPrefixListId] {
+						continue
+					}
+					dests["pl:"+r.DestinationPrefixListId] = true
+					rf.DestinationPrefixList = b.prefixRef(r.DestinationPrefixListId, acct, "a route of "+rt.RouteTableId)
+				default:
+					c := r.DestinationCidrBlock
+					if c == "" {
+						c = r.DestinationIpv6CidrBlock
+					}
+					if c == "" || dests[c] {
+						continue // a copy already routes it (or it is the VPC's own block)
 					}
 					dests[c] = true
-					rf := config.RouteFile{Destination: c, Target: target}
-					if r.Origin == "EnableVgwRoutePropagation" {
-						rf.Origin = "propagated"
-					}
-					tf.Routes = append(tf.Routes, rf)
+					rf.Destination = c
 				}
+				tf.Routes = append(tf.Routes, rf)
 			}
 			b.rtbs[tf.ID] = tf
 		}
@@ -981,13 +955,17 @@ func (b *builder) routeTarget(v *config.VPCFile, r routeShape) (string, string) 
 		return r.VpcPeeringConnectionId, ""
 	case strings.HasPrefix(r.GatewayId, "vgw-"):
 		g := b.vgws[r.GatewayId]
-		if g == nil {
+		switch {
+		case g == nil:
 			return "", "routes to virtual private gateway " + r.GatewayId + ", which import did not read"
+		case g.VPC != v.ID:
+			return "", "routes to virtual private gateway " + g.ID + ", which is not attached to " + v.ID
+		case len(g.RemoteNetworks) == 0:
+			return "", "routes to virtual private gateway " + g.ID + ", which leads to no modeled remote network (its VPN connections and Direct Connect gateways were not read or are not modeled)"
 		}
-		if len(g.RemoteNetworks) != 1 {
-			return "", fmt.Sprintf("routes to virtual private gateway %s, which leads to %d modeled remote networks (vpcdns routes to one)", g.ID, len(g.RemoteNetworks))
-		}
-		return g.RemoteNetworks[0], ""
+		// The gateway itself, as AWS routes: the model picks the remote
+		// network behind it whose CIDRs hold the destination.
+		return g.ID, ""
 	}
 	kinds := []struct{ id, kind string }{
 		{r.GatewayId, "internet gateway"}, {r.NatGatewayId, "NAT gateway"}, {r.NetworkInterfaceId, "network interface"},

@@ -3,6 +3,7 @@ package awsread
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -32,7 +33,7 @@ type call struct {
 	// whole output is one object).
 	Member string
 	// add takes the decoded items of one page.
-	add func(a *account, key string, raw json.RawMessage) error
+	add func(a *account, key string, page []byte, member string) error
 }
 
 // each says where the resources of a per-resource call come from.
@@ -96,24 +97,26 @@ func kebab(op string) string {
 }
 
 // items decodes member of one output page into []T and hands it to add.
-func items[T any](add func(a *account, key string, list []T)) func(a *account, key string, raw json.RawMessage) error {
-	return func(a *account, key string, raw json.RawMessage) error {
-		var list []T
-		if len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, &list); err != nil {
-				return err
-			}
+// The page is decoded once, straight into a struct whose one field is the
+// member (matched without case, as encoding/json does): the other members
+// are skipped, not copied.
+func items[T any](add func(a *account, key string, list []T)) func(a *account, key string, page []byte, member string) error {
+	return func(a *account, key string, page []byte, member string) error {
+		t := reflect.StructOf([]reflect.StructField{{Name: "List", Type: reflect.TypeFor[[]T](), Tag: reflect.StructTag(`json:"` + member + `"`)}})
+		v := reflect.New(t)
+		if err := json.Unmarshal(page, v.Interface()); err != nil {
+			return err
 		}
-		add(a, key, list)
+		add(a, key, v.Elem().Field(0).Interface().([]T))
 		return nil
 	}
 }
 
-// object decodes a whole output page (or member) into T.
-func object[T any](add func(a *account, key string, v *T)) func(a *account, key string, raw json.RawMessage) error {
-	return func(a *account, key string, raw json.RawMessage) error {
+// object decodes a whole output page into T.
+func object[T any](add func(a *account, key string, v *T)) func(a *account, key string, page []byte, member string) error {
+	return func(a *account, key string, page []byte, _ string) error {
 		v := new(T)
-		if err := json.Unmarshal(raw, v); err != nil {
+		if err := json.Unmarshal(page, v); err != nil {
 			return err
 		}
 		add(a, key, v)
@@ -214,22 +217,7 @@ func Calls() []*call {
 // decodePage decodes one output page of c (the JSON the CLI prints or the
 // SDK's output marshalled) for the resource id into a.
 func (c *call) decodePage(a *account, id string, data []byte) error {
-	raw := json.RawMessage(data)
-	if c.Member != "" {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(data, &m); err != nil {
-			return fmt.Errorf("decode %s: %w", c.Name(id), err)
-		}
-		raw = m[c.Member]
-		if raw == nil { // JSON keys are matched without case, as encoding/json does
-			for k, v := range m {
-				if strings.EqualFold(k, c.Member) {
-					raw = v
-				}
-			}
-		}
-	}
-	if err := c.add(a, id, raw); err != nil {
+	if err := c.add(a, id, data, c.Member); err != nil {
 		return fmt.Errorf("decode %s: %w", c.Name(id), err)
 	}
 	return nil

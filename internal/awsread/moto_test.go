@@ -24,6 +24,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
+	"github.com/vpcdns/vpcdns/internal/lint"
 	"github.com/vpcdns/vpcdns/internal/mototest"
 	"github.com/vpcdns/vpcdns/internal/view"
 )
@@ -196,8 +197,8 @@ func TestImportFromMoto(t *testing.T) {
 		}
 	}
 	// The keys whose meaning the model gives (DHCP bypass, per-side peering
-	// DNS): imported as AWS says. TODO(model): assert explain/lint name the
-	// DHCP option set of spoke1 once L017 dhcp-bypasses-resolver exists.
+	// DNS): imported as AWS says, and explain and lint say that spoke1's
+	// instances never ask the resolver whose decision is shown.
 	var spoke1 *config.VPCFile
 	for i := range r.File.VPCs {
 		if r.File.VPCs[i].ID == ids["spoke1"] {
@@ -215,6 +216,27 @@ func TestImportFromMoto(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("dhcp option set %s not imported with its servers: %+v", ids["dhcp"], r.File.DHCPOptionSets)
+	}
+	rep, err := explain.Build(v, ids["spoke1"], "db.corp.example.", dns.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.DHCP == nil || rep.DHCP.OptionSet != ids["dhcp"] || !rep.DHCP.BypassesResolver {
+		t.Errorf("explain in spoke1: dhcp = %+v, want option set %s that bypasses the resolver", rep.DHCP, ids["dhcp"])
+	}
+	bypass := false
+	for _, fd := range lint.Run(v).Findings {
+		if fd.ID != lint.DHCPBypassesResolver {
+			continue
+		}
+		names := map[string]bool{}
+		for _, res := range fd.Resources {
+			names[res.ID] = true
+		}
+		bypass = bypass || names[ids["dhcp"]] && names[ids["spoke1"]]
+	}
+	if !bypass {
+		t.Errorf("lint: no %s finding names %s and %s", lint.DHCPBypassesResolver, ids["dhcp"], ids["spoke1"])
 	}
 	// Partial: only the calls moto does not serve failed, and the internet
 	// gateway route is unmodeled.

@@ -47,7 +47,6 @@
 package forward
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -84,6 +83,10 @@ const (
 
 	// maxUDPReply is the size of the UDP read buffer: the largest datagram.
 	maxUDPReply = 65535
+
+	// maxQuery is room for the upstream query: a header, a name of up to
+	// 255 bytes, type, class and the OPT.
+	maxQuery = 512
 )
 
 // Target is one forward target.
@@ -147,7 +150,8 @@ type Forwarder struct {
 	dialer         Dialer
 	rnd            Rand
 	log            *slog.Logger
-	bufs           sync.Pool // *[]byte of maxUDPReply bytes
+	bufs           sync.Pool // *[]byte of maxUDPReply + maxQuery bytes
+	udpConns       sync.Pool // *udpConn, around a new socket each time (Linux)
 
 	mu       sync.Mutex
 	failures map[netip.AddrPort]int // consecutive failures; absent = 0
@@ -180,7 +184,7 @@ func New(opts Options) *Forwarder {
 		f.log = slog.New(slog.DiscardHandler)
 	}
 	f.bufs.New = func() any {
-		b := make([]byte, maxUDPReply)
+		b := make([]byte, maxUDPReply+maxQuery)
 		return &b
 	}
 	return f
@@ -217,11 +221,15 @@ func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, 
 			question.Name, dns.TypeToString[question.Qtype], ErrNoAnswer)
 	}
 
-	wire, err := upstreamQuery(question).Pack()
+	// One pooled buffer holds the query (at its end) and every reply read.
+	bp := f.bufs.Get().(*[]byte)
+	defer f.bufs.Put(bp)
+	wire, err := appendQuery((*bp)[maxUDPReply:maxUDPReply], question)
 	if err != nil {
 		return nil, tr, fmt.Errorf("forward %s %s: pack query: %w",
 			question.Name, dns.TypeToString[question.Qtype], err)
 	}
+	readBuf := (*bp)[:maxUDPReply]
 
 	// The budget is a time, not a context with a timer of its own: two
 	// timers per query were 4% of the CPU of a stream of cache misses.
@@ -229,7 +237,12 @@ func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, 
 	if d, ok := ctx.Deadline(); ok && d.Before(end) {
 		end = d
 	}
-	tried := make([]bool, len(targets))
+	var triedBuf [8]bool
+	tried := triedBuf[:0]
+	if len(targets) > len(triedBuf) {
+		tried = make([]bool, len(targets))
+	}
+	tried = tried[:len(targets)]
 rounds:
 	for range f.rounds {
 		clear(tried)
@@ -239,10 +252,10 @@ rounds:
 			}
 			i := f.pick(targets, tried)
 			tried[i] = true
-			if reply := f.try(ctx, end, wire, question, targets[i], path, &tr); reply != nil {
+			if reply := f.try(ctx, end, wire, readBuf, question, targets[i], path, &tr); reply != nil {
 				clean(reply, question)
 				reply.Id = q.Id
-				reply.Question = []dns.Question{question}
+				reply.Question[0] = question // match made sure there is one
 				return reply, tr, nil
 			}
 		}
@@ -280,12 +293,12 @@ func (f *Forwarder) pick(targets []Target, tried []bool) int {
 
 // try makes the attempts of one target: UDP, then TCP when the UDP reply was
 // truncated. It returns the reply to pass back, or nil to move on.
-func (f *Forwarder) try(ctx context.Context, end time.Time, wire []byte, question dns.Question, t Target, path PathFunc, tr *Trace) *dns.Msg {
-	a, reply := f.attempt(ctx, end, wire, question, t, UDP, path)
+func (f *Forwarder) try(ctx context.Context, end time.Time, wire, buf []byte, question dns.Question, t Target, path PathFunc, tr *Trace) *dns.Msg {
+	a, reply := f.attempt(ctx, end, wire, buf, question, t, UDP, path)
 	tr.Attempts = append(tr.Attempts, a)
 	f.logAttempt(ctx, question, a)
 	if a.Outcome == Truncated && ended(ctx) == nil && !past(end) {
-		a, reply = f.attempt(ctx, end, wire, question, t, TCP, path)
+		a, reply = f.attempt(ctx, end, wire, buf, question, t, TCP, path)
 		tr.Attempts = append(tr.Attempts, a)
 		f.logAttempt(ctx, question, a)
 	}
@@ -311,8 +324,8 @@ func (f *Forwarder) note(dial netip.AddrPort, o Outcome) {
 }
 
 // attempt makes one attempt over proto, ending by end at the latest. wire is
-// the packed query; its ID is overwritten.
-func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire []byte, question dns.Question, t Target, proto Proto, path PathFunc) (Attempt, *dns.Msg) {
+// the packed query; its ID is overwritten. buf is for UDP replies.
+func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire, buf []byte, question dns.Question, t Target, proto Proto, path PathFunc) (Attempt, *dns.Msg) {
 	a := Attempt{Target: t, Proto: proto, Rcode: -1, Start: time.Now()}
 	deadline := a.Start.Add(f.attemptTimeout)
 	if end.Before(deadline) {
@@ -348,7 +361,7 @@ func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire []byte, que
 	if proto == TCP {
 		reply, a.Ignored, err = f.exchangeTCP(ctx, deadline, t.Dial, wire, id, question)
 	} else {
-		reply, a.Ignored, err = f.exchangeUDP(ctx, deadline, t.Dial, wire, id, question)
+		reply, a.Ignored, err = f.exchangeUDP(ctx, deadline, t.Dial, wire, buf, id, question)
 	}
 	a.Duration = time.Since(a.Start)
 	if err != nil {
@@ -395,12 +408,12 @@ func canceled(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Ca
 // past reports whether the time t has come.
 func past(t time.Time) bool { return !time.Now().Before(t) }
 
-// exchangeUDP sends wire from a fresh socket to addr and reads until a
-// matching reply, an error, the end of ctx or the deadline.
-func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
+// exchangeUDP sends wire from a fresh socket to addr and reads, into buf,
+// until a matching reply, an error, the end of ctx or the deadline.
+func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire, buf []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
 	var c conn
 	if f.dialer == nil {
-		uc, err := dialUDP(addr)
+		uc, err := dialUDP(&f.udpConns, addr)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -409,23 +422,47 @@ func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr ne
 		return nil, 0, err
 	}
 	defer c.Close()
-	defer bindDeadline(ctx, deadline, c)()
+	var dc conn = c
+	if uc, ok := c.(*udpConn); ok {
+		// The end of ctx may still be setting the deadline after Close,
+		// when the pooled udpConn holds another socket: it gets the file.
+		dc = uc.socket()
+	}
+	defer bindDeadline(ctx, deadline, dc)()
 
+	// The reply is unpacked from buf, which is reused: dns.Msg.Unpack
+	// copies every name and RDATA out of it, so nothing of the message
+	// points into buf.
+	if sr, ok := c.(sendReader); ok {
+		n, err := sr.SendRead(wire, buf)
+		for ; err == nil; n, err = sr.Read(buf) {
+			if m := match(buf[:n], id, question); m != nil {
+				return m, ignored, nil
+			}
+			ignored++
+		}
+		return nil, ignored, err
+	}
 	if _, err := c.Write(wire); err != nil {
 		return nil, 0, err
 	}
-	bp := f.bufs.Get().(*[]byte)
-	defer f.bufs.Put(bp)
 	for {
-		n, err := c.Read(*bp)
+		n, err := c.Read(buf)
 		if err != nil {
 			return nil, ignored, err
 		}
-		if m := match(bytes.Clone((*bp)[:n]), id, question); m != nil {
+		if m := match(buf[:n], id, question); m != nil {
 			return m, ignored, nil
 		}
 		ignored++
 	}
+}
+
+// sendReader is a UDP socket that sends a datagram and waits for the first
+// reply in one go (udpconn_linux.go): no read that can only find nothing.
+type sendReader interface {
+	SendRead(wire, buf []byte) (int, error)
+	Read(buf []byte) (int, error)
 }
 
 // exchangeTCP sends wire over a fresh TCP connection to addr and reads
@@ -484,11 +521,15 @@ type conn interface {
 // bindDeadline sets conn's deadline and makes the end of ctx (cancellation
 // included) interrupt conn's I/O at once. The returned function undoes the
 // latter.
-func bindDeadline(ctx context.Context, deadline time.Time, conn conn) (stop func()) {
+func bindDeadline(ctx context.Context, deadline time.Time, conn conn) (stop func() bool) {
 	_ = conn.SetDeadline(deadline)
-	unregister := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	return func() { unregister() }
+	if ctx.Done() == nil {
+		return noStop // never canceled: nothing to undo
+	}
+	return context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 }
+
+func noStop() bool { return false }
 
 // match unpacks b and returns it when it is the reply to the query with id
 // and question; otherwise nil.

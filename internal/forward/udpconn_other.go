@@ -5,6 +5,7 @@ package forward
 import (
 	"net"
 	"net/netip"
+	"sync"
 )
 
 // udpConn is a connected UDP socket from net.DialUDP. On Linux the forwarder
@@ -13,10 +14,13 @@ import (
 // as behaviour.md §6 asks of every attempt.
 type udpConn struct{ *net.UDPConn }
 
-func dialUDP(addr netip.AddrPort) (*udpConn, error) {
+func dialUDP(_ *sync.Pool, addr netip.AddrPort) (*udpConn, error) {
 	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(addr))
 	if err != nil {
 		return nil, err
 	}
 	return &udpConn{c}, nil
 }
+
+// socket is the connection itself (nothing is pooled here).
+func (c *udpConn) socket() conn { return c.UDPConn }

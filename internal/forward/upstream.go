@@ -1,6 +1,9 @@
 package forward
 
 import (
+	"encoding/binary"
+	"strings"
+
 	"github.com/miekg/dns"
 
 	"github.com/vpcdns/vpcdns/internal/dnsname"
@@ -22,6 +25,47 @@ func upstreamQuery(question dns.Question) *dns.Msg {
 	m.Compress = true
 	m.SetEdns0(UpstreamUDPSize, false)
 	return m
+}
+
+// appendQuery appends to b the wire form of upstreamQuery(question) with ID
+// 0, as (*dns.Msg).Pack writes it, without building the message: it was 7
+// of the 31 allocations of a cache-miss forward. A name with escapes (\.,
+// \DDD), an empty or over-long label or a name that is not fully
+// qualified goes through dns.Msg.Pack, which knows all of those.
+func appendQuery(b []byte, question dns.Question) ([]byte, error) {
+	name := question.Name
+	if strings.IndexByte(name, '\\') >= 0 || !dns.IsFqdn(name) || len(name) > 255 {
+		return packQuery(b, question)
+	}
+	b = append(b, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1) // ID 0, RD, 1 question, 1 additional (the OPT)
+	if name != "." {
+		for start := 0; start < len(name); {
+			end := start + strings.IndexByte(name[start:], '.')
+			if n := end - start; n == 0 || n > 63 {
+				return packQuery(b[:0], question)
+			}
+			b = append(b, byte(end-start))
+			b = append(b, name[start:end]...)
+			start = end + 1
+		}
+	}
+	b = append(b, 0)
+	b = binary.BigEndian.AppendUint16(b, question.Qtype)
+	b = binary.BigEndian.AppendUint16(b, question.Qclass)
+	// The OPT: root owner, type 41, class = UDP payload size, TTL 0
+	// (extended rcode, version 0, no DO), no options.
+	b = append(b, 0, 0, 41)
+	b = binary.BigEndian.AppendUint16(b, UpstreamUDPSize)
+	return append(b, 0, 0, 0, 0, 0, 0), nil
+}
+
+// packQuery is appendQuery through dns.Msg.Pack.
+func packQuery(b []byte, question dns.Question) ([]byte, error) {
+	wire, err := upstreamQuery(question).Pack()
+	if err != nil {
+		return b, err
+	}
+	return append(b, wire...), nil
 }
 
 // dnssecTypes are the records a target sends for DNSSEC, which vpcdns (as

@@ -232,7 +232,7 @@ func FromProblems(ps config.Problems, fields map[string]string) *Error {
 		if p.Value != "" {
 			b.WriteString(fmt.Sprintf("%q ", p.Value))
 		}
-		b.WriteString(p.Reason)
+		b.WriteString(yamlPath.ReplaceAllString(p.Reason, " in the network"))
 		msgs = append(msgs, b.String())
 	}
 	return &Error{Kind: InvalidParameter, Field: field,
@@ -240,6 +240,10 @@ func FromProblems(ps config.Problems, fields map[string]string) *Error {
 }
 
 var pathKey = regexp.MustCompile(`[a-z_]+`)
+
+// yamlPath is a network.yaml path inside a problem's reason ("is already
+// the id of vpc vpcs[0]"), which an API caller did not write.
+var yamlPath = regexp.MustCompile(`\s*\b[a-z_]+\[\d+\](?:\.[a-z_]+(?:\[\d+\])?)*`)
 
 // fieldOf finds the request member of the first key of path below its
 // section ("resolver_rules[3].target_ips[0].ip" → target_ips) that fields

@@ -46,13 +46,14 @@ func TestFromProblems(t *testing.T) {
 	ps := config.Problems{
 		{File: "network", Path: "resolver_rules[3].target_ips[0].ip", Value: "192.168.1.300", Reason: "is not an IPv4 address"},
 		{File: "network", Path: "resolver_rules[3].domain_name", Reason: "is required", Resource: "rslvr-rr-corp"},
+		{File: "network", Path: "vpcs[2].id", Value: "vpc-1", Reason: "is already the id of vpc vpcs[0]"},
 	}
 	e := As(ps, map[string]string{"target_ips": "TargetIps", "ip": "Ip", "domain_name": "DomainName"})
 	if e.Kind != InvalidParameter || e.Field != "TargetIps" {
 		t.Errorf("kind %v field %q, want InvalidParameter TargetIps", e.Kind, e.Field)
 	}
 	// The caller wrote request members, not network.yaml: no path.
-	want := `the change makes the network invalid: TargetIps "192.168.1.300" is not an IPv4 address; rslvr-rr-corp: DomainName is required`
+	want := `the change makes the network invalid: TargetIps "192.168.1.300" is not an IPv4 address; rslvr-rr-corp: DomainName is required; "vpc-1" is already the id of vpc in the network`
 	if e.Message != want {
 		t.Errorf("message %q\nwant    %q", e.Message, want)
 	}

@@ -31,7 +31,7 @@ type azsOut struct {
 
 // describeAvailabilityZones lists the zones of the network's regions: a, b
 // and c of each, and every other zone a subnet of the region is in.
-func (h *Handler) describeAvailabilityZones(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeAvailabilityZones(ctx context.Context, p params) (azsOut, error) {
 	st, n := h.Store.Snapshot()
 	names := map[string]bool{}
 	var regions []string
@@ -67,12 +67,12 @@ func (h *Handler) describeAvailabilityZones(ctx context.Context, p params) (any,
 	}
 	for _, want := range p.strings("ZoneName") {
 		if !slices.ContainsFunc(all, func(z AvailabilityZone) bool { return z.ZoneName == want }) {
-			return nil, apierr.Param("ZoneName", "Invalid availability zone: [%s]", want)
+			return azsOut{}, apierr.Param("ZoneName", "Invalid availability zone: [%s]", want)
 		}
 	}
 	for _, want := range p.strings("ZoneId") {
 		if !slices.ContainsFunc(all, func(z AvailabilityZone) bool { return z.ZoneId == want }) {
-			return nil, apierr.Param("ZoneId", "Invalid availability zone ID: [%s]", want)
+			return azsOut{}, apierr.Param("ZoneId", "Invalid availability zone ID: [%s]", want)
 		}
 	}
 	fs := p.filters()
@@ -82,7 +82,7 @@ func (h *Handler) describeAvailabilityZones(ctx context.Context, p params) (any,
 			"region-name": {z.RegionName}, "state": {z.State}, "zone-type": {z.ZoneType}, "group-name": {z.GroupName},
 			"network-border-group": {z.NetworkBorderGroup}, "opt-in-status": {z.OptInStatus}, "message": nil}})
 		if err != nil {
-			return nil, err
+			return azsOut{}, err
 		}
 		if ok {
 			out = append(out, z)
@@ -115,7 +115,7 @@ var accountAttributes = []accountAttr{
 	{"default-vpc", []accountAttrValue{{"none"}}},
 }
 
-func (h *Handler) describeAccountAttributes(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeAccountAttributes(ctx context.Context, p params) (accountAttrsOut, error) {
 	names := p.strings("AttributeName")
 	if len(names) == 0 {
 		return accountAttrsOut{Attributes: accountAttributes}, nil
@@ -124,7 +124,7 @@ func (h *Handler) describeAccountAttributes(ctx context.Context, p params) (any,
 	for _, name := range names {
 		i := slices.IndexFunc(accountAttributes, func(a accountAttr) bool { return a.AttributeName == name })
 		if i < 0 {
-			return nil, apierr.Param("AttributeName", "Value (%s) for parameter attributeName is invalid. Valid values: supported-platforms, default-vpc", name)
+			return accountAttrsOut{}, apierr.Param("AttributeName", "Value (%s) for parameter attributeName is invalid. Valid values: supported-platforms, default-vpc", name)
 		}
 		out = append(out, accountAttributes[i])
 	}

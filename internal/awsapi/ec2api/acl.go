@@ -159,14 +159,14 @@ type networkACLOut struct {
 	NetworkAcl NetworkAcl `xml:"networkAcl"`
 }
 
-func (h *Handler) createNetworkACL(ctx context.Context, p params) (any, error) {
+func (h *Handler) createNetworkACL(ctx context.Context, p params) (networkACLOut, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return networkACLOut{}, err
 	}
 	tags, err := tagSpecs(p, "network-acl")
 	if err != nil {
-		return nil, err
+		return networkACLOut{}, err
 	}
 	id := store.NewID(store.PrefixACL)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -178,14 +178,14 @@ func (h *Handler) createNetworkACL(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return networkACLOut{}, err
 	}
 	for _, a := range networkACLs(st, n) {
 		if a.NetworkAclId == id {
 			return networkACLOut{a}, nil
 		}
 	}
-	return nil, aclNotFound(id)
+	return networkACLOut{}, aclNotFound(id)
 }
 
 type networkACLsOut struct {
@@ -193,7 +193,7 @@ type networkACLsOut struct {
 	NextToken   string       `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeNetworkACLs(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeNetworkACLs(ctx context.Context, p params) (networkACLsOut, error) {
 	st, n := h.Store.Snapshot()
 	items, next, err := describe(p, networkACLs(st, n), "NetworkAclId", func(a NetworkAcl) string { return a.NetworkAclId }, func(a NetworkAcl) attrs {
 		x := attrs{values: map[string][]string{"network-acl-id": {a.NetworkAclId}, "vpc-id": {a.VpcId}, "default": {boolStr(a.IsDefault)},
@@ -215,15 +215,15 @@ func (h *Handler) describeNetworkACLs(ctx context.Context, p params) (any, error
 		return x
 	}, aclNotFound)
 	if err != nil {
-		return nil, err
+		return networkACLsOut{}, err
 	}
 	return networkACLsOut{NetworkAcls: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteNetworkACL(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteNetworkACL(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("NetworkAclId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for _, v := range tx.File.VPCs {
@@ -244,7 +244,7 @@ func (h *Handler) deleteNetworkACL(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -312,17 +312,17 @@ func readEntry(p params) (config.ACLEntryFile, error) {
 	return e, nil
 }
 
-func (h *Handler) createNetworkACLEntry(ctx context.Context, p params) (any, error) {
+func (h *Handler) createNetworkACLEntry(ctx context.Context, p params) (returnOut, error) {
 	return h.putEntry(ctx, p, false)
 }
-func (h *Handler) replaceNetworkACLEntry(ctx context.Context, p params) (any, error) {
+func (h *Handler) replaceNetworkACLEntry(ctx context.Context, p params) (returnOut, error) {
 	return h.putEntry(ctx, p, true)
 }
 
-func (h *Handler) putEntry(ctx context.Context, p params, replace bool) (any, error) {
+func (h *Handler) putEntry(ctx context.Context, p params, replace bool) (returnOut, error) {
 	e, err := readEntry(p)
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	id := p.str("NetworkAclId")
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -344,18 +344,18 @@ func (h *Handler) putEntry(ctx context.Context, p params, replace bool) (any, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) deleteNetworkACLEntry(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteNetworkACLEntry(ctx context.Context, p params) (returnOut, error) {
 	num, err := p.optInt("RuleNumber")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	if num == nil {
-		return nil, apierr.Missing("RuleNumber")
+		return returnOut{}, apierr.Missing("RuleNumber")
 	}
 	egress := p.bool("Egress")
 	id := p.str("NetworkAclId")
@@ -372,7 +372,7 @@ func (h *Handler) deleteNetworkACLEntry(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -381,14 +381,14 @@ type replaceACLAssocOut struct {
 	NewAssociationId string `xml:"newAssociationId"`
 }
 
-func (h *Handler) replaceNetworkACLAssociation(ctx context.Context, p params) (any, error) {
+func (h *Handler) replaceNetworkACLAssociation(ctx context.Context, p params) (replaceACLAssocOut, error) {
 	assoc, err := p.required("AssociationId")
 	if err != nil {
-		return nil, err
+		return replaceACLAssocOut{}, err
 	}
 	aclID, err := p.required("NetworkAclId")
 	if err != nil {
-		return nil, err
+		return replaceACLAssocOut{}, err
 	}
 	next := store.NewID(store.PrefixACLAssoc)
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -416,7 +416,7 @@ func (h *Handler) replaceNetworkACLAssociation(ctx context.Context, p params) (a
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return replaceACLAssocOut{}, err
 	}
 	return replaceACLAssocOut{NewAssociationId: next}, nil
 }

@@ -84,7 +84,7 @@ type enisOut struct {
 	NextToken         string             `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeNetworkInterfaces(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeNetworkInterfaces(ctx context.Context, p params) (enisOut, error) {
 	st, n := h.Store.Snapshot()
 	items, next, err := describe(p, networkInterfaces(st, n), "NetworkInterfaceId", func(x NetworkInterface) string { return x.NetworkInterfaceId },
 		func(x NetworkInterface) attrs {
@@ -100,7 +100,7 @@ func (h *Handler) describeNetworkInterfaces(ctx context.Context, p params) (any,
 			return a
 		}, eniNotFound)
 	if err != nil {
-		return nil, err
+		return enisOut{}, err
 	}
 	return enisOut{NetworkInterfaces: items, NextToken: next}, nil
 }

@@ -44,54 +44,61 @@ type Handler struct {
 	Store *store.Store
 }
 
-type action func(h *Handler, ctx context.Context, p params) (any, error)
+// actions are the actions served, by name: each reads its parameters and
+// answers its response type, which TestEC2Shapes compares with botocore's
+// model.
+var actions = map[string]op.Operation[Handler]{
+	"CreateVpc":                         op.OfReader((*Handler).createVpc),
+	"DescribeVpcs":                      op.OfReader((*Handler).describeVpcs),
+	"DeleteVpc":                         op.OfReader((*Handler).deleteVpc),
+	"ModifyVpcAttribute":                op.OfReader((*Handler).modifyVpcAttribute),
+	"DescribeVpcAttribute":              op.OfReader((*Handler).describeVpcAttribute),
+	"AssociateVpcCidrBlock":             op.OfReader((*Handler).associateVpcCidrBlock),
+	"DisassociateVpcCidrBlock":          op.OfReader((*Handler).disassociateVpcCidrBlock),
+	"CreateSubnet":                      op.OfReader((*Handler).createSubnet),
+	"DescribeSubnets":                   op.OfReader((*Handler).describeSubnets),
+	"DeleteSubnet":                      op.OfReader((*Handler).deleteSubnet),
+	"CreateSecurityGroup":               op.OfReader((*Handler).createSecurityGroup),
+	"DescribeSecurityGroups":            op.OfReader((*Handler).describeSecurityGroups),
+	"DeleteSecurityGroup":               op.OfReader((*Handler).deleteSecurityGroup),
+	"AuthorizeSecurityGroupEgress":      op.OfReader((*Handler).authorizeEgress),
+	"AuthorizeSecurityGroupIngress":     op.OfReader((*Handler).authorizeIngress),
+	"RevokeSecurityGroupEgress":         op.OfReader((*Handler).revokeEgress),
+	"RevokeSecurityGroupIngress":        op.OfReader((*Handler).revokeIngress),
+	"CreateVpcPeeringConnection":        op.OfReader((*Handler).createPeering),
+	"AcceptVpcPeeringConnection":        op.OfReader((*Handler).acceptPeering),
+	"DeleteVpcPeeringConnection":        op.OfReader((*Handler).deletePeering),
+	"DescribeVpcPeeringConnections":     op.OfReader((*Handler).describePeerings),
+	"ModifyVpcPeeringConnectionOptions": op.OfReader((*Handler).modifyPeeringOptions),
+	"CreateRouteTable":                  op.OfReader((*Handler).createRouteTable),
+	"DescribeRouteTables":               op.OfReader((*Handler).describeRouteTables),
+	"DeleteRouteTable":                  op.OfReader((*Handler).deleteRouteTable),
+	"CreateRoute":                       op.OfReader((*Handler).createRoute),
+	"ReplaceRoute":                      op.OfReader((*Handler).replaceRoute),
+	"DeleteRoute":                       op.OfReader((*Handler).deleteRoute),
+	"AssociateRouteTable":               op.OfReader((*Handler).associateRouteTable),
+	"DisassociateRouteTable":            op.OfReader((*Handler).disassociateRouteTable),
+	"CreateNetworkAcl":                  op.OfReader((*Handler).createNetworkACL),
+	"DescribeNetworkAcls":               op.OfReader((*Handler).describeNetworkACLs),
+	"DeleteNetworkAcl":                  op.OfReader((*Handler).deleteNetworkACL),
+	"CreateNetworkAclEntry":             op.OfReader((*Handler).createNetworkACLEntry),
+	"ReplaceNetworkAclEntry":            op.OfReader((*Handler).replaceNetworkACLEntry),
+	"DeleteNetworkAclEntry":             op.OfReader((*Handler).deleteNetworkACLEntry),
+	"ReplaceNetworkAclAssociation":      op.OfReader((*Handler).replaceNetworkACLAssociation),
+	"CreateTags":                        op.OfReader((*Handler).createTags),
+	"DeleteTags":                        op.OfReader((*Handler).deleteTags),
+	"DescribeTags":                      op.OfReader((*Handler).describeTags),
+	"DescribeSecurityGroupRules":        op.OfReader((*Handler).describeSecurityGroupRules),
+	"ModifySubnetAttribute":             op.OfReader((*Handler).modifySubnetAttribute),
+	"DescribeAvailabilityZones":         op.OfReader((*Handler).describeAvailabilityZones),
+	"DescribeAccountAttributes":         op.OfReader((*Handler).describeAccountAttributes),
+	"DescribeNetworkInterfaces":         op.OfReader((*Handler).describeNetworkInterfaces),
+}
 
-var actions = map[string]action{
-	"CreateVpc":                         (*Handler).createVpc,
-	"DescribeVpcs":                      (*Handler).describeVpcs,
-	"DeleteVpc":                         (*Handler).deleteVpc,
-	"ModifyVpcAttribute":                (*Handler).modifyVpcAttribute,
-	"DescribeVpcAttribute":              (*Handler).describeVpcAttribute,
-	"AssociateVpcCidrBlock":             (*Handler).associateVpcCidrBlock,
-	"DisassociateVpcCidrBlock":          (*Handler).disassociateVpcCidrBlock,
-	"CreateSubnet":                      (*Handler).createSubnet,
-	"DescribeSubnets":                   (*Handler).describeSubnets,
-	"DeleteSubnet":                      (*Handler).deleteSubnet,
-	"CreateSecurityGroup":               (*Handler).createSecurityGroup,
-	"DescribeSecurityGroups":            (*Handler).describeSecurityGroups,
-	"DeleteSecurityGroup":               (*Handler).deleteSecurityGroup,
-	"AuthorizeSecurityGroupEgress":      (*Handler).authorizeEgress,
-	"AuthorizeSecurityGroupIngress":     (*Handler).authorizeIngress,
-	"RevokeSecurityGroupEgress":         (*Handler).revokeEgress,
-	"RevokeSecurityGroupIngress":        (*Handler).revokeIngress,
-	"CreateVpcPeeringConnection":        (*Handler).createPeering,
-	"AcceptVpcPeeringConnection":        (*Handler).acceptPeering,
-	"DeleteVpcPeeringConnection":        (*Handler).deletePeering,
-	"DescribeVpcPeeringConnections":     (*Handler).describePeerings,
-	"ModifyVpcPeeringConnectionOptions": (*Handler).modifyPeeringOptions,
-	"CreateRouteTable":                  (*Handler).createRouteTable,
-	"DescribeRouteTables":               (*Handler).describeRouteTables,
-	"DeleteRouteTable":                  (*Handler).deleteRouteTable,
-	"CreateRoute":                       (*Handler).createRoute,
-	"ReplaceRoute":                      (*Handler).replaceRoute,
-	"DeleteRoute":                       (*Handler).deleteRoute,
-	"AssociateRouteTable":               (*Handler).associateRouteTable,
-	"DisassociateRouteTable":            (*Handler).disassociateRouteTable,
-	"CreateNetworkAcl":                  (*Handler).createNetworkACL,
-	"DescribeNetworkAcls":               (*Handler).describeNetworkACLs,
-	"DeleteNetworkAcl":                  (*Handler).deleteNetworkACL,
-	"CreateNetworkAclEntry":             (*Handler).createNetworkACLEntry,
-	"ReplaceNetworkAclEntry":            (*Handler).replaceNetworkACLEntry,
-	"DeleteNetworkAclEntry":             (*Handler).deleteNetworkACLEntry,
-	"ReplaceNetworkAclAssociation":      (*Handler).replaceNetworkACLAssociation,
-	"CreateTags":                        (*Handler).createTags,
-	"DeleteTags":                        (*Handler).deleteTags,
-	"DescribeTags":                      (*Handler).describeTags,
-	"DescribeSecurityGroupRules":        (*Handler).describeSecurityGroupRules,
-	"ModifySubnetAttribute":             (*Handler).modifySubnetAttribute,
-	"DescribeAvailabilityZones":         (*Handler).describeAvailabilityZones,
-	"DescribeAccountAttributes":         (*Handler).describeAccountAttributes,
-	"DescribeNetworkInterfaces":         (*Handler).describeNetworkInterfaces,
+// Action returns the action served under name.
+func Action(name string) (op.Operation[Handler], bool) {
+	a, ok := actions[name]
+	return a, ok
 }
 
 // Actions lists the actions served, sorted.
@@ -123,7 +130,7 @@ func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Reques
 		WriteError(w, &apierr.Error{Kind: apierr.DryRun, Message: "Request would have succeeded, but DryRun flag is set."})
 		return
 	}
-	out, err := act(h, ctx, p)
+	out, err := act.Call(h, ctx, func(in any) error { *in.(*params) = p; return nil })
 	if err != nil {
 		WriteError(w, apierr.As(err, fields))
 		return

@@ -85,18 +85,18 @@ type peeringOut struct {
 	VpcPeeringConnection VpcPeeringConnection `xml:"vpcPeeringConnection"`
 }
 
-func (h *Handler) createPeering(ctx context.Context, p params) (any, error) {
+func (h *Handler) createPeering(ctx context.Context, p params) (peeringOut, error) {
 	vpc, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return peeringOut{}, err
 	}
 	peer, err := p.required("PeerVpcId")
 	if err != nil {
-		return nil, err
+		return peeringOut{}, err
 	}
 	tags, err := tagSpecs(p, "vpc-peering-connection")
 	if err != nil {
-		return nil, err
+		return peeringOut{}, err
 	}
 	id := store.NewID(store.PrefixPeering)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -120,7 +120,7 @@ func (h *Handler) createPeering(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return peeringOut{}, err
 	}
 	return peeringOut{peeringShape(st, n, id)}, nil
 }
@@ -137,7 +137,7 @@ func findPeering(tx *store.Tx, id string) (*store.Object, error) {
 	return o, nil
 }
 
-func (h *Handler) acceptPeering(ctx context.Context, p params) (any, error) {
+func (h *Handler) acceptPeering(ctx context.Context, p params) (peeringOut, error) {
 	id := p.str("VpcPeeringConnectionId")
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := findPeering(tx, id)
@@ -152,12 +152,12 @@ func (h *Handler) acceptPeering(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return peeringOut{}, err
 	}
 	return peeringOut{peeringShape(st, n, id)}, nil
 }
 
-func (h *Handler) deletePeering(ctx context.Context, p params) (any, error) {
+func (h *Handler) deletePeering(ctx context.Context, p params) (returnOut, error) {
 	id := p.str("VpcPeeringConnectionId")
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, err := findPeering(tx, id); err != nil {
@@ -176,7 +176,7 @@ func (h *Handler) deletePeering(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -186,7 +186,7 @@ type peeringsOut struct {
 	NextToken string                 `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describePeerings(ctx context.Context, p params) (any, error) {
+func (h *Handler) describePeerings(ctx context.Context, p params) (peeringsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []VpcPeeringConnection
 	var ids []string
@@ -208,7 +208,7 @@ func (h *Handler) describePeerings(ctx context.Context, p params) (any, error) {
 				"accepter-vpc-info.cidr-block": {x.AccepterVpcInfo.CidrBlock}}, tags: tagValues(x.Tags)}
 		}, peeringNotFound)
 	if err != nil {
-		return nil, err
+		return peeringsOut{}, err
 	}
 	return peeringsOut{Peerings: items, NextToken: next}, nil
 }
@@ -218,18 +218,18 @@ type peeringOptionsOut struct {
 	Requester *peeringOptions `xml:"requesterPeeringConnectionOptions,omitempty"`
 }
 
-func (h *Handler) modifyPeeringOptions(ctx context.Context, p params) (any, error) {
+func (h *Handler) modifyPeeringOptions(ctx context.Context, p params) (peeringOptionsOut, error) {
 	id := p.str("VpcPeeringConnectionId")
 	acc, err := p.optBool("AccepterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc")
 	if err != nil {
-		return nil, err
+		return peeringOptionsOut{}, err
 	}
 	req, err := p.optBool("RequesterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc")
 	if err != nil {
-		return nil, err
+		return peeringOptionsOut{}, err
 	}
 	if acc == nil && req == nil {
-		return nil, apierr.Param("RequesterPeeringConnectionOptions", "Give AllowDnsResolutionFromRemoteVpc in AccepterPeeringConnectionOptions or RequesterPeeringConnectionOptions")
+		return peeringOptionsOut{}, apierr.Param("RequesterPeeringConnectionOptions", "Give AllowDnsResolutionFromRemoteVpc in AccepterPeeringConnectionOptions or RequesterPeeringConnectionOptions")
 	}
 	var out peeringOptionsOut
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -263,7 +263,7 @@ func (h *Handler) modifyPeeringOptions(ctx context.Context, p params) (any, erro
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return peeringOptionsOut{}, err
 	}
 	return out, nil
 }

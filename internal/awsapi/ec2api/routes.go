@@ -40,7 +40,7 @@ type RouteTable struct {
 	OwnerId         string    `xml:"ownerId"`
 	Routes          []Route   `xml:"routeSet>item"`
 	Associations    []rtAssoc `xml:"associationSet>item"`
-	PropagatingVgws struct{}  `xml:"propagatingVgwSet"`
+	PropagatingVgws vgwList   `xml:"propagatingVgwSet"`
 	Tags            []Tag     `xml:"tagSet>item,omitempty"`
 }
 
@@ -155,14 +155,14 @@ type routeTableOut struct {
 	RouteTable RouteTable `xml:"routeTable"`
 }
 
-func (h *Handler) createRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) createRouteTable(ctx context.Context, p params) (routeTableOut, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return routeTableOut{}, err
 	}
 	tags, err := tagSpecs(p, "route-table")
 	if err != nil {
-		return nil, err
+		return routeTableOut{}, err
 	}
 	id := store.NewID(store.PrefixRouteTable)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -174,14 +174,14 @@ func (h *Handler) createRouteTable(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return routeTableOut{}, err
 	}
 	for _, rt := range routeTables(st, n) {
 		if rt.RouteTableId == id {
 			return routeTableOut{rt}, nil
 		}
 	}
-	return nil, rtNotFound(id)
+	return routeTableOut{}, rtNotFound(id)
 }
 
 type routeTablesOut struct {
@@ -189,7 +189,7 @@ type routeTablesOut struct {
 	NextToken   string       `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeRouteTables(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeRouteTables(ctx context.Context, p params) (routeTablesOut, error) {
 	st, n := h.Store.Snapshot()
 	items, next, err := describe(p, routeTables(st, n), "RouteTableId", func(r RouteTable) string { return r.RouteTableId }, func(r RouteTable) attrs {
 		a := attrs{values: map[string][]string{"route-table-id": {r.RouteTableId}, "vpc-id": {r.VpcId}, "owner-id": {r.OwnerId},
@@ -219,15 +219,15 @@ func (h *Handler) describeRouteTables(ctx context.Context, p params) (any, error
 		return a
 	}, rtNotFound)
 	if err != nil {
-		return nil, err
+		return routeTablesOut{}, err
 	}
 	return routeTablesOut{RouteTables: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteRouteTable(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("RouteTableId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for _, v := range tx.File.VPCs {
@@ -248,7 +248,7 @@ func (h *Handler) deleteRouteTable(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -289,17 +289,17 @@ func destination(p params) (string, error) {
 	return pfx.Masked().String(), nil
 }
 
-func (h *Handler) createRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) createRoute(ctx context.Context, p params) (returnOut, error) {
 	return h.putRoute(ctx, p, false)
 }
-func (h *Handler) replaceRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) replaceRoute(ctx context.Context, p params) (returnOut, error) {
 	return h.putRoute(ctx, p, true)
 }
 
-func (h *Handler) putRoute(ctx context.Context, p params, replace bool) (any, error) {
+func (h *Handler) putRoute(ctx context.Context, p params, replace bool) (returnOut, error) {
 	dest, err := destination(p)
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	id := p.str("RouteTableId")
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -325,7 +325,7 @@ func (h *Handler) putRoute(ctx context.Context, p params, replace bool) (any, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -339,10 +339,10 @@ func sameDest(a, b string) bool {
 	return pa.Masked() == pb.Masked()
 }
 
-func (h *Handler) deleteRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteRoute(ctx context.Context, p params) (returnOut, error) {
 	dest, err := destination(p)
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	id := p.str("RouteTableId")
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -358,7 +358,7 @@ func (h *Handler) deleteRoute(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -368,14 +368,14 @@ type associateRTOut struct {
 	AssociationState assocState `xml:"associationState"`
 }
 
-func (h *Handler) associateRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) associateRouteTable(ctx context.Context, p params) (associateRTOut, error) {
 	id := p.str("RouteTableId")
 	if p.str("GatewayId") != "" {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models route table associations with subnets only"}
+		return associateRTOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models route table associations with subnets only"}
 	}
 	subnet, err := p.required("SubnetId")
 	if err != nil {
-		return nil, err
+		return associateRTOut{}, err
 	}
 	assoc := store.NewID(store.PrefixRTBAssoc)
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -396,15 +396,15 @@ func (h *Handler) associateRouteTable(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return associateRTOut{}, err
 	}
 	return associateRTOut{AssociationId: assoc, AssociationState: assocState{"associated"}}, nil
 }
 
-func (h *Handler) disassociateRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) disassociateRouteTable(ctx context.Context, p params) (returnOut, error) {
 	assoc, err := p.required("AssociationId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		for k, a := range tx.Meta.Assocs {
@@ -426,7 +426,15 @@ func (h *Handler) disassociateRouteTable(ctx context.Context, p params) (any, er
 		return apierr.New(apierr.NotFound, apierr.ResAssociation, "The association ID '%s' does not exist", assoc)
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
+}
+
+// vgwList is a route table's propagatingVgwSet: written even when empty,
+// as EC2 does; vpcdns propagates no virtual private gateway routes yet.
+type vgwList struct {
+	Items []struct {
+		GatewayId string `xml:"gatewayId"`
+	} `xml:"item"`
 }

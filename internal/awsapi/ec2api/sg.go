@@ -24,7 +24,7 @@ type IpPermission struct {
 	IpProtocol string      `xml:"ipProtocol"`
 	FromPort   *int        `xml:"fromPort,omitempty"`
 	ToPort     *int        `xml:"toPort,omitempty"`
-	Groups     struct{}    `xml:"groups"`
+	Groups     groupPairs  `xml:"groups"`
 	IpRanges   []ipRange   `xml:"ipRanges>item,omitempty"`
 	Ipv6Ranges []ipv6Range `xml:"ipv6Ranges>item,omitempty"`
 }
@@ -89,7 +89,7 @@ type sgRulesOut struct {
 
 // describeSecurityGroupRules lists every rule of every group, ingress then
 // egress, in the groups' network order.
-func (h *Handler) describeSecurityGroupRules(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeSecurityGroupRules(ctx context.Context, p params) (sgRulesOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []SecurityGroupRule
 	for _, g := range st.File.SecurityGroups {
@@ -106,7 +106,7 @@ func (h *Handler) describeSecurityGroupRules(ctx context.Context, p params) (any
 			return attrs{values: map[string][]string{"group-id": {r.GroupId}, "security-group-rule-id": {r.SecurityGroupRuleId}}, tags: tagValues(r.Tags)}
 		}, sgRuleNotFound)
 	if err != nil {
-		return nil, err
+		return sgRulesOut{}, err
 	}
 	return sgRulesOut{Rules: items, NextToken: next}, nil
 }
@@ -177,28 +177,28 @@ type createSGOut struct {
 	SecurityGroupArn string `xml:"securityGroupArn"`
 }
 
-func (h *Handler) createSecurityGroup(ctx context.Context, p params) (any, error) {
+func (h *Handler) createSecurityGroup(ctx context.Context, p params) (createSGOut, error) {
 	name, err := p.required("GroupName")
 	if err != nil {
-		return nil, err
+		return createSGOut{}, err
 	}
 	desc, err := p.required("GroupDescription")
 	if err != nil {
-		return nil, err
+		return createSGOut{}, err
 	}
 	vpcID := p.str("VpcId")
 	if vpcID == "" {
-		return nil, apierr.New(apierr.MissingParameter, "", "No default VPC for this user: give VpcId")
+		return createSGOut{}, apierr.New(apierr.MissingParameter, "", "No default VPC for this user: give VpcId")
 	}
 	if name == "default" {
-		return nil, apierr.Param("GroupName", "Cannot use reserved security group name: default")
+		return createSGOut{}, apierr.Param("GroupName", "Cannot use reserved security group name: default")
 	}
 	if len(name) > 255 || len(desc) > 255 {
-		return nil, apierr.Param("GroupName", "Group names and descriptions are at most 255 characters")
+		return createSGOut{}, apierr.Param("GroupName", "Group names and descriptions are at most 255 characters")
 	}
 	tags, err := tagSpecs(p, "security-group")
 	if err != nil {
-		return nil, err
+		return createSGOut{}, err
 	}
 	id := store.NewID(store.PrefixSG)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -218,7 +218,7 @@ func (h *Handler) createSecurityGroup(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return createSGOut{}, err
 	}
 	return createSGOut{GroupId: id, Tags: tagItems(metaTags(st, id)), SecurityGroupArn: ownerArn(n, "security-group", id)}, nil
 }
@@ -228,7 +228,7 @@ type sgsOut struct {
 	NextToken      string          `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeSecurityGroups(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeSecurityGroups(ctx context.Context, p params) (sgsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []SecurityGroup
 	for _, s := range st.File.SecurityGroups {
@@ -239,7 +239,7 @@ func (h *Handler) describeSecurityGroups(ctx context.Context, p params) (any, er
 		for _, name := range names {
 			i := slices.IndexFunc(all, func(g SecurityGroup) bool { return g.GroupName == name })
 			if i < 0 {
-				return nil, apierr.New(apierr.NotFound, apierr.ResSecurityGroup, "The security group '%s' does not exist", name)
+				return sgsOut{}, apierr.New(apierr.NotFound, apierr.ResSecurityGroup, "The security group '%s' does not exist", name)
 			}
 			picked = append(picked, all[i])
 		}
@@ -271,7 +271,7 @@ func (h *Handler) describeSecurityGroups(ctx context.Context, p params) (any, er
 		return a
 	}, sgNotFound)
 	if err != nil {
-		return nil, err
+		return sgsOut{}, err
 	}
 	return sgsOut{SecurityGroups: items, NextToken: next}, nil
 }
@@ -281,10 +281,10 @@ type deleteSGOut struct {
 	GroupId string `xml:"groupId"`
 }
 
-func (h *Handler) deleteSecurityGroup(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteSecurityGroup(ctx context.Context, p params) (deleteSGOut, error) {
 	id, name := p.str("GroupId"), p.str("GroupName")
 	if id == "" && name == "" {
-		return nil, apierr.Missing("GroupId")
+		return deleteSGOut{}, apierr.Missing("GroupId")
 	}
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if id == "" {
@@ -313,7 +313,7 @@ func (h *Handler) deleteSecurityGroup(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return deleteSGOut{}, err
 	}
 	return deleteSGOut{Return: true, GroupId: id}, nil
 }
@@ -406,14 +406,14 @@ type authorizeOut struct {
 	Rules  []SecurityGroupRule `xml:"securityGroupRuleSet>item"`
 }
 
-func (h *Handler) authorize(ctx context.Context, p params, egress bool) (any, error) {
+func (h *Handler) authorize(ctx context.Context, p params, egress bool) (authorizeOut, error) {
 	id, err := p.required("GroupId")
 	if err != nil {
-		return nil, err
+		return authorizeOut{}, err
 	}
 	rules, err := readPermissions(p)
 	if err != nil {
-		return nil, err
+		return authorizeOut{}, err
 	}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := sgIndex(&tx.File, id)
@@ -434,7 +434,7 @@ func (h *Handler) authorize(ctx context.Context, p params, egress bool) (any, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return authorizeOut{}, err
 	}
 	out := authorizeOut{Return: true}
 	o := st.Meta.Objects[id]
@@ -444,16 +444,16 @@ func (h *Handler) authorize(ctx context.Context, p params, egress bool) (any, er
 	return out, nil
 }
 
-func (h *Handler) revoke(ctx context.Context, p params, egress bool) (any, error) {
+func (h *Handler) revoke(ctx context.Context, p params, egress bool) (returnOut, error) {
 	id, err := p.required("GroupId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	ruleIDs := p.strings("SecurityGroupRuleId")
 	var rules []config.SGRuleFile
 	if len(ruleIDs) == 0 {
 		if rules, err = readPermissions(p); err != nil {
-			return nil, err
+			return returnOut{}, err
 		}
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -489,20 +489,29 @@ func (h *Handler) revoke(ctx context.Context, p params, egress bool) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) authorizeEgress(ctx context.Context, p params) (any, error) {
+func (h *Handler) authorizeEgress(ctx context.Context, p params) (authorizeOut, error) {
 	return h.authorize(ctx, p, true)
 }
-func (h *Handler) authorizeIngress(ctx context.Context, p params) (any, error) {
+func (h *Handler) authorizeIngress(ctx context.Context, p params) (authorizeOut, error) {
 	return h.authorize(ctx, p, false)
 }
-func (h *Handler) revokeEgress(ctx context.Context, p params) (any, error) {
+func (h *Handler) revokeEgress(ctx context.Context, p params) (returnOut, error) {
 	return h.revoke(ctx, p, true)
 }
-func (h *Handler) revokeIngress(ctx context.Context, p params) (any, error) {
+func (h *Handler) revokeIngress(ctx context.Context, p params) (returnOut, error) {
 	return h.revoke(ctx, p, false)
+}
+
+// groupPairs is a permission's groups: written even when empty, as EC2
+// does; vpcdns's rules name CIDR blocks, not other groups.
+type groupPairs struct {
+	Items []struct {
+		GroupId string `xml:"groupId"`
+		UserId  string `xml:"userId"`
+	} `xml:"item"`
 }

@@ -113,29 +113,29 @@ type subnetOut struct {
 	Subnet Subnet `xml:"subnet"`
 }
 
-func (h *Handler) createSubnet(ctx context.Context, p params) (any, error) {
+func (h *Handler) createSubnet(ctx context.Context, p params) (subnetOut, error) {
 	vpcID, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return subnetOut{}, err
 	}
 	if p.str("Ipv6CidrBlock") != "" || p.bool("Ipv6Native") || p.str("Ipv4IpamPoolId") != "" {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 subnets given as CidrBlock only"}
+		return subnetOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 subnets given as CidrBlock only"}
 	}
 	cidrText, err := p.required("CidrBlock")
 	if err != nil {
-		return nil, err
+		return subnetOut{}, err
 	}
 	cidr, err := cidrParam("CidrBlock", cidrText)
 	if err != nil {
-		return nil, err
+		return subnetOut{}, err
 	}
 	if !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
-		return nil, apierr.New(apierr.InvalidParameter, apierr.ResSubnet, "The CIDR '%s' is invalid.", cidrText)
+		return subnetOut{}, apierr.New(apierr.InvalidParameter, apierr.ResSubnet, "The CIDR '%s' is invalid.", cidrText)
 	}
 	cidr = cidr.Masked()
 	tags, err := tagSpecs(p, "subnet")
 	if err != nil {
-		return nil, err
+		return subnetOut{}, err
 	}
 	id := store.NewID(store.PrefixSubnet)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -186,7 +186,7 @@ func (h *Handler) createSubnet(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return subnetOut{}, err
 	}
 	v, s := findSubnet(&st.File, id)
 	return subnetOut{subnetShape(st, n, *v, *s)}, nil
@@ -197,7 +197,7 @@ type subnetsOut struct {
 	NextToken string   `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeSubnets(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeSubnets(ctx context.Context, p params) (subnetsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []Subnet
 	for _, v := range st.File.VPCs {
@@ -213,15 +213,15 @@ func (h *Handler) describeSubnets(ctx context.Context, p params) (any, error) {
 			"available-ip-address-count": {strconv.Itoa(s.AvailableIpAddressCount)}}, tags: tagValues(s.Tags)}
 	}, subnetNotFound)
 	if err != nil {
-		return nil, err
+		return subnetsOut{}, err
 	}
 	return subnetsOut{Subnets: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteSubnet(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteSubnet(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("SubnetId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, s := findSubnet(&tx.File, id)
@@ -248,7 +248,7 @@ func (h *Handler) deleteSubnet(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -256,14 +256,14 @@ func (h *Handler) deleteSubnet(ctx context.Context, p params) (any, error) {
 // modifySubnetAttribute sets one launch attribute of a subnet. They apply
 // to instances launched later, as on AWS, so no modeled instance changes;
 // they are kept and described.
-func (h *Handler) modifySubnetAttribute(ctx context.Context, p params) (any, error) {
+func (h *Handler) modifySubnetAttribute(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("SubnetId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	for _, k := range []string{"MapCustomerOwnedIpOnLaunch.Value", "CustomerOwnedIpv4Pool", "EnableLniAtDeviceIndex", "DisableLniAtDeviceIndex.Value"} {
 		if p.has(k) {
-			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns does not model Outposts subnet attributes (" + strings.TrimSuffix(k, ".Value") + ")"}
+			return returnOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns does not model Outposts subnet attributes (" + strings.TrimSuffix(k, ".Value") + ")"}
 		}
 	}
 	set := map[string]string{}
@@ -271,7 +271,7 @@ func (h *Handler) modifySubnetAttribute(ctx context.Context, p params) (any, err
 		"EnableResourceNameDnsARecordOnLaunch", "EnableResourceNameDnsAAAARecordOnLaunch"} {
 		b, err := p.optBool(k + ".Value")
 		if err != nil {
-			return nil, err
+			return returnOut{}, err
 		}
 		if b != nil {
 			set[k] = strconv.FormatBool(*b)
@@ -279,12 +279,12 @@ func (h *Handler) modifySubnetAttribute(ctx context.Context, p params) (any, err
 	}
 	if t := p.str("PrivateDnsHostnameTypeOnLaunch"); t != "" {
 		if t != "ip-name" && t != "resource-name" {
-			return nil, apierr.Param("PrivateDnsHostnameTypeOnLaunch", "Value (%s) for parameter PrivateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name", t)
+			return returnOut{}, apierr.Param("PrivateDnsHostnameTypeOnLaunch", "Value (%s) for parameter PrivateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name", t)
 		}
 		set["PrivateDnsHostnameTypeOnLaunch"] = t
 	}
 	if len(set) != 1 {
-		return nil, apierr.Param("SubnetId", "Specify exactly one attribute to modify (%d given)", len(set))
+		return returnOut{}, apierr.Param("SubnetId", "Specify exactly one attribute to modify (%d given)", len(set))
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if _, s := findSubnet(&tx.File, id); s == nil {
@@ -301,7 +301,7 @@ func (h *Handler) modifySubnetAttribute(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }

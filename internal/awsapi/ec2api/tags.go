@@ -156,16 +156,16 @@ func (h *Handler) retag(ctx context.Context, p params, remove bool) error {
 	return err
 }
 
-func (h *Handler) createTags(ctx context.Context, p params) (any, error) {
+func (h *Handler) createTags(ctx context.Context, p params) (returnOut, error) {
 	if err := h.retag(ctx, p, false); err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) deleteTags(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteTags(ctx context.Context, p params) (returnOut, error) {
 	if err := h.retag(ctx, p, true); err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -183,7 +183,7 @@ type tagsOut struct {
 	NextToken string           `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTags(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeTags(ctx context.Context, p params) (tagsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []TagDescription
 	for _, r := range taggedResources(st, n) {
@@ -196,7 +196,7 @@ func (h *Handler) describeTags(ctx context.Context, p params) (any, error) {
 			"key": {t.Key}, "value": {t.Value}}}
 	}, notFoundByID)
 	if err != nil {
-		return nil, err
+		return tagsOut{}, err
 	}
 	return tagsOut{Tags: items, NextToken: next}, nil
 }

@@ -97,17 +97,17 @@ type vpcOut struct {
 	Vpc Vpc `xml:"vpc"`
 }
 
-func (h *Handler) createVpc(ctx context.Context, p params) (any, error) {
+func (h *Handler) createVpc(ctx context.Context, p params) (vpcOut, error) {
 	if p.str("Ipv4IpamPoolId") != "" || p.bool("AmazonProvidedIpv6CidrBlock") || p.str("Ipv6CidrBlock") != "" {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 VPC CIDR blocks given as CidrBlock only"}
+		return vpcOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 VPC CIDR blocks given as CidrBlock only"}
 	}
 	cidr, err := vpcCIDR(p.str("CidrBlock"))
 	if err != nil {
-		return nil, err
+		return vpcOut{}, err
 	}
 	tags, err := tagSpecs(p, "vpc")
 	if err != nil {
-		return nil, err
+		return vpcOut{}, err
 	}
 	id := store.NewID(store.PrefixVPC)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -141,7 +141,7 @@ func (h *Handler) createVpc(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return vpcOut{}, err
 	}
 	return vpcOut{vpcShape(st, n, vpcIndex(&st.File, id))}, nil
 }
@@ -151,7 +151,7 @@ type vpcsOut struct {
 	NextToken string `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeVpcs(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeVpcs(ctx context.Context, p params) (vpcsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []Vpc
 	for i := range st.File.VPCs {
@@ -169,15 +169,15 @@ func (h *Handler) describeVpcs(ctx context.Context, p params) (any, error) {
 		return a
 	}, vpcNotFound)
 	if err != nil {
-		return nil, err
+		return vpcsOut{}, err
 	}
 	return vpcsOut{Vpcs: items, NextToken: next}, nil
 }
 
-func (h *Handler) deleteVpc(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteVpc(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, id)
@@ -202,7 +202,7 @@ func (h *Handler) deleteVpc(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -285,24 +285,24 @@ type boolValue struct {
 	Value bool `xml:"value"`
 }
 
-func (h *Handler) modifyVpcAttribute(ctx context.Context, p params) (any, error) {
+func (h *Handler) modifyVpcAttribute(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	support, err := p.optBool("EnableDnsSupport.Value")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	hostnames, err := p.optBool("EnableDnsHostnames.Value")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	if p.has("EnableNetworkAddressUsageMetrics.Value") {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns does not model network address usage metrics"}
+		return returnOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns does not model network address usage metrics"}
 	}
 	if (support == nil) == (hostnames == nil) {
-		return nil, apierr.Param("EnableDnsSupport", "Specify exactly one attribute: EnableDnsSupport or EnableDnsHostnames")
+		return returnOut{}, apierr.Param("EnableDnsSupport", "Specify exactly one attribute: EnableDnsSupport or EnableDnsHostnames")
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		v, err := findVPC(&tx.File, id)
@@ -318,7 +318,7 @@ func (h *Handler) modifyVpcAttribute(ctx context.Context, p params) (any, error)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -330,19 +330,19 @@ type vpcAttrOut struct {
 	EnableNetworkAddressUsageMetrics *boolValue `xml:"enableNetworkAddressUsageMetrics,omitempty"`
 }
 
-func (h *Handler) describeVpcAttribute(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeVpcAttribute(ctx context.Context, p params) (vpcAttrOut, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return vpcAttrOut{}, err
 	}
 	attr, err := p.required("Attribute")
 	if err != nil {
-		return nil, err
+		return vpcAttrOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	i := vpcIndex(&st.File, id)
 	if i < 0 {
-		return nil, vpcNotFound(id)
+		return vpcAttrOut{}, vpcNotFound(id)
 	}
 	out := vpcAttrOut{VpcId: id}
 	switch attr {
@@ -353,7 +353,7 @@ func (h *Handler) describeVpcAttribute(ctx context.Context, p params) (any, erro
 	case "enableNetworkAddressUsageMetrics":
 		out.EnableNetworkAddressUsageMetrics = &boolValue{false}
 	default:
-		return nil, apierr.Param("Attribute", "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
+		return vpcAttrOut{}, apierr.Param("Attribute", "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
 	}
 	return out, nil
 }
@@ -363,17 +363,17 @@ type cidrAssocOut struct {
 	CidrBlockAssociation cidrAssoc `xml:"cidrBlockAssociation"`
 }
 
-func (h *Handler) associateVpcCidrBlock(ctx context.Context, p params) (any, error) {
+func (h *Handler) associateVpcCidrBlock(ctx context.Context, p params) (cidrAssocOut, error) {
 	id, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return cidrAssocOut{}, err
 	}
 	if p.bool("AmazonProvidedIpv6CidrBlock") || p.str("Ipv6CidrBlock") != "" || p.str("Ipv4IpamPoolId") != "" {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 VPC CIDR blocks given as CidrBlock only"}
+		return cidrAssocOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models IPv4 VPC CIDR blocks given as CidrBlock only"}
 	}
 	cidr, err := vpcCIDR(p.str("CidrBlock"))
 	if err != nil {
-		return nil, err
+		return cidrAssocOut{}, err
 	}
 	var assoc string
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -390,15 +390,15 @@ func (h *Handler) associateVpcCidrBlock(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return cidrAssocOut{}, err
 	}
 	return cidrAssocOut{VpcId: id, CidrBlockAssociation: cidrAssoc{AssociationId: assoc, CidrBlock: cidr, State: cidrState{"associated"}}}, nil
 }
 
-func (h *Handler) disassociateVpcCidrBlock(ctx context.Context, p params) (any, error) {
+func (h *Handler) disassociateVpcCidrBlock(ctx context.Context, p params) (cidrAssocOut, error) {
 	assocID, err := p.required("AssociationId")
 	if err != nil {
-		return nil, err
+		return cidrAssocOut{}, err
 	}
 	var out cidrAssocOut
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -424,7 +424,7 @@ func (h *Handler) disassociateVpcCidrBlock(ctx context.Context, p params) (any, 
 		return apierr.New(apierr.NotFound, apierr.ResAssociation, "The association ID '%s' does not exist", assocID)
 	})
 	if err != nil {
-		return nil, err
+		return cidrAssocOut{}, err
 	}
 	return out, nil
 }

@@ -80,3 +80,29 @@ func (o Op[H, In, Out]) Call(h *H, ctx context.Context, decode func(in any) erro
 	}
 	return o(h, ctx, in)
 }
+
+// Reader is an operation that reads its request through a parameter
+// reader P rather than a decoded struct (EC2's query protocol, whose
+// members are "Name.N.Member" keys): Input is P, Call's decode fills it.
+type Reader[H, P, Out any] func(h *H, ctx context.Context, p P) (Out, error)
+
+// OfReader makes an Operation of a handler method that reads parameters:
+// OfReader((*Handler).createVpc).
+func OfReader[H, P, Out any](fn func(h *H, ctx context.Context, p P) (Out, error)) Operation[H] {
+	return Reader[H, P, Out](fn)
+}
+
+// Input is P.
+func (o Reader[H, P, Out]) Input() reflect.Type { return reflect.TypeFor[P]() }
+
+// Output is Out.
+func (o Reader[H, P, Out]) Output() reflect.Type { return reflect.TypeFor[Out]() }
+
+// Call fills a P with decode and runs the operation.
+func (o Reader[H, P, Out]) Call(h *H, ctx context.Context, decode func(in any) error) (any, error) {
+	var p P
+	if err := decode(&p); err != nil {
+		return nil, err
+	}
+	return o(h, ctx, p)
+}

@@ -89,30 +89,30 @@ func toggle(field, value string) (bool, error) {
 	return false, apierr.Param(field, "%s must be ENABLE or DISABLE, not '%s'", field, value)
 }
 
-func (h *Handler) getConfig(ctx context.Context, in *resourceIDIn) (any, error) {
+func (h *Handler) getConfig(ctx context.Context, in *resourceIDIn) (resolverConfigOut, error) {
 	st, n, i, err := h.vpcOf(in)
 	if err != nil {
-		return nil, err
+		return resolverConfigOut{}, err
 	}
-	return map[string]any{"ResolverConfig": configShape(st, n, i)}, nil
+	return resolverConfigOut{ResolverConfig: configShape(st, n, i)}, nil
 }
 
-func (h *Handler) listConfigs(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listConfigs(ctx context.Context, in *pageParams) (resolverConfigsOut, error) {
 	st, n := h.Store.Snapshot()
 	pg, next, _, err := paginate(perVPC(st, n, configShape), *in, 5)
 	if err != nil {
-		return nil, err
+		return resolverConfigsOut{}, err
 	}
-	return listOut("ResolverConfigs", pg, next, nil), nil
+	return resolverConfigsOut{ResolverConfigs: nonNil(pg), NextToken: next}, nil
 }
 
-func (h *Handler) updateConfig(ctx context.Context, in *struct{ ResourceId, AutodefinedReverseFlag string }) (any, error) {
+func (h *Handler) updateConfig(ctx context.Context, in *struct{ ResourceId, AutodefinedReverseFlag string }) (resolverConfigOut, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
-		return nil, err
+		return resolverConfigOut{}, err
 	}
 	on, err := toggle("AutodefinedReverseFlag", in.AutodefinedReverseFlag)
 	if err != nil {
-		return nil, err
+		return resolverConfigOut{}, err
 	}
 	flag := "disable"
 	if on {
@@ -127,41 +127,41 @@ func (h *Handler) updateConfig(ctx context.Context, in *struct{ ResourceId, Auto
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverConfigOut{}, err
 	}
-	return map[string]any{"ResolverConfig": configShape(st, n, vpcIndex(&st.File, in.ResourceId))}, nil
+	return resolverConfigOut{ResolverConfig: configShape(st, n, vpcIndex(&st.File, in.ResourceId))}, nil
 }
 
-func (h *Handler) getDNSSEC(ctx context.Context, in *resourceIDIn) (any, error) {
+func (h *Handler) getDNSSEC(ctx context.Context, in *resourceIDIn) (resolverDNSSECConfigOut, error) {
 	st, n, i, err := h.vpcOf(in)
 	if err != nil {
-		return nil, err
+		return resolverDNSSECConfigOut{}, err
 	}
-	return map[string]any{"ResolverDNSSECConfig": dnssecShape(st, n, i)}, nil
+	return resolverDNSSECConfigOut{ResolverDNSSECConfig: dnssecShape(st, n, i)}, nil
 }
 
-func (h *Handler) listDNSSEC(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listDNSSEC(ctx context.Context, in *listParams) (resolverDnssecConfigsOut, error) {
 	st, n := h.Store.Snapshot()
 	items, err := filterItems(perVPC(st, n, dnssecShape), in.Filters, []string{"resourceid", "validationstatus"}, func(d ResolverDnssecConfig) attrs {
 		return attrs{"resourceid": {d.ResourceId}, "validationstatus": {d.ValidationStatus}}
 	})
 	if err != nil {
-		return nil, err
+		return resolverDnssecConfigsOut{}, err
 	}
-	pg, next, _, err := paginate(items, *in, 1)
+	pg, next, _, err := paginate(items, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return resolverDnssecConfigsOut{}, err
 	}
-	return listOut("ResolverDnssecConfigs", pg, next, nil), nil
+	return resolverDnssecConfigsOut{ResolverDnssecConfigs: nonNil(pg), NextToken: next}, nil
 }
 
-func (h *Handler) updateDNSSEC(ctx context.Context, in *struct{ ResourceId, Validation string }) (any, error) {
+func (h *Handler) updateDNSSEC(ctx context.Context, in *struct{ ResourceId, Validation string }) (resolverDNSSECConfigOut, error) {
 	if err := required("ResourceId", in.ResourceId); err != nil {
-		return nil, err
+		return resolverDNSSECConfigOut{}, err
 	}
 	on, err := toggle("Validation", in.Validation)
 	if err != nil {
-		return nil, err
+		return resolverDNSSECConfigOut{}, err
 	}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if vpcIndex(&tx.File, in.ResourceId) < 0 {
@@ -176,7 +176,7 @@ func (h *Handler) updateDNSSEC(ctx context.Context, in *struct{ ResourceId, Vali
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverDNSSECConfigOut{}, err
 	}
-	return map[string]any{"ResolverDNSSECConfig": dnssecShape(st, n, vpcIndex(&st.File, in.ResourceId))}, nil
+	return resolverDNSSECConfigOut{ResolverDNSSECConfig: dnssecShape(st, n, vpcIndex(&st.File, in.ResourceId))}, nil
 }

@@ -45,6 +45,10 @@ type IpAddressResponse struct {
 	ModificationTime string `json:"ModificationTime,omitempty"`
 }
 
+// ipAddressRequest is an address of CreateResolverEndpoint.
+type ipAddressRequest struct{ SubnetId, Ip, Ipv6 string }
+
+// ipAddressIn is an address of Associate/DisassociateResolverEndpointIpAddress.
 type ipAddressIn struct {
 	IpId     string
 	SubnetId string
@@ -181,26 +185,26 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 	Name                 string
 	SecurityGroupIds     []string
 	Direction            string
-	IpAddresses          []ipAddressIn
+	IpAddresses          []ipAddressRequest
 	Tags                 []Tag
 	ResolverEndpointType string
 	Protocols            []string
 	OutpostArn           string
-}) (any, error) {
+}) (resolverEndpointOut, error) {
 	if err := required("CreatorRequestId", in.CreatorRequestId); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if err := required("Direction", in.Direction); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if len(in.SecurityGroupIds) == 0 {
-		return nil, apierr.Missing("SecurityGroupIds")
+		return resolverEndpointOut{}, apierr.Missing("SecurityGroupIds")
 	}
 	if len(in.IpAddresses) == 0 {
-		return nil, apierr.Missing("IpAddresses")
+		return resolverEndpointOut{}, apierr.Missing("IpAddresses")
 	}
 	if len(in.IpAddresses) < 2 || len(in.IpAddresses) > 20 {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResEndpoint, "A resolver endpoint has 2 to 20 IP addresses, not %d.", len(in.IpAddresses))
+		return resolverEndpointOut{}, apierr.New(apierr.InvalidRequest, apierr.ResEndpoint, "A resolver endpoint has 2 to 20 IP addresses, not %d.", len(in.IpAddresses))
 	}
 	prefix := ""
 	switch in.Direction {
@@ -209,22 +213,22 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 	case "INBOUND":
 		prefix = store.PrefixInbound
 	case "INBOUND_DELEGATION":
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Field: "Direction", Message: "vpcdns does not model INBOUND_DELEGATION endpoints"}
+		return resolverEndpointOut{}, &apierr.Error{Kind: apierr.Unsupported, Field: "Direction", Message: "vpcdns does not model INBOUND_DELEGATION endpoints"}
 	default:
-		return nil, apierr.Param("Direction", "Direction must be INBOUND or OUTBOUND, not '%s'", in.Direction)
+		return resolverEndpointOut{}, apierr.Param("Direction", "Direction must be INBOUND or OUTBOUND, not '%s'", in.Direction)
 	}
 	if in.OutpostArn != "" {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Field: "OutpostArn", Message: "vpcdns does not model Outposts"}
+		return resolverEndpointOut{}, &apierr.Error{Kind: apierr.Unsupported, Field: "OutpostArn", Message: "vpcdns does not model Outposts"}
 	}
 	if err := checkEndpointKind(in.ResolverEndpointType, in.Protocols); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	var listen []string
 	if v, ok := tags[ListenTag]; ok {
@@ -248,7 +252,7 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 		tx.File.Endpoints = append(tx.File.Endpoints, e)
 		ep := &tx.File.Endpoints[len(tx.File.Endpoints)-1]
 		for _, a := range in.IpAddresses {
-			if _, err := addIP(&tx.File, ep, a); err != nil {
+			if _, err := addIP(&tx.File, ep, ipAddressIn{SubnetId: a.SubnetId, Ip: a.Ip, Ipv6: a.Ipv6}); err != nil {
 				return err
 			}
 		}
@@ -257,24 +261,24 @@ func (h *Handler) createEndpoint(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
-	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, id))}, nil
+	return resolverEndpointOut{ResolverEndpoint: endpointShape(st, n, endpointIndex(&st.File, id))}, nil
 }
 
-func (h *Handler) getEndpoint(ctx context.Context, in *struct{ ResolverEndpointId string }) (any, error) {
+func (h *Handler) getEndpoint(ctx context.Context, in *struct{ ResolverEndpointId string }) (resolverEndpointOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	i := endpointIndex(&st.File, in.ResolverEndpointId)
 	if i < 0 {
-		return nil, endpointNotFound(in.ResolverEndpointId)
+		return resolverEndpointOut{}, endpointNotFound(in.ResolverEndpointId)
 	}
-	return map[string]any{"ResolverEndpoint": endpointShape(st, n, i)}, nil
+	return resolverEndpointOut{ResolverEndpoint: endpointShape(st, n, i)}, nil
 }
 
-func (h *Handler) listEndpoints(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listEndpoints(ctx context.Context, in *listParams) (resolverEndpointsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []ResolverEndpoint
 	for i := range st.File.Endpoints {
@@ -287,13 +291,13 @@ func (h *Handler) listEndpoints(ctx context.Context, in *listParams) (any, error
 			"status": {e.Status}, "resolverendpointtype": {e.ResolverEndpointType}}
 	})
 	if err != nil {
-		return nil, err
+		return resolverEndpointsOut{}, err
 	}
-	pg, next, max, err := paginate(items, *in, 1)
+	pg, next, max, err := paginate(items, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return resolverEndpointsOut{}, err
 	}
-	return listOut("ResolverEndpoints", pg, next, max), nil
+	return resolverEndpointsOut{ResolverEndpoints: nonNil(pg), NextToken: next, MaxResults: max}, nil
 }
 
 func (h *Handler) updateEndpoint(ctx context.Context, in *struct {
@@ -302,19 +306,19 @@ func (h *Handler) updateEndpoint(ctx context.Context, in *struct {
 	ResolverEndpointType string
 	Protocols            []string
 	UpdateIpAddresses    []struct{ IpId, Ipv6 string }
-}) (any, error) {
+}) (resolverEndpointOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if err := checkEndpointKind(in.ResolverEndpointType, in.Protocols); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if len(in.UpdateIpAddresses) > 0 {
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Field: "UpdateIpAddresses", Message: "vpcdns models IPv4 endpoint addresses only"}
+		return resolverEndpointOut{}, &apierr.Error{Kind: apierr.Unsupported, Field: "UpdateIpAddresses", Message: "vpcdns models IPv4 endpoint addresses only"}
 	}
 	if in.Name != nil {
 		if err := checkName(*in.Name); err != nil {
-			return nil, err
+			return resolverEndpointOut{}, err
 		}
 	}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -329,14 +333,14 @@ func (h *Handler) updateEndpoint(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
-	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
+	return resolverEndpointOut{ResolverEndpoint: endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
 }
 
-func (h *Handler) deleteEndpoint(ctx context.Context, in *struct{ ResolverEndpointId string }) (any, error) {
+func (h *Handler) deleteEndpoint(ctx context.Context, in *struct{ ResolverEndpointId string }) (resolverEndpointOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	var gone ResolverEndpoint
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -354,21 +358,21 @@ func (h *Handler) deleteEndpoint(ctx context.Context, in *struct{ ResolverEndpoi
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	gone.Status, gone.StatusMessage = "DELETING", "Deleting the Resolver Endpoint"
-	return map[string]any{"ResolverEndpoint": gone}, nil
+	return resolverEndpointOut{ResolverEndpoint: gone}, nil
 }
 
 func (h *Handler) associateEndpointIP(ctx context.Context, in *struct {
 	ResolverEndpointId string
 	IpAddress          *ipAddressIn
-}) (any, error) {
+}) (resolverEndpointOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if in.IpAddress == nil {
-		return nil, apierr.Missing("IpAddress")
+		return resolverEndpointOut{}, apierr.Missing("IpAddress")
 	}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := endpointIndex(&tx.File, in.ResolverEndpointId)
@@ -384,20 +388,20 @@ func (h *Handler) associateEndpointIP(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
-	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
+	return resolverEndpointOut{ResolverEndpoint: endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
 }
 
 func (h *Handler) disassociateEndpointIP(ctx context.Context, in *struct {
 	ResolverEndpointId string
 	IpAddress          *ipAddressIn
-}) (any, error) {
+}) (resolverEndpointOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
 	if in.IpAddress == nil {
-		return nil, apierr.Missing("IpAddress")
+		return resolverEndpointOut{}, apierr.Missing("IpAddress")
 	}
 	a := *in.IpAddress
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -424,22 +428,22 @@ func (h *Handler) disassociateEndpointIP(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverEndpointOut{}, err
 	}
-	return map[string]any{"ResolverEndpoint": endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
+	return resolverEndpointOut{ResolverEndpoint: endpointShape(st, n, endpointIndex(&st.File, in.ResolverEndpointId))}, nil
 }
 
 func (h *Handler) listEndpointIPs(ctx context.Context, in *struct {
 	ResolverEndpointId string
-	listParams
-}) (any, error) {
+	pageParams
+}) (ipAddressesOut, error) {
 	if err := required("ResolverEndpointId", in.ResolverEndpointId); err != nil {
-		return nil, err
+		return ipAddressesOut{}, err
 	}
 	st, _ := h.Store.Snapshot()
 	i := endpointIndex(&st.File, in.ResolverEndpointId)
 	if i < 0 {
-		return nil, endpointNotFound(in.ResolverEndpointId)
+		return ipAddressesOut{}, endpointNotFound(in.ResolverEndpointId)
 	}
 	e := st.File.Endpoints[i]
 	var all []IpAddressResponse
@@ -451,9 +455,9 @@ func (h *Handler) listEndpointIPs(ctx context.Context, in *struct {
 		}
 		all = append(all, r)
 	}
-	pg, next, max, err := paginate(all, in.listParams, 1)
+	pg, next, max, err := paginate(all, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return ipAddressesOut{}, err
 	}
-	return listOut("IpAddresses", pg, next, max), nil
+	return ipAddressesOut{IpAddresses: nonNil(pg), NextToken: next, MaxResults: max}, nil
 }

@@ -257,10 +257,10 @@ func decodeCreate(in *createRequest) (map[string]string, error) {
 	return tags, nil
 }
 
-func (h *Handler) createFirewallDomainList(ctx context.Context, in *createRequest) (any, error) {
+func (h *Handler) createFirewallDomainList(ctx context.Context, in *createRequest) (firewallDomainListOut, error) {
 	tags, err := decodeCreate(in)
 	if err != nil {
-		return nil, err
+		return firewallDomainListOut{}, err
 	}
 	id := store.NewID(prefixFirewallList)
 	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -277,26 +277,26 @@ func (h *Handler) createFirewallDomainList(ctx context.Context, in *createReques
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallDomainListOut{}, err
 	}
-	return map[string]any{"FirewallDomainList": listShape(st, n, listByID(n, id))}, nil
+	return firewallDomainListOut{FirewallDomainList: listShape(st, n, listByID(n, id))}, nil
 }
 
-func (h *Handler) getFirewallDomainList(ctx context.Context, in *struct{ FirewallDomainListId string }) (any, error) {
+func (h *Handler) getFirewallDomainList(ctx context.Context, in *struct{ FirewallDomainListId string }) (firewallDomainListOut, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
-		return nil, err
+		return firewallDomainListOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	l := listByID(n, in.FirewallDomainListId)
 	if l == nil {
-		return nil, fwNotFound(apierr.ResFirewallList, "Firewall domain list", in.FirewallDomainListId)
+		return firewallDomainListOut{}, fwNotFound(apierr.ResFirewallList, "Firewall domain list", in.FirewallDomainListId)
 	}
-	return map[string]any{"FirewallDomainList": listShape(st, n, l)}, nil
+	return firewallDomainListOut{FirewallDomainList: listShape(st, n, l)}, nil
 }
 
-func (h *Handler) deleteFirewallDomainList(ctx context.Context, in *struct{ FirewallDomainListId string }) (any, error) {
+func (h *Handler) deleteFirewallDomainList(ctx context.Context, in *struct{ FirewallDomainListId string }) (firewallDomainListOut, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
-		return nil, err
+		return firewallDomainListOut{}, err
 	}
 	var shape FirewallDomainList
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -321,12 +321,12 @@ func (h *Handler) deleteFirewallDomainList(ctx context.Context, in *struct{ Fire
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallDomainListOut{}, err
 	}
-	return map[string]any{"FirewallDomainList": shape}, nil
+	return firewallDomainListOut{FirewallDomainList: shape}, nil
 }
 
-func (h *Handler) listFirewallDomainLists(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listFirewallDomainLists(ctx context.Context, in *pageParams) (firewallDomainListsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallDomainListMetadata
 	for _, l := range n.Firewall.DomainLists {
@@ -335,16 +335,9 @@ func (h *Handler) listFirewallDomainLists(ctx context.Context, in *listParams) (
 	}
 	pg, next, _, err := paginate(all, *in, 1)
 	if err != nil {
-		return nil, fwErr(err)
+		return firewallDomainListsOut{}, fwErr(err)
 	}
-	return withNext(map[string]any{"FirewallDomainLists": nonNil(pg)}, next), nil
-}
-
-func withNext(out map[string]any, next string) map[string]any {
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out
+	return firewallDomainListsOut{FirewallDomainLists: nonNil(pg), NextToken: next}, nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -390,19 +383,19 @@ func checkDomains(member string, list []string) ([]string, error) {
 func (h *Handler) updateFirewallDomains(ctx context.Context, in *struct {
 	FirewallDomainListId, Operation string
 	Domains                         []string
-}) (any, error) {
+}) (domainUpdateOut, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId, "Operation", in.Operation); err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
 	if in.Domains == nil {
-		return nil, fwRequired("Domains", "")
+		return domainUpdateOut{}, fwRequired("Domains", "")
 	}
 	domains, err := checkDomains("Domains", in.Domains)
 	if err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
 	if !slices.Contains([]string{"ADD", "REMOVE", "REPLACE"}, in.Operation) {
-		return nil, fwValidation("The operation '%s' is not supported: use ADD, REMOVE or REPLACE.", in.Operation)
+		return domainUpdateOut{}, fwValidation("The operation '%s' is not supported: use ADD, REMOVE or REPLACE.", in.Operation)
 	}
 	var name string
 	_, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -431,11 +424,11 @@ func (h *Handler) updateFirewallDomains(ctx context.Context, in *struct {
 		return setDomains(tx, l.ID, next)
 	})
 	if err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
 	l := listByID(n, in.FirewallDomainListId)
-	return map[string]any{"Id": l.ID, "Name": name, "Status": "COMPLETE",
-		"StatusMessage": sprintf("%s: %d domains", in.Operation, len(l.Domains))}, nil
+	return domainUpdateOut{Id: l.ID, Name: name, Status: "COMPLETE",
+		StatusMessage: sprintf("%s: %d domains", in.Operation, len(l.Domains))}, nil
 }
 
 func dedupe(list []string) []string {
@@ -473,20 +466,20 @@ func (h *Handler) importPath(url string) (string, error) {
 	return p, nil
 }
 
-func (h *Handler) importFirewallDomains(ctx context.Context, in *struct{ FirewallDomainListId, Operation, DomainFileUrl string }) (any, error) {
+func (h *Handler) importFirewallDomains(ctx context.Context, in *struct{ FirewallDomainListId, Operation, DomainFileUrl string }) (domainUpdateOut, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId, "Operation", in.Operation, "DomainFileUrl", in.DomainFileUrl); err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
 	if in.Operation != "REPLACE" {
-		return nil, fwValidation("The operation '%s' is not supported: ImportFirewallDomains takes REPLACE.", in.Operation)
+		return domainUpdateOut{}, fwValidation("The operation '%s' is not supported: ImportFirewallDomains takes REPLACE.", in.Operation)
 	}
 	p, err := h.importPath(in.DomainFileUrl)
 	if err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
 	data, rerr := os.ReadFile(p)
 	if rerr != nil {
-		return nil, fwValidation("The domain file %s cannot be read (%s is read from %s): %v", in.DomainFileUrl, in.DomainFileUrl, p, rerr)
+		return domainUpdateOut{}, fwValidation("The domain file %s cannot be read (%s is read from %s): %v", in.DomainFileUrl, in.DomainFileUrl, p, rerr)
 	}
 	var lines []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -498,7 +491,7 @@ func (h *Handler) importFirewallDomains(ctx context.Context, in *struct{ Firewal
 	}
 	domains, err := checkDomains("DomainFileUrl", lines)
 	if err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
 	var name string
 	_, _, err = h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -508,37 +501,37 @@ func (h *Handler) importFirewallDomains(ctx context.Context, in *struct{ Firewal
 		return setDomains(tx, in.FirewallDomainListId, dedupe(domains))
 	})
 	if err != nil {
-		return nil, err
+		return domainUpdateOut{}, err
 	}
-	return map[string]any{"Id": in.FirewallDomainListId, "Name": name, "Status": "COMPLETE",
-		"StatusMessage": sprintf("Imported %d domains from %s", len(domains), in.DomainFileUrl)}, nil
+	return domainUpdateOut{Id: in.FirewallDomainListId, Name: name, Status: "COMPLETE",
+		StatusMessage: sprintf("Imported %d domains from %s", len(domains), in.DomainFileUrl)}, nil
 }
 
 func (h *Handler) listFirewallDomains(ctx context.Context, in *struct {
 	FirewallDomainListId string
 	MaxResults           *int
 	NextToken            string
-}) (any, error) {
+}) (domainsOut, error) {
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
-		return nil, err
+		return domainsOut{}, err
 	}
 	max := 1000
 	if in.MaxResults != nil {
 		max = *in.MaxResults
 		if max < 1 || max > 5000 {
-			return nil, &apierr.Error{Kind: apierr.Validation, Field: "MaxResults", Message: "MaxResults must be between 1 and 5000"}
+			return domainsOut{}, &apierr.Error{Kind: apierr.Validation, Field: "MaxResults", Message: "MaxResults must be between 1 and 5000"}
 		}
 	}
 	_, n := h.Store.Snapshot()
 	l := listByID(n, in.FirewallDomainListId)
 	if l == nil {
-		return nil, fwNotFound(apierr.ResFirewallList, "Firewall domain list", in.FirewallDomainListId)
+		return domainsOut{}, fwNotFound(apierr.ResFirewallList, "Firewall domain list", in.FirewallDomainListId)
 	}
 	pg, next, err := page.Slice(l.Domains, in.NextToken, max)
 	if err != nil {
-		return nil, err
+		return domainsOut{}, err
 	}
-	return withNext(map[string]any{"Domains": nonNil(pg)}, next), nil
+	return domainsOut{Domains: nonNil(pg), NextToken: next}, nil
 }
 
 // ---- rule groups ----
@@ -573,10 +566,10 @@ func (h *Handler) lookupGroup(st *store.State, id string) (int, error) {
 	return i, nil
 }
 
-func (h *Handler) createFirewallRuleGroup(ctx context.Context, in *createRequest) (any, error) {
+func (h *Handler) createFirewallRuleGroup(ctx context.Context, in *createRequest) (firewallRuleGroupOut, error) {
 	tags, err := decodeCreate(in)
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupOut{}, err
 	}
 	id := store.NewID(prefixFirewallGroup)
 	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -593,21 +586,21 @@ func (h *Handler) createFirewallRuleGroup(ctx context.Context, in *createRequest
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroup": groupShape(st, n, groupFileIndex(&st.File, id))}, nil
+	return firewallRuleGroupOut{FirewallRuleGroup: groupShape(st, n, groupFileIndex(&st.File, id))}, nil
 }
 
-func (h *Handler) getFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupId string }) (any, error) {
+func (h *Handler) getFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupId string }) (firewallRuleGroupOut, error) {
 	st, n := h.Store.Snapshot()
 	i, err := h.lookupGroup(st, in.FirewallRuleGroupId)
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroup": groupShape(st, n, i)}, nil
+	return firewallRuleGroupOut{FirewallRuleGroup: groupShape(st, n, i)}, nil
 }
 
-func (h *Handler) deleteFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupId string }) (any, error) {
+func (h *Handler) deleteFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupId string }) (firewallRuleGroupOut, error) {
 	var shape FirewallRuleGroup
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		i, err := h.lookupGroup(tx.State, in.FirewallRuleGroupId)
@@ -625,12 +618,12 @@ func (h *Handler) deleteFirewallRuleGroup(ctx context.Context, in *struct{ Firew
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroup": shape}, nil
+	return firewallRuleGroupOut{FirewallRuleGroup: shape}, nil
 }
 
-func (h *Handler) listFirewallRuleGroups(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listFirewallRuleGroups(ctx context.Context, in *pageParams) (firewallRuleGroupsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallRuleGroupMetadata
 	for i := range st.File.FirewallRuleGroups {
@@ -639,9 +632,9 @@ func (h *Handler) listFirewallRuleGroups(ctx context.Context, in *listParams) (a
 	}
 	pg, next, _, err := paginate(all, *in, 1)
 	if err != nil {
-		return nil, fwErr(err)
+		return firewallRuleGroupsOut{}, fwErr(err)
 	}
-	return withNext(map[string]any{"FirewallRuleGroups": nonNil(pg)}, next), nil
+	return firewallRuleGroupsOut{FirewallRuleGroups: nonNil(pg), NextToken: next}, nil
 }
 
 // groupByArn finds a rule group by its ARN (the policy operations).
@@ -656,25 +649,25 @@ func groupByArn(st *store.State, a string) (string, error) {
 	return id, nil
 }
 
-func (h *Handler) getFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Arn string }) (any, error) {
+func (h *Handler) getFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Arn string }) (firewallRuleGroupPolicyOut, error) {
 	st, _ := h.Store.Snapshot()
 	id, err := groupByArn(st, in.Arn)
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupPolicyOut{}, err
 	}
 	policy := ""
 	if o := st.Meta.Objects[id]; o != nil {
 		policy = o.Policy
 	}
-	return map[string]any{"FirewallRuleGroupPolicy": policy}, nil
+	return firewallRuleGroupPolicyOut{FirewallRuleGroupPolicy: policy}, nil
 }
 
-func (h *Handler) putFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Arn, FirewallRuleGroupPolicy string }) (any, error) {
+func (h *Handler) putFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Arn, FirewallRuleGroupPolicy string }) (returnValueOut, error) {
 	if err := fwRequired("Arn", in.Arn, "FirewallRuleGroupPolicy", in.FirewallRuleGroupPolicy); err != nil {
-		return nil, err
+		return returnValueOut{}, err
 	}
 	if len(in.FirewallRuleGroupPolicy) > 30000 {
-		return nil, fwValidation("The policy is longer than 30000 characters.")
+		return returnValueOut{}, fwValidation("The policy is longer than 30000 characters.")
 	}
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		id, err := groupByArn(tx.State, in.Arn)
@@ -690,18 +683,44 @@ func (h *Handler) putFirewallRuleGroupPolicy(ctx context.Context, in *struct{ Ar
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnValueOut{}, err
 	}
-	return map[string]any{"ReturnValue": true}, nil
+	return returnValueOut{ReturnValue: true}, nil
 }
 
 // ---- rules ----
 
+// ruleInput is what a request says of a firewall rule: the members of
+// CreateFirewallRule and UpdateFirewallRule together.
 type ruleInput struct {
-	CreatorRequestId                string
+	CreatorRequestId           string
+	FirewallThreatProtectionId string
+	ruleFields
+}
+
+// createFwRuleIn is CreateFirewallRule's request.
+type createFwRuleIn struct {
+	CreatorRequestId string
+	ruleFields
+}
+
+// updateFwRuleIn is UpdateFirewallRule's request.
+type updateFwRuleIn struct {
+	FirewallThreatProtectionId string
+	ruleFields
+}
+
+// deleteFwRuleIn is DeleteFirewallRule's request.
+type deleteFwRuleIn struct {
+	FirewallRuleGroupId, FirewallDomainListId, FirewallThreatProtectionId string
+	Qtype                                                                 *string
+}
+
+// ruleFields are the members CreateFirewallRule and UpdateFirewallRule
+// share.
+type ruleFields struct {
 	FirewallRuleGroupId             string
 	FirewallDomainListId            string
-	FirewallThreatProtectionId      string
 	Priority                        *int
 	Action                          string
 	BlockResponse                   string
@@ -812,18 +831,19 @@ func checkRuleInput(in ruleInput) error {
 	return nil
 }
 
-func (h *Handler) createFirewallRule(ctx context.Context, in *ruleInput) (any, error) {
+func (h *Handler) createFirewallRule(ctx context.Context, req *createFwRuleIn) (firewallRuleOut, error) {
+	in := &ruleInput{CreatorRequestId: req.CreatorRequestId, ruleFields: req.ruleFields}
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "FirewallRuleGroupId", in.FirewallRuleGroupId, "Action", in.Action, "Name", in.Name); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	if in.Priority == nil {
-		return nil, fwRequired("Priority", "")
+		return firewallRuleOut{}, fwRequired("Priority", "")
 	}
 	if err := checkRuleInput(*in); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	var out FirewallRule
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -866,20 +886,21 @@ func (h *Handler) createFirewallRule(ctx context.Context, in *ruleInput) (any, e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
-	return map[string]any{"FirewallRule": out}, nil
+	return firewallRuleOut{FirewallRule: out}, nil
 }
 
-func (h *Handler) updateFirewallRule(ctx context.Context, in *ruleInput) (any, error) {
+func (h *Handler) updateFirewallRule(ctx context.Context, req *updateFwRuleIn) (firewallRuleOut, error) {
+	in := &ruleInput{FirewallThreatProtectionId: req.FirewallThreatProtectionId, ruleFields: req.ruleFields}
 	if err := fwRequired("FirewallRuleGroupId", in.FirewallRuleGroupId); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	if err := checkRuleInput(*in); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	var out FirewallRule
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -916,20 +937,20 @@ func (h *Handler) updateFirewallRule(ctx context.Context, in *ruleInput) (any, e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
-	return map[string]any{"FirewallRule": out}, nil
+	return firewallRuleOut{FirewallRule: out}, nil
 }
 
-func (h *Handler) deleteFirewallRule(ctx context.Context, in *ruleInput) (any, error) {
+func (h *Handler) deleteFirewallRule(ctx context.Context, in *deleteFwRuleIn) (firewallRuleOut, error) {
 	if err := fwRequired("FirewallRuleGroupId", in.FirewallRuleGroupId); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	if err := checkRuleInput(ruleInput{FirewallThreatProtectionId: in.FirewallThreatProtectionId}); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	if err := fwRequired("FirewallDomainListId", in.FirewallDomainListId); err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
 	var out FirewallRule
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -947,21 +968,21 @@ func (h *Handler) deleteFirewallRule(ctx context.Context, in *ruleInput) (any, e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleOut{}, err
 	}
-	return map[string]any{"FirewallRule": out}, nil
+	return firewallRuleOut{FirewallRule: out}, nil
 }
 
 func (h *Handler) listFirewallRules(ctx context.Context, in *struct {
 	FirewallRuleGroupId string
 	Priority            *int
 	Action              string
-	listParams
-}) (any, error) {
+	pageParams
+}) (firewallRulesOut, error) {
 	st, n := h.Store.Snapshot()
 	i, err := h.lookupGroup(st, in.FirewallRuleGroupId)
 	if err != nil {
-		return nil, err
+		return firewallRulesOut{}, err
 	}
 	g := st.File.FirewallRuleGroups[i]
 	var all []FirewallRule
@@ -973,11 +994,11 @@ func (h *Handler) listFirewallRules(ctx context.Context, in *struct {
 		all = append(all, s)
 	}
 	slices.SortStableFunc(all, func(a, b FirewallRule) int { return cmp.Compare(a.Priority, b.Priority) })
-	pg, next, _, err := paginate(all, in.listParams, 1)
+	pg, next, _, err := paginate(all, in.pageParams, 1)
 	if err != nil {
-		return nil, fwErr(err)
+		return firewallRulesOut{}, fwErr(err)
 	}
-	return withNext(map[string]any{"FirewallRules": nonNil(pg)}, next), nil
+	return firewallRulesOut{FirewallRules: nonNil(pg), NextToken: next}, nil
 }
 
 // ---- associations ----
@@ -1024,19 +1045,19 @@ func (h *Handler) associateFirewallRuleGroup(ctx context.Context, in *struct {
 	CreatorRequestId, FirewallRuleGroupId, VpcId, Name, MutationProtection string
 	Priority                                                               *int
 	Tags                                                                   []Tag
-}) (any, error) {
+}) (firewallRuleGroupAssociationOut, error) {
 	if err := fwRequired("CreatorRequestId", in.CreatorRequestId, "FirewallRuleGroupId", in.FirewallRuleGroupId, "VpcId", in.VpcId, "Name", in.Name); err != nil {
-		return nil, err
+		return firewallRuleGroupAssociationOut{}, err
 	}
 	if in.Priority == nil {
-		return nil, fwRequired("Priority", "")
+		return firewallRuleGroupAssociationOut{}, fwRequired("Priority", "")
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, fwErr(err)
+		return firewallRuleGroupAssociationOut{}, fwErr(err)
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return nil, fwErr(err)
+		return firewallRuleGroupAssociationOut{}, fwErr(err)
 	}
 	id := store.NewID(prefixFirewallAssoc)
 	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -1075,9 +1096,9 @@ func (h *Handler) associateFirewallRuleGroup(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupAssociationOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroupAssociation": fwAssocShape(st, n, assocByID(n, id))}, nil
+	return firewallRuleGroupAssociationOut{FirewallRuleGroupAssociation: fwAssocShape(st, n, assocByID(n, id))}, nil
 }
 
 func (h *Handler) lookupAssoc(n *config.Network, id string) (*config.FirewallAssociation, error) {
@@ -1091,16 +1112,16 @@ func (h *Handler) lookupAssoc(n *config.Network, id string) (*config.FirewallAss
 	return a, nil
 }
 
-func (h *Handler) getFirewallRuleGroupAssociation(ctx context.Context, in *struct{ FirewallRuleGroupAssociationId string }) (any, error) {
+func (h *Handler) getFirewallRuleGroupAssociation(ctx context.Context, in *struct{ FirewallRuleGroupAssociationId string }) (firewallRuleGroupAssociationOut, error) {
 	st, n := h.Store.Snapshot()
 	a, err := h.lookupAssoc(n, in.FirewallRuleGroupAssociationId)
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupAssociationOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroupAssociation": fwAssocShape(st, n, a)}, nil
+	return firewallRuleGroupAssociationOut{FirewallRuleGroupAssociation: fwAssocShape(st, n, a)}, nil
 }
 
-func (h *Handler) disassociateFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupAssociationId string }) (any, error) {
+func (h *Handler) disassociateFirewallRuleGroup(ctx context.Context, in *struct{ FirewallRuleGroupAssociationId string }) (firewallRuleGroupAssociationOut, error) {
 	var out FirewallRuleGroupAssociation
 	_, _, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		a, err := h.lookupAssoc(tx.Net, in.FirewallRuleGroupAssociationId)
@@ -1117,22 +1138,22 @@ func (h *Handler) disassociateFirewallRuleGroup(ctx context.Context, in *struct{
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupAssociationOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroupAssociation": out}, nil
+	return firewallRuleGroupAssociationOut{FirewallRuleGroupAssociation: out}, nil
 }
 
 func (h *Handler) updateFirewallRuleGroupAssociation(ctx context.Context, in *struct {
 	FirewallRuleGroupAssociationId, MutationProtection, Name string
 	Priority                                                 *int
-}) (any, error) {
+}) (firewallRuleGroupAssociationOut, error) {
 	if in.Name != "" {
 		if err := checkName(in.Name); err != nil {
-			return nil, fwErr(err)
+			return firewallRuleGroupAssociationOut{}, fwErr(err)
 		}
 	}
 	if in.MutationProtection != "" && in.MutationProtection != "ENABLED" && in.MutationProtection != "DISABLED" {
-		return nil, &apierr.Error{Kind: apierr.Validation, Field: "MutationProtection", Message: "MutationProtection must be ENABLED or DISABLED"}
+		return firewallRuleGroupAssociationOut{}, &apierr.Error{Kind: apierr.Validation, Field: "MutationProtection", Message: "MutationProtection must be ENABLED or DISABLED"}
 	}
 	var id string
 	st, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
@@ -1170,16 +1191,16 @@ func (h *Handler) updateFirewallRuleGroupAssociation(ctx context.Context, in *st
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallRuleGroupAssociationOut{}, err
 	}
-	return map[string]any{"FirewallRuleGroupAssociation": fwAssocShape(st, n, assocByID(n, id))}, nil
+	return firewallRuleGroupAssociationOut{FirewallRuleGroupAssociation: fwAssocShape(st, n, assocByID(n, id))}, nil
 }
 
 func (h *Handler) listFirewallRuleGroupAssociations(ctx context.Context, in *struct {
 	FirewallRuleGroupId, VpcId, Status string
 	Priority                           *int
-	listParams
-}) (any, error) {
+	pageParams
+}) (firewallRuleGroupAssociationsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []FirewallRuleGroupAssociation
 	for _, a := range n.Firewall.Associations {
@@ -1191,11 +1212,11 @@ func (h *Handler) listFirewallRuleGroupAssociations(ctx context.Context, in *str
 		}
 		all = append(all, s)
 	}
-	pg, next, _, err := paginate(all, in.listParams, 1)
+	pg, next, _, err := paginate(all, in.pageParams, 1)
 	if err != nil {
-		return nil, fwErr(err)
+		return firewallRuleGroupAssociationsOut{}, fwErr(err)
 	}
-	return withNext(map[string]any{"FirewallRuleGroupAssociations": nonNil(pg)}, next), nil
+	return firewallRuleGroupAssociationsOut{FirewallRuleGroupAssociations: nonNil(pg), NextToken: next}, nil
 }
 
 // ---- configs ----
@@ -1208,24 +1229,24 @@ func fwConfigShape(n *config.Network, v *config.VPC) FirewallConfig {
 	return out
 }
 
-func (h *Handler) getFirewallConfig(ctx context.Context, in *struct{ ResourceId string }) (any, error) {
+func (h *Handler) getFirewallConfig(ctx context.Context, in *struct{ ResourceId string }) (firewallConfigOut, error) {
 	if err := fwRequired("ResourceId", in.ResourceId); err != nil {
-		return nil, err
+		return firewallConfigOut{}, err
 	}
 	n := h.Store.Network()
 	v := n.VPCByID(in.ResourceId)
 	if v == nil {
-		return nil, fwNotFound(apierr.ResVPC, "VPC", in.ResourceId)
+		return firewallConfigOut{}, fwNotFound(apierr.ResVPC, "VPC", in.ResourceId)
 	}
-	return map[string]any{"FirewallConfig": fwConfigShape(n, v)}, nil
+	return firewallConfigOut{FirewallConfig: fwConfigShape(n, v)}, nil
 }
 
-func (h *Handler) listFirewallConfigs(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listFirewallConfigs(ctx context.Context, in *pageParams) (firewallConfigsOut, error) {
 	max := 10
 	if in.MaxResults != nil {
 		max = *in.MaxResults
 		if max < 5 || max > 10 {
-			return nil, &apierr.Error{Kind: apierr.Validation, Field: "MaxResults", Message: "MaxResults must be between 5 and 10"}
+			return firewallConfigsOut{}, &apierr.Error{Kind: apierr.Validation, Field: "MaxResults", Message: "MaxResults must be between 5 and 10"}
 		}
 	}
 	n := h.Store.Network()
@@ -1235,14 +1256,14 @@ func (h *Handler) listFirewallConfigs(ctx context.Context, in *listParams) (any,
 	}
 	pg, next, err := page.Slice(all, in.NextToken, max)
 	if err != nil {
-		return nil, err
+		return firewallConfigsOut{}, err
 	}
-	return withNext(map[string]any{"FirewallConfigs": nonNil(pg)}, next), nil
+	return firewallConfigsOut{FirewallConfigs: nonNil(pg), NextToken: next}, nil
 }
 
-func (h *Handler) updateFirewallConfig(ctx context.Context, in *struct{ ResourceId, FirewallFailOpen string }) (any, error) {
+func (h *Handler) updateFirewallConfig(ctx context.Context, in *struct{ ResourceId, FirewallFailOpen string }) (firewallConfigOut, error) {
 	if err := fwRequired("ResourceId", in.ResourceId, "FirewallFailOpen", in.FirewallFailOpen); err != nil {
-		return nil, err
+		return firewallConfigOut{}, err
 	}
 	_, n, err := h.fwUpdate(ctx, func(tx *store.Tx) error {
 		if tx.Net.VPCByID(in.ResourceId) == nil {
@@ -1258,7 +1279,7 @@ func (h *Handler) updateFirewallConfig(ctx context.Context, in *struct{ Resource
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return firewallConfigOut{}, err
 	}
-	return map[string]any{"FirewallConfig": fwConfigShape(n, n.VPCByID(in.ResourceId))}, nil
+	return firewallConfigOut{FirewallConfig: fwConfigShape(n, n.VPCByID(in.ResourceId))}, nil
 }

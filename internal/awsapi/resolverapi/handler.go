@@ -210,11 +210,16 @@ type Filter struct {
 	Values []string `json:"Values"`
 }
 
-// listParams are the pagination members of List operations.
+// pageParams are the pagination members of List operations.
+type pageParams struct {
+	MaxResults *int   `json:"MaxResults"`
+	NextToken  string `json:"NextToken"`
+}
+
+// listParams are the members of List operations that filter.
 type listParams struct {
-	MaxResults *int     `json:"MaxResults"`
-	NextToken  string   `json:"NextToken"`
-	Filters    []Filter `json:"Filters"`
+	pageParams
+	Filters []Filter `json:"Filters"`
 }
 
 // attrs are the values of an item's filterable attributes, by normalized
@@ -257,7 +262,7 @@ func filterItems[T any](items []T, filters []Filter, known []string, get func(T)
 }
 
 // paginate checks MaxResults (lo..100, default 100) and cuts the page.
-func paginate[T any](items []T, p listParams, lo int) ([]T, string, *int, error) {
+func paginate[T any](items []T, p pageParams, lo int) ([]T, string, *int, error) {
 	max := 100
 	if p.MaxResults != nil {
 		max = *p.MaxResults

@@ -92,26 +92,26 @@ func checkDestination(d string) error {
 func (h *Handler) createQueryLog(ctx context.Context, in *struct {
 	Name, DestinationArn, CreatorRequestId string
 	Tags                                   []Tag
-}) (any, error) {
+}) (resolverQueryLogConfigOut, error) {
 	for _, r := range [][2]string{{"Name", in.Name}, {"DestinationArn", in.DestinationArn}, {"CreatorRequestId", in.CreatorRequestId}} {
 		if err := required(r[0], r[1]); err != nil {
-			return nil, err
+			return resolverQueryLogConfigOut{}, err
 		}
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, err
+		return resolverQueryLogConfigOut{}, err
 	}
 	if !strings.HasPrefix(in.DestinationArn, "arn:") {
-		return nil, apierr.Param("DestinationArn", "The destination '%s' is not an ARN (a CloudWatch Logs log group, an S3 bucket or a Firehose stream)", in.DestinationArn)
+		return resolverQueryLogConfigOut{}, apierr.Param("DestinationArn", "The destination '%s' is not an ARN (a CloudWatch Logs log group, an S3 bucket or a Firehose stream)", in.DestinationArn)
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigOut{}, err
 	}
 	dest := "stdout"
 	if v, ok := tags[DestinationTag]; ok {
 		if err := checkDestination(v); err != nil {
-			return nil, err
+			return resolverQueryLogConfigOut{}, err
 		}
 		dest = v
 	}
@@ -125,9 +125,9 @@ func (h *Handler) createQueryLog(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigOut{}, err
 	}
-	return map[string]any{"ResolverQueryLogConfig": queryLogShape(st, n, id)}, nil
+	return resolverQueryLogConfigOut{ResolverQueryLogConfig: queryLogShape(st, n, id)}, nil
 }
 
 func (h *Handler) lookupQueryLog(id string) (*store.State, *config.Network, error) {
@@ -141,12 +141,12 @@ func (h *Handler) lookupQueryLog(id string) (*store.State, *config.Network, erro
 	return st, n, nil
 }
 
-func (h *Handler) getQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId string }) (any, error) {
+func (h *Handler) getQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId string }) (resolverQueryLogConfigOut, error) {
 	st, n, err := h.lookupQueryLog(in.ResolverQueryLogConfigId)
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigOut{}, err
 	}
-	return map[string]any{"ResolverQueryLogConfig": queryLogShape(st, n, in.ResolverQueryLogConfigId)}, nil
+	return resolverQueryLogConfigOut{ResolverQueryLogConfig: queryLogShape(st, n, in.ResolverQueryLogConfigId)}, nil
 }
 
 type sortedList struct {
@@ -182,7 +182,7 @@ func qlAttrs(q ResolverQueryLogConfig) attrs {
 		"associationcount": {strconv.Itoa(q.AssociationCount)}, "arn": {q.Arn}}
 }
 
-func (h *Handler) listQueryLogs(ctx context.Context, in *sortedList) (any, error) {
+func (h *Handler) listQueryLogs(ctx context.Context, in *sortedList) (resolverQueryLogConfigsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []ResolverQueryLogConfig
 	for _, id := range queryLogIDs(st) {
@@ -191,24 +191,22 @@ func (h *Handler) listQueryLogs(ctx context.Context, in *sortedList) (any, error
 	known := []string{"creationtime", "creatorrequestid", "destinationarn", "id", "name", "ownerid", "sharestatus", "status"}
 	items, err := filterItems(all, in.Filters, known, qlAttrs)
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigsOut{}, err
 	}
 	if err := sortItems(items, in.SortBy, in.SortOrder, qlAttrs); err != nil {
-		return nil, err
+		return resolverQueryLogConfigsOut{}, err
 	}
-	pg, next, _, err := paginate(items, in.listParams, 1)
+	pg, next, _, err := paginate(items, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigsOut{}, err
 	}
-	out := listOut("ResolverQueryLogConfigs", pg, next, nil)
-	out["TotalCount"], out["TotalFilteredCount"] = len(all), len(items)
-	return out, nil
+	return resolverQueryLogConfigsOut{ResolverQueryLogConfigs: nonNil(pg), NextToken: next, TotalCount: len(all), TotalFilteredCount: len(items)}, nil
 }
 
-func (h *Handler) deleteQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId string }) (any, error) {
+func (h *Handler) deleteQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId string }) (resolverQueryLogConfigOut, error) {
 	id := in.ResolverQueryLogConfigId
 	if _, _, err := h.lookupQueryLog(id); err != nil {
-		return nil, err
+		return resolverQueryLogConfigOut{}, err
 	}
 	var gone ResolverQueryLogConfig
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -223,10 +221,10 @@ func (h *Handler) deleteQueryLog(ctx context.Context, in *struct{ ResolverQueryL
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigOut{}, err
 	}
 	gone.Status = "DELETING"
-	return map[string]any{"ResolverQueryLogConfig": gone}, nil
+	return resolverQueryLogConfigOut{ResolverQueryLogConfig: gone}, nil
 }
 
 func qlAssocShape(st *store.State, cfg, vpc string) ResolverQueryLogConfigAssociation {
@@ -237,12 +235,12 @@ func qlAssocShape(st *store.State, cfg, vpc string) ResolverQueryLogConfigAssoci
 	return out
 }
 
-func (h *Handler) associateQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId, ResourceId string }) (any, error) {
+func (h *Handler) associateQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId, ResourceId string }) (resolverQueryLogConfigAssociationOut, error) {
 	if err := required("ResolverQueryLogConfigId", in.ResolverQueryLogConfigId); err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
 	if err := required("ResourceId", in.ResourceId); err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
 	id, vpc := in.ResolverQueryLogConfigId, in.ResourceId
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -267,17 +265,17 @@ func (h *Handler) associateQueryLog(ctx context.Context, in *struct{ ResolverQue
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
-	return map[string]any{"ResolverQueryLogConfigAssociation": qlAssocShape(st, id, vpc)}, nil
+	return resolverQueryLogConfigAssociationOut{ResolverQueryLogConfigAssociation: qlAssocShape(st, id, vpc)}, nil
 }
 
-func (h *Handler) disassociateQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId, ResourceId string }) (any, error) {
+func (h *Handler) disassociateQueryLog(ctx context.Context, in *struct{ ResolverQueryLogConfigId, ResourceId string }) (resolverQueryLogConfigAssociationOut, error) {
 	if err := required("ResolverQueryLogConfigId", in.ResolverQueryLogConfigId); err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
 	if err := required("ResourceId", in.ResourceId); err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
 	id, vpc := in.ResolverQueryLogConfigId, in.ResourceId
 	var gone ResolverQueryLogConfigAssociation
@@ -302,10 +300,10 @@ func (h *Handler) disassociateQueryLog(ctx context.Context, in *struct{ Resolver
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
 	gone.Status = "DELETING"
-	return map[string]any{"ResolverQueryLogConfigAssociation": gone}, nil
+	return resolverQueryLogConfigAssociationOut{ResolverQueryLogConfigAssociation: gone}, nil
 }
 
 func allQLAssocs(st *store.State) []ResolverQueryLogConfigAssociation {
@@ -318,17 +316,17 @@ func allQLAssocs(st *store.State) []ResolverQueryLogConfigAssociation {
 	return out
 }
 
-func (h *Handler) getQueryLogAssoc(ctx context.Context, in *struct{ ResolverQueryLogConfigAssociationId string }) (any, error) {
+func (h *Handler) getQueryLogAssoc(ctx context.Context, in *struct{ ResolverQueryLogConfigAssociationId string }) (resolverQueryLogConfigAssociationOut, error) {
 	if err := required("ResolverQueryLogConfigAssociationId", in.ResolverQueryLogConfigAssociationId); err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationOut{}, err
 	}
 	st, _ := h.Store.Snapshot()
 	for _, a := range allQLAssocs(st) {
 		if a.Id == in.ResolverQueryLogConfigAssociationId {
-			return map[string]any{"ResolverQueryLogConfigAssociation": a}, nil
+			return resolverQueryLogConfigAssociationOut{ResolverQueryLogConfigAssociation: a}, nil
 		}
 	}
-	return nil, apierr.New(apierr.NotFound, apierr.ResQueryLogAssoc, "Resolver query logging configuration association with ID '%s' does not exist.", in.ResolverQueryLogConfigAssociationId)
+	return resolverQueryLogConfigAssociationOut{}, apierr.New(apierr.NotFound, apierr.ResQueryLogAssoc, "Resolver query logging configuration association with ID '%s' does not exist.", in.ResolverQueryLogConfigAssociationId)
 }
 
 func qlaAttrs(a ResolverQueryLogConfigAssociation) attrs {
@@ -336,22 +334,20 @@ func qlaAttrs(a ResolverQueryLogConfigAssociation) attrs {
 		"resolverquerylogconfigid": {a.ResolverQueryLogConfigId}, "resourceid": {a.ResourceId}, "status": {a.Status}}
 }
 
-func (h *Handler) listQueryLogAssocs(ctx context.Context, in *sortedList) (any, error) {
+func (h *Handler) listQueryLogAssocs(ctx context.Context, in *sortedList) (resolverQueryLogConfigAssociationsOut, error) {
 	st, _ := h.Store.Snapshot()
 	all := allQLAssocs(st)
 	known := []string{"creationtime", "error", "id", "resolverquerylogconfigid", "resourceid", "status"}
 	items, err := filterItems(all, in.Filters, known, qlaAttrs)
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationsOut{}, err
 	}
 	if err := sortItems(items, in.SortBy, in.SortOrder, qlaAttrs); err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationsOut{}, err
 	}
-	pg, next, _, err := paginate(items, in.listParams, 1)
+	pg, next, _, err := paginate(items, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return resolverQueryLogConfigAssociationsOut{}, err
 	}
-	out := listOut("ResolverQueryLogConfigAssociations", pg, next, nil)
-	out["TotalCount"], out["TotalFilteredCount"] = len(all), len(items)
-	return out, nil
+	return resolverQueryLogConfigAssociationsOut{ResolverQueryLogConfigAssociations: nonNil(pg), NextToken: next, TotalCount: len(all), TotalFilteredCount: len(items)}, nil
 }

@@ -181,48 +181,48 @@ type createRuleIn struct {
 	DelegationRecord   string
 }
 
-func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (any, error) {
+func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (resolverRuleOut, error) {
 	if err := required("CreatorRequestId", in.CreatorRequestId); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	if err := required("RuleType", in.RuleType); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	switch in.RuleType {
 	case "FORWARD", "SYSTEM":
 	case "RECURSIVE":
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Only Resolver can create rules of type RECURSIVE.")
+		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Only Resolver can create rules of type RECURSIVE.")
 	case "DELEGATE":
-		return nil, &apierr.Error{Kind: apierr.Unsupported, Field: "RuleType", Message: "vpcdns does not model DELEGATE rules"}
+		return resolverRuleOut{}, &apierr.Error{Kind: apierr.Unsupported, Field: "RuleType", Message: "vpcdns does not model DELEGATE rules"}
 	default:
-		return nil, apierr.Param("RuleType", "RuleType must be FORWARD or SYSTEM, not '%s'", in.RuleType)
+		return resolverRuleOut{}, apierr.Param("RuleType", "RuleType must be FORWARD or SYSTEM, not '%s'", in.RuleType)
 	}
 	if err := required("DomainName", in.DomainName); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	domain, err := domainOf(in.DomainName)
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	targets, err := checkTargets(in.TargetIps)
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	if in.RuleType == "SYSTEM" && (len(in.TargetIps) > 0 || in.ResolverEndpointId != "") {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot specify resolver endpoint ID and target IP for SYSTEM type resolver rule")
+		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot specify resolver endpoint ID and target IP for SYSTEM type resolver rule")
 	}
 	if in.RuleType == "FORWARD" && len(in.TargetIps) == 0 {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs TargetIps: the DNS resolvers to forward to")
+		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs TargetIps: the DNS resolvers to forward to")
 	}
 	if in.RuleType == "FORWARD" && in.ResolverEndpointId == "" {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs a ResolverEndpointId: the outbound endpoint its queries leave through")
+		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs a ResolverEndpointId: the outbound endpoint its queries leave through")
 	}
 	id := store.NewID(store.PrefixRule)
 	st, n, err := h.Store.UpdateRules(ctx, fields, nil, func(tx *store.Tx) error {
@@ -243,31 +243,31 @@ func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (any, error)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
-	return map[string]any{"ResolverRule": ruleShape(st, n, ruleIndex(&st.File, id))}, nil
+	return resolverRuleOut{ResolverRule: ruleShape(st, n, ruleIndex(&st.File, id))}, nil
 }
 
 func ruleNotFound(id string) error {
 	return apierr.New(apierr.NotFound, apierr.ResRule, "Resolver rule with ID '%s' does not exist.", id)
 }
 
-func (h *Handler) getRule(ctx context.Context, in *struct{ ResolverRuleId string }) (any, error) {
+func (h *Handler) getRule(ctx context.Context, in *struct{ ResolverRuleId string }) (resolverRuleOut, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	if in.ResolverRuleId == view.InternetRuleID {
-		return map[string]any{"ResolverRule": builtinRule(n)}, nil
+		return resolverRuleOut{ResolverRule: builtinRule(n)}, nil
 	}
 	i := ruleIndex(&st.File, in.ResolverRuleId)
 	if i < 0 {
-		return nil, ruleNotFound(in.ResolverRuleId)
+		return resolverRuleOut{}, ruleNotFound(in.ResolverRuleId)
 	}
-	return map[string]any{"ResolverRule": ruleShape(st, n, i)}, nil
+	return resolverRuleOut{ResolverRule: ruleShape(st, n, i)}, nil
 }
 
-func (h *Handler) listRules(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listRules(ctx context.Context, in *listParams) (resolverRulesOut, error) {
 	st, n := h.Store.Snapshot()
 	all := []ResolverRule{builtinRule(n)}
 	for i := range st.File.Rules {
@@ -279,28 +279,13 @@ func (h *Handler) listRules(ctx context.Context, in *listParams) (any, error) {
 			"resolverendpointid": {r.ResolverEndpointId}, "status": {r.Status}, "type": {r.RuleType}}
 	})
 	if err != nil {
-		return nil, err
+		return resolverRulesOut{}, err
 	}
-	pg, next, max, err := paginate(items, *in, 1)
+	pg, next, max, err := paginate(items, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return resolverRulesOut{}, err
 	}
-	return listOut("ResolverRules", pg, next, max), nil
-}
-
-// listOut is the response of a List operation.
-func listOut[T any](key string, items []T, next string, max *int) map[string]any {
-	if items == nil {
-		items = []T{}
-	}
-	out := map[string]any{key: items}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	if max != nil {
-		out["MaxResults"] = *max
-	}
-	return out
+	return resolverRulesOut{ResolverRules: nonNil(pg), NextToken: next, MaxResults: max}, nil
 }
 
 func (h *Handler) updateRule(ctx context.Context, in *struct {
@@ -310,25 +295,25 @@ func (h *Handler) updateRule(ctx context.Context, in *struct {
 		TargetIps          []TargetAddress
 		ResolverEndpointId *string
 	}
-}) (any, error) {
+}) (resolverRuleOut, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	if in.Config == nil {
-		return nil, apierr.Missing("Config")
+		return resolverRuleOut{}, apierr.Missing("Config")
 	}
 	if in.ResolverRuleId == view.InternetRuleID {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot update the autodefined rule '%s'.", in.ResolverRuleId)
+		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot update the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	c := in.Config
 	if c.Name != nil {
 		if err := checkName(*c.Name); err != nil {
-			return nil, err
+			return resolverRuleOut{}, err
 		}
 	}
 	targets, err := checkTargets(c.TargetIps)
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	st, n, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
@@ -355,9 +340,9 @@ func (h *Handler) updateRule(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
-	return map[string]any{"ResolverRule": ruleShape(st, n, ruleIndex(&st.File, in.ResolverRuleId))}, nil
+	return resolverRuleOut{ResolverRule: ruleShape(st, n, ruleIndex(&st.File, in.ResolverRuleId))}, nil
 }
 
 // touch records a modification of a resource.
@@ -367,12 +352,12 @@ func touch(tx *store.Tx, id string) {
 	}
 }
 
-func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId string }) (any, error) {
+func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId string }) (resolverRuleOut, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	if in.ResolverRuleId == view.InternetRuleID {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot delete the autodefined rule '%s'.", in.ResolverRuleId)
+		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot delete the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRule
 	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
@@ -388,10 +373,10 @@ func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId str
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverRuleOut{}, err
 	}
 	gone.Status, gone.StatusMessage = "DELETING", "Deleting Resolver Rule"
-	return map[string]any{"ResolverRule": gone}, nil
+	return resolverRuleOut{ResolverRule: gone}, nil
 }
 
 func vpcIndex(f *config.File, id string) int {
@@ -420,18 +405,18 @@ func autodefAssoc(vpcID string) ResolverRuleAssociation {
 		Name: autodefAssocName, VPCId: vpcID, Status: "COMPLETE"}
 }
 
-func (h *Handler) associateRule(ctx context.Context, in *struct{ ResolverRuleId, Name, VPCId string }) (any, error) {
+func (h *Handler) associateRule(ctx context.Context, in *struct{ ResolverRuleId, Name, VPCId string }) (resolverRuleAssociationOut, error) {
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	if err := required("VPCId", in.VPCId); err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	if in.ResolverRuleId == view.InternetRuleID {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
+		return resolverRuleAssociationOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
 	}
 	st, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
@@ -459,20 +444,20 @@ func (h *Handler) associateRule(ctx context.Context, in *struct{ ResolverRuleId,
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
-	return map[string]any{"ResolverRuleAssociation": h.assocShape(st, in.ResolverRuleId, in.VPCId)}, nil
+	return resolverRuleAssociationOut{ResolverRuleAssociation: h.assocShape(st, in.ResolverRuleId, in.VPCId)}, nil
 }
 
-func (h *Handler) disassociateRule(ctx context.Context, in *struct{ VPCId, ResolverRuleId string }) (any, error) {
+func (h *Handler) disassociateRule(ctx context.Context, in *struct{ VPCId, ResolverRuleId string }) (resolverRuleAssociationOut, error) {
 	if err := required("VPCId", in.VPCId); err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	if err := required("ResolverRuleId", in.ResolverRuleId); err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	if in.ResolverRuleId == view.InternetRuleID {
-		return nil, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot disassociate the autodefined rule '%s'.", in.ResolverRuleId)
+		return resolverRuleAssociationOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot disassociate the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRuleAssociation
 	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
@@ -490,11 +475,11 @@ func (h *Handler) disassociateRule(ctx context.Context, in *struct{ VPCId, Resol
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	gone.Status = "DELETING"
 	gone.StatusMessage = "[Trace id: vpcdns] Deleting Association"
-	return map[string]any{"ResolverRuleAssociation": gone}, nil
+	return resolverRuleAssociationOut{ResolverRuleAssociation: gone}, nil
 }
 
 // allAssocs lists the rule associations: the customer ones in the order of
@@ -512,31 +497,31 @@ func (h *Handler) allAssocs(st *store.State) []ResolverRuleAssociation {
 	return out
 }
 
-func (h *Handler) getRuleAssociation(ctx context.Context, in *struct{ ResolverRuleAssociationId string }) (any, error) {
+func (h *Handler) getRuleAssociation(ctx context.Context, in *struct{ ResolverRuleAssociationId string }) (resolverRuleAssociationOut, error) {
 	if err := required("ResolverRuleAssociationId", in.ResolverRuleAssociationId); err != nil {
-		return nil, err
+		return resolverRuleAssociationOut{}, err
 	}
 	st, _ := h.Store.Snapshot()
 	for _, a := range h.allAssocs(st) {
 		if a.Id == in.ResolverRuleAssociationId {
-			return map[string]any{"ResolverRuleAssociation": a}, nil
+			return resolverRuleAssociationOut{ResolverRuleAssociation: a}, nil
 		}
 	}
-	return nil, apierr.New(apierr.NotFound, apierr.ResRuleAssoc, "ResolverRuleAssociation with ID '%s' does not exist.", in.ResolverRuleAssociationId)
+	return resolverRuleAssociationOut{}, apierr.New(apierr.NotFound, apierr.ResRuleAssoc, "ResolverRuleAssociation with ID '%s' does not exist.", in.ResolverRuleAssociationId)
 }
 
-func (h *Handler) listRuleAssociations(ctx context.Context, in *listParams) (any, error) {
+func (h *Handler) listRuleAssociations(ctx context.Context, in *listParams) (resolverRuleAssociationsOut, error) {
 	st, _ := h.Store.Snapshot()
 	known := []string{"name", "resolverruleid", "status", "vpcid"}
 	items, err := filterItems(h.allAssocs(st), in.Filters, known, func(a ResolverRuleAssociation) attrs {
 		return attrs{"name": {a.Name}, "resolverruleid": {a.ResolverRuleId}, "status": {a.Status}, "vpcid": {a.VPCId}}
 	})
 	if err != nil {
-		return nil, err
+		return resolverRuleAssociationsOut{}, err
 	}
-	pg, next, max, err := paginate(items, *in, 1)
+	pg, next, max, err := paginate(items, in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return resolverRuleAssociationsOut{}, err
 	}
-	return listOut("ResolverRuleAssociations", pg, next, max), nil
+	return resolverRuleAssociationsOut{ResolverRuleAssociations: nonNil(pg), NextToken: next, MaxResults: max}, nil
 }

@@ -31,13 +31,13 @@ func taggable(st *store.State, resourceArn string) (string, *store.Object, error
 func (h *Handler) tagResource(ctx context.Context, in *struct {
 	ResourceArn string
 	Tags        []Tag
-}) (any, error) {
+}) (emptyOut, error) {
 	if len(in.Tags) == 0 {
-		return nil, apierr.Missing("Tags")
+		return emptyOut{}, apierr.Missing("Tags")
 	}
 	tags, err := tagMap(in.Tags)
 	if err != nil {
-		return nil, err
+		return emptyOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		id, o, err := taggable(tx.State, in.ResourceArn)
@@ -59,9 +59,9 @@ func (h *Handler) tagResource(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return emptyOut{}, err
 	}
-	return map[string]any{}, nil
+	return emptyOut{}, nil
 }
 
 // specialTag applies the tags that set network.yaml fields: an inbound
@@ -95,9 +95,9 @@ func (h *Handler) specialTag(tx *store.Tx, id string, o *store.Object, key strin
 func (h *Handler) untagResource(ctx context.Context, in *struct {
 	ResourceArn string
 	TagKeys     []string
-}) (any, error) {
+}) (emptyOut, error) {
 	if len(in.TagKeys) == 0 {
-		return nil, apierr.Missing("TagKeys")
+		return emptyOut{}, apierr.Missing("TagKeys")
 	}
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		id, o, err := taggable(tx.State, in.ResourceArn)
@@ -113,19 +113,19 @@ func (h *Handler) untagResource(ctx context.Context, in *struct {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return emptyOut{}, err
 	}
-	return map[string]any{}, nil
+	return emptyOut{}, nil
 }
 
 func (h *Handler) listTags(ctx context.Context, in *struct {
 	ResourceArn string
-	listParams
-}) (any, error) {
+	pageParams
+}) (tagsOut, error) {
 	st, _ := h.Store.Snapshot()
 	id, o, err := taggable(st, in.ResourceArn)
 	if err != nil {
-		return nil, err
+		return tagsOut{}, err
 	}
 	tags := maps.Clone(o.Tags)
 	if tags == nil {
@@ -136,13 +136,9 @@ func (h *Handler) listTags(ctx context.Context, in *struct {
 			tags[ListenTag] = strings.Join(st.File.Endpoints[i].Listen, " ")
 		}
 	}
-	pg, next, _, err := paginate(tagList(tags), in.listParams, 1)
+	pg, next, _, err := paginate(tagList(tags), in.pageParams, 1)
 	if err != nil {
-		return nil, err
+		return tagsOut{}, err
 	}
-	out := map[string]any{"Tags": pg}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return tagsOut{Tags: pg, NextToken: next}, nil
 }

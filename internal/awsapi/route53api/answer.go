@@ -3,7 +3,6 @@ package route53api
 import (
 	"context"
 	"encoding/xml"
-	"net/http"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -19,20 +18,33 @@ type dnssecStatus struct {
 }
 
 type getDNSSECOut struct {
-	XMLName        xml.Name     `xml:"GetDNSSECResponse"`
-	Xmlns          string       `xml:"xmlns,attr"`
-	Status         dnssecStatus `xml:"Status"`
-	KeySigningKeys struct{}     `xml:"KeySigningKeys"`
+	XMLName        xml.Name       `xml:"GetDNSSECResponse"`
+	Xmlns          string         `xml:"xmlns,attr"`
+	Status         dnssecStatus   `xml:"Status"`
+	KeySigningKeys keySigningKeys `xml:"KeySigningKeys"`
+}
+
+// keySigningKey is Route 53's KeySigningKey; vpcdns has none to show.
+type keySigningKey struct{}
+
+// keySigningKeys is Route 53's KeySigningKeys list, whose element is
+// written even when the list is empty, as AWS does.
+type keySigningKeys []keySigningKey
+
+func (k keySigningKeys) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(struct {
+		Keys []keySigningKey `xml:"member"`
+	}{k}, start)
 }
 
 // getDNSSEC answers that the zone is not signed: vpcdns signs nothing
 // (and answers with no DNSSEC records, docs/conformance.md).
-func (h *Handler) getDNSSEC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) getDNSSEC(ctx context.Context, r request) (getDNSSECOut, error) {
 	_, n := h.Store.Snapshot()
 	if zoneIndex(n, r.parts[1]) < 0 {
-		return 0, nil, zoneNotFound(r.parts[1])
+		return getDNSSECOut{}, zoneNotFound(r.parts[1])
 	}
-	return http.StatusOK, getDNSSECOut{Xmlns: xmlns, Status: dnssecStatus{ServeSignature: "NOT_SIGNING"}}, nil
+	return getDNSSECOut{Xmlns: xmlns, Status: dnssecStatus{ServeSignature: "NOT_SIGNING"}}, nil
 }
 
 type testAnswerOut struct {
@@ -49,37 +61,37 @@ type testAnswerOut struct {
 // testAnswer answers as the zone's name servers would: from the zone's
 // records in the model, the same records a VPC's query on the internet
 // path gets from the zone. As on AWS, public zones only.
-func (h *Handler) testAnswer(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) testAnswer(ctx context.Context, r request) (testAnswerOut, error) {
 	q := r.query
 	id, rname, rtype := q.Get("hostedzoneid"), q.Get("recordname"), q.Get("recordtype")
 	switch {
 	case id == "":
-		return 0, nil, apierr.Missing("HostedZoneId")
+		return testAnswerOut{}, apierr.Missing("HostedZoneId")
 	case rname == "":
-		return 0, nil, apierr.Missing("RecordName")
+		return testAnswerOut{}, apierr.Missing("RecordName")
 	case rtype == "":
-		return 0, nil, apierr.Missing("RecordType")
+		return testAnswerOut{}, apierr.Missing("RecordType")
 	}
 	typ, ok := dns.StringToType[strings.ToUpper(rtype)]
 	if !ok || !strings.Contains(" "+r53Types+" ", " "+strings.ToUpper(rtype)+" ") {
-		return 0, nil, apierr.Param("RecordType", "Invalid value for RecordType: %s", rtype)
+		return testAnswerOut{}, apierr.Param("RecordType", "Invalid value for RecordType: %s", rtype)
 	}
 	_, n := h.Store.Snapshot()
 	i := zoneIndex(n, id[strings.LastIndex(id, "/")+1:])
 	if i < 0 {
-		return 0, nil, zoneNotFound(id)
+		return testAnswerOut{}, zoneNotFound(id)
 	}
 	hz := zoneAt(n, i)
 	if !hz.Public {
-		return 0, nil, notPublic("TestDNSAnswer")
+		return testAnswerOut{}, notPublic("TestDNSAnswer")
 	}
 	name, err := parseName(rname)
 	if err != nil {
-		return 0, nil, apierr.Param("RecordName", "%s is not a valid domain name.", rname)
+		return testAnswerOut{}, apierr.Param("RecordName", "%s is not a valid domain name.", rname)
 	}
 	z, err := zone.New(hz.Name, hz.Records)
 	if err != nil {
-		return 0, nil, err
+		return testAnswerOut{}, err
 	}
 	out := testAnswerOut{Xmlns: xmlns, Nameserver: "ns-0.awsdns-00.com", RecordName: rname, RecordType: strings.ToUpper(rtype),
 		Protocol: "UDP", RecordData: []string{}}
@@ -96,7 +108,7 @@ func (h *Handler) testAnswer(ctx context.Context, r request) (int, any, error) {
 			out.RecordData = append(out.RecordData, strings.TrimPrefix(rr.String(), rr.Header().String()))
 		}
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 // r53Types are the RRType values of TestDNSAnswer.

@@ -60,10 +60,10 @@ type createAuthOut struct {
 	VPC          VPC      `xml:"VPC"`
 }
 
-func (h *Handler) createAuthorization(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) createAuthorization(ctx context.Context, r request) (createAuthOut, error) {
 	var in authIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return createAuthOut{}, err
 	}
 	id := r.parts[1]
 	var out createAuthOut
@@ -89,9 +89,9 @@ func (h *Handler) createAuthorization(ctx context.Context, r request) (int, any,
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return createAuthOut{}, err
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type deleteAuthOut struct {
@@ -99,13 +99,13 @@ type deleteAuthOut struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 }
 
-func (h *Handler) deleteAuthorization(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) deleteAuthorization(ctx context.Context, r request) (deleteAuthOut, error) {
 	var in authIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return deleteAuthOut{}, err
 	}
 	if in.VPC == nil || in.VPC.VPCId == "" {
-		return 0, nil, apierr.Missing("VPC")
+		return deleteAuthOut{}, apierr.Missing("VPC")
 	}
 	id := r.parts[1]
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -122,9 +122,9 @@ func (h *Handler) deleteAuthorization(ctx context.Context, r request) (int, any,
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return deleteAuthOut{}, err
 	}
-	return http.StatusOK, deleteAuthOut{Xmlns: xmlns}, nil
+	return deleteAuthOut{Xmlns: xmlns}, nil
 }
 
 // authorizations lists a zone's authorizations, by VPC id.
@@ -147,18 +147,18 @@ type listAuthOut struct {
 	VPCs         []VPC    `xml:"VPCs>VPC"`
 }
 
-func (h *Handler) listAuthorizations(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listAuthorizations(ctx context.Context, r request) (listAuthOut, error) {
 	st, n := h.Store.Snapshot()
 	z, err := privateZone(n, r.parts[1])
 	if err != nil {
-		return 0, nil, err
+		return listAuthOut{}, err
 	}
 	all := authorizations(st.Meta, z.ID)
 	page, next, err := pageOf(r, len(all), 50)
 	if err != nil {
-		return 0, nil, err
+		return listAuthOut{}, err
 	}
-	return http.StatusOK, listAuthOut{Xmlns: xmlns, HostedZoneId: z.ID, VPCs: append([]VPC{}, all[page[0]:page[1]]...), NextToken: next}, nil
+	return listAuthOut{Xmlns: xmlns, HostedZoneId: z.ID, VPCs: append([]VPC{}, all[page[0]:page[1]]...), NextToken: next}, nil
 }
 
 // pageOf reads maxresults and nexttoken (an index this server issued) and

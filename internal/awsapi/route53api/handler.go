@@ -47,36 +47,47 @@ type request struct {
 type route struct {
 	method string
 	path   []string // "*" matches one segment (the id)
-	op     func(h *Handler, ctx context.Context, r request) (int, any, error)
+	op     op.Operation[Handler]
 	name   string
 }
 
 var routes = []route{
-	{"POST", []string{"hostedzone"}, (*Handler).createZone, "CreateHostedZone"},
-	{"GET", []string{"hostedzone"}, (*Handler).listZones, "ListHostedZones"},
-	{"GET", []string{"hostedzonesbyname"}, (*Handler).listZonesByName, "ListHostedZonesByName"},
-	{"GET", []string{"hostedzonesbyvpc"}, (*Handler).listZonesByVPC, "ListHostedZonesByVPC"},
-	{"GET", []string{"hostedzonecount"}, (*Handler).zoneCount, "GetHostedZoneCount"},
-	{"GET", []string{"hostedzone", "*"}, (*Handler).getZone, "GetHostedZone"},
-	{"POST", []string{"hostedzone", "*"}, (*Handler).updateComment, "UpdateHostedZoneComment"},
-	{"DELETE", []string{"hostedzone", "*"}, (*Handler).deleteZone, "DeleteHostedZone"},
-	{"POST", []string{"hostedzone", "*", "associatevpc"}, (*Handler).associateVPC, "AssociateVPCWithHostedZone"},
-	{"POST", []string{"hostedzone", "*", "disassociatevpc"}, (*Handler).disassociateVPC, "DisassociateVPCFromHostedZone"},
-	{"POST", []string{"hostedzone", "*", "rrset"}, (*Handler).changeRecords, "ChangeResourceRecordSets"},
-	{"GET", []string{"hostedzone", "*", "rrset"}, (*Handler).listRecords, "ListResourceRecordSets"},
-	{"GET", []string{"change", "*"}, (*Handler).getChange, "GetChange"},
-	{"GET", []string{"tags", "*", "*"}, (*Handler).listTags, "ListTagsForResource"},
-	{"POST", []string{"tags", "*", "*"}, (*Handler).changeTags, "ChangeTagsForResource"},
-	{"POST", []string{"tags", "*"}, (*Handler).listTagsMany, "ListTagsForResources"},
-	{"POST", []string{"hostedzone", "*", "authorizevpcassociation"}, (*Handler).createAuthorization, "CreateVPCAssociationAuthorization"},
-	{"POST", []string{"hostedzone", "*", "deauthorizevpcassociation"}, (*Handler).deleteAuthorization, "DeleteVPCAssociationAuthorization"},
-	{"GET", []string{"hostedzone", "*", "authorizevpcassociation"}, (*Handler).listAuthorizations, "ListVPCAssociationAuthorizations"},
-	{"POST", []string{"queryloggingconfig"}, (*Handler).createQueryLog, "CreateQueryLoggingConfig"},
-	{"GET", []string{"queryloggingconfig"}, (*Handler).listQueryLogs, "ListQueryLoggingConfigs"},
-	{"GET", []string{"queryloggingconfig", "*"}, (*Handler).getQueryLog, "GetQueryLoggingConfig"},
-	{"DELETE", []string{"queryloggingconfig", "*"}, (*Handler).deleteQueryLog, "DeleteQueryLoggingConfig"},
-	{"GET", []string{"hostedzone", "*", "dnssec"}, (*Handler).getDNSSEC, "GetDNSSEC"},
-	{"GET", []string{"testdnsanswer"}, (*Handler).testAnswer, "TestDNSAnswer"},
+	{"POST", []string{"hostedzone"}, op.OfReader((*Handler).createZone), "CreateHostedZone"},
+	{"GET", []string{"hostedzone"}, op.OfReader((*Handler).listZones), "ListHostedZones"},
+	{"GET", []string{"hostedzonesbyname"}, op.OfReader((*Handler).listZonesByName), "ListHostedZonesByName"},
+	{"GET", []string{"hostedzonesbyvpc"}, op.OfReader((*Handler).listZonesByVPC), "ListHostedZonesByVPC"},
+	{"GET", []string{"hostedzonecount"}, op.OfReader((*Handler).zoneCount), "GetHostedZoneCount"},
+	{"GET", []string{"hostedzone", "*"}, op.OfReader((*Handler).getZone), "GetHostedZone"},
+	{"POST", []string{"hostedzone", "*"}, op.OfReader((*Handler).updateComment), "UpdateHostedZoneComment"},
+	{"DELETE", []string{"hostedzone", "*"}, op.OfReader((*Handler).deleteZone), "DeleteHostedZone"},
+	{"POST", []string{"hostedzone", "*", "associatevpc"}, op.OfReader((*Handler).associateVPC), "AssociateVPCWithHostedZone"},
+	{"POST", []string{"hostedzone", "*", "disassociatevpc"}, op.OfReader((*Handler).disassociateVPC), "DisassociateVPCFromHostedZone"},
+	{"POST", []string{"hostedzone", "*", "rrset"}, op.OfReader((*Handler).changeRecords), "ChangeResourceRecordSets"},
+	{"GET", []string{"hostedzone", "*", "rrset"}, op.OfReader((*Handler).listRecords), "ListResourceRecordSets"},
+	{"GET", []string{"change", "*"}, op.OfReader((*Handler).getChange), "GetChange"},
+	{"GET", []string{"tags", "*", "*"}, op.OfReader((*Handler).listTags), "ListTagsForResource"},
+	{"POST", []string{"tags", "*", "*"}, op.OfReader((*Handler).changeTags), "ChangeTagsForResource"},
+	{"POST", []string{"tags", "*"}, op.OfReader((*Handler).listTagsMany), "ListTagsForResources"},
+	{"POST", []string{"hostedzone", "*", "authorizevpcassociation"}, op.OfReader((*Handler).createAuthorization), "CreateVPCAssociationAuthorization"},
+	{"POST", []string{"hostedzone", "*", "deauthorizevpcassociation"}, op.OfReader((*Handler).deleteAuthorization), "DeleteVPCAssociationAuthorization"},
+	{"GET", []string{"hostedzone", "*", "authorizevpcassociation"}, op.OfReader((*Handler).listAuthorizations), "ListVPCAssociationAuthorizations"},
+	{"POST", []string{"queryloggingconfig"}, op.OfReader((*Handler).createQueryLog), "CreateQueryLoggingConfig"},
+	{"GET", []string{"queryloggingconfig"}, op.OfReader((*Handler).listQueryLogs), "ListQueryLoggingConfigs"},
+	{"GET", []string{"queryloggingconfig", "*"}, op.OfReader((*Handler).getQueryLog), "GetQueryLoggingConfig"},
+	{"DELETE", []string{"queryloggingconfig", "*"}, op.OfReader((*Handler).deleteQueryLog), "DeleteQueryLoggingConfig"},
+	{"GET", []string{"hostedzone", "*", "dnssec"}, op.OfReader((*Handler).getDNSSEC), "GetDNSSEC"},
+	{"GET", []string{"testdnsanswer"}, op.OfReader((*Handler).testAnswer), "TestDNSAnswer"},
+}
+
+// Operation returns the operation served under name, and its route
+// (METHOD and path below /2013-04-01/, "*" for an id).
+func Operation(name string) (op.Operation[Handler], string, bool) {
+	for _, r := range routes {
+		if r.name == name {
+			return r.op, r.method + " " + strings.Join(r.path, "/"), true
+		}
+	}
+	return nil, "", false
 }
 
 // Operations lists the operations served.
@@ -119,10 +130,14 @@ func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, ar *op.Reque
 			continue
 		}
 		ar.Operation = rt.name
-		status, out, err := rt.op(h, op.WithRequest(ctx, ar), req)
+		out, err := rt.op.Call(h, op.WithRequest(ctx, ar), func(in any) error { *in.(*request) = req; return nil })
 		if err != nil {
 			WriteError(w, apierr.As(err, fields))
 			return
+		}
+		status := http.StatusOK
+		if s, ok := out.(interface{ status() int }); ok {
+			status = s.status()
 		}
 		write(w, status, out)
 		return
@@ -210,13 +225,13 @@ type getChangeOut struct {
 	ChangeInfo ChangeInfo `xml:"ChangeInfo"`
 }
 
-func (h *Handler) getChange(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) getChange(ctx context.Context, r request) (getChangeOut, error) {
 	id := r.parts[1]
 	st, _ := h.Store.Snapshot()
 	for _, c := range st.Meta.Changes {
 		if c.ID == id {
-			return http.StatusOK, getChangeOut{Xmlns: xmlns, ChangeInfo: changeInfo(c, h.Store.Pending(c.ID))}, nil
+			return getChangeOut{Xmlns: xmlns, ChangeInfo: changeInfo(c, h.Store.Pending(c.ID))}, nil
 		}
 	}
-	return 0, nil, apierr.New(apierr.NotFound, apierr.ResChange, "A change with the specified change ID does not exist.")
+	return getChangeOut{}, apierr.New(apierr.NotFound, apierr.ResChange, "A change with the specified change ID does not exist.")
 }

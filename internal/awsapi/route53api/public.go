@@ -78,7 +78,7 @@ func delegationSet(z *config.HostedZone) *DelegationSet {
 
 // createPublicZone adds a public hosted zone to the network (CreateHostedZone
 // without a VPC).
-func (h *Handler) createPublicZone(ctx context.Context, name dnsname.Name, callerRef, comment string) (int, any, error) {
+func (h *Handler) createPublicZone(ctx context.Context, name dnsname.Name, callerRef, comment string) (createZoneOut, error) {
 	id := store.NewZoneID()
 	var change ChangeInfo
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -92,10 +92,10 @@ func (h *Handler) createPublicZone(ctx context.Context, name dnsname.Name, calle
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return createZoneOut{}, err
 	}
 	i := zoneIndex(n, id)
-	return http.StatusCreated, createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
+	return createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
 		DelegationSet: delegationSet(zoneAt(n, i))}, nil
 }
 

@@ -37,14 +37,24 @@ type createQueryLogIn struct {
 	CloudWatchLogsLogGroupArn string
 }
 
-type queryLogOut struct {
-	XMLName            xml.Name
+type createQueryLogOut struct {
+	XMLName            xml.Name           `xml:"CreateQueryLoggingConfigResponse"`
 	Xmlns              string             `xml:"xmlns,attr"`
 	QueryLoggingConfig QueryLoggingConfig `xml:"QueryLoggingConfig"`
-	loc                string
 }
 
-func (o queryLogOut) location() string { return o.loc }
+// status is CreateQueryLoggingConfig's HTTP status, 201 Created.
+func (o createQueryLogOut) status() int { return http.StatusCreated }
+
+func (o createQueryLogOut) location() string {
+	return "https://route53.amazonaws.com/2013-04-01/queryloggingconfig/" + o.QueryLoggingConfig.Id
+}
+
+type getQueryLogOut struct {
+	XMLName            xml.Name           `xml:"GetQueryLoggingConfigResponse"`
+	Xmlns              string             `xml:"xmlns,attr"`
+	QueryLoggingConfig QueryLoggingConfig `xml:"QueryLoggingConfig"`
+}
 
 // checkLogGroup checks a CloudWatch Logs log group ARN: Route 53 writes
 // query logs to log groups in us-east-1 only.
@@ -60,20 +70,20 @@ func checkLogGroup(arn string) error {
 	return nil
 }
 
-func (h *Handler) createQueryLog(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) createQueryLog(ctx context.Context, r request) (createQueryLogOut, error) {
 	var in createQueryLogIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return createQueryLogOut{}, err
 	}
 	switch {
 	case in.HostedZoneId == "":
-		return 0, nil, apierr.Missing("HostedZoneId")
+		return createQueryLogOut{}, apierr.Missing("HostedZoneId")
 	case in.CloudWatchLogsLogGroupArn == "":
-		return 0, nil, apierr.Missing("CloudWatchLogsLogGroupArn")
+		return createQueryLogOut{}, apierr.Missing("CloudWatchLogsLogGroupArn")
 	}
 	zoneID := in.HostedZoneId[strings.LastIndex(in.HostedZoneId, "/")+1:]
 	id := apierr.RequestID()
-	var out queryLogOut
+	var out createQueryLogOut
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, zoneID)
 		if i < 0 {
@@ -93,24 +103,23 @@ func (h *Handler) createQueryLog(ctx context.Context, r request) (int, any, erro
 		}
 		o := &store.Object{Kind: store.KindZoneQueryLog, HostedZone: zoneID, DestinationArn: in.CloudWatchLogsLogGroupArn, Created: tx.Now, Modified: tx.Now}
 		tx.Meta.Objects[id] = o
-		out = queryLogOut{XMLName: xml.Name{Local: "CreateQueryLoggingConfigResponse"}, Xmlns: xmlns, QueryLoggingConfig: queryLogShape(id, o),
-			loc: "https://route53.amazonaws.com/2013-04-01/queryloggingconfig/" + id}
+		out = createQueryLogOut{Xmlns: xmlns, QueryLoggingConfig: queryLogShape(id, o)}
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return createQueryLogOut{}, err
 	}
-	return http.StatusCreated, out, nil
+	return out, nil
 }
 
-func (h *Handler) getQueryLog(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) getQueryLog(ctx context.Context, r request) (getQueryLogOut, error) {
 	id := r.parts[1]
 	st, _ := h.Store.Snapshot()
 	o := st.Meta.Objects[id]
 	if o == nil || o.Kind != store.KindZoneQueryLog {
-		return 0, nil, noSuchQueryLog(id)
+		return getQueryLogOut{}, noSuchQueryLog(id)
 	}
-	return http.StatusOK, queryLogOut{XMLName: xml.Name{Local: "GetQueryLoggingConfigResponse"}, Xmlns: xmlns, QueryLoggingConfig: queryLogShape(id, o)}, nil
+	return getQueryLogOut{Xmlns: xmlns, QueryLoggingConfig: queryLogShape(id, o)}, nil
 }
 
 type deleteQueryLogOut struct {
@@ -118,7 +127,7 @@ type deleteQueryLogOut struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 }
 
-func (h *Handler) deleteQueryLog(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) deleteQueryLog(ctx context.Context, r request) (deleteQueryLogOut, error) {
 	id := r.parts[1]
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o := tx.Meta.Objects[id]
@@ -129,9 +138,9 @@ func (h *Handler) deleteQueryLog(ctx context.Context, r request) (int, any, erro
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return deleteQueryLogOut{}, err
 	}
-	return http.StatusOK, deleteQueryLogOut{Xmlns: xmlns}, nil
+	return deleteQueryLogOut{Xmlns: xmlns}, nil
 }
 
 type listQueryLogsOut struct {
@@ -141,11 +150,11 @@ type listQueryLogsOut struct {
 	NextToken           string               `xml:"NextToken,omitempty"`
 }
 
-func (h *Handler) listQueryLogs(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listQueryLogs(ctx context.Context, r request) (listQueryLogsOut, error) {
 	st, n := h.Store.Snapshot()
 	zoneID := r.query.Get("hostedzoneid")
 	if zoneID != "" && zoneIndex(n, zoneID) < 0 {
-		return 0, nil, zoneNotFound(zoneID)
+		return listQueryLogsOut{}, zoneNotFound(zoneID)
 	}
 	var all []QueryLoggingConfig
 	for id, o := range st.Meta.Objects {
@@ -156,7 +165,7 @@ func (h *Handler) listQueryLogs(ctx context.Context, r request) (int, any, error
 	slices.SortFunc(all, func(a, b QueryLoggingConfig) int { return strings.Compare(a.Id, b.Id) })
 	page, next, err := pageOf(r, len(all), 100)
 	if err != nil {
-		return 0, nil, err
+		return listQueryLogsOut{}, err
 	}
-	return http.StatusOK, listQueryLogsOut{Xmlns: xmlns, QueryLoggingConfigs: append([]QueryLoggingConfig{}, all[page[0]:page[1]]...), NextToken: next}, nil
+	return listQueryLogsOut{Xmlns: xmlns, QueryLoggingConfigs: append([]QueryLoggingConfig{}, all[page[0]:page[1]]...), NextToken: next}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,22 +84,22 @@ type listRecordsOut struct {
 	MaxItems           string              `xml:"MaxItems"`
 }
 
-func (h *Handler) listRecords(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listRecords(ctx context.Context, r request) (listRecordsOut, error) {
 	max, err := maxItems(r, 300)
 	if err != nil {
-		return 0, nil, err
+		return listRecordsOut{}, err
 	}
 	_, n := h.Store.Snapshot()
 	i := zoneIndex(n, r.parts[1])
 	if i < 0 {
-		return 0, nil, zoneNotFound(r.parts[1])
+		return listRecordsOut{}, zoneNotFound(r.parts[1])
 	}
 	sets := recordSets(zoneAt(n, i))
 	start := 0
 	if s := r.query.Get("name"); s != "" {
 		name, err := parseName(s)
 		if err != nil {
-			return 0, nil, apierr.Param("StartRecordName", "%s is not a valid domain name", s)
+			return listRecordsOut{}, apierr.Param("StartRecordName", "%s is not a valid domain name", s)
 		}
 		typ := strings.ToUpper(r.query.Get("type"))
 		key := reversedName(name.String())
@@ -113,7 +112,7 @@ func (h *Handler) listRecords(ctx context.Context, r request) (int, any, error) 
 			}
 		}
 	} else if r.query.Get("type") != "" {
-		return 0, nil, apierr.Param("StartRecordType", "StartRecordType requires StartRecordName")
+		return listRecordsOut{}, apierr.Param("StartRecordType", "StartRecordType requires StartRecordName")
 	}
 	out := listRecordsOut{Xmlns: xmlns, MaxItems: strconv.Itoa(max), ResourceRecordSets: []ResourceRecordSet{}}
 	for k := start; k < len(sets); k++ {
@@ -123,7 +122,7 @@ func (h *Handler) listRecords(ctx context.Context, r request) (int, any, error) 
 		}
 		out.ResourceRecordSets = append(out.ResourceRecordSets, setShape(sets[k]))
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type rrsetIn struct {
@@ -210,13 +209,13 @@ func workingSets(zf *config.ZoneFile, z *config.HostedZone) []config.RecordFile 
 	return out
 }
 
-func (h *Handler) changeRecords(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) changeRecords(ctx context.Context, r request) (changeOut, error) {
 	var in changeBatchIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
 	if len(in.ChangeBatch.Changes) == 0 {
-		return 0, nil, apierr.Missing("ChangeBatch")
+		return changeOut{}, apierr.Missing("ChangeBatch")
 	}
 	id := r.parts[1]
 	var change ChangeInfo
@@ -254,9 +253,9 @@ func (h *Handler) changeRecords(ctx context.Context, r request) (int, any, error
 		ae.Kind = apierr.InvalidChangeBatch
 	}
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("ChangeResourceRecordSets", change), nil
+	return changeResponse("ChangeResourceRecordSets", change), nil
 }
 
 // applyChange applies one change to the working sets; it returns the

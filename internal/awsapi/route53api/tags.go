@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"maps"
-	"net/http"
 	"slices"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
@@ -67,13 +66,13 @@ type listTagsOut struct {
 	ResourceTagSet ResourceTagSet `xml:"ResourceTagSet"`
 }
 
-func (h *Handler) listTags(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listTags(ctx context.Context, r request) (listTagsOut, error) {
 	typ, id := r.parts[1], r.parts[2]
 	st, n := h.Store.Snapshot()
 	if err := tagResource(n, typ, id); err != nil {
-		return 0, nil, err
+		return listTagsOut{}, err
 	}
-	return http.StatusOK, listTagsOut{Xmlns: xmlns, ResourceTagSet: tagSet(st, typ, id)}, nil
+	return listTagsOut{Xmlns: xmlns, ResourceTagSet: tagSet(st, typ, id)}, nil
 }
 
 type listTagsManyOut struct {
@@ -82,26 +81,26 @@ type listTagsManyOut struct {
 	ResourceTagSets []ResourceTagSet `xml:"ResourceTagSets>ResourceTagSet"`
 }
 
-func (h *Handler) listTagsMany(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listTagsMany(ctx context.Context, r request) (listTagsManyOut, error) {
 	var in struct {
 		ResourceIds []string `xml:"ResourceIds>ResourceId"`
 	}
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return listTagsManyOut{}, err
 	}
 	if len(in.ResourceIds) == 0 || len(in.ResourceIds) > maxTagsPerCall {
-		return 0, nil, apierr.Param("ResourceIds", "ResourceIds must hold 1 to %d ids (%d given)", maxTagsPerCall, len(in.ResourceIds))
+		return listTagsManyOut{}, apierr.Param("ResourceIds", "ResourceIds must hold 1 to %d ids (%d given)", maxTagsPerCall, len(in.ResourceIds))
 	}
 	typ := r.parts[1]
 	st, n := h.Store.Snapshot()
 	out := listTagsManyOut{Xmlns: xmlns}
 	for _, id := range in.ResourceIds {
 		if err := tagResource(n, typ, id); err != nil {
-			return 0, nil, err
+			return listTagsManyOut{}, err
 		}
 		out.ResourceTagSets = append(out.ResourceTagSets, tagSet(st, typ, id))
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type changeTagsOut struct {
@@ -111,20 +110,20 @@ type changeTagsOut struct {
 
 // changeTags adds and removes the tags of a hosted zone; they are kept in
 // its side record (network.yaml has no tags for zones).
-func (h *Handler) changeTags(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) changeTags(ctx context.Context, r request) (changeTagsOut, error) {
 	var in struct {
 		AddTags       []Tag    `xml:"AddTags>Tag"`
 		RemoveTagKeys []string `xml:"RemoveTagKeys>Key"`
 	}
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return changeTagsOut{}, err
 	}
 	if len(in.AddTags) > maxTagsPerCall || len(in.RemoveTagKeys) > maxTagsPerCall {
-		return 0, nil, apierr.Param("AddTags", "AddTags and RemoveTagKeys hold at most %d entries each", maxTagsPerCall)
+		return changeTagsOut{}, apierr.Param("AddTags", "AddTags and RemoveTagKeys hold at most %d entries each", maxTagsPerCall)
 	}
 	for _, t := range in.AddTags {
 		if t.Key == "" || len(t.Key) > maxTagKey || len(t.Value) > maxTagValue {
-			return 0, nil, apierr.Param("AddTags", "Tag key must be 1 to %d characters and value at most %d (key %q)", maxTagKey, maxTagValue, t.Key)
+			return changeTagsOut{}, apierr.Param("AddTags", "Tag key must be 1 to %d characters and value at most %d (key %q)", maxTagKey, maxTagValue, t.Key)
 		}
 	}
 	typ, id := r.parts[1], r.parts[2]
@@ -157,7 +156,7 @@ func (h *Handler) changeTags(ctx context.Context, r request) (int, any, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeTagsOut{}, err
 	}
-	return http.StatusOK, changeTagsOut{Xmlns: xmlns}, nil
+	return changeTagsOut{Xmlns: xmlns}, nil
 }

@@ -149,37 +149,40 @@ type createZoneOut struct {
 	VPC           *VPC           `xml:"VPC,omitempty"`
 }
 
+// status is CreateHostedZone's HTTP status, 201 Created.
+func (o createZoneOut) status() int { return http.StatusCreated }
+
 func (o createZoneOut) location() string {
 	return "https://route53.amazonaws.com/2013-04-01" + o.HostedZone.Id
 }
 
-func (h *Handler) createZone(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) createZone(ctx context.Context, r request) (createZoneOut, error) {
 	var in createZoneIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return createZoneOut{}, err
 	}
 	if in.Name == "" {
-		return 0, nil, apierr.Missing("Name")
+		return createZoneOut{}, apierr.Missing("Name")
 	}
 	name, err := parseName(in.Name)
 	if err != nil || name.IsRoot() {
-		return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: in.Name + " is not a valid domain name."}
+		return createZoneOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: in.Name + " is not a valid domain name."}
 	}
 	if in.CallerReference == "" {
-		return 0, nil, apierr.Missing("CallerReference")
+		return createZoneOut{}, apierr.Missing("CallerReference")
 	}
 	if in.DelegationSetId != "" {
-		return 0, nil, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest,
+		return createZoneOut{}, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest,
 			"A reusable delegation set with the specified ID does not exist: %s (vpcdns gives each public zone Route 53's default name servers)", in.DelegationSetId)
 	}
 	comment := ""
 	if in.HostedZoneConfig != nil {
 		comment = in.HostedZoneConfig.Comment
 		if p := in.HostedZoneConfig.PrivateZone; p != nil && *p && in.VPC == nil {
-			return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a private hosted zone (when you specify true for PrivateZone), you must also specify values for VPCId and VPCRegion."}
+			return createZoneOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a private hosted zone (when you specify true for PrivateZone), you must also specify values for VPCId and VPCRegion."}
 		}
 		if p := in.HostedZoneConfig.PrivateZone; p != nil && !*p && in.VPC != nil {
-			return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a public hosted zone (when you specify false for PrivateZone), you can't specify a VPC."}
+			return createZoneOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a public hosted zone (when you specify false for PrivateZone), you can't specify a VPC."}
 		}
 	}
 	if in.VPC == nil {
@@ -204,11 +207,11 @@ func (h *Handler) createZone(ctx context.Context, r request) (int, any, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return createZoneOut{}, err
 	}
 	i := zoneIndex(n, id)
 	region, _ := vpcRegion(n, in.VPC.VPCId)
-	return http.StatusCreated, createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
+	return createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
 		VPC: &VPC{VPCRegion: region, VPCId: in.VPC.VPCId}}, nil
 }
 
@@ -220,11 +223,11 @@ type getZoneOut struct {
 	VPCs          []VPC          `xml:"VPCs>VPC"`
 }
 
-func (h *Handler) getZone(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) getZone(ctx context.Context, r request) (getZoneOut, error) {
 	st, n := h.Store.Snapshot()
 	i := zoneIndex(n, r.parts[1])
 	if i < 0 {
-		return 0, nil, zoneNotFound(r.parts[1])
+		return getZoneOut{}, zoneNotFound(r.parts[1])
 	}
 	out := getZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i)}
 	if z := zoneAt(n, i); z.Public {
@@ -233,7 +236,7 @@ func (h *Handler) getZone(ctx context.Context, r request) (int, any, error) {
 	for _, v := range zoneAt(n, i).VPCs {
 		out.VPCs = append(out.VPCs, VPC{VPCRegion: v.Region, VPCId: v.ID})
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type updateCommentOut struct {
@@ -242,10 +245,10 @@ type updateCommentOut struct {
 	HostedZone HostedZone `xml:"HostedZone"`
 }
 
-func (h *Handler) updateComment(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) updateComment(ctx context.Context, r request) (updateCommentOut, error) {
 	var in struct{ Comment string }
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return updateCommentOut{}, err
 	}
 	id := r.parts[1]
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -261,9 +264,9 @@ func (h *Handler) updateComment(ctx context.Context, r request) (int, any, error
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return updateCommentOut{}, err
 	}
-	return http.StatusOK, updateCommentOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, zoneIndex(n, id))}, nil
+	return updateCommentOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, zoneIndex(n, id))}, nil
 }
 
 type changeOut struct {
@@ -276,7 +279,7 @@ func changeResponse(op string, c ChangeInfo) changeOut {
 	return changeOut{XMLName: xml.Name{Local: op + "Response"}, Xmlns: xmlns, ChangeInfo: c}
 }
 
-func (h *Handler) deleteZone(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) deleteZone(ctx context.Context, r request) (changeOut, error) {
 	id := r.parts[1]
 	var change ChangeInfo
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -296,9 +299,9 @@ func (h *Handler) deleteZone(ctx context.Context, r request) (int, any, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("DeleteHostedZone", change), nil
+	return changeResponse("DeleteHostedZone", change), nil
 }
 
 type vpcChangeIn struct {
@@ -306,10 +309,10 @@ type vpcChangeIn struct {
 	Comment string
 }
 
-func (h *Handler) associateVPC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) associateVPC(ctx context.Context, r request) (changeOut, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
 	id := r.parts[1]
 	var change ChangeInfo
@@ -335,18 +338,18 @@ func (h *Handler) associateVPC(ctx context.Context, r request) (int, any, error)
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("AssociateVPCWithHostedZone", change), nil
+	return changeResponse("AssociateVPCWithHostedZone", change), nil
 }
 
-func (h *Handler) disassociateVPC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) disassociateVPC(ctx context.Context, r request) (changeOut, error) {
 	var in vpcChangeIn
 	if err := decode(r.body, &in); err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
 	if in.VPC == nil || in.VPC.VPCId == "" {
-		return 0, nil, apierr.Missing("VPC")
+		return changeOut{}, apierr.Missing("VPC")
 	}
 	id := r.parts[1]
 	var change ChangeInfo
@@ -371,9 +374,9 @@ func (h *Handler) disassociateVPC(ctx context.Context, r request) (int, any, err
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return changeOut{}, err
 	}
-	return http.StatusOK, changeResponse("DisassociateVPCFromHostedZone", change), nil
+	return changeResponse("DisassociateVPCFromHostedZone", change), nil
 }
 
 // reversedName orders names as Route 53 lists them: by labels from the
@@ -418,13 +421,13 @@ type listZonesOut struct {
 	MaxItems    string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listZones(ctx context.Context, r request) (listZonesOut, error) {
 	if d := r.query.Get("delegationsetid"); d != "" {
-		return 0, nil, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest, "A reusable delegation set with the specified ID does not exist: %s", d)
+		return listZonesOut{}, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest, "A reusable delegation set with the specified ID does not exist: %s", d)
 	}
 	max, err := maxItems(r, 100)
 	if err != nil {
-		return 0, nil, err
+		return listZonesOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	order := sortedZones(n)
@@ -432,7 +435,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
 	if m := r.query.Get("marker"); m != "" {
 		start = slices.IndexFunc(order, func(i int) bool { return zoneAt(n, i).ID == m })
 		if start < 0 {
-			return 0, nil, apierr.Param("Marker", "The marker %s is not a hosted zone id", m)
+			return listZonesOut{}, apierr.Param("Marker", "The marker %s is not a hosted zone id", m)
 		}
 	}
 	out := listZonesOut{Xmlns: xmlns, Marker: r.query.Get("marker"), MaxItems: strconv.Itoa(max), HostedZones: []HostedZone{}}
@@ -443,7 +446,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (int, any, error) {
 		}
 		out.HostedZones = append(out.HostedZones, zoneShape(st, n, order[k]))
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type listZonesByNameOut struct {
@@ -458,10 +461,10 @@ type listZonesByNameOut struct {
 	MaxItems         string       `xml:"MaxItems"`
 }
 
-func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listZonesByName(ctx context.Context, r request) (listZonesByNameOut, error) {
 	max, err := maxItems(r, 100)
 	if err != nil {
-		return 0, nil, err
+		return listZonesByNameOut{}, err
 	}
 	st, n := h.Store.Snapshot()
 	order := sortedZones(n)
@@ -469,7 +472,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, err
 	if d := r.query.Get("dnsname"); d != "" {
 		name, err := parseName(d)
 		if err != nil {
-			return 0, nil, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: d + " is not a valid domain name."}
+			return listZonesByNameOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Resource: apierr.ResHostedZone, Field: "Name", Message: d + " is not a valid domain name."}
 		}
 		key := reversedName(name.String())
 		start = len(order)
@@ -492,7 +495,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (int, any, err
 		}
 		out.HostedZones = append(out.HostedZones, zoneShape(st, n, order[k]))
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type zoneOwner struct {
@@ -513,17 +516,17 @@ type listByVPCOut struct {
 	NextToken           string        `xml:"NextToken,omitempty"`
 }
 
-func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, error) {
+func (h *Handler) listZonesByVPC(ctx context.Context, r request) (listByVPCOut, error) {
 	vpc, region := r.query.Get("vpcid"), r.query.Get("vpcregion")
 	if vpc == "" {
-		return 0, nil, apierr.Missing("VPCId")
+		return listByVPCOut{}, apierr.Missing("VPCId")
 	}
 	if region == "" {
-		return 0, nil, apierr.Missing("VPCRegion")
+		return listByVPCOut{}, apierr.Missing("VPCRegion")
 	}
 	max, err := maxItems(r, 100)
 	if err != nil {
-		return 0, nil, err
+		return listByVPCOut{}, err
 	}
 	_, n := h.Store.Snapshot()
 	var all []zoneSummary
@@ -537,7 +540,7 @@ func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, erro
 	if t := r.query.Get("nexttoken"); t != "" {
 		k, err := strconv.Atoi(t)
 		if err != nil || k < 0 || k > len(all) {
-			return 0, nil, &apierr.Error{Kind: apierr.InvalidNextToken, Message: "The value that you specified for NextToken is not valid."}
+			return listByVPCOut{}, &apierr.Error{Kind: apierr.InvalidNextToken, Message: "The value that you specified for NextToken is not valid."}
 		}
 		start = k
 	}
@@ -547,7 +550,7 @@ func (h *Handler) listZonesByVPC(ctx context.Context, r request) (int, any, erro
 	if end < len(all) {
 		out.NextToken = strconv.Itoa(end)
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 type zoneCountOut struct {
@@ -556,7 +559,7 @@ type zoneCountOut struct {
 	HostedZoneCount int      `xml:"HostedZoneCount"`
 }
 
-func (h *Handler) zoneCount(_ context.Context, _ request) (int, any, error) {
+func (h *Handler) zoneCount(_ context.Context, _ request) (zoneCountOut, error) {
 	_, n := h.Store.Snapshot()
-	return http.StatusOK, zoneCountOut{Xmlns: xmlns, HostedZoneCount: zoneCount(n)}, nil
+	return zoneCountOut{Xmlns: xmlns, HostedZoneCount: zoneCount(n)}, nil
 }
