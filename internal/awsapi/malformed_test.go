@@ -50,6 +50,7 @@ func TestResolverBadBodies(t *testing.T) {
 func TestEC2MissingParameters(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	buildNetwork(t, e)
+	e.synced() // changes are applied in the background
 	before := e.applied.Load()
 	for _, act := range ec2api.Actions() {
 		t.Run(act, func(t *testing.T) {
@@ -80,6 +81,7 @@ func TestRoute53BadBodies(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	n := buildNetwork(t, e)
 	zone := createZoneRaw(t, e, n.vpc)
+	e.synced() // changes are applied in the background
 	before := e.applied.Load()
 	for _, path := range []string{"hostedzone", "hostedzone/" + zone, "hostedzone/" + zone + "/associatevpc", "hostedzone/" + zone + "/disassociatevpc",
 		"hostedzone/" + zone + "/rrset", "tags/hostedzone/" + zone, "tags/hostedzone"} {
