@@ -391,8 +391,12 @@ func TestEC2BadPermissions(t *testing.T) {
 		{"no ranges", "InvalidParameterValue", ec2types.IpPermission{IpProtocol: aws.String("udp"), FromPort: aws.Int32(53), ToPort: aws.Int32(53)}},
 		{"bad CIDR", "InvalidParameterValue", ec2types.IpPermission{IpProtocol: aws.String("udp"), FromPort: aws.Int32(53), ToPort: aws.Int32(53),
 			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("10.0.0.0/33")}}}},
-		{"by security group", "UnsupportedOperation", ec2types.IpPermission{IpProtocol: aws.String("-1"),
-			UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: &n.sg}}}},
+		{"unknown group", "InvalidGroup.NotFound", ec2types.IpPermission{IpProtocol: aws.String("-1"),
+			UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String("sg-0123456789abcdef0")}}}},
+		{"unknown prefix list", "InvalidPrefixListID.NotFound", ec2types.IpPermission{IpProtocol: aws.String("-1"),
+			PrefixListIds: []ec2types.PrefixListId{{PrefixListId: aws.String("pl-0123456789abcdef0")}}}},
+		{"group of another account", "UnsupportedOperation", ec2types.IpPermission{IpProtocol: aws.String("-1"),
+			UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: &n.sg, UserId: aws.String("999999999999")}}}},
 	}
 	before := sgOf(e, n.sg)
 	for _, c := range cases {

@@ -1,13 +1,16 @@
 package awsapi
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"strings"
 
 	"go.etcd.io/etcd/client/pkg/v3/transport"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store/etcdstore"
+	"github.com/vpcdns/vpcdns/internal/config"
 )
 
 // EtcdAuth are the TLS files and credentials of an etcd store, as etcdctl
@@ -49,4 +52,24 @@ func openEtcd(u string, a EtcdAuth) (*etcdstore.Store, error) {
 		return nil, fmt.Errorf("store %s: --etcd-password needs --etcd-user", u)
 	}
 	return etcdstore.Open(cfg)
+}
+
+// ReadStore returns the network file kept in the etcd store of an
+// etcd:// URL (what `vpcdns export --store` prints), and whether the
+// store holds a state at all.
+func ReadStore(ctx context.Context, u string, a EtcdAuth) (*config.File, bool, error) {
+	b, err := openEtcd(u, a)
+	if err != nil {
+		return nil, false, err
+	}
+	defer b.Close()
+	recs, found, err := b.Load(ctx)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	f, err := store.Decode(recs)
+	if err != nil {
+		return nil, false, fmt.Errorf("read store %s: %w", u, err)
+	}
+	return f, true, nil
 }

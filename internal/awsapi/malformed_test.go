@@ -53,6 +53,9 @@ func TestEC2MissingParameters(t *testing.T) {
 	e.synced() // changes are applied in the background
 	before := e.applied.Load()
 	for _, act := range ec2api.Actions() {
+		if act == "CreateInternetGateway" {
+			continue // it has no required parameter, on AWS too
+		}
 		t.Run(act, func(t *testing.T) {
 			form := url.Values{"Action": {act}, "Version": {"2016-11-15"}}
 			req, _ := http.NewRequest("POST", e.srv.URL+"/", strings.NewReader(form.Encode()))

@@ -258,7 +258,24 @@ func (s *liveSource) pages(ctx context.Context, c *call, k key) ([][]byte, error
 		out, err := s.ec2.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{})
 		return one(s, out, err)
 	case "DescribeInstances":
-		return drain(ctx, s, ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{}))
+		// The largest answer of an account by far: each page is marshalled
+		// as the members import reads (the same names, so the same decoder),
+		// not as the SDK's whole Instance structs.
+		var pages [][]byte
+		p := ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			s.calls.Add(1)
+			if err != nil {
+				return pages, apiError(err)
+			}
+			b, err := json.Marshal(instancesPage(out))
+			if err != nil {
+				return pages, fmt.Errorf("marshal output: %w", err)
+			}
+			pages = append(pages, b)
+		}
+		return pages, nil
 	case "DescribeManagedPrefixLists":
 		return drain(ctx, s, ec2.NewDescribeManagedPrefixListsPaginator(s.ec2, &ec2.DescribeManagedPrefixListsInput{}))
 	case "GetManagedPrefixListEntries":
@@ -311,4 +328,54 @@ func (s *liveSource) pages(ctx context.Context, c *call, k key) ([][]byte, error
 		return drain(ctx, s, route53profiles.NewListProfileResourceAssociationsPaginator(s.profiles, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: id}))
 	}
 	return nil, fmt.Errorf("import: no live call for %s", strings.TrimSpace(c.Action()))
+}
+
+// reservationShape is one reservation of a DescribeInstances page.
+type reservationShape struct {
+	Instances []instanceShape `json:"Instances"`
+}
+
+// instancesPage is the part of a DescribeInstances page that import reads,
+// with the API's member names.
+func instancesPage(out *ec2.DescribeInstancesOutput) map[string][]reservationShape {
+	res := make([]reservationShape, 0, len(out.Reservations))
+	for _, r := range out.Reservations {
+		rs := reservationShape{Instances: make([]instanceShape, 0, len(r.Instances))}
+		for _, in := range r.Instances {
+			is := instanceShape{InstanceId: aws.ToString(in.InstanceId), VpcId: aws.ToString(in.VpcId), PrivateIpAddress: aws.ToString(in.PrivateIpAddress)}
+			if in.State != nil {
+				is.State = &struct {
+					Name string `json:"Name"`
+				}{Name: string(in.State.Name)}
+			}
+			for _, t := range in.Tags {
+				is.Tags = append(is.Tags, tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
+			}
+			for _, n := range in.NetworkInterfaces {
+				e := eniShape{NetworkInterfaceId: aws.ToString(n.NetworkInterfaceId), SubnetId: aws.ToString(n.SubnetId),
+					VpcId: aws.ToString(n.VpcId), PrivateIpAddress: aws.ToString(n.PrivateIpAddress)}
+				for _, a := range n.PrivateIpAddresses {
+					e.PrivateIpAddresses = append(e.PrivateIpAddresses, struct {
+						PrivateIpAddress string `json:"PrivateIpAddress"`
+						Primary          bool   `json:"Primary"`
+					}{aws.ToString(a.PrivateIpAddress), aws.ToBool(a.Primary)})
+				}
+				for _, g := range n.Groups {
+					e.Groups = append(e.Groups, struct {
+						GroupId string `json:"GroupId"`
+					}{aws.ToString(g.GroupId)})
+				}
+				if n.Attachment != nil && n.Attachment.DeviceIndex != nil {
+					d := int(*n.Attachment.DeviceIndex)
+					e.Attachment = &struct {
+						DeviceIndex *int `json:"DeviceIndex"`
+					}{&d}
+				}
+				is.NetworkInterfaces = append(is.NetworkInterfaces, e)
+			}
+			rs.Instances = append(rs.Instances, is)
+		}
+		res = append(res, rs)
+	}
+	return map[string][]reservationShape{"Reservations": res}
 }

@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store/boltstore"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -15,10 +18,17 @@ import (
 // under --data-dir by the AWS API when there is one, else -c FILE (both as
 // Marshal writes them: a network read back has no comments), else the
 // embedded example as it is written, with its comments.
-func runExport(_ context.Context, args []string, std IO) int {
-	fs := flagSet("export", "[--data-dir DIR] [-c FILE] [-o yaml|json] [--output FILE]", std)
-	file := fs.String("c", "", "network `FILE` exported when --data-dir holds no state; the embedded example when absent")
+func runExport(ctx context.Context, args []string, std IO) int {
+	fs := flagSet("export", "[--data-dir DIR | --store URL] [-c FILE] [-o yaml|json] [--output FILE]", std)
+	file := fs.String("c", "", "network `FILE` exported when --data-dir or --store holds no state; the embedded example when absent")
 	dataDir := fs.String("data-dir", "", "the `DIR` that `vpcdns serve --api-listen --data-dir` keeps its state in")
+	storeURL := fs.String("store", "", "the etcd store `URL` etcd://HOST:PORT[,HOST:PORT...]/PREFIX that `vpcdns serve --store` shares; see docs/fleet.md")
+	var etcd awsapi.EtcdAuth
+	fs.StringVar(&etcd.CACert, "etcd-cacert", "", "verify the etcd members with the CA bundle `FILE` (etcdctl --cacert)")
+	fs.StringVar(&etcd.Cert, "etcd-cert", "", "TLS client certificate `FILE` for etcd (etcdctl --cert)")
+	fs.StringVar(&etcd.Key, "etcd-key", "", "TLS client key `FILE` for etcd (etcdctl --key)")
+	fs.StringVar(&etcd.User, "etcd-user", "", "etcd user `NAME[:PASSWORD]` (etcdctl --user)")
+	fs.StringVar(&etcd.Password, "etcd-password", "", "etcd `PASSWORD` of --etcd-user (etcdctl --password)")
 	format := fs.String("o", "yaml", "output `format`: yaml or json (the same document; JSON loads faster)")
 	out := fs.String("output", "", "write to `FILE` instead of standard output")
 	pos, err := parse(fs, args)
@@ -31,8 +41,23 @@ func runExport(_ context.Context, args []string, std IO) int {
 	if len(pos) > 0 {
 		return usageError(std, fs, fmt.Errorf("export takes no arguments, got %q", pos[0]))
 	}
+	if *storeURL != "" && *dataDir != "" {
+		return usageError(std, fs, errors.New("--store and --data-dir: the state is kept in one of them"))
+	}
+	if *storeURL == "" && etcd != (awsapi.EtcdAuth{}) {
+		return usageError(std, fs, errors.New("the --etcd-* flags need --store etcd://..."))
+	}
 	var f *config.File
 	found := false
+	if *storeURL != "" {
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		f, found, err = awsapi.ReadStore(rctx, *storeURL, etcd)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)
+			return exitFail
+		}
+	}
 	if *dataDir != "" {
 		if f, found, err = boltstore.ReadFile(*dataDir); err != nil {
 			fmt.Fprintf(std.Stderr, "vpcdns export: %v\n", err)

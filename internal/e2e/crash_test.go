@@ -11,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vpcdns/vpcdns/internal/etcdtest"
 	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 )
 
@@ -67,10 +69,27 @@ func ruleIDs(t *testing.T, port int) map[string]bool {
 }
 
 // Kill -9 at random moments while four clients write: every write the API
-// acknowledged is there after the restart, and the store opens every time.
+// acknowledged is there after the restart, and the store opens every time;
+// with the bbolt store of --data-dir and with the etcd store of --store.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
+	t.Run("bbolt", func(t *testing.T) {
+		data := filepath.Join(t.TempDir(), "data")
+		crashWrites(t, []string{"--data-dir", data}, []string{"--data-dir", data})
+		if _, err := os.Stat(filepath.Join(data, "vpcdns.db")); err != nil {
+			t.Errorf("no vpcdns.db: %v", err)
+		}
+	})
+	t.Run("etcd", func(t *testing.T) {
+		c := etcdtest.Start(t, 1)
+		url := "etcd://" + strings.Join(c.Endpoints(), ",") + "/crash"
+		crashWrites(t, []string{"--store", url}, []string{"--store", url})
+	})
+}
+
+// crashWrites is the kill -9 test of serve with the store flags of
+// storeArgs; exportArgs are export's flags for the same store.
+func crashWrites(t *testing.T, storeArgs, exportArgs []string) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
 	dnsPort := int(loopbacktest.FreePort(t))
 	netFile := filepath.Join(dir, "network.yaml")
 	write(t, netFile, "account_id: \"111122223333\"\nvpcs:\n  - id: vpc-app\n    cidr_blocks: [10.0.0.0/16]\n    resolver_listen: [\"127.0.0.1:{{PORT}}\"]\n",
@@ -80,7 +99,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	const rounds = 4
 	for round := range rounds {
 		apiPort := int(loopbacktest.FreePort(t))
-		cmd := exec.Command(binary, "serve", "-c", netFile, "--api-listen", "127.0.0.1:"+strconv.Itoa(apiPort), "--data-dir", data, "--log-level", "warn")
+		cmd := exec.Command(binary, append([]string{"serve", "-c", netFile, "--api-listen", "127.0.0.1:" + strconv.Itoa(apiPort), "--log-level", "warn"}, storeArgs...)...)
 		var stderr loopbacktest.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
@@ -147,12 +166,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	t.Logf("%d acknowledged writes survived %d kills", n, rounds-1)
 
 	// export reads the store.
-	out, err := exec.Command(binary, "export", "--data-dir", data).Output()
+	out, err := exec.Command(binary, append([]string{"export"}, exportArgs...)...).Output()
 	if err != nil || !bytes.Contains(out, []byte("crash.example")) {
-		t.Errorf("export --data-dir: %v\n%s", err, out)
-	}
-	if _, err := os.Stat(filepath.Join(data, "vpcdns.db")); err != nil {
-		t.Errorf("no vpcdns.db: %v", err)
+		t.Errorf("export %v: %v\n%s", exportArgs, err, out)
 	}
 }
 

@@ -106,6 +106,12 @@ const (
 	ResCIDR          = "cidr"
 	ResSGRule        = "security-group-rule"
 	ResENI           = "network-interface"
+	ResInternetGW    = "internet-gateway"
+	ResNATGateway    = "nat-gateway"
+	ResDHCPOptions   = "dhcp-options"
+	ResVPCEndpoint   = "vpc-endpoint"
+	ResPrefixList    = "prefix-list"
+	ResGateway       = "gateway" // a gateway's attachment (Gateway.NotAttached)
 	ResHostedZone    = "hosted-zone"
 	ResHealthCheck   = "health-check"
 	ResChange        = "change"
@@ -324,6 +330,12 @@ var ec2NotFound = map[string]string{
 	ResCIDR:          "InvalidCidrBlock.NotFound",
 	ResSGRule:        "InvalidSecurityGroupRuleId.NotFound",
 	ResENI:           "InvalidNetworkInterfaceID.NotFound",
+	ResInternetGW:    "InvalidInternetGatewayID.NotFound",
+	ResNATGateway:    "NatGatewayNotFound",
+	ResDHCPOptions:   "InvalidDhcpOptionID.NotFound",
+	ResVPCEndpoint:   "InvalidVpcEndpointId.NotFound",
+	ResPrefixList:    "InvalidPrefixListID.NotFound",
+	ResGateway:       "Gateway.NotAttached",
 }
 
 // ec2Duplicate are EC2's "already exists" codes by resource type.
@@ -336,6 +348,8 @@ var ec2Duplicate = map[string]string{
 	ResCIDR:          "InvalidVpc.Range",
 	ResAssociation:   "Resource.AlreadyAssociated",
 	ResPeering:       "VpcPeeringConnectionAlreadyExists",
+	ResInternetGW:    "Resource.AlreadyAssociated",
+	ResPrefixList:    "PrefixListVersionMismatch",
 }
 
 func (e *Error) ec2Code() string {

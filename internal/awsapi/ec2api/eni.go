@@ -72,7 +72,7 @@ func networkInterfaces(st *store.State, n *config.Network) []NetworkInterface {
 			out = append(out, ni)
 		}
 	}
-	return out
+	return append(out, edgeInterfaces(st, n)...)
 }
 
 func eniNotFound(id string) error {

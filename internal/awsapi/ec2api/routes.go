@@ -13,12 +13,14 @@ import (
 
 // Route is EC2's Route.
 type Route struct {
-	DestinationCidrBlock   string `xml:"destinationCidrBlock"`
-	GatewayId              string `xml:"gatewayId,omitempty"`
-	TransitGatewayId       string `xml:"transitGatewayId,omitempty"`
-	VpcPeeringConnectionId string `xml:"vpcPeeringConnectionId,omitempty"`
-	State                  string `xml:"state"`
-	Origin                 string `xml:"origin"`
+	DestinationCidrBlock    string `xml:"destinationCidrBlock,omitempty"`
+	DestinationPrefixListId string `xml:"destinationPrefixListId,omitempty"`
+	GatewayId               string `xml:"gatewayId,omitempty"`
+	NatGatewayId            string `xml:"natGatewayId,omitempty"`
+	TransitGatewayId        string `xml:"transitGatewayId,omitempty"`
+	VpcPeeringConnectionId  string `xml:"vpcPeeringConnectionId,omitempty"`
+	State                   string `xml:"state"`
+	Origin                  string `xml:"origin"`
 }
 
 type assocState struct {
@@ -72,10 +74,15 @@ func routeShape(r config.Route) Route {
 		out.VpcPeeringConnectionId = r.TargetID
 	case config.TargetTransitGateway:
 		out.TransitGatewayId = r.TargetID
-	case config.TargetRemoteNetwork:
+	case config.TargetRemoteNetwork, config.TargetInternetGateway, config.TargetVPNGateway:
 		out.GatewayId = r.TargetID
+	case config.TargetNATGateway:
+		out.NatGatewayId = r.TargetID
 	case config.TargetBlackhole:
 		out.State = "blackhole"
+	}
+	if r.PrefixList != nil {
+		out.DestinationCidrBlock, out.DestinationPrefixListId = "", r.PrefixList.ID
 	}
 	return out
 }
@@ -112,7 +119,15 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 	}
 	for i, t := range st.File.RouteTables {
 		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID))}
+		seenPL := map[string]bool{}
 		for _, r := range n.RouteTables[i].Routes {
+			if r.PrefixList != nil {
+				// One route per prefix list, not per CIDR of it.
+				if seenPL[r.PrefixList.ID] {
+					continue
+				}
+				seenPL[r.PrefixList.ID] = true
+			}
 			rt.Routes = append(rt.Routes, routeShape(r))
 		}
 		out = append(out, rt)
@@ -195,7 +210,7 @@ func (h *Handler) describeRouteTables(ctx context.Context, p params) (routeTable
 		a := attrs{values: map[string][]string{"route-table-id": {r.RouteTableId}, "vpc-id": {r.VpcId}, "owner-id": {r.OwnerId},
 			"association.main": nil, "association.subnet-id": nil, "association.route-table-association-id": nil,
 			"association.route-table-id": nil, "route.destination-cidr-block": nil, "route.gateway-id": nil,
-			"route.transit-gateway-id": nil, "route.vpc-peering-connection-id": nil, "route.state": nil, "route.origin": nil},
+			"route.transit-gateway-id": nil, "route.nat-gateway-id": nil, "route.destination-prefix-list-id": nil, "route.vpc-peering-connection-id": nil, "route.state": nil, "route.origin": nil},
 			tags: tagValues(r.Tags)}
 		add := func(k, v string) {
 			if v != "" {
@@ -212,6 +227,8 @@ func (h *Handler) describeRouteTables(ctx context.Context, p params) (routeTable
 			add("route.destination-cidr-block", rt.DestinationCidrBlock)
 			add("route.gateway-id", rt.GatewayId)
 			add("route.transit-gateway-id", rt.TransitGatewayId)
+			add("route.nat-gateway-id", rt.NatGatewayId)
+			add("route.destination-prefix-list-id", rt.DestinationPrefixListId)
 			add("route.vpc-peering-connection-id", rt.VpcPeeringConnectionId)
 			add("route.state", rt.State)
 			add("route.origin", rt.Origin)
@@ -255,9 +272,10 @@ func (h *Handler) deleteRouteTable(ctx context.Context, p params) (returnOut, er
 
 // routeTarget reads the target of CreateRoute or ReplaceRoute as a
 // network.yaml route target.
-func routeTarget(p params, f *config.File) (string, error) {
-	for _, k := range []string{"NatGatewayId", "InstanceId", "NetworkInterfaceId", "EgressOnlyInternetGatewayId",
-		"LocalGatewayId", "CarrierGatewayId", "VpcEndpointId", "CoreNetworkArn", "DestinationPrefixListId", "DestinationIpv6CidrBlock"} {
+func routeTarget(p params, st *store.State, vpc string) (string, error) {
+	f := &st.File
+	for _, k := range []string{"InstanceId", "NetworkInterfaceId", "EgressOnlyInternetGatewayId",
+		"LocalGatewayId", "CarrierGatewayId", "VpcEndpointId", "CoreNetworkArn", "DestinationIpv6CidrBlock"} {
 		if p.str(k) != "" {
 			return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models routes to VPC peerings, transit gateways and remote networks, not " + k}
 		}
@@ -268,13 +286,51 @@ func routeTarget(p params, f *config.File) (string, error) {
 	if t := p.str("TransitGatewayId"); t != "" {
 		return t, nil
 	}
+	if t := p.str("NatGatewayId"); t != "" {
+		return natTarget(st, t)
+	}
 	if t := p.str("GatewayId"); t != "" {
 		if slices.ContainsFunc(f.RemoteNetworks, func(r config.RemoteFile) bool { return r.ID == t }) {
 			return t, nil
 		}
+		if strings.HasPrefix(t, prefixIGW) {
+			return igwTarget(st, vpc, t)
+		}
 		return "", &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models routes to VPC peerings, transit gateways and remote networks (remote_networks in network.yaml); gateway " + t + " is none of them"}
 	}
-	return "", apierr.Param("GatewayId", "The request must contain a route target: VpcPeeringConnectionId, TransitGatewayId or GatewayId")
+	return "", apierr.Param("GatewayId", "The request must contain a route target: VpcPeeringConnectionId, TransitGatewayId, NatGatewayId or GatewayId")
+}
+
+// routeDest reads the destination of a route: a CIDR block or a managed
+// prefix list (network.yaml destination_prefix_list).
+func routeDest(p params, f *config.File) (config.RouteFile, error) {
+	if pl := p.str("DestinationPrefixListId"); pl != "" {
+		if p.str("DestinationCidrBlock") != "" {
+			return config.RouteFile{}, apierr.Param("DestinationPrefixListId", "Give one of DestinationCidrBlock and DestinationPrefixListId")
+		}
+		if plIndex(f, pl) < 0 {
+			return config.RouteFile{}, plNotFound(pl)
+		}
+		return config.RouteFile{DestinationPrefixList: pl}, nil
+	}
+	d, err := destination(p)
+	return config.RouteFile{Destination: d}, err
+}
+
+func (r routeKey) matches(x config.RouteFile) bool {
+	if r.DestinationPrefixList != "" {
+		return x.DestinationPrefixList == r.DestinationPrefixList
+	}
+	return x.DestinationPrefixList == "" && sameDest(x.Destination, r.Destination)
+}
+
+type routeKey config.RouteFile
+
+func (r routeKey) String() string {
+	if r.DestinationPrefixList != "" {
+		return r.DestinationPrefixList
+	}
+	return r.Destination
 }
 
 func destination(p params) (string, error) {
@@ -297,21 +353,27 @@ func (h *Handler) replaceRoute(ctx context.Context, p params) (returnOut, error)
 }
 
 func (h *Handler) putRoute(ctx context.Context, p params, replace bool) (returnOut, error) {
-	dest, err := destination(p)
-	if err != nil {
-		return returnOut{}, err
+	if p.str("DestinationPrefixListId") == "" {
+		if _, err := destination(p); err != nil {
+			return returnOut{}, err
+		}
 	}
 	id := p.str("RouteTableId")
-	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+		rf, err := routeDest(p, &tx.File)
+		if err != nil {
+			return err
+		}
+		dest := routeKey(rf)
 		t, err := findTable(tx, id)
 		if err != nil {
 			return err
 		}
-		target, err := routeTarget(p, &tx.File)
+		target, err := routeTarget(p, tx.State, t.VPC)
 		if err != nil {
 			return err
 		}
-		j := slices.IndexFunc(t.Routes, func(r config.RouteFile) bool { return sameDest(r.Destination, dest) })
+		j := slices.IndexFunc(t.Routes, dest.matches)
 		switch {
 		case j >= 0 && !replace:
 			return apierr.New(apierr.Exists, apierr.ResRoute, "The route identified by %s already exists.", dest)
@@ -320,7 +382,8 @@ func (h *Handler) putRoute(ctx context.Context, p params, replace bool) (returnO
 		case j >= 0:
 			t.Routes[j].Target = target
 		default:
-			t.Routes = append(t.Routes, config.RouteFile{Destination: dest, Target: target})
+			rf.Target = target
+			t.Routes = append(t.Routes, rf)
 		}
 		return nil
 	})
@@ -340,17 +403,23 @@ func sameDest(a, b string) bool {
 }
 
 func (h *Handler) deleteRoute(ctx context.Context, p params) (returnOut, error) {
-	dest, err := destination(p)
-	if err != nil {
-		return returnOut{}, err
+	if p.str("DestinationPrefixListId") == "" {
+		if _, err := destination(p); err != nil {
+			return returnOut{}, err
+		}
 	}
 	id := p.str("RouteTableId")
-	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+		rf, err := routeDest(p, &tx.File)
+		if err != nil {
+			return err
+		}
+		dest := routeKey(rf)
 		t, err := findTable(tx, id)
 		if err != nil {
 			return err
 		}
-		j := slices.IndexFunc(t.Routes, func(r config.RouteFile) bool { return sameDest(r.Destination, dest) })
+		j := slices.IndexFunc(t.Routes, dest.matches)
 		if j < 0 {
 			return apierr.New(apierr.NotFound, apierr.ResRoute, "no route with destination-cidr-block %s in route table %s", dest, id)
 		}

@@ -19,14 +19,24 @@ type ipv6Range struct {
 	CidrIpv6 string `xml:"cidrIpv6"`
 }
 
+type userIDGroupPair struct {
+	GroupId string `xml:"groupId"`
+	UserId  string `xml:"userId"`
+}
+
+type prefixListID struct {
+	PrefixListId string `xml:"prefixListId"`
+}
+
 // IpPermission is EC2's IpPermission.
 type IpPermission struct {
-	IpProtocol string      `xml:"ipProtocol"`
-	FromPort   *int        `xml:"fromPort,omitempty"`
-	ToPort     *int        `xml:"toPort,omitempty"`
-	Groups     groupPairs  `xml:"groups"`
-	IpRanges   []ipRange   `xml:"ipRanges>item,omitempty"`
-	Ipv6Ranges []ipv6Range `xml:"ipv6Ranges>item,omitempty"`
+	IpProtocol    string         `xml:"ipProtocol"`
+	FromPort      *int           `xml:"fromPort,omitempty"`
+	ToPort        *int           `xml:"toPort,omitempty"`
+	Groups        groupPairs     `xml:"groups"`
+	IpRanges      []ipRange      `xml:"ipRanges>item,omitempty"`
+	Ipv6Ranges    []ipv6Range    `xml:"ipv6Ranges>item,omitempty"`
+	PrefixListIds []prefixListID `xml:"prefixListIds>item,omitempty"`
 }
 
 // SecurityGroup is EC2's SecurityGroup.
@@ -44,17 +54,25 @@ type SecurityGroup struct {
 
 // SecurityGroupRule is EC2's SecurityGroupRule.
 type SecurityGroupRule struct {
-	SecurityGroupRuleId  string `xml:"securityGroupRuleId"`
-	GroupId              string `xml:"groupId"`
-	GroupOwnerId         string `xml:"groupOwnerId"`
-	IsEgress             bool   `xml:"isEgress"`
-	IpProtocol           string `xml:"ipProtocol"`
-	FromPort             int    `xml:"fromPort"`
-	ToPort               int    `xml:"toPort"`
-	CidrIpv4             string `xml:"cidrIpv4,omitempty"`
-	CidrIpv6             string `xml:"cidrIpv6,omitempty"`
-	Tags                 []Tag  `xml:"tagSet>item,omitempty"`
-	SecurityGroupRuleArn string `xml:"securityGroupRuleArn,omitempty"`
+	SecurityGroupRuleId  string           `xml:"securityGroupRuleId"`
+	GroupId              string           `xml:"groupId"`
+	GroupOwnerId         string           `xml:"groupOwnerId"`
+	IsEgress             bool             `xml:"isEgress"`
+	IpProtocol           string           `xml:"ipProtocol"`
+	FromPort             int              `xml:"fromPort"`
+	ToPort               int              `xml:"toPort"`
+	CidrIpv4             string           `xml:"cidrIpv4,omitempty"`
+	CidrIpv6             string           `xml:"cidrIpv6,omitempty"`
+	PrefixListId         string           `xml:"prefixListId,omitempty"`
+	ReferencedGroupInfo  *referencedGroup `xml:"referencedGroupInfo,omitempty"`
+	Description          string           `xml:"description,omitempty"`
+	Tags                 []Tag            `xml:"tagSet>item,omitempty"`
+	SecurityGroupRuleArn string           `xml:"securityGroupRuleArn,omitempty"`
+}
+
+type referencedGroup struct {
+	GroupId string `xml:"groupId"`
+	UserId  string `xml:"userId"`
 }
 
 // ruleShape is one rule of group id as EC2's SecurityGroupRule, under the
@@ -70,10 +88,18 @@ func ruleShape(n *config.Network, o *store.Object, id string, egress bool, r con
 	if r.FromPort != nil {
 		sr.FromPort, sr.ToPort = *r.FromPort, *r.ToPort
 	}
-	if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
-		sr.CidrIpv6 = r.CIDR
-	} else {
-		sr.CidrIpv4 = r.CIDR
+	sr.Description = r.Description
+	switch {
+	case r.PrefixList != "":
+		sr.PrefixListId = r.PrefixList
+	case r.SecurityGroup != "":
+		sr.ReferencedGroupInfo = &referencedGroup{GroupId: r.SecurityGroup, UserId: n.AccountID}
+	default:
+		if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
+			sr.CidrIpv6 = r.CIDR
+		} else {
+			sr.CidrIpv4 = r.CIDR
+		}
 	}
 	return sr
 }
@@ -128,7 +154,7 @@ func apiProtocol(p string) string {
 
 // permissions groups a security group's rules as EC2 shows them: one
 // permission per protocol and port range, with its address ranges.
-func permissions(rules []config.SGRuleFile) []IpPermission {
+func permissions(rules []config.SGRuleFile, account string) []IpPermission {
 	var out []IpPermission
 	for _, r := range rules {
 		proto := apiProtocol(r.Protocol)
@@ -144,9 +170,14 @@ func permissions(rules []config.SGRuleFile) []IpPermission {
 			out = append(out, IpPermission{IpProtocol: proto, FromPort: from, ToPort: to})
 			i = len(out) - 1
 		}
-		if pfx, err := netip.ParsePrefix(r.CIDR); err == nil && pfx.Addr().Is6() {
+		switch pfx, err := netip.ParsePrefix(r.CIDR); {
+		case r.PrefixList != "":
+			out[i].PrefixListIds = append(out[i].PrefixListIds, prefixListID{r.PrefixList})
+		case r.SecurityGroup != "":
+			out[i].Groups.Items = append(out[i].Groups.Items, userIDGroupPair{GroupId: r.SecurityGroup, UserId: account})
+		case err == nil && pfx.Addr().Is6():
 			out[i].Ipv6Ranges = append(out[i].Ipv6Ranges, ipv6Range{r.CIDR})
-		} else {
+		default:
 			out[i].IpRanges = append(out[i].IpRanges, ipRange{r.CIDR})
 		}
 	}
@@ -159,7 +190,7 @@ func eqInt(a, b *int) bool {
 
 func sgShape(st *store.State, n *config.Network, s config.SGFile) SecurityGroup {
 	out := SecurityGroup{OwnerId: n.AccountID, GroupId: s.ID, GroupName: s.ID, VpcId: s.VPC,
-		IpPermissions: permissions(s.Ingress), IpPermissionsEgress: permissions(s.Egress),
+		IpPermissions: permissions(s.Ingress, n.AccountID), IpPermissionsEgress: permissions(s.Egress, n.AccountID),
 		SecurityGroupArn: ownerArn(n, "security-group", s.ID)}
 	if o := st.Meta.Objects[s.ID]; o != nil {
 		if o.Name != "" {
@@ -320,7 +351,7 @@ func (h *Handler) deleteSecurityGroup(ctx context.Context, p params) (deleteSGOu
 
 // readPermissions reads IpPermissions.N (or the older top-level
 // IpProtocol, FromPort, ToPort, CidrIp) as network.yaml rules.
-func readPermissions(p params) ([]config.SGRuleFile, error) {
+func readPermissions(p params, account string) ([]config.SGRuleFile, error) {
 	perms := p.list("IpPermissions")
 	if len(perms) == 0 && p.has("IpProtocol") {
 		perms = []params{p}
@@ -331,8 +362,8 @@ func readPermissions(p params) ([]config.SGRuleFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(ip.list("Groups")) > 0 || len(ip.list("PrefixListIds")) > 0 || p.str("SourceSecurityGroupName") != "" {
-			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models permissions for CIDR ranges only, not for security groups or prefix lists"}
+		if p.str("SourceSecurityGroupName") != "" {
+			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns takes the groups of a permission by id (IpPermissions.N.Groups.N.GroupId), not by name"}
 		}
 		from, err := ip.optInt("FromPort")
 		if err != nil {
@@ -347,6 +378,22 @@ func readPermissions(p params) ([]config.SGRuleFile, error) {
 		} else if from == nil || to == nil {
 			return nil, apierr.Param("IpPermissions", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.")
 		}
+		n := len(out)
+		for _, g := range ip.list("Groups") {
+			if g.str("GroupId") == "" {
+				return nil, apierr.Param("IpPermissions", "Give the GroupId of each group of a permission")
+			}
+			if u := g.str("UserId"); u != "" && u != account {
+				return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models groups of one account: UserId must be " + account}
+			}
+			out = append(out, config.SGRuleFile{Protocol: proto, FromPort: from, ToPort: to, SecurityGroup: g.str("GroupId"), Description: g.str("Description")})
+		}
+		for _, pl := range ip.list("PrefixListIds") {
+			if pl.str("PrefixListId") == "" {
+				return nil, apierr.Param("IpPermissions", "Give the PrefixListId of each prefix list of a permission")
+			}
+			out = append(out, config.SGRuleFile{Protocol: proto, FromPort: from, ToPort: to, PrefixList: pl.str("PrefixListId"), Description: pl.str("Description")})
+		}
 		var cidrs []string
 		for _, r := range ip.list("IpRanges") {
 			cidrs = append(cidrs, r.str("CidrIp"))
@@ -357,8 +404,8 @@ func readPermissions(p params) ([]config.SGRuleFile, error) {
 		if c := ip.str("CidrIp"); c != "" {
 			cidrs = append(cidrs, c)
 		}
-		if len(cidrs) == 0 {
-			return nil, apierr.Param("IpPermissions", "Each permission needs IpRanges or Ipv6Ranges")
+		if len(cidrs) == 0 && len(out) == n {
+			return nil, apierr.Param("IpPermissions", "Each permission needs IpRanges, Ipv6Ranges, Groups or PrefixListIds")
 		}
 		for _, c := range cidrs {
 			pfx, err := netip.ParsePrefix(c)
@@ -390,11 +437,31 @@ func protocol(s string) (string, error) {
 }
 
 func sameRule(a, b config.SGRuleFile) bool {
-	return a.Protocol == b.Protocol && eqInt(a.FromPort, b.FromPort) && eqInt(a.ToPort, b.ToPort) && a.CIDR == b.CIDR
+	return a.Protocol == b.Protocol && eqInt(a.FromPort, b.FromPort) && eqInt(a.ToPort, b.ToPort) && a.CIDR == b.CIDR &&
+		a.PrefixList == b.PrefixList && a.SecurityGroup == b.SecurityGroup
+}
+
+// checkPeers checks that the prefix lists and groups the rules name exist.
+func checkPeers(f *config.File, rules []config.SGRuleFile) error {
+	for _, r := range rules {
+		if r.PrefixList != "" && plIndex(f, r.PrefixList) < 0 {
+			return plNotFound(r.PrefixList)
+		}
+		if r.SecurityGroup != "" && sgIndex(f, r.SecurityGroup) < 0 {
+			return sgNotFound(r.SecurityGroup)
+		}
+	}
+	return nil
 }
 
 func ruleText(r config.SGRuleFile) string {
-	s := "peer: " + r.CIDR + ", " + apiProtocol(r.Protocol)
+	peer := r.CIDR
+	if r.PrefixList != "" {
+		peer = r.PrefixList
+	} else if r.SecurityGroup != "" {
+		peer = r.SecurityGroup
+	}
+	s := "peer: " + peer + ", " + apiProtocol(r.Protocol)
 	if r.FromPort != nil {
 		s += ", from port: " + strconv.Itoa(*r.FromPort) + ", to port: " + strconv.Itoa(*r.ToPort)
 	}
@@ -411,14 +478,18 @@ func (h *Handler) authorize(ctx context.Context, p params, egress bool) (authori
 	if err != nil {
 		return authorizeOut{}, err
 	}
-	rules, err := readPermissions(p)
-	if err != nil {
-		return authorizeOut{}, err
-	}
+	var rules []config.SGRuleFile
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+		var err error
+		if rules, err = readPermissions(p, tx.Net.AccountID); err != nil {
+			return err
+		}
 		i := sgIndex(&tx.File, id)
 		if i < 0 {
 			return sgNotFound(id)
+		}
+		if err := checkPeers(&tx.File, rules); err != nil {
+			return err
 		}
 		g := &tx.File.SecurityGroups[i]
 		list := &g.Ingress
@@ -451,12 +522,14 @@ func (h *Handler) revoke(ctx context.Context, p params, egress bool) (returnOut,
 	}
 	ruleIDs := p.strings("SecurityGroupRuleId")
 	var rules []config.SGRuleFile
-	if len(ruleIDs) == 0 {
-		if rules, err = readPermissions(p); err != nil {
-			return returnOut{}, err
-		}
-	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+		rules = nil
+		if len(ruleIDs) == 0 {
+			var err error
+			if rules, err = readPermissions(p, tx.Net.AccountID); err != nil {
+				return err
+			}
+		}
 		i := sgIndex(&tx.File, id)
 		if i < 0 {
 			return sgNotFound(id)
@@ -510,8 +583,5 @@ func (h *Handler) revokeIngress(ctx context.Context, p params) (returnOut, error
 // groupPairs is a permission's groups: written even when empty, as EC2
 // does; vpcdns's rules name CIDR blocks, not other groups.
 type groupPairs struct {
-	Items []struct {
-		GroupId string `xml:"groupId"`
-		UserId  string `xml:"userId"`
-	} `xml:"item"`
+	Items []userIDGroupPair `xml:"item"`
 }

@@ -228,6 +228,9 @@ func (h *Handler) deleteSubnet(ctx context.Context, p params) (returnOut, error)
 		if s == nil {
 			return subnetNotFound(id)
 		}
+		if dep := edgeDependency(tx, "", id); dep != "" {
+			return apierr.New(apierr.InUse, apierr.ResSubnet, "The subnet '%s' has dependencies and cannot be deleted (%s).", id, dep)
+		}
 		for _, e := range tx.File.Endpoints {
 			for _, a := range e.IPAddresses {
 				if a.Subnet == id {

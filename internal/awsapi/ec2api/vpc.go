@@ -56,6 +56,9 @@ func vpcShape(st *store.State, n *config.Network, i int) Vpc {
 	v := st.File.VPCs[i]
 	out := Vpc{VpcId: v.ID, OwnerId: n.AccountID, State: "available", DhcpOptionsId: store.DerivedID("dopt-", "dhcp-options|"+v.ID),
 		InstanceTenancy: "default", Tags: tagItems(vpcTags(v))}
+	if v.DHCPOptions != "" {
+		out.DhcpOptionsId = v.DHCPOptions // AssociateDhcpOptions (dhcp.go)
+	}
 	if len(n.VPCs[i].CIDRs) > 0 {
 		out.CidrBlock = n.VPCs[i].CIDRs[0].String()
 	}
@@ -222,6 +225,9 @@ func vpcDependency(tx *store.Tx, v *config.VPCFile) string {
 		return "subnet " + v.Subnets[0].ID
 	case len(v.Instances) > 0:
 		return "instance " + v.Instances[0].ID
+	}
+	if dep := edgeDependency(tx, v.ID, ""); dep != "" {
+		return dep
 	}
 	for _, s := range f.SecurityGroups {
 		if s.VPC == v.ID && s.ID != dflt.DefaultSG {

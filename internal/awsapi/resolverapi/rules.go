@@ -225,8 +225,8 @@ func (h *Handler) createRule(ctx context.Context, in *createRuleIn) (resolverRul
 		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "A FORWARD rule needs a ResolverEndpointId: the outbound endpoint its queries leave through")
 	}
 	id := store.NewID(store.PrefixRule)
-	st, n, err := h.Store.UpdateRules(ctx, fields, nil, func(tx *store.Tx) error {
-		if creatorTaken(tx.State, store.KindRule, in.CreatorRequestId) {
+	st, n, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{Objects: true}, func(tx *store.Tx) error {
+		if tx.CreatorTaken(store.KindRule, in.CreatorRequestId) {
 			return apierr.New(apierr.Exists, apierr.ResRule, "Resolver rule with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
 		if in.RuleType == "FORWARD" {
@@ -315,7 +315,7 @@ func (h *Handler) updateRule(ctx context.Context, in *struct {
 	if err != nil {
 		return resolverRuleOut{}, err
 	}
-	st, n, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	st, n, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}, Objects: true}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -360,7 +360,7 @@ func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId str
 		return resolverRuleOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot delete the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRule
-	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -418,7 +418,7 @@ func (h *Handler) associateRule(ctx context.Context, in *struct{ ResolverRuleId,
 	if in.ResolverRuleId == view.InternetRuleID {
 		return resolverRuleAssociationOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "The autodefined rule '%s' is associated with every VPC already.", in.ResolverRuleId)
 	}
-	st, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	st, _, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}, Assocs: true}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)
@@ -460,7 +460,7 @@ func (h *Handler) disassociateRule(ctx context.Context, in *struct{ VPCId, Resol
 		return resolverRuleAssociationOut{}, apierr.New(apierr.InvalidRequest, apierr.ResRule, "Cannot disassociate the autodefined rule '%s'.", in.ResolverRuleId)
 	}
 	var gone ResolverRuleAssociation
-	_, _, err := h.Store.UpdateRules(ctx, fields, []string{in.ResolverRuleId}, func(tx *store.Tx) error {
+	_, _, err := h.Store.UpdateRuleScope(ctx, fields, store.RuleScope{IDs: []string{in.ResolverRuleId}}, func(tx *store.Tx) error {
 		i := ruleIndex(&tx.File, in.ResolverRuleId)
 		if i < 0 {
 			return ruleNotFound(in.ResolverRuleId)

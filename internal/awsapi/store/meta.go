@@ -59,10 +59,9 @@ type Object struct {
 	Comment         string `json:"comment,omitempty"`
 
 	// Route 53 query logging configuration and VPC association
-	// authorization: the hosted zone (and, for an authorization, the VPC;
-	// keyed by VPCAuthKey).
+	// authorization: the hosted zone (and, for an authorization, keyed by
+	// VPCAuthKey, the VPC in VPC below and its region).
 	HostedZone string `json:"hosted_zone,omitempty"`
-	VPC        string `json:"vpc,omitempty"`
 	VPCRegion  string `json:"vpc_region,omitempty"`
 
 	// DNS Firewall rule group: its resource policy (kept, not applied).
@@ -75,6 +74,20 @@ type Object struct {
 
 	// Security group rule ids, by rule key (see RuleKey).
 	RuleIDs map[string]string `json:"rule_ids,omitempty"`
+
+	// The edge of a VPC (ec2api igw.go, dhcp.go, endpoints.go,
+	// prefixlists.go). Internet and NAT gateways live only here: a route
+	// names them by id (igw-…, nat-…) and network.yaml needs no entry.
+	VPC       string `json:"vpc,omitempty"`        // internet gateway attachment; NAT gateway; VPC association authorization
+	Subnet    string `json:"subnet,omitempty"`     // NAT gateway
+	PrivateIP string `json:"private_ip,omitempty"` // NAT gateway
+	State     string `json:"state,omitempty"`      // NAT gateway: available | deleted
+	// Managed prefix list: its version (1 on create, +1 on each change),
+	// its maximum size, its address family and the entries' descriptions.
+	Version           int64             `json:"version,omitempty"`
+	MaxEntries        int               `json:"max_entries,omitempty"`
+	AddressFamily     string            `json:"address_family,omitempty"`
+	EntryDescriptions map[string]string `json:"entry_descriptions,omitempty"`
 }
 
 // Assoc is the side record of an association.
@@ -107,6 +120,11 @@ const (
 	KindFirewallGroup = "firewall-rule-group"
 	KindFirewallRule  = "firewall-rule" // keyed by FirewallRuleKey
 	KindFirewallAssoc = "firewall-rule-group-association"
+	KindInternetGW    = "internet-gateway" // side records only
+	KindNATGateway    = "natgateway"       // side records only
+	KindDHCPOptions   = "dhcp-options"
+	KindPrefixList    = "prefix-list"
+	KindVPCEndpoint   = "vpc-endpoint"
 	// KindZoneQueryLog is a Route 53 (public hosted zone) query logging
 	// configuration, and KindVPCAuth a VPC association authorization: both
 	// live only in Meta (they change no answer).

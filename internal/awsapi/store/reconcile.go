@@ -159,12 +159,25 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 		obj(a.ID, KindFirewallAssoc)
 	}
 
+	for _, x := range f.DHCPOptionSets {
+		obj(x.ID, KindDHCPOptions)
+	}
+	for _, x := range f.PrefixLists {
+		if o := obj(x.ID, KindPrefixList); o.Version == 0 {
+			o.Version = 1
+		}
+	}
+	for _, x := range f.VPCEndpoints {
+		obj(x.ID, KindVPCEndpoint)
+	}
+
 	for id, o := range m.Objects {
 		if live[id] {
 			continue
 		}
 		switch {
-		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active":
+		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active",
+			o.Kind == KindInternetGW, o.Kind == KindNATGateway:
 		case o.Kind == KindZoneQueryLog, o.Kind == KindVPCAuth:
 			if !live[o.HostedZone] {
 				delete(m.Objects, id) // its zone is gone
@@ -193,7 +206,16 @@ func RuleKey(egress bool, r config.SGRuleFile) string {
 	if r.ToPort != nil {
 		to = strconv.Itoa(*r.ToPort)
 	}
-	return dir + "|" + r.Protocol + "|" + from + "|" + to + "|" + r.CIDR
+	k := dir + "|" + r.Protocol + "|" + from + "|" + to + "|" + r.CIDR
+	// A rule for a prefix list or a group: the keys of CIDR rules stay as
+	// they were, so their derived ids do not change.
+	if r.PrefixList != "" {
+		k += "|pl:" + r.PrefixList
+	}
+	if r.SecurityGroup != "" {
+		k += "|sg:" + r.SecurityGroup
+	}
+	return k
 }
 
 // deref returns *p, or def when p is nil.

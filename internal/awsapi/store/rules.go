@@ -12,6 +12,7 @@ import (
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/dnsname"
 )
 
 // errOutOfScope means a change made with UpdateRules touched more than it
@@ -31,8 +32,26 @@ var errOutOfScope = errors.New("the change touched resources it did not declare"
 // that does is detected (the rules no longer line up) and run again as a
 // whole-state Update.
 func (s *Store) UpdateRules(ctx context.Context, fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	return s.UpdateRuleScope(ctx, fields, RuleScope{IDs: ids, Objects: true, Assocs: true}, fn)
+}
+
+// RuleScope is what a change made with UpdateRuleScope may modify: the
+// existing rules IDs (it may also append new rules), and the maps of side
+// records it writes into, Objects (tx.Meta.Objects) and Assocs
+// (tx.Meta.Assocs). A map out of scope is the current state's, shared
+// and not to be written; a map in scope is a copy of it, which costs as
+// much as the map is large. The store's own keeping of the rules' side
+// records (the object of a deleted rule, the associations of a rule's
+// VPCs) is not limited by the scope.
+type RuleScope struct {
+	IDs             []string
+	Objects, Assocs bool
+}
+
+// UpdateRuleScope is UpdateRules with the side records fn writes named.
+func (s *Store) UpdateRuleScope(ctx context.Context, fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	s.wmu.Lock()
-	st, n, err := s.retry(ctx, func() (*State, *config.Network, error) { return s.updateRules(ctx, fields, ids, fn) })
+	st, n, err := s.retry(ctx, func() (*State, *config.Network, error) { return s.updateRules(ctx, fields, scope, fn) })
 	s.wmu.Unlock()
 	if errors.Is(err, errOutOfScope) {
 		return s.Update(ctx, fields, fn)
@@ -40,7 +59,36 @@ func (s *Store) UpdateRules(ctx context.Context, fields map[string]string, ids [
 	return st, n, err
 }
 
-func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids []string, fn func(tx *Tx) error) (*State, *config.Network, error) {
+// ownMap makes *m a copy of itself the first time a change writes into a
+// map of side records it shares with the current state.
+type ownMap[V any] struct {
+	m     *map[string]V
+	owned bool
+}
+
+func (o *ownMap[V]) set(k string, v V) {
+	o.own()
+	(*o.m)[k] = v
+}
+
+func (o *ownMap[V]) delete(k string) {
+	if _, ok := (*o.m)[k]; ok {
+		o.own()
+		delete(*o.m, k)
+	}
+}
+
+func (o *ownMap[V]) own() {
+	if !o.owned {
+		*o.m, o.owned = maps.Clone(*o.m), true
+		if *o.m == nil {
+			*o.m = map[string]V{}
+		}
+	}
+}
+
+func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
+	ids := scope.IDs
 	cur, curNet := s.Snapshot()
 	var before string
 	if s.verify {
@@ -48,13 +96,26 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids [
 	}
 	declared := func(id string) bool { return slices.Contains(ids, id) }
 	tx := &Tx{State: &State{File: cur.File, Meta: Meta{
-		Objects: maps.Clone(cur.Meta.Objects), Assocs: maps.Clone(cur.Meta.Assocs), Changes: cur.Meta.Changes,
-	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet}
+		Objects: cur.Meta.Objects, Assocs: cur.Meta.Assocs, Changes: cur.Meta.Changes,
+	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
+	objects := ownMap[*Object]{m: &tx.Meta.Objects}
+	assocs := ownMap[*Assoc]{m: &tx.Meta.Assocs}
+	if scope.Objects {
+		objects.own()
+		for _, id := range ids {
+			if o := tx.Meta.Objects[id]; o != nil {
+				tx.Meta.Objects[id] = deepCopy(o)
+			}
+		}
+	}
+	if scope.Assocs {
+		assocs.own()
+	}
 	if tx.Meta.Objects == nil {
-		tx.Meta.Objects = map[string]*Object{}
+		objects.own()
 	}
 	if tx.Meta.Assocs == nil {
-		tx.Meta.Assocs = map[string]*Assoc{}
+		assocs.own()
 	}
 	// A change that only adds rules appends them past the end of the
 	// current list, which no reader looks at: the list is shared. One that
@@ -68,61 +129,65 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids [
 			}
 		}
 	}
-	for _, id := range ids {
-		if o := tx.Meta.Objects[id]; o != nil {
-			tx.Meta.Objects[id] = deepCopy(o)
-		}
-	}
 	if err := fn(tx); err != nil {
 		return nil, nil, apierr.As(err, fields)
 	}
 
 	// Line the rules up: every undeclared rule in its place, declared ones
-	// kept or gone, new ones after them.
+	// kept or gone, new ones after them. touchedNew and touchedOld are the
+	// positions of the touched rules in the new and the old list: the work
+	// below is over them, not over the list.
 	oldRules, newRules := cur.File.Rules, tx.File.Rules
-	oldPos := make([]int, len(newRules)) // position in oldRules, -1: new
 	touched := map[string]bool{}
-	j := 0
-	if len(ids) == 0 && len(newRules) >= len(oldRules) && (len(oldRules) == 0 || &newRules[0] == &oldRules[0]) {
+	var touchedNew, touchedOld []int
+	var oldPos []int // position in oldRules of each new rule, -1: new; nil when only appended
+	appended := len(ids) == 0 && len(newRules) >= len(oldRules) && (len(oldRules) == 0 || &newRules[0] == &oldRules[0])
+	if appended {
 		// Only appended: the old rules are the same memory.
-		for i := range oldRules {
-			oldPos[i] = i
+		for i := len(oldRules); i < len(newRules); i++ {
+			touched[newRules[i].ID] = true
+			touchedNew = append(touchedNew, i)
 		}
-		j = len(oldRules)
-	}
-	for i := j; i < len(newRules); i++ {
-		for j < len(oldRules) && oldRules[j].ID != newRules[i].ID {
+	} else {
+		oldPos = make([]int, len(newRules))
+		j := 0
+		for i := range newRules {
+			for j < len(oldRules) && oldRules[j].ID != newRules[i].ID {
+				if !declared(oldRules[j].ID) {
+					return nil, nil, errOutOfScope // an undeclared rule is gone or moved
+				}
+				touched[oldRules[j].ID] = true // deleted
+				touchedOld = append(touchedOld, j)
+				j++
+			}
+			if j < len(oldRules) {
+				oldPos[i] = j
+				if declared(newRules[i].ID) {
+					touched[newRules[i].ID] = true
+					touchedNew = append(touchedNew, i)
+					touchedOld = append(touchedOld, j)
+				}
+				j++
+				continue
+			}
+			oldPos[i] = -1
+			touched[newRules[i].ID] = true
+			touchedNew = append(touchedNew, i)
+		}
+		for ; j < len(oldRules); j++ {
 			if !declared(oldRules[j].ID) {
-				return nil, nil, errOutOfScope // an undeclared rule is gone or moved
+				return nil, nil, errOutOfScope
 			}
-			touched[oldRules[j].ID] = true // deleted
-			j++
+			touched[oldRules[j].ID] = true
+			touchedOld = append(touchedOld, j)
 		}
-		if j < len(oldRules) {
-			oldPos[i] = j
-			if declared(newRules[i].ID) {
-				touched[newRules[i].ID] = true
-			}
-			j++
-			continue
-		}
-		oldPos[i] = -1
-		touched[newRules[i].ID] = true
-	}
-	for ; j < len(oldRules); j++ {
-		if !declared(oldRules[j].ID) {
-			return nil, nil, errOutOfScope
-		}
-		touched[oldRules[j].ID] = true
 	}
 
 	// Validate the touched rules with everything they can refer to.
 	sub := tx.File
 	sub.Rules = nil
-	for _, r := range newRules {
-		if touched[r.ID] {
-			sub.Rules = append(sub.Rules, r)
-		}
+	for _, i := range touchedNew {
+		sub.Rules = append(sub.Rules, newRules[i])
 	}
 	subNet, err := config.Validate(&sub, "network", "/")
 	if err != nil {
@@ -134,8 +199,20 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids [
 
 	// The network: the one before, with the touched rules in their places
 	// (pointing at its VPCs and endpoints, which the change left alone).
+	// Appended rules go past the end of the current list, which no reader
+	// of the current network looks at, as they do in the file.
 	n := *curNet
-	n.Rules = make([]*config.Rule, len(newRules))
+	if appended {
+		n.Rules = curNet.Rules[:len(curNet.Rules):cap(curNet.Rules)]
+		n.Rules = append(n.Rules, make([]*config.Rule, len(touchedNew))...)
+	} else {
+		n.Rules = make([]*config.Rule, len(newRules))
+		for i, p := range oldPos {
+			if p >= 0 {
+				n.Rules[i] = curNet.Rules[p]
+			}
+		}
+	}
 	vpcs := map[string]*config.VPC{}
 	for _, v := range curNet.VPCs {
 		vpcs[v.ID] = v
@@ -144,50 +221,33 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids [
 	for _, e := range curNet.Endpoints {
 		eps[e.ID] = e
 	}
-	subRules := map[string]*config.Rule{}
-	for _, r := range subNet.Rules {
-		subRules[r.ID] = r
-	}
-	for i, rf := range newRules {
-		if !touched[rf.ID] {
-			n.Rules[i] = curNet.Rules[oldPos[i]]
-			continue
-		}
-		r := *subRules[rf.ID]
+	for k, i := range touchedNew {
+		r := *subNet.Rules[k]
 		if r.Endpoint != nil {
 			r.Endpoint = eps[r.Endpoint.ID]
 		}
 		r.VPCs = make([]*config.VPC, len(r.VPCs))
-		for k, v := range subRules[rf.ID].VPCs {
-			r.VPCs[k] = vpcs[v.ID]
+		for m, v := range subNet.Rules[k].VPCs {
+			r.VPCs[m] = vpcs[v.ID]
 		}
 		n.Rules[i] = &r
 	}
 
 	// The side records of the touched rules (what Reconcile does for them).
 	oldByID := map[string]*config.RuleFile{}
-	for _, p := range oldPos {
-		if p >= 0 && touched[oldRules[p].ID] {
-			oldByID[oldRules[p].ID] = &oldRules[p]
-		}
-	}
-	for i := range oldRules {
-		if touched[oldRules[i].ID] {
-			oldByID[oldRules[i].ID] = &oldRules[i]
-		}
+	for _, i := range touchedOld {
+		oldByID[oldRules[i].ID] = &oldRules[i]
 	}
 	newByID := map[string]*config.RuleFile{}
-	for i := range newRules {
-		if touched[newRules[i].ID] {
-			newByID[newRules[i].ID] = &newRules[i]
-		}
+	for _, i := range touchedNew {
+		newByID[newRules[i].ID] = &newRules[i]
 	}
 	for id := range touched {
 		nr, or := newByID[id], oldByID[id]
 		if nr == nil {
-			delete(tx.Meta.Objects, id)
+			objects.delete(id)
 		} else if tx.Meta.Objects[id] == nil {
-			tx.Meta.Objects[id] = &Object{Kind: KindRule, Created: tx.Now, Modified: tx.Now}
+			objects.set(id, &Object{Kind: KindRule, Created: tx.Now, Modified: tx.Now})
 		}
 		var keep []string
 		if nr != nil {
@@ -195,14 +255,14 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids [
 			for _, v := range nr.VPCs {
 				k := AssocKey(AssocRule, id, v)
 				if tx.Meta.Assocs[k] == nil {
-					tx.Meta.Assocs[k] = &Assoc{ID: DerivedID(PrefixRuleAssoc, k), Created: tx.Now}
+					assocs.set(k, &Assoc{ID: DerivedID(PrefixRuleAssoc, k), Created: tx.Now})
 				}
 			}
 		}
 		if or != nil {
 			for _, v := range or.VPCs {
 				if !slices.Contains(keep, v) {
-					delete(tx.Meta.Assocs, AssocKey(AssocRule, id, v))
+					assocs.delete(AssocKey(AssocRule, id, v))
 				}
 			}
 		}
@@ -279,24 +339,31 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, ids [
 // untouched rule for the same domain is associated with (the check
 // config.Validate makes across all rules).
 func domainConflicts(sub, cur *config.Network, touched map[string]bool) error {
-	type key struct{ vpc, domain string }
-	want := map[key]string{}
+	type want struct {
+		domain     dnsname.Name
+		vpc, owner string
+	}
+	var wants []want
 	for _, r := range sub.Rules {
 		for _, v := range r.VPCs {
-			want[key{v.ID, r.Domain.String()}] = r.ID
+			wants = append(wants, want{r.Domain, v.ID, r.ID})
 		}
 	}
-	if len(want) == 0 {
+	if len(wants) == 0 {
 		return nil
 	}
+	// A change touches a rule or two: comparing each rule's domain with
+	// theirs is cheaper than a lookup per rule.
 	for _, r := range cur.Rules {
-		if touched[r.ID] {
-			continue
-		}
-		for _, v := range r.VPCs {
-			if id, ok := want[key{v.ID, r.Domain.String()}]; ok {
-				return config.Problems{{Path: "resolver_rules[" + id + "].vpcs", Value: v.ID,
-					Reason: "already has rule " + r.ID + " for " + r.Domain.String() + ": two rules with the same domain cannot be associated with one vpc"}}
+		for _, w := range wants {
+			if r.Domain != w.domain || touched[r.ID] {
+				continue
+			}
+			for _, v := range r.VPCs {
+				if v.ID == w.vpc {
+					return config.Problems{{Path: "resolver_rules[" + w.owner + "].vpcs", Value: v.ID,
+						Reason: "already has rule " + r.ID + " for " + r.Domain.String() + ": two rules with the same domain cannot be associated with one vpc"}}
+				}
 			}
 		}
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -84,5 +86,79 @@ func TestUpdateRules(t *testing.T) {
 				t.Errorf("stored state differs from the current one")
 			}
 		})
+	}
+}
+
+// A change with a RuleScope copies only the side-record maps it names:
+// the store's own bookkeeping of the rest still works (a deleted rule's
+// object goes), the creator index follows every change, and writing into
+// a map out of scope is caught (Options.Verify).
+func TestUpdateRuleScope(t *testing.T) {
+	s, err := Open(Options{Backend: newRecorder(), Initial: example(t), BaseDir: "/", Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(tx *Tx) error {
+		if tx.CreatorTaken(KindRule, "crid-1") {
+			return errors.New("creator request id taken")
+		}
+		tx.File.Rules = append(tx.File.Rules, config.RuleFile{ID: "rslvr-rr-scoped", RuleType: "system", DomainName: "scoped.example"})
+		tx.Meta.Objects["rslvr-rr-scoped"] = &Object{Kind: KindRule, CreatorRequestID: "crid-1", Created: tx.Now, Modified: tx.Now}
+		return nil
+	}
+	before, _ := s.Snapshot()
+	st, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{Objects: true}, create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &st.Meta.Assocs == &before.Meta.Assocs || len(st.Meta.Assocs) != len(before.Meta.Assocs) {
+		t.Errorf("associations changed by a create")
+	}
+	if _, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{Objects: true}, create); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Errorf("second create with the same creator request id: %v", err)
+	}
+	// Associate: only the associations are the change's.
+	st, _, err = s.UpdateRuleScope(context.Background(), nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}, Assocs: true}, func(tx *Tx) error {
+		i := slices.IndexFunc(tx.File.Rules, func(r config.RuleFile) bool { return r.ID == "rslvr-rr-scoped" })
+		tx.File.Rules[i].VPCs = []string{"vpc-shared"}
+		tx.Meta.Assocs[AssocKey(AssocRule, "rslvr-rr-scoped", "vpc-shared")] = &Assoc{ID: "rslvr-rrassoc-scoped", Created: tx.Now}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := st.Meta.Assocs[AssocKey(AssocRule, "rslvr-rr-scoped", "vpc-shared")]; a == nil || a.ID != "rslvr-rrassoc-scoped" {
+		t.Errorf("association record %+v", a)
+	}
+	// Disassociate and delete with no map in scope: the store drops the
+	// records, and the creator id is free again.
+	for _, fn := range []func(tx *Tx) error{
+		func(tx *Tx) error {
+			i := slices.IndexFunc(tx.File.Rules, func(r config.RuleFile) bool { return r.ID == "rslvr-rr-scoped" })
+			tx.File.Rules[i].VPCs = nil
+			return nil
+		},
+		func(tx *Tx) error {
+			tx.File.Rules = slices.DeleteFunc(tx.File.Rules, func(r config.RuleFile) bool { return r.ID == "rslvr-rr-scoped" })
+			return nil
+		},
+	} {
+		if st, _, err = s.UpdateRuleScope(context.Background(), nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}}, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.Meta.Objects["rslvr-rr-scoped"] != nil || st.Meta.Assocs[AssocKey(AssocRule, "rslvr-rr-scoped", "vpc-shared")] != nil {
+		t.Error("the deleted rule's side records are still there")
+	}
+	if _, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{Objects: true}, create); err != nil {
+		t.Errorf("create after the delete freed the creator request id: %v", err)
+	}
+	// A write into a map out of scope modifies the current state (which
+	// is then lost): refused.
+	if _, _, err := s.UpdateRuleScope(context.Background(), nil, RuleScope{IDs: []string{"rslvr-rr-scoped"}}, func(tx *Tx) error {
+		tx.Meta.Objects["rslvr-rr-scoped"] = &Object{Kind: KindRule}
+		return nil
+	}); err == nil {
+		t.Error("a write into an out-of-scope map was accepted")
 	}
 }

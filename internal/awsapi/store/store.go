@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,6 +100,9 @@ type Store struct {
 	st      *State
 	net     *config.Network
 	ord     *order
+	// creators indexes the current state's creator request ids; changes
+	// (under wmu) read and update it.
+	creators map[creatorKey]int
 	// loaded is true when the state came from the backend rather than
 	// Initial.
 	loaded bool
@@ -194,6 +198,7 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 				return fmt.Errorf("open store: %w", err)
 			}
 			s.st, s.net, s.ord, s.loaded = st, n, ord, true
+			s.creators = creatorIndex(st)
 			return nil
 		}
 		err = s.start(ctx, opts)
@@ -265,6 +270,7 @@ func (s *Store) start(ctx context.Context, opts Options) error {
 		}
 	}
 	s.st, s.net = st, n
+	s.creators = creatorIndex(st)
 	return nil
 }
 
@@ -295,6 +301,7 @@ func (s *Store) reload(ctx context.Context) error {
 		return fmt.Errorf("reload store: %w", err)
 	}
 	s.ord = ord
+	s.creators = creatorIndex(st)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = st, n
@@ -492,6 +499,46 @@ type Tx struct {
 	Net *config.Network
 	// pending are the ids the change marks as not yet answered in DNS.
 	pending []string
+	// creators counts the creator request ids of the state before the
+	// change (see CreatorTaken).
+	creators map[creatorKey]int
+}
+
+// CreatorTaken reports whether a resource of kind had been created with
+// the creator request id crid before this change: one map probe, where a
+// scan of Meta.Objects costs as much as the network is large.
+func (tx *Tx) CreatorTaken(kind, crid string) bool {
+	return tx.creators[creatorKey{kind, crid}] > 0
+}
+
+type creatorKey struct{ kind, crid string }
+
+// creatorIndex counts the creator request ids of st's objects.
+func creatorIndex(st *State) map[creatorKey]int {
+	m := make(map[creatorKey]int, len(st.Meta.Objects))
+	for _, o := range st.Meta.Objects {
+		m[creatorKey{o.Kind, o.CreatorRequestID}]++
+	}
+	return m
+}
+
+// indexCreators brings the creator index from cur to next, through the
+// object records a change wrote: O(change). The caller holds wmu.
+func (s *Store) indexCreators(cur, next *State, recs []Record) {
+	for _, r := range recs {
+		if r.Bucket != bucketObjects {
+			continue
+		}
+		if o := cur.Meta.Objects[r.Key]; o != nil {
+			k := creatorKey{o.Kind, o.CreatorRequestID}
+			if s.creators[k]--; s.creators[k] <= 0 {
+				delete(s.creators, k)
+			}
+		}
+		if o := next.Meta.Objects[r.Key]; o != nil {
+			s.creators[creatorKey{o.Kind, o.CreatorRequestID}]++
+		}
+	}
 }
 
 // MarkPending records that id (an association, a Route 53 change) is
@@ -547,7 +594,7 @@ func unavailable(err error) error {
 
 func (s *Store) update(ctx context.Context, fields map[string]string, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	cur, curNet := s.Snapshot()
-	tx := &Tx{State: deepCopy(cur), Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet}
+	tx := &Tx{State: deepCopy(cur), Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
 	if tx.Meta.Objects == nil {
 		tx.Meta.Objects = map[string]*Object{}
 	}
@@ -613,6 +660,11 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 		return nil, nil, apierr.As(err, nil)
 	}
 	s.ord.commit()
+	s.indexCreators(cur, tx.State, recs)
+	if s.verify && !maps.Equal(s.creators, creatorIndex(tx.State)) {
+		s.log.Error("verify: the creator index differs from the state's")
+		panic("store: verify: the creator index differs from the state's")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = tx.State, n
