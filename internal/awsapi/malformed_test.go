@@ -127,3 +127,42 @@ func createZoneRaw(t *testing.T, e *env, vpc string) string {
 	}
 	return strings.TrimPrefix(out.HostedZone.Id, "/hostedzone/")
 }
+
+// TestRoute53CreatedStatus: the operations AWS answers with 201 Created
+// (CreateHostedZone, public or private, and CreateQueryLoggingConfig) do
+// so with a Location; a public zone's response carries its DelegationSet.
+func TestRoute53CreatedStatus(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	post := func(path, body string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/2013-04-01/"+path, strings.NewReader(body))
+		return do(t, req)
+	}
+	resp, b := post("hostedzone", `<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>public.example</Name><CallerReference>pub</CallerReference></CreateHostedZoneRequest>`)
+	var zone struct {
+		HostedZone    struct{ Id string }
+		DelegationSet struct {
+			NameServers []string `xml:"NameServers>NameServer"`
+		}
+	}
+	if err := xml.Unmarshal(b, &zone); err != nil || resp.StatusCode != 201 || len(zone.DelegationSet.NameServers) == 0 ||
+		resp.Header.Get("Location") != "https://route53.amazonaws.com/2013-04-01"+zone.HostedZone.Id {
+		t.Fatalf("public CreateHostedZone: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), b)
+	}
+	resp, b = post("queryloggingconfig", `<CreateQueryLoggingConfigRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZoneId>`+zone.HostedZone.Id+
+		`</HostedZoneId><CloudWatchLogsLogGroupArn>arn:aws:logs:us-east-1:111111111111:log-group:/aws/route53/public.example</CloudWatchLogsLogGroupArn></CreateQueryLoggingConfigRequest>`)
+	var qlc struct {
+		QueryLoggingConfig struct{ Id string }
+	}
+	if err := xml.Unmarshal(b, &qlc); err != nil || resp.StatusCode != 201 || qlc.QueryLoggingConfig.Id == "" ||
+		resp.Header.Get("Location") != "https://route53.amazonaws.com/2013-04-01/queryloggingconfig/"+qlc.QueryLoggingConfig.Id {
+		t.Fatalf("CreateQueryLoggingConfig: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), b)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/2013-04-01/queryloggingconfig/"+qlc.QueryLoggingConfig.Id, nil)
+	if resp, b := do(t, req); resp.StatusCode != 200 || !strings.Contains(string(b), "<GetQueryLoggingConfigResponse") {
+		t.Errorf("GetQueryLoggingConfig: %d %s", resp.StatusCode, b)
+	}
+	req, _ = http.NewRequest("GET", e.srv.URL+"/2013-04-01/hostedzone/"+strings.TrimPrefix(zone.HostedZone.Id, "/hostedzone/")+"/dnssec", nil)
+	if resp, b := do(t, req); resp.StatusCode != 200 || !strings.Contains(string(b), "<KeySigningKeys></KeySigningKeys>") {
+		t.Errorf("GetDNSSEC: %d %s", resp.StatusCode, b)
+	}
+}

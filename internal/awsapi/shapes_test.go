@@ -125,7 +125,8 @@ func goMembers(t reflect.Type, name wireName) map[string]reflect.StructField {
 // AWS does in the case vpcdns serves.
 var omitted = map[string]bool{
 	// A private hosted zone has no delegation set (name servers): AWS's
-	// response to CreateHostedZone with a VPC carries none.
+	// response to CreateHostedZone with a VPC carries none. A public
+	// zone's response does (createZoneOut.DelegationSet).
 	"CreateHostedZoneResponse.DelegationSet": true,
 }
 

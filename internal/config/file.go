@@ -21,9 +21,12 @@ type File struct {
 	Endpoints       []EndpointFile `yaml:"resolver_endpoints,omitempty" json:"resolver_endpoints,omitempty"`
 	Rules           []RuleFile     `yaml:"resolver_rules,omitempty" json:"resolver_rules,omitempty"`
 	HostedZones     []ZoneFile     `yaml:"private_hosted_zones,omitempty" json:"private_hosted_zones,omitempty"`
-	Internet        *InternetFile  `yaml:"internet,omitempty" json:"internet,omitempty"`
-	QueryLogging    []QueryLogFile `yaml:"query_logging,omitempty" json:"query_logging,omitempty"`
-	Emulation       *EmulationFile `yaml:"emulation,omitempty" json:"emulation,omitempty"`
+	// PublicZones are Route 53 public hosted zones: answered on the internet
+	// path of every VPC (file_public.go).
+	PublicZones  []ZoneFile     `yaml:"public_hosted_zones,omitempty" json:"public_hosted_zones,omitempty"`
+	Internet     *InternetFile  `yaml:"internet,omitempty" json:"internet,omitempty"`
+	QueryLogging []QueryLogFile `yaml:"query_logging,omitempty" json:"query_logging,omitempty"`
+	Emulation    *EmulationFile `yaml:"emulation,omitempty" json:"emulation,omitempty"`
 
 	// Route 53 Resolver DNS Firewall (file_firewall.go).
 	FirewallDomainLists []FirewallDomainListFile  `yaml:"firewall_domain_lists,omitempty" json:"firewall_domain_lists,omitempty"`

@@ -30,6 +30,9 @@ type Network struct {
 	Endpoints       []*Endpoint
 	Rules           []*Rule
 	HostedZones     []*HostedZone
+	// PublicZones are the public hosted zones (no VPCs), answered on the
+	// internet path of every VPC (behaviour.md §5 "internet").
+	PublicZones []*HostedZone
 	// InternetForwarders are where the built-in "." rule forwards; empty
 	// means SERVFAIL for public names.
 	InternetForwarders []netip.AddrPort
@@ -330,6 +333,8 @@ type HostedZone struct {
 	Records []dns.RR
 	// OwnerAccount owns the zone; its VPCs may be other accounts'.
 	OwnerAccount string
+	// Public is a public hosted zone (public_hosted_zones): no VPCs.
+	Public bool
 	// Sets lists each name and type that has several record sets
 	// (set_identifier): the identifier answered and the others.
 	Sets []RecordSetChoice

@@ -39,6 +39,7 @@ var fieldDocs = map[string]fieldDoc{
 	"File.resolver_endpoints":               {desc: "Route 53 Resolver endpoints: outbound (forward rules send their queries through one) and inbound (queries from outside the VPC)."},
 	"File.resolver_rules":                   {desc: "Route 53 Resolver rules: forward a domain to target servers, or (system) resolve it here."},
 	"File.private_hosted_zones":             {desc: "Route 53 private hosted zones, answered by the resolver of every associated VPC."},
+	"File.public_hosted_zones":              {desc: "Route 53 public hosted zones (same keys as a private zone, without vpcs): a query of any VPC that reaches the internet rule (no rule, private zone or autodefined zone for the name) is answered by the most specific public zone holding the name, before internet.forwarders."},
 	"File.internet":                         {desc: "What the built-in \".\" rule (the Internet Resolver) forwards to."},
 	"File.query_logging":                    {desc: "Resolver query logging configurations: one JSON object per query, in Route 53's query-log format."},
 	"File.emulation":                        {desc: "How the modeled network maps onto this machine; nothing in it exists on AWS."},

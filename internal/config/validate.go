@@ -98,6 +98,7 @@ func (b *builder) build() {
 	b.rules()
 	b.ruleAccounts()
 	b.hostedZones()
+	b.publicZones()
 	b.zoneAccounts()
 	b.vpcEndpoints()
 	b.profiles()
@@ -163,6 +164,13 @@ func (b *builder) declare() {
 		n.HostedZones = append(n.HostedZones, o)
 		if x.ID != "" { // optional: derived from the name when absent
 			b.register(field(index("private_hosted_zones", i), "id"), x.ID, o)
+		}
+	}
+	for i, x := range f.PublicZones {
+		o := &HostedZone{ID: x.ID, Public: true}
+		n.PublicZones = append(n.PublicZones, o)
+		if x.ID != "" {
+			b.register(field(index("public_hosted_zones", i), "id"), x.ID, o)
 		}
 	}
 	for i, x := range f.QueryLogging {

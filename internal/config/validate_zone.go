@@ -102,7 +102,7 @@ func (b *builder) hostedZones() {
 		z.Records = b.zoneContent(at, name, nameOK, zf.ZoneFile, zf.Records, route53Apex)
 		z.Sets, b.zoneSets = b.zoneSets, nil
 	}
-	b.zoneIDs()
+	b.zoneIDs(b.n.HostedZones, "private_hosted_zones")
 }
 
 // zoneName parses the name of a zone, which cannot be the root.
@@ -135,8 +135,8 @@ func (b *builder) zoneContent(at string, name dnsname.Name, nameOK bool, zoneFil
 // like Route 53's ids in form, stable across runs. A zone whose derived id
 // is taken (a zone of the same name earlier in the file, or any id of the
 // file) hashes "name#2", "name#3"… instead.
-func (b *builder) zoneIDs() {
-	for i, z := range b.n.HostedZones {
+func (b *builder) zoneIDs(list []*HostedZone, section string) {
+	for i, z := range list {
 		if z.ID != "" {
 			continue
 		}
@@ -146,7 +146,7 @@ func (b *builder) zoneIDs() {
 			id := "Z" + base32.StdEncoding.EncodeToString(sum[:])[:20]
 			if _, taken := b.ids[id]; !taken {
 				z.ID = id
-				b.ids[id] = registered{obj: z, path: index("private_hosted_zones", i)}
+				b.ids[id] = registered{obj: z, path: index(section, i)}
 				break
 			}
 			seed = string(z.Name) + "#" + strconv.Itoa(n)

@@ -352,6 +352,9 @@ func name(c *view.Candidate) string {
 	case view.SourceVPCEndpoint:
 		return fmt.Sprintf("the private DNS of VPC endpoint %s (%s)", c.ID, c.Domain)
 	case view.SourceInternet:
+		if c.PublicZone() {
+			return fmt.Sprintf("public hosted zone %s (%s), on the internet path", c.ID, c.Domain)
+		}
 		return "the internet rule (.)"
 	}
 	return fmt.Sprintf("the %s zone %s", strings.ReplaceAll(c.Source.String(), "-", " "), c.Domain)

@@ -251,9 +251,12 @@ func reason(vpc *view.VPC, qname dnsname.Name, d view.Decision) string {
 	if d.Via != nil {
 		fmt.Fprintf(&b, "system rule %s (%s) says resolve here, not on your network; among private hosted zones, autodefined rules and the internet rule, ", d.Via.ID, d.Via.Domain)
 	}
-	if w.Source == view.SourceInternet {
+	switch {
+	case w.PublicZone():
+		fmt.Fprintf(&b, "no more specific candidate; the internet rule matches every name and public hosted zone %s (%s) holds it", w.ID, w.Domain)
+	case w.Source == view.SourceInternet:
 		b.WriteString("no more specific candidate; the internet rule matches every name")
-	} else {
+	default:
 		b.WriteString("most specific match")
 	}
 	if len(beaten) > 0 {

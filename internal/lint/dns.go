@@ -85,6 +85,8 @@ func (l *linter) describe(d view.Decision) string {
 	switch {
 	case w == nil:
 		return "nothing (no answer)"
+	case w.PublicZone():
+		return fmt.Sprintf("public hosted zone %s (%s), on the internet path", w.ID, w.Domain)
 	case w.Source == view.SourceInternet:
 		if len(l.n.InternetForwarders) == 0 {
 			return "the internet rule (SERVFAIL: no internet forwarders configured)"

@@ -36,6 +36,11 @@ func (v *VPC) Decide(name dnsname.Name) Decision {
 		}
 		return true
 	})
+	if d.Winner != nil && d.Winner.Source == SourceInternet && v.public != nil {
+		if _, c, ok := v.public.Longest(name); ok {
+			d.Winner = c // the internet path reaches a public hosted zone
+		}
+	}
 	return d
 }
 
@@ -54,7 +59,7 @@ func (v *VPC) Candidates(name dnsname.Name) []*Candidate {
 // Answer answers a query locally for a private hosted zone or autodefined
 // winner. It must not be called for forwards.
 func (v *VPC) Answer(c *Candidate, qname dnsname.Name, qtype uint16) zone.Answer {
-	if c.Source == SourcePrivateZone || c.Source == SourceVPCEndpoint {
+	if c.Source == SourcePrivateZone || c.Source == SourceVPCEndpoint || c.PublicZone() {
 		return c.Zone.Lookup(qname, qtype)
 	}
 	return v.scope.Answer(c.autoKind(), c.Domain, qname, qtype)
@@ -65,6 +70,8 @@ func (c *Candidate) Local() bool {
 	switch c.Source {
 	case SourcePrivateZone, SourceVPCEndpoint, SourceAutoReverse, SourceAutoEC2, SourceAutoLocal:
 		return true
+	case SourceInternet:
+		return c.Zone != nil // a public hosted zone
 	}
 	return false
 }

@@ -34,6 +34,9 @@ type VPC struct {
 	// associated with it.
 	Firewall *firewall.VPC
 	dhcp     *DHCP
+	// public holds the network's public hosted zones (nil: none), shared
+	// by every VPC.
+	public *suffix.Table[*Candidate]
 }
 
 // Forward is what a forward rule (or the internet rule) sends to, with the
@@ -171,9 +174,14 @@ func Compile(n *config.Network) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
+	public, err := publicZones(n)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range n.VPCs {
 		vpc := compileVPC(n, c, forwards, zones, epZones, v.internet)
 		vpc.Firewall = v.Firewall.VPC(c)
+		vpc.public = public
 		v.vpcs[c.ID] = vpc
 	}
 	return v, nil

@@ -143,6 +143,17 @@ type Error struct {
 	Message string
 	// Field is the request member at fault (Route 53 Resolver's FieldName).
 	Field string
+	// AWSCode, when set, is the modelled error code of an operation whose
+	// code no Kind gives (Route 53's NotAuthorizedException,
+	// NoSuchQueryLoggingConfig…), with HTTPStatus its status (0: the
+	// Kind's).
+	AWSCode    string
+	HTTPStatus int
+}
+
+// Coded returns an error with an explicit modelled code and HTTP status.
+func Coded(k Kind, code string, status int, format string, args ...any) *Error {
+	return &Error{Kind: k, AWSCode: code, HTTPStatus: status, Message: fmt.Sprintf(format, args...)}
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -259,6 +270,9 @@ func fieldOf(path string, fields map[string]string) string {
 func (e *Error) Code(p Protocol) string {
 	if e.Kind == Unavailable {
 		return serviceUnavailable
+	}
+	if e.AWSCode != "" {
+		return e.AWSCode
 	}
 	switch p {
 	case EC2:
@@ -467,6 +481,9 @@ func (e *Error) route53Code() string {
 
 // Status is the HTTP status of e in protocol p.
 func (e *Error) Status(p Protocol) int {
+	if e.HTTPStatus != 0 {
+		return e.HTTPStatus
+	}
 	switch e.Kind {
 	case Internal:
 		return http.StatusInternalServerError

@@ -1,9 +1,11 @@
-// Package route53api serves the private hosted zone subset of the Route 53
-// API (REST-XML, /2013-04-01/…): hosted zones with their VPCs, record sets,
-// changes and the zones' tags. Zones live in the store's network.yaml
-// (private_hosted_zones); their caller references, comments and change ids
-// in its side records. vpcdns serves private zones only: a zone is created
-// with a VPC and keeps at least one.
+// Package route53api serves the hosted zone subset of the Route 53 API
+// (REST-XML, /2013-04-01/…): private and public hosted zones, their VPCs
+// and VPC association authorizations, record sets, changes, the zones'
+// tags, query logging configurations, GetDNSSEC and TestDNSAnswer. Zones
+// live in the store's network.yaml (private_hosted_zones, created with a
+// VPC and keeping one at least; public_hosted_zones, created without);
+// their caller references, comments, change ids, authorizations and query
+// logging configurations in its side records.
 package route53api
 
 import (
@@ -90,6 +92,15 @@ var routes = []route{
 	{"GET", []string{"tags", "*", "*"}, op.OfReader((*Handler).listTags), "ListTagsForResource"},
 	{"POST", []string{"tags", "*", "*"}, op.OfReader((*Handler).changeTags), "ChangeTagsForResource"},
 	{"POST", []string{"tags", "*"}, op.OfReader((*Handler).listTagsMany), "ListTagsForResources"},
+	{"POST", []string{"hostedzone", "*", "authorizevpcassociation"}, op.OfReader((*Handler).createAuthorization), "CreateVPCAssociationAuthorization"},
+	{"POST", []string{"hostedzone", "*", "deauthorizevpcassociation"}, op.OfReader((*Handler).deleteAuthorization), "DeleteVPCAssociationAuthorization"},
+	{"GET", []string{"hostedzone", "*", "authorizevpcassociation"}, op.OfReader((*Handler).listAuthorizations), "ListVPCAssociationAuthorizations"},
+	{"POST", []string{"queryloggingconfig"}, op.OfReader((*Handler).createQueryLog), "CreateQueryLoggingConfig"},
+	{"GET", []string{"queryloggingconfig"}, op.OfReader((*Handler).listQueryLogs), "ListQueryLoggingConfigs"},
+	{"GET", []string{"queryloggingconfig", "*"}, op.OfReader((*Handler).getQueryLog), "GetQueryLoggingConfig"},
+	{"DELETE", []string{"queryloggingconfig", "*"}, op.OfReader((*Handler).deleteQueryLog), "DeleteQueryLoggingConfig"},
+	{"GET", []string{"hostedzone", "*", "dnssec"}, op.OfReader((*Handler).getDNSSEC), "GetDNSSEC"},
+	{"GET", []string{"testdnsanswer"}, op.OfReader((*Handler).testAnswer), "TestDNSAnswer"},
 }
 
 // Operation returns the operation served under name, and its route

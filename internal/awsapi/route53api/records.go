@@ -94,7 +94,7 @@ func (h *Handler) listRecords(ctx context.Context, r request) (listRecordsOut, e
 	if i < 0 {
 		return listRecordsOut{}, zoneNotFound(r.parts[1])
 	}
-	sets := recordSets(n.HostedZones[i])
+	sets := recordSets(zoneAt(n, i))
 	start := 0
 	if s := r.query.Get("name"); s != "" {
 		name, err := parseName(s)
@@ -221,8 +221,8 @@ func (h *Handler) changeRecords(ctx context.Context, b body[changeBatchIn]) (cha
 		if i < 0 {
 			return zoneNotFound(id)
 		}
-		z := tx.Net.HostedZones[i]
-		zf := &tx.File.HostedZones[i]
+		z := zoneAt(tx.Net, i)
+		zf := fileZone(&tx.File, tx.Net, i)
 		sets := workingSets(zf, z)
 		// The apex SOA and NS sets that Route 53 made are in the zone
 		// without being in the file.

@@ -37,7 +37,13 @@ type VPC struct {
 }
 
 func zoneIndex(n *config.Network, id string) int {
-	return slices.IndexFunc(n.HostedZones, func(z *config.HostedZone) bool { return z.ID == id })
+	if i := slices.IndexFunc(n.HostedZones, func(z *config.HostedZone) bool { return z.ID == id }); i >= 0 {
+		return i
+	}
+	if i := slices.IndexFunc(n.PublicZones, func(z *config.HostedZone) bool { return z.ID == id }); i >= 0 {
+		return len(n.HostedZones) + i
+	}
+	return -1
 }
 
 func zoneNotFound(id string) error {
@@ -77,8 +83,8 @@ func parseName(s string) (dnsname.Name, error) {
 func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 
 func zoneShape(st *store.State, n *config.Network, i int) HostedZone {
-	z := n.HostedZones[i]
-	out := HostedZone{Id: "/hostedzone/" + z.ID, Name: escapeName(z.Name.String()), Config: zoneConfig{PrivateZone: true},
+	z := zoneAt(n, i)
+	out := HostedZone{Id: "/hostedzone/" + z.ID, Name: escapeName(z.Name.String()), Config: zoneConfig{PrivateZone: !z.Public},
 		ResourceRecordSetCount: len(recordSets(z))}
 	if o := st.Meta.Objects[z.ID]; o != nil {
 		out.CallerReference, out.Config.Comment = o.CallerReference, o.Comment
@@ -136,11 +142,12 @@ type createZoneIn struct {
 }
 
 type createZoneOut struct {
-	XMLName    xml.Name   `xml:"CreateHostedZoneResponse"`
-	Xmlns      string     `xml:"xmlns,attr"`
-	HostedZone HostedZone `xml:"HostedZone"`
-	ChangeInfo ChangeInfo `xml:"ChangeInfo"`
-	VPC        VPC        `xml:"VPC"`
+	XMLName       xml.Name       `xml:"CreateHostedZoneResponse"`
+	Xmlns         string         `xml:"xmlns,attr"`
+	HostedZone    HostedZone     `xml:"HostedZone"`
+	ChangeInfo    ChangeInfo     `xml:"ChangeInfo"`
+	DelegationSet *DelegationSet `xml:"DelegationSet,omitempty"`
+	VPC           *VPC           `xml:"VPC,omitempty"`
 }
 
 // status is CreateHostedZone's HTTP status, 201 Created.
@@ -163,22 +170,27 @@ func (h *Handler) createZone(ctx context.Context, b body[createZoneIn]) (createZ
 		return createZoneOut{}, apierr.Missing("CallerReference")
 	}
 	if in.DelegationSetId != "" {
-		return createZoneOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
-	}
-	if in.VPC == nil || (in.HostedZoneConfig != nil && in.HostedZoneConfig.PrivateZone != nil && !*in.HostedZoneConfig.PrivateZone) {
-		return createZoneOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones only: give the VPC to associate the zone with"}
+		return createZoneOut{}, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest,
+			"A reusable delegation set with the specified ID does not exist: %s (vpcdns gives each public zone Route 53's default name servers)", in.DelegationSetId)
 	}
 	comment := ""
 	if in.HostedZoneConfig != nil {
 		comment = in.HostedZoneConfig.Comment
+		if p := in.HostedZoneConfig.PrivateZone; p != nil && *p && in.VPC == nil {
+			return createZoneOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a private hosted zone (when you specify true for PrivateZone), you must also specify values for VPCId and VPCRegion."}
+		}
+		if p := in.HostedZoneConfig.PrivateZone; p != nil && !*p && in.VPC != nil {
+			return createZoneOut{}, &apierr.Error{Kind: apierr.InvalidParameter, Message: "When you're creating a public hosted zone (when you specify false for PrivateZone), you can't specify a VPC."}
+		}
+	}
+	if in.VPC == nil {
+		return h.createPublicZone(ctx, name, in.CallerReference, comment)
 	}
 	id := store.NewZoneID()
 	var change ChangeInfo
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
-		for _, o := range tx.Meta.Objects {
-			if o.Kind == store.KindHostedZone && o.CallerReference == in.CallerReference {
-				return apierr.New(apierr.Exists, apierr.ResHostedZone, "A hosted zone has already been created with the specified caller reference.")
-			}
+		if err := callerRefFree(tx, in.CallerReference); err != nil {
+			return err
 		}
 		if err := checkVPC(tx.Net, in.VPC); err != nil {
 			return err
@@ -199,14 +211,15 @@ func (h *Handler) createZone(ctx context.Context, b body[createZoneIn]) (createZ
 	i := zoneIndex(n, id)
 	region, _ := vpcRegion(n, in.VPC.VPCId)
 	return createZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i), ChangeInfo: change,
-		VPC: VPC{VPCRegion: region, VPCId: in.VPC.VPCId}}, nil
+		VPC: &VPC{VPCRegion: region, VPCId: in.VPC.VPCId}}, nil
 }
 
 type getZoneOut struct {
-	XMLName    xml.Name   `xml:"GetHostedZoneResponse"`
-	Xmlns      string     `xml:"xmlns,attr"`
-	HostedZone HostedZone `xml:"HostedZone"`
-	VPCs       []VPC      `xml:"VPCs>VPC"`
+	XMLName       xml.Name       `xml:"GetHostedZoneResponse"`
+	Xmlns         string         `xml:"xmlns,attr"`
+	HostedZone    HostedZone     `xml:"HostedZone"`
+	DelegationSet *DelegationSet `xml:"DelegationSet,omitempty"`
+	VPCs          []VPC          `xml:"VPCs>VPC"`
 }
 
 func (h *Handler) getZone(ctx context.Context, r request) (getZoneOut, error) {
@@ -216,7 +229,10 @@ func (h *Handler) getZone(ctx context.Context, r request) (getZoneOut, error) {
 		return getZoneOut{}, zoneNotFound(r.parts[1])
 	}
 	out := getZoneOut{Xmlns: xmlns, HostedZone: zoneShape(st, n, i)}
-	for _, v := range n.HostedZones[i].VPCs {
+	if z := zoneAt(n, i); z.Public {
+		out.DelegationSet = delegationSet(z)
+	}
+	for _, v := range zoneAt(n, i).VPCs {
 		out.VPCs = append(out.VPCs, VPC{VPCRegion: v.Region, VPCId: v.ID})
 	}
 	return out, nil
@@ -267,13 +283,13 @@ func (h *Handler) deleteZone(ctx context.Context, r request) (changeOut, error) 
 		if i < 0 {
 			return zoneNotFound(id)
 		}
-		z := tx.Net.HostedZones[i]
+		z := zoneAt(tx.Net, i)
 		for _, set := range recordSets(z) {
 			if !(set.name == z.Name && (set.typ == "SOA" || set.typ == "NS")) {
 				return apierr.New(apierr.InUse, apierr.ResHostedZone, "The specified hosted zone contains non-required resource record sets and so cannot be deleted.")
 			}
 		}
-		tx.File.HostedZones = slices.Delete(tx.File.HostedZones, i, i+1)
+		deleteFileZone(&tx.File, tx.Net, i)
 		delete(tx.Meta.Objects, id)
 		change = newChange(tx, "")
 		return nil
@@ -298,7 +314,13 @@ func (h *Handler) associateVPC(ctx context.Context, b body[vpcChangeIn]) (change
 		if i < 0 {
 			return zoneNotFound(id)
 		}
+		if zoneAt(tx.Net, i).Public {
+			return publicZoneVPC()
+		}
 		if err := checkVPC(tx.Net, in.VPC); err != nil {
+			return err
+		}
+		if err := authorized(tx, tx.Net.HostedZones[i], in.VPC.VPCId); err != nil {
 			return err
 		}
 		if err := conflict(tx.Net, tx.Net.HostedZones[i].Name, in.VPC.VPCId); err != nil {
@@ -325,6 +347,9 @@ func (h *Handler) disassociateVPC(ctx context.Context, b body[vpcChangeIn]) (cha
 		i := zoneIndex(tx.Net, id)
 		if i < 0 {
 			return zoneNotFound(id)
+		}
+		if zoneAt(tx.Net, i).Public {
+			return publicZoneVPC()
 		}
 		z := &tx.File.HostedZones[i]
 		j := slices.Index(z.VPCs, in.VPC.VPCId)
@@ -354,12 +379,12 @@ func reversedName(n string) string {
 
 // sortedZones returns the zone indexes sorted by name, labels reversed.
 func sortedZones(n *config.Network) []int {
-	idx := make([]int, len(n.HostedZones))
+	idx := make([]int, zoneCount(n))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortStableFunc(idx, func(a, b int) int {
-		return strings.Compare(reversedName(n.HostedZones[a].Name.String()), reversedName(n.HostedZones[b].Name.String()))
+		return strings.Compare(reversedName(zoneAt(n, a).Name.String()), reversedName(zoneAt(n, b).Name.String()))
 	})
 	return idx
 }
@@ -387,8 +412,8 @@ type listZonesOut struct {
 }
 
 func (h *Handler) listZones(ctx context.Context, r request) (listZonesOut, error) {
-	if r.query.Get("delegationsetid") != "" {
-		return listZonesOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns serves private hosted zones, which have no delegation set"}
+	if d := r.query.Get("delegationsetid"); d != "" {
+		return listZonesOut{}, apierr.Coded(apierr.InvalidParameter, "NoSuchDelegationSet", http.StatusBadRequest, "A reusable delegation set with the specified ID does not exist: %s", d)
 	}
 	max, err := maxItems(r, 100)
 	if err != nil {
@@ -398,7 +423,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (listZonesOut, error
 	order := sortedZones(n)
 	start := 0
 	if m := r.query.Get("marker"); m != "" {
-		start = slices.IndexFunc(order, func(i int) bool { return n.HostedZones[i].ID == m })
+		start = slices.IndexFunc(order, func(i int) bool { return zoneAt(n, i).ID == m })
 		if start < 0 {
 			return listZonesOut{}, apierr.Param("Marker", "The marker %s is not a hosted zone id", m)
 		}
@@ -406,7 +431,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (listZonesOut, error
 	out := listZonesOut{Xmlns: xmlns, Marker: r.query.Get("marker"), MaxItems: strconv.Itoa(max), HostedZones: []HostedZone{}}
 	for k := start; k < len(order); k++ {
 		if len(out.HostedZones) == max {
-			out.IsTruncated, out.NextMarker = true, n.HostedZones[order[k]].ID
+			out.IsTruncated, out.NextMarker = true, zoneAt(n, order[k]).ID
 			break
 		}
 		out.HostedZones = append(out.HostedZones, zoneShape(st, n, order[k]))
@@ -442,7 +467,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (listZonesByNa
 		key := reversedName(name.String())
 		start = len(order)
 		for k, i := range order {
-			z := n.HostedZones[i]
+			z := zoneAt(n, i)
 			c := strings.Compare(reversedName(z.Name.String()), key)
 			if c > 0 || (c == 0 && (r.query.Get("hostedzoneid") == "" || z.ID >= r.query.Get("hostedzoneid"))) {
 				start = k
@@ -453,7 +478,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (listZonesByNa
 	out := listZonesByNameOut{Xmlns: xmlns, DNSName: r.query.Get("dnsname"), HostedZoneId: r.query.Get("hostedzoneid"),
 		MaxItems: strconv.Itoa(max), HostedZones: []HostedZone{}}
 	for k := start; k < len(order); k++ {
-		z := n.HostedZones[order[k]]
+		z := zoneAt(n, order[k])
 		if len(out.HostedZones) == max {
 			out.IsTruncated, out.NextDNSName, out.NextHostedZoneId = true, z.Name.String(), z.ID
 			break
@@ -496,7 +521,7 @@ func (h *Handler) listZonesByVPC(ctx context.Context, r request) (listByVPCOut, 
 	_, n := h.Store.Snapshot()
 	var all []zoneSummary
 	for _, i := range sortedZones(n) {
-		z := n.HostedZones[i]
+		z := zoneAt(n, i)
 		if slices.ContainsFunc(z.VPCs, func(v *config.VPC) bool { return v.ID == vpc && v.Region == region }) {
 			all = append(all, zoneSummary{HostedZoneId: z.ID, Name: escapeName(z.Name.String()), Owner: zoneOwner{n.AccountID}})
 		}
@@ -526,5 +551,5 @@ type zoneCountOut struct {
 
 func (h *Handler) zoneCount(_ context.Context, _ request) (zoneCountOut, error) {
 	_, n := h.Store.Snapshot()
-	return zoneCountOut{Xmlns: xmlns, HostedZoneCount: len(n.HostedZones)}, nil
+	return zoneCountOut{Xmlns: xmlns, HostedZoneCount: zoneCount(n)}, nil
 }

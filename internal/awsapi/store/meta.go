@@ -61,6 +61,12 @@ type Object struct {
 	CallerReference string `json:"caller_reference,omitempty"`
 	Comment         string `json:"comment,omitempty"`
 
+	// Route 53 query logging configuration and VPC association
+	// authorization: the hosted zone (and, for an authorization, keyed by
+	// VPCAuthKey, the VPC in VPC below and its region).
+	HostedZone string `json:"hosted_zone,omitempty"`
+	VPCRegion  string `json:"vpc_region,omitempty"`
+
 	// DNS Firewall rule group: its resource policy (kept, not applied).
 	Policy string `json:"policy,omitempty"`
 
@@ -75,7 +81,7 @@ type Object struct {
 	// The edge of a VPC (ec2api igw.go, dhcp.go, endpoints.go,
 	// prefixlists.go). Internet and NAT gateways live only here: a route
 	// names them by id (igw-…, nat-…) and network.yaml needs no entry.
-	VPC       string `json:"vpc,omitempty"`        // internet gateway attachment; NAT gateway
+	VPC       string `json:"vpc,omitempty"`        // internet gateway attachment; NAT gateway; VPC association authorization
 	Subnet    string `json:"subnet,omitempty"`     // NAT gateway
 	PrivateIP string `json:"private_ip,omitempty"` // NAT gateway
 	State     string `json:"state,omitempty"`      // NAT gateway: available | deleted
@@ -153,7 +159,16 @@ const (
 	KindPrefixList    = "prefix-list"
 	KindVPCEndpoint   = "vpc-endpoint"
 	KindResourceShare = "resource-share" // AWS RAM, keyed by its ARN; only in Meta
+	// KindZoneQueryLog is a Route 53 (public hosted zone) query logging
+	// configuration, and KindVPCAuth a VPC association authorization: both
+	// live only in Meta (they change no answer).
+	KindZoneQueryLog = "route53-query-logging-config"
+	KindVPCAuth      = "vpc-association-authorization"
 )
+
+// VPCAuthKey is the Meta key of the authorization for a VPC to associate
+// with a hosted zone.
+func VPCAuthKey(zone, vpc string) string { return "vpcauth|" + zone + "|" + vpc }
 
 // FirewallRuleKey is the Meta key of a DNS Firewall rule, which has no id
 // of its own: its group, its domain list and its query type.

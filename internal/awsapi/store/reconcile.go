@@ -143,6 +143,9 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 	for _, z := range n.HostedZones {
 		obj(z.ID, KindHostedZone)
 	}
+	for _, z := range n.PublicZones {
+		obj(z.ID, KindHostedZone)
+	}
 	for _, x := range f.FirewallDomainLists {
 		obj(x.ID, KindFirewallList)
 	}
@@ -175,6 +178,10 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 		switch {
 		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active",
 			o.Kind == KindInternetGW, o.Kind == KindNATGateway, keptKinds[o.Kind], o.Kind == KindResourceShare:
+		case o.Kind == KindZoneQueryLog, o.Kind == KindVPCAuth:
+			if !live[o.HostedZone] {
+				delete(m.Objects, id) // its zone is gone
+			}
 		default:
 			delete(m.Objects, id)
 		}

@@ -770,6 +770,9 @@ func absolutize(f *config.File, baseDir string) {
 	for i := range f.HostedZones {
 		f.HostedZones[i].ZoneFile = abs(f.HostedZones[i].ZoneFile)
 	}
+	for i := range f.PublicZones {
+		f.PublicZones[i].ZoneFile = abs(f.PublicZones[i].ZoneFile)
+	}
 	for i := range f.FirewallDomainLists {
 		f.FirewallDomainLists[i].DomainsFile = abs(f.FirewallDomainLists[i].DomainsFile)
 	}
