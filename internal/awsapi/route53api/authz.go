@@ -60,11 +60,8 @@ type createAuthOut struct {
 	VPC          VPC      `xml:"VPC"`
 }
 
-func (h *Handler) createAuthorization(ctx context.Context, r request) (createAuthOut, error) {
-	var in authIn
-	if err := decode(r.body, &in); err != nil {
-		return createAuthOut{}, err
-	}
+func (h *Handler) createAuthorization(ctx context.Context, b body[authIn]) (createAuthOut, error) {
+	r, in := b.request, &b.in
 	id := r.parts[1]
 	var out createAuthOut
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -99,11 +96,8 @@ type deleteAuthOut struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 }
 
-func (h *Handler) deleteAuthorization(ctx context.Context, r request) (deleteAuthOut, error) {
-	var in authIn
-	if err := decode(r.body, &in); err != nil {
-		return deleteAuthOut{}, err
-	}
+func (h *Handler) deleteAuthorization(ctx context.Context, b body[authIn]) (deleteAuthOut, error) {
+	r, in := b.request, &b.in
 	if in.VPC == nil || in.VPC.VPCId == "" {
 		return deleteAuthOut{}, apierr.Missing("VPC")
 	}

@@ -70,11 +70,8 @@ func checkLogGroup(arn string) error {
 	return nil
 }
 
-func (h *Handler) createQueryLog(ctx context.Context, r request) (createQueryLogOut, error) {
-	var in createQueryLogIn
-	if err := decode(r.body, &in); err != nil {
-		return createQueryLogOut{}, err
-	}
+func (h *Handler) createQueryLog(ctx context.Context, b body[createQueryLogIn]) (createQueryLogOut, error) {
+	in := &b.in
 	switch {
 	case in.HostedZoneId == "":
 		return createQueryLogOut{}, apierr.Missing("HostedZoneId")
