@@ -118,14 +118,44 @@ var actions = map[string]op.Operation[Handler]{
 	"DescribeAvailabilityZones":    op.OfReader((*Handler).describeAvailabilityZones),
 	"DescribeAccountAttributes":    op.OfReader((*Handler).describeAccountAttributes),
 	"DescribeNetworkInterfaces":    op.OfReader((*Handler).describeNetworkInterfaces),
+	// The hybrid network: transit gateways and VPNs (tgw.go, vpn.go).
+	"CreateTransitGateway":                       op.OfReader((*Handler).createTGW),
+	"DescribeTransitGateways":                    op.OfReader((*Handler).describeTGWs),
+	"DeleteTransitGateway":                       op.OfReader((*Handler).deleteTGW),
+	"CreateTransitGatewayVpcAttachment":          op.OfReader((*Handler).createTGWVpcAttachment),
+	"DescribeTransitGatewayVpcAttachments":       op.OfReader((*Handler).describeTGWVpcAttachments),
+	"DescribeTransitGatewayAttachments":          op.OfReader((*Handler).describeTGWAttachments),
+	"DeleteTransitGatewayVpcAttachment":          op.OfReader((*Handler).deleteTGWVpcAttachment),
+	"CreateTransitGatewayRouteTable":             op.OfReader((*Handler).createTGWRouteTable),
+	"DescribeTransitGatewayRouteTables":          op.OfReader((*Handler).describeTGWRouteTables),
+	"DeleteTransitGatewayRouteTable":             op.OfReader((*Handler).deleteTGWRouteTable),
+	"AssociateTransitGatewayRouteTable":          op.OfReader((*Handler).associateTGWRouteTable),
+	"DisassociateTransitGatewayRouteTable":       op.OfReader((*Handler).disassociateTGWRouteTable),
+	"EnableTransitGatewayRouteTablePropagation":  op.OfReader((*Handler).enableTGWPropagation),
+	"DisableTransitGatewayRouteTablePropagation": op.OfReader((*Handler).disableTGWPropagation),
+	"CreateTransitGatewayRoute":                  op.OfReader((*Handler).createTGWRoute),
+	"DeleteTransitGatewayRoute":                  op.OfReader((*Handler).deleteTGWRoute),
+	"SearchTransitGatewayRoutes":                 op.OfReader((*Handler).searchTGWRoutes),
+	"CreateCustomerGateway":                      op.OfReader((*Handler).createCustomerGateway),
+	"DescribeCustomerGateways":                   op.OfReader((*Handler).describeCustomerGateways),
+	"DeleteCustomerGateway":                      op.OfReader((*Handler).deleteCustomerGateway),
+	"CreateVpnGateway":                           op.OfReader((*Handler).createVPNGateway),
+	"DescribeVpnGateways":                        op.OfReader((*Handler).describeVPNGateways),
+	"DeleteVpnGateway":                           op.OfReader((*Handler).deleteVPNGateway),
+	"AttachVpnGateway":                           op.OfReader((*Handler).attachVPNGateway),
+	"DetachVpnGateway":                           op.OfReader((*Handler).detachVPNGateway),
+	"CreateVpnConnection":                        op.OfReader((*Handler).createVPNConnection),
+	"DescribeVpnConnections":                     op.OfReader((*Handler).describeVPNConnections),
+	"DeleteVpnConnection":                        op.OfReader((*Handler).deleteVPNConnection),
+	"CreateVpnConnectionRoute":                   op.OfReader((*Handler).createVPNConnectionRoute),
+	"DeleteVpnConnectionRoute":                   op.OfReader((*Handler).deleteVPNConnectionRoute),
+	"EnableVgwRoutePropagation":                  op.OfReader((*Handler).enableVGWPropagation),
+	"DisableVgwRoutePropagation":                 op.OfReader((*Handler).disableVGWPropagation),
 }
 
 // Action returns the action served under name.
 func Action(name string) (op.Operation[Handler], bool) {
 	a, ok := actions[name]
-	if !ok {
-		a, ok = hybridActions[name]
-	}
 	return a, ok
 }
 
@@ -133,9 +163,6 @@ func Action(name string) (op.Operation[Handler], bool) {
 func Actions() []string {
 	var out []string
 	for k := range actions {
-		out = append(out, k)
-	}
-	for k := range hybridActions {
 		out = append(out, k)
 	}
 	slices.Sort(out)
@@ -146,9 +173,6 @@ func Actions() []string {
 func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Request, form url.Values) {
 	name := form.Get("Action")
 	act, ok := actions[name]
-	if !ok {
-		act, ok = hybridActions[name]
-	}
 	if !ok {
 		msg := "The action " + name + " is not valid for this web service."
 		if name == "" {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
-	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -31,42 +30,6 @@ import (
 //
 // syncHybrid rebuilds the derived keys after every change of the hybrid
 // resources.
-
-// hybridActions are the EC2 actions of the hybrid network.
-var hybridActions = map[string]op.Operation[Handler]{
-	"CreateTransitGateway":                       op.OfReader((*Handler).createTGW),
-	"DescribeTransitGateways":                    op.OfReader((*Handler).describeTGWs),
-	"DeleteTransitGateway":                       op.OfReader((*Handler).deleteTGW),
-	"CreateTransitGatewayVpcAttachment":          op.OfReader((*Handler).createTGWVpcAttachment),
-	"DescribeTransitGatewayVpcAttachments":       op.OfReader((*Handler).describeTGWVpcAttachments),
-	"DescribeTransitGatewayAttachments":          op.OfReader((*Handler).describeTGWAttachments),
-	"DeleteTransitGatewayVpcAttachment":          op.OfReader((*Handler).deleteTGWVpcAttachment),
-	"CreateTransitGatewayRouteTable":             op.OfReader((*Handler).createTGWRouteTable),
-	"DescribeTransitGatewayRouteTables":          op.OfReader((*Handler).describeTGWRouteTables),
-	"DeleteTransitGatewayRouteTable":             op.OfReader((*Handler).deleteTGWRouteTable),
-	"AssociateTransitGatewayRouteTable":          op.OfReader((*Handler).associateTGWRouteTable),
-	"DisassociateTransitGatewayRouteTable":       op.OfReader((*Handler).disassociateTGWRouteTable),
-	"EnableTransitGatewayRouteTablePropagation":  op.OfReader((*Handler).enableTGWPropagation),
-	"DisableTransitGatewayRouteTablePropagation": op.OfReader((*Handler).disableTGWPropagation),
-	"CreateTransitGatewayRoute":                  op.OfReader((*Handler).createTGWRoute),
-	"DeleteTransitGatewayRoute":                  op.OfReader((*Handler).deleteTGWRoute),
-	"SearchTransitGatewayRoutes":                 op.OfReader((*Handler).searchTGWRoutes),
-	"CreateCustomerGateway":                      op.OfReader((*Handler).createCustomerGateway),
-	"DescribeCustomerGateways":                   op.OfReader((*Handler).describeCustomerGateways),
-	"DeleteCustomerGateway":                      op.OfReader((*Handler).deleteCustomerGateway),
-	"CreateVpnGateway":                           op.OfReader((*Handler).createVPNGateway),
-	"DescribeVpnGateways":                        op.OfReader((*Handler).describeVPNGateways),
-	"DeleteVpnGateway":                           op.OfReader((*Handler).deleteVPNGateway),
-	"AttachVpnGateway":                           op.OfReader((*Handler).attachVPNGateway),
-	"DetachVpnGateway":                           op.OfReader((*Handler).detachVPNGateway),
-	"CreateVpnConnection":                        op.OfReader((*Handler).createVPNConnection),
-	"DescribeVpnConnections":                     op.OfReader((*Handler).describeVPNConnections),
-	"DeleteVpnConnection":                        op.OfReader((*Handler).deleteVPNConnection),
-	"CreateVpnConnectionRoute":                   op.OfReader((*Handler).createVPNConnectionRoute),
-	"DeleteVpnConnectionRoute":                   op.OfReader((*Handler).deleteVPNConnectionRoute),
-	"EnableVgwRoutePropagation":                  op.OfReader((*Handler).enableVGWPropagation),
-	"DisableVgwRoutePropagation":                 op.OfReader((*Handler).disableVGWPropagation),
-}
 
 // unmodeledVPNKind is the unmodeled kind of a VPN connection no prefix is
 // routed to.

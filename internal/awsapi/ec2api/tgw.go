@@ -138,30 +138,30 @@ type tgwOut struct {
 	TransitGateway TransitGateway `xml:"transitGateway"`
 }
 
-func (h *Handler) createTGW(ctx context.Context, p params) (any, error) {
+func (h *Handler) createTGW(ctx context.Context, p params) (tgwOut, error) {
 	tags, err := tagSpecsAny(p, "transit-gateway")
 	if err != nil {
-		return nil, err
+		return tgwOut{}, err
 	}
 	hy := &store.Hybrid{AmazonSideASN: 64512, DNSSupport: "enable", VPNECMPSupport: "enable", AutoAccept: "disable"}
 	if s := p.str("Options.AmazonSideAsn"); s != "" {
 		asn, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || !(asn >= 64512 && asn <= 65534 || asn >= 4200000000 && asn <= 4294967294) {
-			return nil, apierr.Param("Options.AmazonSideAsn", "Value (%s) for parameter amazonSideAsn is invalid. Expecting a private ASN (64512-65534 or 4200000000-4294967294).", s)
+			return tgwOut{}, apierr.Param("Options.AmazonSideAsn", "Value (%s) for parameter amazonSideAsn is invalid. Expecting a private ASN (64512-65534 or 4200000000-4294967294).", s)
 		}
 		hy.AmazonSideASN = asn
 	}
 	if hy.DefaultAssoc, err = enableOpt(p, "Options.DefaultRouteTableAssociation", true); err != nil {
-		return nil, err
+		return tgwOut{}, err
 	}
 	if hy.DefaultProp, err = enableOpt(p, "Options.DefaultRouteTablePropagation", true); err != nil {
-		return nil, err
+		return tgwOut{}, err
 	}
 	for name, dst := range map[string]*string{"Options.DnsSupport": &hy.DNSSupport, "Options.VpnEcmpSupport": &hy.VPNECMPSupport, "Options.AutoAcceptSharedAttachments": &hy.AutoAccept} {
 		if p.has(name) {
 			on, err := enableOpt(p, name, true)
 			if err != nil {
-				return nil, err
+				return tgwOut{}, err
 			}
 			*dst = enableStr(on)
 		}
@@ -182,7 +182,7 @@ func (h *Handler) createTGW(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwOut{}, err
 	}
 	out := tgwShape(st, n, *tgwOf(&st.File, id))
 	out.State = "pending"
@@ -194,7 +194,7 @@ type tgwsOut struct {
 	NextToken       string           `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWs(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeTGWs(ctx context.Context, p params) (tgwsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []TransitGateway
 	for _, t := range st.File.TransitGateways {
@@ -213,15 +213,15 @@ func (h *Handler) describeTGWs(ctx context.Context, p params) (any, error) {
 			tags: tagValues(t.Tags)}
 	}, tgwNotFound)
 	if err != nil {
-		return nil, err
+		return tgwsOut{}, err
 	}
 	return tgwsOut{items, next}, nil
 }
 
-func (h *Handler) deleteTGW(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteTGW(ctx context.Context, p params) (tgwOut, error) {
 	id, err := p.required("TransitGatewayId")
 	if err != nil {
-		return nil, err
+		return tgwOut{}, err
 	}
 	var gone TransitGateway
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -261,7 +261,7 @@ func (h *Handler) deleteTGW(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwOut{}, err
 	}
 	gone.State = "deleting"
 	return tgwOut{gone}, nil
@@ -319,26 +319,26 @@ type vpcAttachmentOut struct {
 	Attachment TransitGatewayVpcAttachment `xml:"transitGatewayVpcAttachment"`
 }
 
-func (h *Handler) createTGWVpcAttachment(ctx context.Context, p params) (any, error) {
+func (h *Handler) createTGWVpcAttachment(ctx context.Context, p params) (vpcAttachmentOut, error) {
 	tgwID, err := p.required("TransitGatewayId")
 	if err != nil {
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	vpcID, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	subnets := p.strings("SubnetIds")
 	if len(subnets) == 0 {
-		return nil, apierr.Missing("SubnetIds")
+		return vpcAttachmentOut{}, apierr.Missing("SubnetIds")
 	}
 	tags, err := tagSpecsAny(p, "transit-gateway-attachment")
 	if err != nil {
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	dns, err := enableOpt(p, "Options.DnsSupport", true)
 	if err != nil {
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	id := store.NewID(store.PrefixTGWAttach)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -392,7 +392,7 @@ func (h *Handler) createTGWVpcAttachment(ctx context.Context, p params) (any, er
 		if e, ok := err.(*apierr.Error); ok && e.Kind == apierr.Exists {
 			e.Kind = apierr.InvalidParameter
 		}
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	t, a, _ := findAttachment(&st.File, id)
 	out := vpcAttachmentShape(st, n, *t, *a)
@@ -405,7 +405,7 @@ type vpcAttachmentsOut struct {
 	NextToken   string                        `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWVpcAttachments(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeTGWVpcAttachments(ctx context.Context, p params) (vpcAttachmentsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []TransitGatewayVpcAttachment
 	for _, t := range st.File.TransitGateways {
@@ -420,7 +420,7 @@ func (h *Handler) describeTGWVpcAttachments(ctx context.Context, p params) (any,
 			"vpc-id": {a.VpcId}, "state": {a.State}}, tags: tagValues(a.Tags)}
 	}, tgwAttachNotFound)
 	if err != nil {
-		return nil, err
+		return vpcAttachmentsOut{}, err
 	}
 	return vpcAttachmentsOut{items, next}, nil
 }
@@ -449,7 +449,7 @@ type attachmentsOut struct {
 	NextToken   string                     `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWAttachments(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeTGWAttachments(ctx context.Context, p params) (attachmentsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []TransitGatewayAttachment
 	for _, t := range st.File.TransitGateways {
@@ -473,7 +473,7 @@ func (h *Handler) describeTGWAttachments(ctx context.Context, p params) (any, er
 			"transit-gateway-owner-id": {a.TransitGatewayOwnerId}, "association.transit-gateway-route-table-id": assoc}, tags: tagValues(a.Tags)}
 	}, tgwAttachNotFound)
 	if err != nil {
-		return nil, err
+		return attachmentsOut{}, err
 	}
 	return attachmentsOut{items, next}, nil
 }
@@ -504,10 +504,10 @@ func dropAttachment(t *config.TGWFile, id string, keep bool) {
 	t.Attachments = slices.Delete(t.Attachments, j, j+1)
 }
 
-func (h *Handler) deleteTGWVpcAttachment(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteTGWVpcAttachment(ctx context.Context, p params) (vpcAttachmentOut, error) {
 	id, err := p.required("TransitGatewayAttachmentId")
 	if err != nil {
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	var gone TransitGatewayVpcAttachment
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -536,7 +536,7 @@ func (h *Handler) deleteTGWVpcAttachment(ctx context.Context, p params) (any, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return vpcAttachmentOut{}, err
 	}
 	gone.State = "deleting"
 	return vpcAttachmentOut{gone}, nil
@@ -566,14 +566,14 @@ type tgwRTOut struct {
 	RouteTable TransitGatewayRouteTable `xml:"transitGatewayRouteTable"`
 }
 
-func (h *Handler) createTGWRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) createTGWRouteTable(ctx context.Context, p params) (tgwRTOut, error) {
 	tgwID, err := p.required("TransitGatewayId")
 	if err != nil {
-		return nil, err
+		return tgwRTOut{}, err
 	}
 	tags, err := tagSpecsAny(p, "transit-gateway-route-table")
 	if err != nil {
-		return nil, err
+		return tgwRTOut{}, err
 	}
 	id := store.NewID(store.PrefixTGWRT)
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -587,7 +587,7 @@ func (h *Handler) createTGWRouteTable(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwRTOut{}, err
 	}
 	t, rt, _ := findTGWRouteTable(&st.File, id)
 	out := tgwRTShape(st, *t, *rt)
@@ -600,7 +600,7 @@ type tgwRTsOut struct {
 	NextToken   string                     `xml:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeTGWRouteTables(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeTGWRouteTables(ctx context.Context, p params) (tgwRTsOut, error) {
 	st, _ := h.Store.Snapshot()
 	var all []TransitGatewayRouteTable
 	for _, t := range st.File.TransitGateways {
@@ -614,15 +614,15 @@ func (h *Handler) describeTGWRouteTables(ctx context.Context, p params) (any, er
 			"default-propagation-route-table": {boolStr(r.DefaultPropagationRouteTable)}}, tags: tagValues(r.Tags)}
 	}, tgwRTNotFound)
 	if err != nil {
-		return nil, err
+		return tgwRTsOut{}, err
 	}
 	return tgwRTsOut{items, next}, nil
 }
 
-func (h *Handler) deleteTGWRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteTGWRouteTable(ctx context.Context, p params) (tgwRTOut, error) {
 	id, err := p.required("TransitGatewayRouteTableId")
 	if err != nil {
-		return nil, err
+		return tgwRTOut{}, err
 	}
 	var gone TransitGatewayRouteTable
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -646,7 +646,7 @@ func (h *Handler) deleteTGWRouteTable(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwRTOut{}, err
 	}
 	gone.State = "deleting"
 	return tgwRTOut{gone}, nil
@@ -690,7 +690,7 @@ func tgwPair(tx *store.Tx, p params) (*config.TGWFile, *config.TGWRouteTableFile
 	return t, rt, a, nil
 }
 
-func (h *Handler) associateTGWRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) associateTGWRouteTable(ctx context.Context, p params) (tgwAssocOut, error) {
 	var out TransitGatewayAssociation
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
@@ -705,12 +705,12 @@ func (h *Handler) associateTGWRouteTable(ctx context.Context, p params) (any, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwAssocOut{}, err
 	}
 	return tgwAssocOut{out}, nil
 }
 
-func (h *Handler) disassociateTGWRouteTable(ctx context.Context, p params) (any, error) {
+func (h *Handler) disassociateTGWRouteTable(ctx context.Context, p params) (tgwAssocOut, error) {
 	var out TransitGatewayAssociation
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
@@ -725,12 +725,12 @@ func (h *Handler) disassociateTGWRouteTable(ctx context.Context, p params) (any,
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwAssocOut{}, err
 	}
 	return tgwAssocOut{out}, nil
 }
 
-func (h *Handler) enableTGWPropagation(ctx context.Context, p params) (any, error) {
+func (h *Handler) enableTGWPropagation(ctx context.Context, p params) (tgwPropOut, error) {
 	var out TransitGatewayAssociation
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
@@ -745,12 +745,12 @@ func (h *Handler) enableTGWPropagation(ctx context.Context, p params) (any, erro
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwPropOut{}, err
 	}
 	return tgwPropOut{out}, nil
 }
 
-func (h *Handler) disableTGWPropagation(ctx context.Context, p params) (any, error) {
+func (h *Handler) disableTGWPropagation(ctx context.Context, p params) (tgwPropOut, error) {
 	var out TransitGatewayAssociation
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		_, rt, a, err := tgwPair(tx, p)
@@ -766,7 +766,7 @@ func (h *Handler) disableTGWPropagation(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwPropOut{}, err
 	}
 	return tgwPropOut{out}, nil
 }
@@ -810,15 +810,15 @@ type tgwRouteOut struct {
 	Route TransitGatewayRoute `xml:"route"`
 }
 
-func (h *Handler) createTGWRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) createTGWRoute(ctx context.Context, p params) (tgwRouteOut, error) {
 	dest, err := destination(p)
 	if err != nil {
-		return nil, err
+		return tgwRouteOut{}, err
 	}
 	blackhole := p.bool("Blackhole")
 	att := p.str("TransitGatewayAttachmentId")
 	if !blackhole && att == "" {
-		return nil, apierr.Missing("TransitGatewayAttachmentId")
+		return tgwRouteOut{}, apierr.Missing("TransitGatewayAttachmentId")
 	}
 	var out TransitGatewayRoute
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -846,15 +846,15 @@ func (h *Handler) createTGWRoute(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwRouteOut{}, err
 	}
 	return tgwRouteOut{out}, nil
 }
 
-func (h *Handler) deleteTGWRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteTGWRoute(ctx context.Context, p params) (tgwRouteOut, error) {
 	dest, err := destination(p)
 	if err != nil {
-		return nil, err
+		return tgwRouteOut{}, err
 	}
 	var out TransitGatewayRoute
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -873,7 +873,7 @@ func (h *Handler) deleteTGWRoute(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tgwRouteOut{}, err
 	}
 	return tgwRouteOut{out}, nil
 }
@@ -886,18 +886,18 @@ type searchRoutesOut struct {
 // searchTGWRoutes lists a table's routes as the transit gateway routes:
 // its static routes, and what its propagations bring (a VPC's CIDRs, a
 // VPN's prefixes while it is up), as netpath evaluates them.
-func (h *Handler) searchTGWRoutes(ctx context.Context, p params) (any, error) {
+func (h *Handler) searchTGWRoutes(ctx context.Context, p params) (searchRoutesOut, error) {
 	id, err := p.required("TransitGatewayRouteTableId")
 	if err != nil {
-		return nil, err
+		return searchRoutesOut{}, err
 	}
 	if len(p.filters()) == 0 {
-		return nil, apierr.Missing("Filters")
+		return searchRoutesOut{}, apierr.Missing("Filters")
 	}
 	st, n := h.Store.Snapshot()
 	t, rt, err := findTGWRouteTable(&st.File, id)
 	if err != nil {
-		return nil, err
+		return searchRoutesOut{}, err
 	}
 	var all []TransitGatewayRoute
 	for _, r := range rt.Routes {
@@ -944,7 +944,7 @@ func (h *Handler) searchTGWRoutes(ctx context.Context, p params) (any, error) {
 		}
 		ok, err := matchFilters(routeSearch(p.filters(), r), a)
 		if err != nil {
-			return nil, err
+			return searchRoutesOut{}, err
 		}
 		if ok {
 			out = append(out, r)
@@ -952,7 +952,7 @@ func (h *Handler) searchTGWRoutes(ctx context.Context, p params) (any, error) {
 	}
 	max := 1000
 	if m, err := p.optInt("MaxResults"); err != nil {
-		return nil, err
+		return searchRoutesOut{}, err
 	} else if m != nil && *m >= 5 && *m < max {
 		max = *m
 	}

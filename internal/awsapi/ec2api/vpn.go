@@ -62,20 +62,20 @@ func ipsecType(p params) (string, error) {
 	return t, nil
 }
 
-func (h *Handler) createCustomerGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) createCustomerGateway(ctx context.Context, p params) (cgwOut, error) {
 	typ, err := ipsecType(p)
 	if err != nil {
-		return nil, err
+		return cgwOut{}, err
 	}
 	ip := p.str("IpAddress")
 	if ip == "" {
 		ip = p.str("PublicIp")
 	}
 	if ip == "" {
-		return nil, apierr.Missing("IpAddress")
+		return cgwOut{}, apierr.Missing("IpAddress")
 	}
 	if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() {
-		return nil, apierr.Param("IpAddress", "Value (%s) for parameter ipAddress is invalid. Expecting an IPv4 address.", ip)
+		return cgwOut{}, apierr.Param("IpAddress", "Value (%s) for parameter ipAddress is invalid. Expecting an IPv4 address.", ip)
 	}
 	asn := p.str("BgpAsn")
 	if asn == "" {
@@ -85,11 +85,11 @@ func (h *Handler) createCustomerGateway(ctx context.Context, p params) (any, err
 		asn = "65000"
 	}
 	if n, err := strconv.ParseInt(asn, 10, 64); err != nil || n < 1 || n > 4294967294 {
-		return nil, apierr.Param("BgpAsn", "Value (%s) for parameter bgpAsn is invalid.", asn)
+		return cgwOut{}, apierr.Param("BgpAsn", "Value (%s) for parameter bgpAsn is invalid.", asn)
 	}
 	tags, err := tagSpecsAny(p, "customer-gateway")
 	if err != nil {
-		return nil, err
+		return cgwOut{}, err
 	}
 	id := store.NewID(store.PrefixCustomerGW)
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -105,7 +105,7 @@ func (h *Handler) createCustomerGateway(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return cgwOut{}, err
 	}
 	return cgwOut{cgwShape(st, id)}, nil
 }
@@ -114,7 +114,7 @@ type cgwsOut struct {
 	CustomerGateways []CustomerGateway `xml:"customerGatewaySet>item"`
 }
 
-func (h *Handler) describeCustomerGateways(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeCustomerGateways(ctx context.Context, p params) (cgwsOut, error) {
 	st, _ := h.Store.Snapshot()
 	var all []CustomerGateway
 	for _, id := range hybridObjects(st, store.KindCustomerGW) {
@@ -125,15 +125,15 @@ func (h *Handler) describeCustomerGateways(ctx context.Context, p params) (any, 
 			"ip-address": {c.IpAddress}, "bgp-asn": {c.BgpAsn}}, tags: tagValues(c.Tags)}
 	}, cgwNotFound)
 	if err != nil {
-		return nil, err
+		return cgwsOut{}, err
 	}
 	return cgwsOut{items}, nil
 }
 
-func (h *Handler) deleteCustomerGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteCustomerGateway(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("CustomerGatewayId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if hyb(tx.State, id, store.KindCustomerGW) == nil {
@@ -148,7 +148,7 @@ func (h *Handler) deleteCustomerGateway(ctx context.Context, p params) (any, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -184,21 +184,21 @@ type vgwOut struct {
 	VpnGateway VpnGateway `xml:"vpnGateway"`
 }
 
-func (h *Handler) createVPNGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) createVPNGateway(ctx context.Context, p params) (vgwOut, error) {
 	typ, err := ipsecType(p)
 	if err != nil {
-		return nil, err
+		return vgwOut{}, err
 	}
 	asn := int64(64512)
 	if s := p.str("AmazonSideAsn"); s != "" {
 		asn, err = strconv.ParseInt(s, 10, 64)
 		if err != nil || !(asn >= 64512 && asn <= 65534 || asn >= 4200000000 && asn <= 4294967294 || asn == 7224 || asn == 9059 || asn == 10124 || asn == 17493) {
-			return nil, apierr.Param("AmazonSideAsn", "Value (%s) for parameter amazonSideAsn is invalid. Expecting a private ASN.", s)
+			return vgwOut{}, apierr.Param("AmazonSideAsn", "Value (%s) for parameter amazonSideAsn is invalid. Expecting a private ASN.", s)
 		}
 	}
 	tags, err := tagSpecsAny(p, "vpn-gateway")
 	if err != nil {
-		return nil, err
+		return vgwOut{}, err
 	}
 	id := store.NewID(store.PrefixVPNGateway)
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -208,7 +208,7 @@ func (h *Handler) createVPNGateway(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return vgwOut{}, err
 	}
 	out := vgwShape(st, st.File.VPNGateways[vgwIndex(&st.File, id)])
 	out.State = "pending"
@@ -219,7 +219,7 @@ type vgwsOut struct {
 	VpnGateways []VpnGateway `xml:"vpnGatewaySet>item"`
 }
 
-func (h *Handler) describeVPNGateways(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeVPNGateways(ctx context.Context, p params) (vgwsOut, error) {
 	st, _ := h.Store.Snapshot()
 	var all []VpnGateway
 	for _, g := range st.File.VPNGateways {
@@ -236,7 +236,7 @@ func (h *Handler) describeVPNGateways(ctx context.Context, p params) (any, error
 		return a
 	}, vgwNotFound)
 	if err != nil {
-		return nil, err
+		return vgwsOut{}, err
 	}
 	return vgwsOut{items}, nil
 }
@@ -252,10 +252,10 @@ func findVGW(f *config.File, id string) (*config.VGWFile, error) {
 	return &f.VPNGateways[i], nil
 }
 
-func (h *Handler) deleteVPNGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteVPNGateway(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("VpnGatewayId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		g, err := findVGW(&tx.File, id)
@@ -280,7 +280,7 @@ func (h *Handler) deleteVPNGateway(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -289,10 +289,10 @@ type vgwAttachOut struct {
 	Attachment vgwAttachment `xml:"attachment"`
 }
 
-func (h *Handler) attachVPNGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) attachVPNGateway(ctx context.Context, p params) (vgwAttachOut, error) {
 	vpc, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return vgwAttachOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		g, err := findVGW(&tx.File, p.str("VpnGatewayId"))
@@ -315,15 +315,15 @@ func (h *Handler) attachVPNGateway(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return vgwAttachOut{}, err
 	}
 	return vgwAttachOut{vgwAttachment{vpc, "attached"}}, nil
 }
 
-func (h *Handler) detachVPNGateway(ctx context.Context, p params) (any, error) {
+func (h *Handler) detachVPNGateway(ctx context.Context, p params) (returnOut, error) {
 	vpc, err := p.required("VpcId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		g, err := findVGW(&tx.File, p.str("VpnGatewayId"))
@@ -347,7 +347,7 @@ func (h *Handler) detachVPNGateway(ctx context.Context, p params) (any, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
@@ -432,42 +432,42 @@ func optCIDR(p params, name string) (string, error) {
 	return pfx.Masked().String(), nil
 }
 
-func (h *Handler) createVPNConnection(ctx context.Context, p params) (any, error) {
+func (h *Handler) createVPNConnection(ctx context.Context, p params) (vpnOut, error) {
 	typ, err := ipsecType(p)
 	if err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	cgw, err := p.required("CustomerGatewayId")
 	if err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	vgw, tgw := p.str("VpnGatewayId"), p.str("TransitGatewayId")
 	switch {
 	case vgw == "" && tgw == "":
-		return nil, apierr.Param("VpnGatewayId", "The request must contain either a VpnGatewayId or a TransitGatewayId")
+		return vpnOut{}, apierr.Param("VpnGatewayId", "The request must contain either a VpnGatewayId or a TransitGatewayId")
 	case vgw != "" && tgw != "":
-		return nil, apierr.Param("TransitGatewayId", "The request must contain either a VpnGatewayId or a TransitGatewayId, not both")
+		return vpnOut{}, apierr.Param("TransitGatewayId", "The request must contain either a VpnGatewayId or a TransitGatewayId, not both")
 	}
 	for _, k := range []string{"VpnConcentratorId", "Options.TransportTransitGatewayAttachmentId"} {
 		if p.str(k) != "" {
-			return nil, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models VPN connections to virtual private gateways and transit gateways, not " + k}
+			return vpnOut{}, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns models VPN connections to virtual private gateways and transit gateways, not " + k}
 		}
 	}
 	hy := &store.Hybrid{Type: typ, CustomerGateway: cgw, VPNGateway: vgw, TGW: tgw}
 	if hy.LocalIPv4CIDR, err = optCIDR(p, "Options.LocalIpv4NetworkCidr"); err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	if hy.RemoteIPv4CIDR, err = optCIDR(p, "Options.RemoteIpv4NetworkCidr"); err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	only, err := p.optBool("Options.StaticRoutesOnly")
 	if err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	hy.StaticRoutesOnly = only != nil && *only
 	tags, err := tagSpecsAny(p, "vpn-connection")
 	if err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	id := store.NewID(store.PrefixVPN)
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
@@ -506,7 +506,7 @@ func (h *Handler) createVPNConnection(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return vpnOut{}, err
 	}
 	out := vpnShape(st, id)
 	out.State = "pending"
@@ -517,7 +517,7 @@ type vpnsOut struct {
 	VpnConnections []VpnConnection `xml:"vpnConnectionSet>item"`
 }
 
-func (h *Handler) describeVPNConnections(ctx context.Context, p params) (any, error) {
+func (h *Handler) describeVPNConnections(ctx context.Context, p params) (vpnsOut, error) {
 	st, _ := h.Store.Snapshot()
 	var all []VpnConnection
 	for _, id := range hybridObjects(st, store.KindVPNConnection) {
@@ -534,15 +534,15 @@ func (h *Handler) describeVPNConnections(ctx context.Context, p params) (any, er
 		return a
 	}, vpnNotFound)
 	if err != nil {
-		return nil, err
+		return vpnsOut{}, err
 	}
 	return vpnsOut{items}, nil
 }
 
-func (h *Handler) deleteVPNConnection(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteVPNConnection(ctx context.Context, p params) (returnOut, error) {
 	id, err := p.required("VpnConnectionId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		hy := hyb(tx.State, id, store.KindVPNConnection)
@@ -570,19 +570,19 @@ func (h *Handler) deleteVPNConnection(ctx context.Context, p params) (any, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) vpnRoute(ctx context.Context, p params, add bool) (any, error) {
+func (h *Handler) vpnRoute(ctx context.Context, p params, add bool) (returnOut, error) {
 	id, err := p.required("VpnConnectionId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	dest, err := destination(p)
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		hy := hyb(tx.State, id, store.KindVPNConnection)
@@ -605,26 +605,26 @@ func (h *Handler) vpnRoute(ctx context.Context, p params, add bool) (any, error)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) createVPNConnectionRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) createVPNConnectionRoute(ctx context.Context, p params) (returnOut, error) {
 	return h.vpnRoute(ctx, p, true)
 }
-func (h *Handler) deleteVPNConnectionRoute(ctx context.Context, p params) (any, error) {
+func (h *Handler) deleteVPNConnectionRoute(ctx context.Context, p params) (returnOut, error) {
 	return h.vpnRoute(ctx, p, false)
 }
 
-func (h *Handler) vgwPropagation(ctx context.Context, p params, enable bool) (any, error) {
+func (h *Handler) vgwPropagation(ctx context.Context, p params, enable bool) (returnOut, error) {
 	g, err := p.required("GatewayId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	rtID, err := p.required("RouteTableId")
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	_, _, err = h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		if vgwIndex(&tx.File, g) < 0 {
@@ -649,14 +649,14 @@ func (h *Handler) vgwPropagation(ctx context.Context, p params, enable bool) (an
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return returnOut{}, err
 	}
 	return ok, nil
 }
 
-func (h *Handler) enableVGWPropagation(ctx context.Context, p params) (any, error) {
+func (h *Handler) enableVGWPropagation(ctx context.Context, p params) (returnOut, error) {
 	return h.vgwPropagation(ctx, p, true)
 }
-func (h *Handler) disableVGWPropagation(ctx context.Context, p params) (any, error) {
+func (h *Handler) disableVGWPropagation(ctx context.Context, p params) (returnOut, error) {
 	return h.vgwPropagation(ctx, p, false)
 }
