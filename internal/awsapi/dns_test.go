@@ -62,26 +62,7 @@ emulation:
 // Every change made through the API takes effect on the DNS answers at
 // once: the reverse-DNS scenario against the real DNS server.
 func TestChangesTakeEffectOnDNS(t *testing.T) {
-	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
-	initial, err := config.Decode([]byte(strings.ReplaceAll(onPremNetwork, "BIND", bind.Addr().String())), "network.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, envOpts{initial: initial})
-	srv, err := server.New(e.store.Network(), server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(t.Context()) })
-	e.store.SetApply(srv.Reload)
-
-	n := buildNetwork(t, e)
-	listen := "127.0.0.1:" + strconv.Itoa(int(loopbacktest.FreePort(t)))
-	must[*ec2.CreateTagsOutput](t)(e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc},
-		Tags: []ec2types.Tag{{Key: aws.String("vpcdns:resolver-listen"), Value: aws.String(listen)}}}))
+	e, n, listen := dnsEnv(t, onPremNetwork)
 	if _, name := ptr(t, e, listen); name != "ip-10-0-1-5.ec2.internal." {
 		t.Fatalf("before the rule: %q", name)
 	}
@@ -201,4 +182,33 @@ func TestSharedSocketServesNewVPC(t *testing.T) {
 	if r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 || r.Answer[0].(*dns.A).A.String() != "127.0.0.9" {
 		t.Errorf("VPC 127.0.0.0/16 on the shared socket: %v", r)
 	}
+}
+
+// dnsEnv starts BIND with the on-premises reverse zone, an API whose
+// starting network is start (BIND standing for BIND's address) and a DNS
+// server that follows it, builds the test network and gives its VPC a
+// resolver listener on loopback, whose address it returns.
+func dnsEnv(t *testing.T, start string) (*env, network, string) {
+	t.Helper()
+	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
+	initial, err := config.Decode([]byte(strings.ReplaceAll(start, "BIND", bind.Addr().String())), "network.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, envOpts{initial: initial})
+	srv, err := server.New(e.store.Network(), server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(t.Context()) })
+	e.store.SetApply(srv.Reload)
+
+	n := buildNetwork(t, e)
+	listen := "127.0.0.1:" + strconv.Itoa(int(loopbacktest.FreePort(t)))
+	must[*ec2.CreateTagsOutput](t)(e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc},
+		Tags: []ec2types.Tag{{Key: aws.String("vpcdns:resolver-listen"), Value: aws.String(listen)}}}))
+	return e, n, listen
 }

@@ -3,7 +3,6 @@ package awsapi_test
 import (
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -14,13 +13,10 @@ import (
 	rtypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
 	"github.com/miekg/dns"
 
-	"github.com/vpcdns/vpcdns/internal/bindtest"
 	"github.com/vpcdns/vpcdns/internal/config"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
-	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/netpath"
-	"github.com/vpcdns/vpcdns/internal/server"
 	"github.com/vpcdns/vpcdns/internal/view"
 )
 
@@ -39,26 +35,7 @@ emulation:
 // endpoint and a rule forwarding 0.10.in-addr.arpa to 192.168.10.53.
 func hybridEnv(t *testing.T) (*env, network, string) {
 	t.Helper()
-	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
-	initial, err := config.Decode([]byte(strings.ReplaceAll(hybridStart, "BIND", bind.Addr().String())), "network.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, envOpts{initial: initial})
-	srv, err := server.New(e.store.Network(), server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(t.Context()) })
-	e.store.SetApply(srv.Reload)
-
-	n := buildNetwork(t, e)
-	listen := "127.0.0.1:" + strconv.Itoa(int(loopbacktest.FreePort(t)))
-	must[*ec2.CreateTagsOutput](t)(e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{n.vpc},
-		Tags: []ec2types.Tag{{Key: aws.String("vpcdns:resolver-listen"), Value: aws.String(listen)}}}))
+	e, n, listen := dnsEnv(t, hybridStart)
 	ep := createEndpoint(t, e, n)
 	rule := must[*route53resolver.CreateResolverRuleOutput](t)(e.resolver.CreateResolverRule(ctx, &route53resolver.CreateResolverRuleInput{
 		CreatorRequestId: aws.String("r"), RuleType: "FORWARD", DomainName: aws.String("0.10.in-addr.arpa"), ResolverEndpointId: &ep,
