@@ -27,6 +27,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/op"
+	"github.com/vpcdns/vpcdns/internal/awsapi/profilesapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
@@ -144,6 +145,7 @@ type API struct {
 	ec2      *ec2api.Handler
 	route53  *route53api.Handler
 	ram      *ramapi.Handler
+	profiles *profilesapi.Handler
 }
 
 // New returns the handler of the APIs on a store.
@@ -162,18 +164,26 @@ func New(opts Options) *API {
 		ec2:      &ec2api.Handler{Store: opts.Store},
 		route53:  &route53api.Handler{Store: opts.Store},
 		ram:      &ramapi.Handler{Store: opts.Store},
+		profiles: &profilesapi.Handler{Store: opts.Store},
 	}
 }
 
-// service is the API a request is for.
+// service is the API a request is for: by the service its signature
+// names (Route 53 Profiles), its X-Amz-Target header (Route 53 Resolver),
+// its path (Route 53, AWS RAM; an unsigned Route 53 Profiles request) or
+// else EC2.
 func service(r *http.Request) apierr.Protocol {
 	switch {
+	case sigv4.SigningName(r) == profilesapi.SigningName:
+		return apierr.Profiles
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), resolverapi.TargetPrefix):
 		return apierr.Resolver
 	case strings.HasPrefix(r.URL.Path, route53api.PathPrefix):
 		return apierr.Route53
 	case ramapi.Is(r.URL.Path):
 		return apierr.RAM
+	case r.Header.Get("X-Amz-Target") == "" && profilesapi.Is(r.URL.Path):
+		return apierr.Profiles
 	}
 	return apierr.EC2
 }
@@ -186,6 +196,8 @@ func writeError(w http.ResponseWriter, p apierr.Protocol, e *apierr.Error) {
 		route53api.WriteError(w, e)
 	case apierr.RAM:
 		ramapi.WriteError(w, e)
+	case apierr.Profiles:
+		profilesapi.WriteError(w, e)
 	default:
 		ec2api.WriteError(w, e)
 	}
@@ -236,6 +248,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.route53.Serve(ctx, rec, req)
 	case apierr.RAM:
 		a.ram.Serve(ctx, rec, req)
+	case apierr.Profiles:
+		a.profiles.Serve(ctx, rec, req)
 	default:
 		form := r.URL.Query()
 		if len(body) > 0 {

@@ -405,6 +405,11 @@ func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId str
 		if len(tx.File.Rules[i].VPCs) > 0 {
 			return apierr.New(apierr.InUse, apierr.ResRule, "Please disassociate this resolver rule from VPC first before deleting")
 		}
+		for _, p := range tx.File.Profiles {
+			if slices.Contains(p.ResolverRules, in.ResolverRuleId) {
+				return apierr.New(apierr.InUse, apierr.ResRule, "Please disassociate this resolver rule from Route 53 Profile %s first before deleting", p.ID)
+			}
+		}
 		gone = ruleShape(ctx, tx.State, tx.Net, i)
 		tx.File.Rules = slices.Delete(tx.File.Rules, i, i+1)
 		return nil

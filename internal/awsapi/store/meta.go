@@ -164,6 +164,11 @@ const (
 	// live only in Meta (they change no answer).
 	KindZoneQueryLog = "route53-query-logging-config"
 	KindVPCAuth      = "vpc-association-authorization"
+	// KindProfile is a Route 53 Profile (network.yaml route53_profiles);
+	// KindProfileAssoc the tags of one of its VPC associations, keyed by
+	// the association's id and kept while the association is.
+	KindProfile      = "route53-profile"
+	KindProfileAssoc = "route53-profile-association"
 )
 
 // VPCAuthKey is the Meta key of the authorization for a VPC to associate
@@ -185,6 +190,8 @@ const (
 	AssocRouteTable = "rtb"      // subnet id → rtbassoc- (the subnet's explicit table)
 	AssocMainRoute  = "rtbmain"  // vpc id → rtbassoc- (the main table's association)
 	AssocACL        = "acl"      // subnet id → aclassoc-
+	AssocProfile    = "profile"  // profile id, vpc id → rpassoc-
+	AssocProfileRes = "profres"  // profile id, resource id → rpr-
 )
 
 // AssocKey joins an association kind and its parts.

@@ -87,9 +87,25 @@ func (o *ownMap[V]) own() {
 	}
 }
 
+// profilesHoldRules reports whether a Route 53 Profile of f lists a
+// resolver rule.
+func profilesHoldRules(f *config.File) bool {
+	for _, p := range f.Profiles {
+		if len(p.ResolverRules) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	ids := scope.IDs
 	cur, curNet := s.Snapshot()
+	if profilesHoldRules(&cur.File) {
+		// A Route 53 Profile refers to rules: they are not leaves of the
+		// reference graph any more, and the change is a whole-state one.
+		return nil, nil, errOutOfScope
+	}
 	var before string
 	if s.verify {
 		before = mustJSON(cur)
