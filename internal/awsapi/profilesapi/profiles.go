@@ -111,7 +111,9 @@ func profileIndex(f *config.File, id string) int {
 	return slices.IndexFunc(f.Profiles, func(p config.ProfileFile) bool { return p.ID == id })
 }
 
-func ownerOf(n *config.Network, pf *config.ProfileFile) string { return cmp.Or(pf.OwnerAccount, n.AccountID) }
+func ownerOf(n *config.Network, pf *config.ProfileFile) string {
+	return cmp.Or(pf.OwnerAccount, n.AccountID)
+}
 
 // visible reports whether caller sees the Profile: it owns it, or the
 // Profile is shared with it (a RAM share naming the caller, or a
