@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53profiles"
@@ -182,5 +183,288 @@ func TestProfileChangesDNS(t *testing.T) {
 	}
 	if len(file(e).Profiles) != 0 {
 		t.Errorf("profiles after delete: %+v", file(e).Profiles)
+	}
+}
+
+// Another account's Profile can be associated with a VPC only once AWS
+// RAM shares it with the VPC's account; it stays its owner's to change.
+func TestProfileAcrossAccounts(t *testing.T) {
+	const hubAcct, spokeAcct, otherAcct = "111111111111", "222222222222", "333333333333"
+	e := newEnv(t, envOpts{initial: &config.File{AccountID: hubAcct}})
+	e.connect(hubAcct, "test")
+	hubVPC := *createVPC(t, e.as(hubAcct), "10.0.0.0/16").Vpc.VpcId
+	zone := must[*route53.CreateHostedZoneOutput](t)(e.r53.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{
+		Name: aws.String("corp.internal"), CallerReference: aws.String("z-1"),
+		VPC: &r53types.VPC{VPCId: &hubVPC, VPCRegion: r53types.VPCRegionUsEast1}}))
+	zoneARN := "arn:aws:route53:::hostedzone/" + strings.TrimPrefix(*zone.HostedZone.Id, "/hostedzone/")
+	hub, spoke, other := e.profilesAs(hubAcct), e.profilesAs(spokeAcct), e.profilesAs(otherAcct)
+	prof := createProfile(t, hub, "p-1", "corp")
+	must[*route53profiles.AssociateResourceToProfileOutput](t)(hub.AssociateResourceToProfile(ctx, &route53profiles.AssociateResourceToProfileInput{
+		Name: aws.String("zone"), ProfileId: prof.Id, ResourceArn: &zoneARN}))
+	spokeVPC := *createVPC(t, e.as(spokeAcct), "10.1.0.0/16").Vpc.VpcId
+	otherVPC := *createVPC(t, e.as(otherAcct), "10.2.0.0/16").Vpc.VpcId
+	associate := func(c *route53profiles.Client, vpc string) error {
+		_, err := c.AssociateProfile(ctx, &route53profiles.AssociateProfileInput{Name: aws.String("x"), ProfileId: prof.Id, ResourceId: &vpc})
+		return err
+	}
+
+	// Not shared: the spoke does not see the Profile.
+	if code := apiCode(t, associate(spoke, spokeVPC)); code != "ResourceNotFoundException" {
+		t.Errorf("spoke associates a profile not shared: %s", code)
+	}
+	_, err := spoke.GetProfile(ctx, &route53profiles.GetProfileInput{ProfileId: prof.Id})
+	if code := apiCode(t, err); code != "ResourceNotFoundException" {
+		t.Errorf("spoke reads a profile not shared: %s", code)
+	}
+	if code := apiCode(t, associate(hub, spokeVPC)); code != "ResourceNotFoundException" {
+		t.Errorf("hub associates the spoke's VPC: %s", code)
+	}
+
+	// Shared with the spoke through RAM.
+	ramc := e.as(hubAcct).ram
+	share := must[*ram.CreateResourceShareOutput](t)(ramc.CreateResourceShare(ctx, &ram.CreateResourceShareInput{
+		Name: aws.String("corp-profile"), ResourceArns: []string{*prof.Arn}, Principals: []string{spokeAcct}})).ResourceShare
+	if got := file(e).Profiles[0].ShareStatus; got != config.SharedByMe {
+		t.Errorf("share_status %q, want shared_by_me", got)
+	}
+	seen := must[*route53profiles.GetProfileOutput](t)(spoke.GetProfile(ctx, &route53profiles.GetProfileInput{ProfileId: prof.Id})).Profile
+	if seen.ShareStatus != ptypes.ShareStatusSharedWithMe || *seen.OwnerId != hubAcct {
+		t.Errorf("spoke sees %s owned by %s", seen.ShareStatus, *seen.OwnerId)
+	}
+	if l := must[*route53profiles.ListProfilesOutput](t)(spoke.ListProfiles(ctx, &route53profiles.ListProfilesInput{})); len(l.ProfileSummaries) != 1 ||
+		l.ProfileSummaries[0].ShareStatus != ptypes.ShareStatusSharedWithMe {
+		t.Errorf("spoke lists %+v", l.ProfileSummaries)
+	}
+	mine := must[*route53profiles.GetProfileOutput](t)(hub.GetProfile(ctx, &route53profiles.GetProfileInput{ProfileId: prof.Id})).Profile
+	if mine.ShareStatus != ptypes.ShareStatusSharedByMe {
+		t.Errorf("hub sees %s", mine.ShareStatus)
+	}
+	if err := associate(spoke, spokeVPC); err != nil {
+		t.Fatalf("spoke associates the shared profile: %v", err)
+	}
+	if code := apiCode(t, associate(other, otherVPC)); code != "ResourceNotFoundException" {
+		t.Errorf("an account the profile is not shared with: %s", code)
+	}
+	e.synced()
+	for _, v := range e.store.Network().VPCs {
+		if v.ID == spokeVPC && (v.Profile == nil || v.Profile.ID != *prof.Id) {
+			t.Errorf("spoke VPC's profile %+v", v.Profile)
+		}
+	}
+	// The owner and the VPC's account see the association.
+	for _, c := range []*route53profiles.Client{hub, spoke} {
+		l := must[*route53profiles.ListProfileAssociationsOutput](t)(c.ListProfileAssociations(ctx, &route53profiles.ListProfileAssociationsInput{ProfileId: prof.Id}))
+		if len(l.ProfileAssociations) != 1 || *l.ProfileAssociations[0].ResourceId != spokeVPC || *l.ProfileAssociations[0].OwnerId != spokeAcct {
+			t.Errorf("associations %+v", l.ProfileAssociations)
+		}
+	}
+	if l := must[*route53profiles.ListProfileAssociationsOutput](t)(other.ListProfileAssociations(ctx, &route53profiles.ListProfileAssociationsInput{})); len(l.ProfileAssociations) != 0 {
+		t.Errorf("a stranger sees %+v", l.ProfileAssociations)
+	}
+	// The spoke may read but not change the hub's Profile.
+	_, err = spoke.AssociateResourceToProfile(ctx, &route53profiles.AssociateResourceToProfileInput{Name: aws.String("z"), ProfileId: prof.Id, ResourceArn: &zoneARN})
+	if code := apiCode(t, err); code != "AccessDeniedException" {
+		t.Errorf("spoke changes the hub's profile: %s", code)
+	}
+	_, err = spoke.DeleteProfile(ctx, &route53profiles.DeleteProfileInput{ProfileId: prof.Id})
+	if code := apiCode(t, err); code != "AccessDeniedException" {
+		t.Errorf("spoke deletes the hub's profile: %s", code)
+	}
+	// Unsharing: the spoke's association goes first.
+	must[*route53profiles.DisassociateProfileOutput](t)(spoke.DisassociateProfile(ctx, &route53profiles.DisassociateProfileInput{ProfileId: prof.Id, ResourceId: &spokeVPC}))
+	must[*ram.DeleteResourceShareOutput](t)(ramc.DeleteResourceShare(ctx, &ram.DeleteResourceShareInput{ResourceShareArn: share.ResourceShareArn}))
+	if got := file(e).Profiles[0].ShareStatus; got != "" {
+		t.Errorf("share_status after the share went: %q", got)
+	}
+	if code := apiCode(t, associate(spoke, spokeVPC)); code != "ResourceNotFoundException" {
+		t.Errorf("spoke associates after the share went: %s", code)
+	}
+}
+
+// Lists page with MaxResults and NextToken, as the SDK's paginators read
+// them.
+func TestProfilePagination(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	ep := createEndpoint(t, e, n)
+	p := e.profilesAs("test")
+	prof := createProfile(t, p, "p-1", "many")
+	var arns []string
+	for _, d := range []string{"a.example", "b.example", "c.example", "d.example", "e.example"} {
+		r := createRule(t, e, "r-"+d, d, ep)
+		must[*route53profiles.AssociateResourceToProfileOutput](t)(p.AssociateResourceToProfile(ctx, &route53profiles.AssociateResourceToProfileInput{
+			Name: aws.String("rule"), ProfileId: prof.Id, ResourceArn: r.Arn}))
+		arns = append(arns, *r.Arn)
+	}
+	var got []string
+	pages := 0
+	pg := route53profiles.NewListProfileResourceAssociationsPaginator(p, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: prof.Id, MaxResults: aws.Int32(2)})
+	for pg.HasMorePages() {
+		out := must[*route53profiles.ListProfileResourceAssociationsOutput](t)(pg.NextPage(ctx))
+		pages++
+		for _, a := range out.ProfileResourceAssociations {
+			got = append(got, *a.ResourceArn)
+		}
+	}
+	if pages != 3 || !slices.Equal(got, arns) {
+		t.Errorf("%d pages of %v, want 3 of %v", pages, got, arns)
+	}
+	typed := must[*route53profiles.ListProfileResourceAssociationsOutput](t)(p.ListProfileResourceAssociations(ctx, &route53profiles.ListProfileResourceAssociationsInput{
+		ProfileId: prof.Id, ResourceType: aws.String("AWS::Route53::HostedZone")}))
+	if len(typed.ProfileResourceAssociations) != 0 {
+		t.Errorf("hosted zones of a profile of rules: %+v", typed.ProfileResourceAssociations)
+	}
+	createProfile(t, p, "p-2", "two")
+	createProfile(t, p, "p-3", "three")
+	var names []string
+	lp := route53profiles.NewListProfilesPaginator(p, &route53profiles.ListProfilesInput{MaxResults: aws.Int32(2)})
+	for lp.HasMorePages() {
+		for _, s := range must[*route53profiles.ListProfilesOutput](t)(lp.NextPage(ctx)).ProfileSummaries {
+			names = append(names, *s.Name)
+		}
+	}
+	if !slices.Equal(names, []string{"many", "two", "three"}) {
+		t.Errorf("profiles %v", names)
+	}
+	// The same client token makes no second Profile.
+	if again := createProfile(t, p, "p-2", "two"); *again.Name != "two" || len(file(e).Profiles) != 3 {
+		t.Errorf("CreateProfile again: %+v, %d profiles", again, len(file(e).Profiles))
+	}
+}
+
+// Tags of a Profile and of a Profile association.
+func TestProfileTags(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	p := e.profilesAs("test")
+	prof := must[*route53profiles.CreateProfileOutput](t)(p.CreateProfile(ctx, &route53profiles.CreateProfileInput{
+		ClientToken: aws.String("t"), Name: aws.String("tagged"), Tags: []ptypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})).Profile
+	must[*route53profiles.TagResourceOutput](t)(p.TagResource(ctx, &route53profiles.TagResourceInput{ResourceArn: prof.Arn, Tags: map[string]string{"team": "dns"}}))
+	tags := must[*route53profiles.ListTagsForResourceOutput](t)(p.ListTagsForResource(ctx, &route53profiles.ListTagsForResourceInput{ResourceArn: prof.Arn})).Tags
+	if len(tags) != 2 || tags["env"] != "prod" || tags["team"] != "dns" {
+		t.Errorf("tags %v", tags)
+	}
+	must[*route53profiles.UntagResourceOutput](t)(p.UntagResource(ctx, &route53profiles.UntagResourceInput{ResourceArn: prof.Arn, TagKeys: []string{"env"}}))
+	tags = must[*route53profiles.ListTagsForResourceOutput](t)(p.ListTagsForResource(ctx, &route53profiles.ListTagsForResourceInput{ResourceArn: prof.Arn})).Tags
+	if len(tags) != 1 || tags["team"] != "dns" {
+		t.Errorf("tags after untag %v", tags)
+	}
+	pa := must[*route53profiles.AssociateProfileOutput](t)(p.AssociateProfile(ctx, &route53profiles.AssociateProfileInput{
+		Name: aws.String("app"), ProfileId: prof.Id, ResourceId: &n.vpc, Tags: []ptypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})).ProfileAssociation
+	paARN := "arn:aws:route53profiles:us-east-1:" + e.store.Network().AccountID + ":profile-association/" + *pa.Id
+	tags = must[*route53profiles.ListTagsForResourceOutput](t)(p.ListTagsForResource(ctx, &route53profiles.ListTagsForResourceInput{ResourceArn: &paARN})).Tags
+	if len(tags) != 1 || tags["k"] != "v" {
+		t.Errorf("association tags %v", tags)
+	}
+	_, err := p.TagResource(ctx, &route53profiles.TagResourceInput{ResourceArn: aws.String("arn:aws:route53profiles:us-east-1:111111111111:profile/rp-none"), Tags: map[string]string{"a": "b"}})
+	if code := apiCode(t, err); code != "ResourceNotFoundException" {
+		t.Errorf("tag an unknown profile: %s", code)
+	}
+}
+
+// The errors of the Profiles API, in its model's codes.
+func TestProfileErrors(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	n := buildNetwork(t, e)
+	ep := createEndpoint(t, e, n)
+	rule := createRule(t, e, "r-1", "corp.example", ep)
+	p := e.profilesAs("test")
+	prof := createProfile(t, p, "p-1", "one")
+	second := createProfile(t, p, "p-2", "two")
+	must[*route53profiles.AssociateResourceToProfileOutput](t)(p.AssociateResourceToProfile(ctx, &route53profiles.AssociateResourceToProfileInput{
+		Name: aws.String("rule"), ProfileId: prof.Id, ResourceArn: rule.Arn}))
+	must[*route53profiles.AssociateProfileOutput](t)(p.AssociateProfile(ctx, &route53profiles.AssociateProfileInput{
+		Name: aws.String("app"), ProfileId: prof.Id, ResourceId: &n.vpc}))
+	resource := func(arn, props string) func() error {
+		return func() error {
+			in := &route53profiles.AssociateResourceToProfileInput{Name: aws.String("x"), ProfileId: prof.Id, ResourceArn: aws.String(arn)}
+			if props != "" {
+				in.ResourceProperties = &props
+			}
+			_, err := p.AssociateResourceToProfile(ctx, in)
+			return err
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"digits-only name", func() error {
+			_, err := p.CreateProfile(ctx, &route53profiles.CreateProfileInput{ClientToken: aws.String("x"), Name: aws.String("123")})
+			return err
+		}, "ValidationException"},
+		{"unknown profile", func() error {
+			_, err := p.GetProfile(ctx, &route53profiles.GetProfileInput{ProfileId: aws.String("rp-none")})
+			return err
+		}, "ResourceNotFoundException"},
+		{"delete an unknown profile", func() error {
+			_, err := p.DeleteProfile(ctx, &route53profiles.DeleteProfileInput{ProfileId: aws.String("rp-none")})
+			return err
+		}, "ResourceNotFoundException"},
+		{"delete an associated profile", func() error {
+			_, err := p.DeleteProfile(ctx, &route53profiles.DeleteProfileInput{ProfileId: prof.Id})
+			return err
+		}, "ConflictException"},
+		{"a DNS Firewall rule group", resource("arn:aws:route53resolver:us-east-1:111111111111:firewall-rule-group/rslvr-frg-0123456789abcdef0", ""), "InvalidParameterException"},
+		{"not a DNS resource", resource("arn:aws:s3:::bucket", ""), "InvalidParameterException"},
+		{"not an ARN", resource("rslvr-rr-1", ""), "InvalidParameterException"},
+		{"an unknown rule", resource("arn:aws:route53resolver:us-east-1:111111111111:resolver-rule/rslvr-rr-0123456789abcdef0", ""), "ResourceNotFoundException"},
+		{"the rule again", resource(*rule.Arn, ""), "ConflictException"},
+		{"properties of a rule", func() error {
+			in := &route53profiles.AssociateResourceToProfileInput{Name: aws.String("x"), ProfileId: second.Id, ResourceArn: rule.Arn, ResourceProperties: aws.String(`{"priority":101}`)}
+			_, err := p.AssociateResourceToProfile(ctx, in)
+			return err
+		}, "InvalidParameterException"},
+		{"an unknown VPC", func() error {
+			_, err := p.AssociateProfile(ctx, &route53profiles.AssociateProfileInput{Name: aws.String("x"), ProfileId: prof.Id, ResourceId: aws.String("vpc-none")})
+			return err
+		}, "ResourceNotFoundException"},
+		{"the same association again", func() error {
+			_, err := p.AssociateProfile(ctx, &route53profiles.AssociateProfileInput{Name: aws.String("x"), ProfileId: prof.Id, ResourceId: &n.vpc})
+			return err
+		}, "ResourceExistsException"},
+		{"a second profile on the VPC", func() error {
+			_, err := p.AssociateProfile(ctx, &route53profiles.AssociateProfileInput{Name: aws.String("x"), ProfileId: second.Id, ResourceId: &n.vpc})
+			return err
+		}, "ConflictException"},
+		{"disassociate what is not associated", func() error {
+			_, err := p.DisassociateProfile(ctx, &route53profiles.DisassociateProfileInput{ProfileId: second.Id, ResourceId: &n.vpc})
+			return err
+		}, "ResourceNotFoundException"},
+		{"disassociate a resource the profile lacks", func() error {
+			_, err := p.DisassociateResourceFromProfile(ctx, &route53profiles.DisassociateResourceFromProfileInput{ProfileId: second.Id, ResourceArn: rule.Arn})
+			return err
+		}, "ResourceNotFoundException"},
+		{"an unknown association", func() error {
+			_, err := p.GetProfileAssociation(ctx, &route53profiles.GetProfileAssociationInput{ProfileAssociationId: aws.String("rpassoc-none")})
+			return err
+		}, "ResourceNotFoundException"},
+		{"an unknown resource association", func() error {
+			_, err := p.GetProfileResourceAssociation(ctx, &route53profiles.GetProfileResourceAssociationInput{ProfileResourceAssociationId: aws.String("rpr-none")})
+			return err
+		}, "ResourceNotFoundException"},
+		{"a token vpcdns did not issue", func() error {
+			_, err := p.ListProfiles(ctx, &route53profiles.ListProfilesInput{NextToken: aws.String("bogus")})
+			return err
+		}, "InvalidNextTokenException"},
+		{"MaxResults out of range", func() error {
+			_, err := p.ListProfileResourceAssociations(ctx, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: prof.Id, MaxResults: aws.Int32(101)})
+			return err
+		}, "ValidationException"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code := apiCode(t, tc.call()); code != tc.want {
+				t.Errorf("%s, want %s", code, tc.want)
+			}
+		})
+	}
+	// A rule of the Profile's domain associated directly takes precedence
+	// over the Profile's (as on AWS), and explain says so.
+	direct := createRule(t, e, "r-2", "corp.example", ep)
+	must[*route53resolver.AssociateResolverRuleOutput](t)(e.resolver.AssociateResolverRule(ctx, &route53resolver.AssociateResolverRuleInput{ResolverRuleId: direct.Id, VPCId: &n.vpc}))
+	e.synced()
+	if src, via := explainVia(t, e, n.vpc, "www.corp.example", dns.TypeA); src != view.SourceForwardRule.String() || via != "" {
+		t.Errorf("a direct rule beside the profile's: source %q via %q, want the direct forward rule", src, via)
 	}
 }
