@@ -5,8 +5,10 @@
 // vpcdns answers for. Every accepted change is validated as network.yaml is,
 // kept in the store and applied to the DNS server at once.
 //
-// A request is dispatched by its X-Amz-Target header (Route 53 Resolver),
-// its path (/2013-04-01/…: Route 53) or its Action parameter (EC2). With
+// A request is dispatched by the service its signature names (Route 53
+// Profiles), its X-Amz-Target header (Route 53 Resolver), its path
+// (/2013-04-01/…: Route 53; /createresourceshare…: AWS RAM) or its Action
+// parameter (EC2). With
 // access keys, every request must carry a valid SigV4 signature; without,
 // any signature or none is accepted, as local emulators do.
 package awsapi
