@@ -468,3 +468,99 @@ func TestProfileErrors(t *testing.T) {
 		t.Errorf("a direct rule beside the profile's: source %q via %q, want the direct forward rule", src, via)
 	}
 }
+
+// profileFile is a starting network whose Route 53 Profile carries a
+// rule, a zone and an interface endpoint to two VPCs.
+const profileFile = `
+vpcs:
+  - id: vpc-a
+    cidr_blocks: [10.0.0.0/16]
+    subnets: [{id: subnet-a, cidr_block: 10.0.1.0/24}]
+  - {id: vpc-b, cidr_blocks: [10.1.0.0/16]}
+  - {id: vpc-c, cidr_blocks: [10.2.0.0/16]}
+resolver_endpoints:
+  - {id: out, direction: outbound, vpc: vpc-a, ip_addresses: [{subnet: subnet-a, ip: 10.0.1.10}, {subnet: subnet-a, ip: 10.0.1.11}]}
+resolver_rules:
+  - {id: rr-profile, rule_type: forward, domain_name: corp.example, resolver_endpoint: out, target_ips: [{ip: 192.168.2.53}]}
+private_hosted_zones:
+  - {id: Z-PROFILE, name: internal.example, records: [{name: a.internal.example, type: A, values: [10.0.0.2]}]}
+vpc_endpoints:
+  - {id: vpce-ssm, vpc: vpc-a, service_name: com.amazonaws.us-east-1.ssm, private_dns_enabled: true, ip_addresses: [{subnet: subnet-a, ip: 10.0.1.30}]}
+  - {id: vpce-s3, vpc: vpc-a, service_name: com.amazonaws.us-east-1.s3, type: gateway}
+route53_profiles:
+  - {id: rp-file, name: from-file, resolver_rules: [rr-profile], private_hosted_zones: [Z-PROFILE], vpc_endpoints: [vpce-ssm], vpcs: [vpc-a, vpc-b]}
+`
+
+// A Profile of the starting network.yaml is served with ids derived from
+// the file (the same on every start), and the resources it carries are
+// kept from being deleted under it; other rules change as before.
+func TestProfileFromNetworkFile(t *testing.T) {
+	start := func() *env {
+		f, err := config.Decode([]byte(profileFile), "network.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newEnv(t, envOpts{initial: f})
+	}
+	e := start()
+	p := e.profilesAs("test")
+	l := must[*route53profiles.ListProfilesOutput](t)(p.ListProfiles(ctx, &route53profiles.ListProfilesInput{}))
+	if len(l.ProfileSummaries) != 1 || *l.ProfileSummaries[0].Id != "rp-file" || *l.ProfileSummaries[0].Name != "from-file" {
+		t.Fatalf("profiles %+v", l.ProfileSummaries)
+	}
+	res := must[*route53profiles.ListProfileResourceAssociationsOutput](t)(p.ListProfileResourceAssociations(ctx, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: aws.String("rp-file")}))
+	var types, ids []string
+	for _, r := range res.ProfileResourceAssociations {
+		types = append(types, *r.ResourceType)
+		ids = append(ids, *r.Id)
+	}
+	if !slices.Equal(types, []string{"AWS::Route53Resolver::ResolverRule", "AWS::Route53::HostedZone", "AWS::EC2::VPCEndpoint"}) {
+		t.Errorf("resource types %v", types)
+	}
+	assocs := must[*route53profiles.ListProfileAssociationsOutput](t)(p.ListProfileAssociations(ctx, &route53profiles.ListProfileAssociationsInput{}))
+	var vpcs []string
+	for _, a := range assocs.ProfileAssociations {
+		vpcs = append(vpcs, *a.ResourceId)
+		ids = append(ids, *a.Id)
+	}
+	if !slices.Equal(vpcs, []string{"vpc-a", "vpc-b"}) {
+		t.Errorf("associated VPCs %v", vpcs)
+	}
+	// Another start from the same file: the same ids.
+	again := start().profilesAs("test")
+	var ids2 []string
+	for _, r := range must[*route53profiles.ListProfileResourceAssociationsOutput](t)(again.ListProfileResourceAssociations(ctx, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: aws.String("rp-file")})).ProfileResourceAssociations {
+		ids2 = append(ids2, *r.Id)
+	}
+	for _, a := range must[*route53profiles.ListProfileAssociationsOutput](t)(again.ListProfileAssociations(ctx, &route53profiles.ListProfileAssociationsInput{})).ProfileAssociations {
+		ids2 = append(ids2, *a.Id)
+	}
+	if !slices.Equal(ids, ids2) || !strings.HasPrefix(ids[0], "rpr-") || !strings.HasPrefix(ids[3], "rpassoc-") {
+		t.Errorf("ids %v, then %v: want the same derived ids", ids, ids2)
+	}
+
+	// What the Profile carries is not deleted under it.
+	_, err := e.r53.DeleteHostedZone(ctx, &route53.DeleteHostedZoneInput{Id: aws.String("Z-PROFILE")})
+	if code := apiCode(t, err); code != "InvalidInput" {
+		t.Errorf("delete the profile's zone: %s", code)
+	}
+	_, err = e.resolver.DeleteResolverRule(ctx, &route53resolver.DeleteResolverRuleInput{ResolverRuleId: aws.String("rr-profile")})
+	if code := apiCode(t, err); code != "ResourceInUseException" {
+		t.Errorf("delete the profile's rule: %s", code)
+	}
+	// A gateway endpoint is not a Profile's.
+	_, err = p.AssociateResourceToProfile(ctx, &route53profiles.AssociateResourceToProfileInput{Name: aws.String("s3"), ProfileId: aws.String("rp-file"),
+		ResourceArn: aws.String("arn:aws:ec2:us-east-1:" + e.store.Network().AccountID + ":vpc-endpoint/vpce-s3")})
+	if code := apiCode(t, err); code != "InvalidParameterException" {
+		t.Errorf("a gateway endpoint: %s", code)
+	}
+	// Rules the Profile does not hold are created, associated and deleted
+	// as ever (the whole network is checked: the Profile refers to rules).
+	r := createRule(t, e, "r-new", "other.example", "out")
+	must[*route53resolver.AssociateResolverRuleOutput](t)(e.resolver.AssociateResolverRule(ctx, &route53resolver.AssociateResolverRuleInput{ResolverRuleId: r.Id, VPCId: aws.String("vpc-c")}))
+	must[*route53resolver.DisassociateResolverRuleOutput](t)(e.resolver.DisassociateResolverRule(ctx, &route53resolver.DisassociateResolverRuleInput{ResolverRuleId: r.Id, VPCId: aws.String("vpc-c")}))
+	must[*route53resolver.DeleteResolverRuleOutput](t)(e.resolver.DeleteResolverRule(ctx, &route53resolver.DeleteResolverRuleInput{ResolverRuleId: r.Id}))
+	if got := file(e).Profiles; len(got) != 1 || !slices.Equal(got[0].ResolverRules, []string{"rr-profile"}) {
+		t.Errorf("profiles after the rule changes %+v", got)
+	}
+}
