@@ -262,9 +262,10 @@ func (s *liveSource) pages(ctx context.Context, c *call, k key) ([][]byte, error
 		// as the members import reads (the same names, so the same decoder),
 		// not as the SDK's whole Instance structs.
 		var pages [][]byte
-		p := ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{})
+		// 1000 a page, the API's most (its default is to choose).
+		p := ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)})
 		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
+			out, err := p.NextPage(ctx, withInstancesScanner)
 			s.calls.Add(1)
 			if err != nil {
 				return pages, apiError(err)
