@@ -55,7 +55,14 @@ func (d *instancesDeserializer) HandleDeserialize(ctx context.Context, in middle
 	if err != nil || !ok || resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return d.sdk.HandleDeserialize(ctx, in, answered{out, md, err})
 	}
-	body, rerr := io.ReadAll(resp.Body)
+	// A page of 1000 instances is some 4 MB: read it into a buffer of its
+	// length rather than growing one (a fifth of the scanner's CPU).
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n < maxOfflineFile {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, rerr := buf.ReadFrom(resp.Body)
+	body := buf.Bytes()
 	resp.Body.Close()
 	if rerr != nil {
 		return out, md, &smithy.DeserializationError{Err: fmt.Errorf("read DescribeInstances answer: %w", rerr)}
