@@ -332,7 +332,14 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	if len(recs) == 0 {
 		return cur, curNet, nil
 	}
-	return s.commit(ctx, cur, curNet, tx, &n, recs, false)
+	rules := make(map[string]*config.Rule, len(touched))
+	for id := range touched {
+		rules[id] = nil
+	}
+	for _, i := range touchedNew {
+		rules[n.Rules[i].ID] = n.Rules[i]
+	}
+	return s.commit(ctx, cur, curNet, tx, &n, recs, false, rules)
 }
 
 // domainConflicts refuses a touched rule associated with a VPC that an

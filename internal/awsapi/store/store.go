@@ -112,7 +112,14 @@ type Store struct {
 	// pending holds the ids of resources and changes written after
 	// applied, with the version that wrote them.
 	apply   func(*config.Network) error
-	version uint64
+	// patch, when set, applies a change of rules alone (see SetPatch);
+	// dirty are the rules changed since appliedNet, the network DNS last
+	// took, and dirtyAll says that something else changed too.
+	patch      PatchFunc
+	dirty      map[string]*config.Rule
+	dirtyAll   bool
+	appliedNet *config.Network
+	version    uint64
 	applied uint64
 	pending map[string]uint64
 	kick    chan struct{}
@@ -306,6 +313,7 @@ func (s *Store) reload(ctx context.Context) error {
 	defer s.mu.Unlock()
 	s.st, s.net = st, n
 	s.version++
+	s.dirtyAll = true
 	s.stats.Reloads++
 	s.stats.Up = true
 	if s.kick == nil {
@@ -381,6 +389,21 @@ func (s *Store) SetApply(apply func(*config.Network) error) {
 	}
 }
 
+// PatchFunc makes a network that differs from base, the one DNS answers
+// from, only in the rules of changed (by id; nil for a deleted rule) take
+// effect (the DNS server's ReloadRules). It must answer as apply(n) would.
+type PatchFunc func(n, base *config.Network, changed map[string]*config.Rule) error
+
+// SetPatch sets what applies a change of rules alone, in place of the
+// apply of SetApply, so that DNS follows a rule change at the cost of the
+// change. Changes of anything else, and a rebuild after a failed one, are
+// applied with apply.
+func (s *Store) SetPatch(patch PatchFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.patch = patch
+}
+
 // rebuild applies the newest network whenever a change was committed,
 // one at a time: changes that arrive during a rebuild are coalesced into
 // the next.
@@ -393,13 +416,20 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 		case <-kick:
 		}
 		s.applyMu.Lock()
-		s.mu.RLock()
-		n, v, applied, apply := s.net, s.version, s.applied, s.apply
-		s.mu.RUnlock()
+		s.mu.Lock()
+		n, v, applied, apply, patch := s.net, s.version, s.applied, s.apply, s.patch
+		base, dirty, all := s.appliedNet, s.dirty, s.dirtyAll
+		s.dirty, s.dirtyAll = nil, false
+		s.mu.Unlock()
 		var took time.Duration
 		if v > applied {
 			t0 := time.Now()
-			err := apply(n)
+			var err error
+			if patch != nil && !all && base != nil {
+				err = patch(n, base, dirty)
+			} else {
+				err = apply(n)
+			}
 			took = time.Since(t0)
 			s.count(func(st *Stats) {
 				st.Rebuilds++
@@ -409,8 +439,11 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 			})
 			if err != nil {
 				s.log.Error("dns rebuild failed; DNS answers from the previous network", "version", v, "err", err)
+				s.mu.Lock()
+				s.dirtyAll = true // the next rebuild is a whole one
+				s.mu.Unlock()
 			} else {
-				s.markApplied(v)
+				s.markApplied(v, n)
 			}
 		}
 		s.applyMu.Unlock()
@@ -429,13 +462,13 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 	}
 }
 
-func (s *Store) markApplied(v uint64) {
+func (s *Store) markApplied(v uint64, n *config.Network) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v <= s.applied {
 		return
 	}
-	s.applied = v
+	s.applied, s.appliedNet = v, n
 	for id, pv := range s.pending {
 		if pv <= v {
 			delete(s.pending, id)
@@ -622,15 +655,16 @@ func (s *Store) update(ctx context.Context, fields map[string]string, fn func(tx
 	for _, r := range recs {
 		sync = sync || syncBuckets[r.Bucket]
 	}
-	return s.commit(ctx, cur, curNet, tx, n, recs, sync)
+	return s.commit(ctx, cur, curNet, tx, n, recs, sync, nil)
 }
 
 // commit applies a change that needs it, writes its records, and makes it
 // current. The caller holds wmu. A change that got this far is finished
 // even when its caller goes away: the backend write keeps ctx's values but
 // not its cancellation, so that what DNS answers and what is stored never
-// part.
-func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool) (*State, *config.Network, error) {
+// part. rules are the rules a change of rules alone changed (by id, nil
+// for a deleted one), nil for any other change: what DNS is patched with.
+func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool, rules map[string]*config.Rule) (*State, *config.Network, error) {
 	ctx = context.WithoutCancel(ctx)
 	s.mu.RLock()
 	apply := s.apply
@@ -673,13 +707,22 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 	s.stats.Up = true
 	switch {
 	case apply == nil || sync:
-		s.applied = s.version
+		s.applied, s.appliedNet = s.version, n
+		s.dirty, s.dirtyAll = nil, false
 		clear(s.pending)
 		for _, w := range s.waiters {
 			close(w)
 		}
 		s.waiters = nil
 	default:
+		if rules == nil {
+			s.dirtyAll = true
+		} else {
+			if s.dirty == nil {
+				s.dirty = map[string]*config.Rule{}
+			}
+			maps.Copy(s.dirty, rules)
+		}
 		for _, id := range tx.pending {
 			s.pending[id] = s.version
 		}
