@@ -111,7 +111,7 @@ type Store struct {
 	// the committed changes and applied is the version DNS answers from.
 	// pending holds the ids of resources and changes written after
 	// applied, with the version that wrote them.
-	apply   func(*config.Network) error
+	apply func(*config.Network) error
 	// patch, when set, applies a change of rules alone (see SetPatch);
 	// dirty are the rules changed since appliedNet, the network DNS last
 	// took, and dirtyAll says that something else changed too.
@@ -120,14 +120,14 @@ type Store struct {
 	dirtyAll   bool
 	appliedNet *config.Network
 	version    uint64
-	applied uint64
-	pending map[string]uint64
-	kick    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	waiters []chan struct{}
-	stats   Stats
-	verify  bool
+	applied    uint64
+	pending    map[string]uint64
+	kick       chan struct{}
+	stop       chan struct{}
+	done       chan struct{}
+	waiters    []chan struct{}
+	stats      Stats
+	verify     bool
 	// watchStop ends the watch of a shared backend; watchDone is
 	// closed when it has.
 	watchStop context.CancelFunc
