@@ -97,7 +97,7 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	declared := func(id string) bool { return slices.Contains(ids, id) }
 	tx := &Tx{State: &State{File: cur.File, Meta: Meta{
 		Objects: cur.Meta.Objects, Assocs: cur.Meta.Assocs, Changes: cur.Meta.Changes,
-	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
+	}, shares: cur.shares}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
 	objects := ownMap[*Object]{m: &tx.Meta.Objects}
 	assocs := ownMap[*Assoc]{m: &tx.Meta.Assocs}
 	if scope.Objects {

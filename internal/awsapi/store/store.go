@@ -29,6 +29,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,10 @@ const format = 1
 type State struct {
 	File config.File
 	Meta Meta
+	// shares are the keys of the resource shares in Meta.Objects, kept by
+	// the store for the states it makes current; nil (a copy, a state made
+	// elsewhere): Shared and SharedWith look at every object.
+	shares *shareIndex
 }
 
 // Clone returns a deep copy of st.
@@ -204,6 +209,7 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 			if err != nil {
 				return fmt.Errorf("open store: %w", err)
 			}
+			indexShares(st)
 			s.st, s.net, s.ord, s.loaded = st, n, ord, true
 			s.creators = creatorIndex(st)
 			return nil
@@ -276,6 +282,7 @@ func (s *Store) start(ctx context.Context, opts Options) error {
 			return fmt.Errorf("open store: keep %s as a backup: %w", legacy, err)
 		}
 	}
+	indexShares(st)
 	s.st, s.net = st, n
 	s.creators = creatorIndex(st)
 	return nil
@@ -309,6 +316,7 @@ func (s *Store) reload(ctx context.Context) error {
 	}
 	s.ord = ord
 	s.creators = creatorIndex(st)
+	indexShares(st)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = st, n
@@ -695,9 +703,17 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 	}
 	s.ord.commit()
 	s.indexCreators(cur, tx.State, recs)
+	nextShares(cur, tx.State, recs)
 	if s.verify && !maps.Equal(s.creators, creatorIndex(tx.State)) {
 		s.log.Error("verify: the creator index differs from the state's")
 		panic("store: verify: the creator index differs from the state's")
+	}
+	if s.verify {
+		fresh := &State{Meta: tx.Meta}
+		indexShares(fresh)
+		if !slices.Equal(slices.Sorted(slices.Values(fresh.shares.keys)), slices.Sorted(slices.Values(tx.shares.keys))) {
+			panic("store: verify: the index of resource shares differs from the state's")
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
