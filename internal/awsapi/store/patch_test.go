@@ -191,6 +191,8 @@ func patchRun(t *testing.T, seed uint64) {
 			t.Fatalf("step %d: the patched view differs from a compiled one:\n%s", step, diff)
 		}
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	t.Logf("%d changes accepted, %d patches, %d compiles", accepted, patches, compiles)
 	if accepted < 60 || patches < 10 {
 		t.Errorf("%d changes accepted, %d patches, %d compiles: the test exercised too little", accepted, patches, compiles)

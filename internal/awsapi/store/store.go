@@ -119,11 +119,14 @@ type Store struct {
 	apply func(*config.Network) error
 	// patch, when set, applies a change of rules alone (see SetPatch);
 	// dirty are the rules changed since appliedNet, the network DNS last
-	// took, and dirtyAll says that something else changed too.
-	patch      PatchFunc
-	dirty      map[string]*config.Rule
-	dirtyAll   bool
-	appliedNet *config.Network
+	// took, and they are all that changed up to version dirtyVersion: a
+	// change that bumps version without adding its rules (anything but a
+	// change of rules alone: a whole-state change, a reload) leaves
+	// dirtyVersion behind, and the next rebuild is a whole one.
+	patch        PatchFunc
+	dirty        map[string]*config.Rule
+	dirtyVersion uint64
+	appliedNet   *config.Network
 	version    uint64
 	applied    uint64
 	pending    map[string]uint64
@@ -320,8 +323,7 @@ func (s *Store) reload(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = st, n
-	s.version++
-	s.dirtyAll = true
+	s.version++ // not in dirtyVersion: DNS takes the whole network
 	s.stats.Reloads++
 	s.stats.Up = true
 	if s.kick == nil {
@@ -387,6 +389,11 @@ func (s *Store) SetApply(apply func(*config.Network) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apply = apply
+	if s.appliedNet == nil && s.version == s.applied {
+		// DNS was started with the current network (serve does): a
+		// change of rules can be patched into it from the first.
+		s.appliedNet = s.net
+	}
 	if s.kick == nil {
 		s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		go s.rebuild(s.kick, s.stop, s.done)
@@ -426,14 +433,14 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 		s.applyMu.Lock()
 		s.mu.Lock()
 		n, v, applied, apply, patch := s.net, s.version, s.applied, s.apply, s.patch
-		base, dirty, all := s.appliedNet, s.dirty, s.dirtyAll
-		s.dirty, s.dirtyAll = nil, false
+		base, dirty, complete := s.appliedNet, s.dirty, s.dirtyVersion == v
+		s.dirty, s.dirtyVersion = nil, v
 		s.mu.Unlock()
 		var took time.Duration
 		if v > applied {
 			t0 := time.Now()
 			var err error
-			if patch != nil && !all && base != nil {
+			if patch != nil && complete && base != nil {
 				err = patch(n, base, dirty)
 			} else {
 				err = apply(n)
@@ -448,7 +455,7 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 			if err != nil {
 				s.log.Error("dns rebuild failed; DNS answers from the previous network", "version", v, "err", err)
 				s.mu.Lock()
-				s.dirtyAll = true // the next rebuild is a whole one
+				s.dirtyVersion = 0 // the next rebuild is a whole one
 				s.mu.Unlock()
 			} else {
 				s.markApplied(v, n)
@@ -724,20 +731,19 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 	switch {
 	case apply == nil || sync:
 		s.applied, s.appliedNet = s.version, n
-		s.dirty, s.dirtyAll = nil, false
+		s.dirty, s.dirtyVersion = nil, s.version
 		clear(s.pending)
 		for _, w := range s.waiters {
 			close(w)
 		}
 		s.waiters = nil
 	default:
-		if rules == nil {
-			s.dirtyAll = true
-		} else {
+		if rules != nil && s.dirtyVersion == s.version-1 {
 			if s.dirty == nil {
 				s.dirty = map[string]*config.Rule{}
 			}
 			maps.Copy(s.dirty, rules)
+			s.dirtyVersion = s.version
 		}
 		for _, id := range tx.pending {
 			s.pending[id] = s.version
