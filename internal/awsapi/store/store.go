@@ -127,15 +127,15 @@ type Store struct {
 	dirty        map[string]*config.Rule
 	dirtyVersion uint64
 	appliedNet   *config.Network
-	version    uint64
-	applied    uint64
-	pending    map[string]uint64
-	kick       chan struct{}
-	stop       chan struct{}
-	done       chan struct{}
-	waiters    []chan struct{}
-	stats      Stats
-	verify     bool
+	version      uint64
+	applied      uint64
+	pending      map[string]uint64
+	kick         chan struct{}
+	stop         chan struct{}
+	done         chan struct{}
+	waiters      []chan struct{}
+	stats        Stats
+	verify       bool
 	// watchStop ends the watch of a shared backend; watchDone is
 	// closed when it has.
 	watchStop context.CancelFunc
