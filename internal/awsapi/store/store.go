@@ -135,9 +135,13 @@ type Stats struct {
 	Version, Applied          uint64
 	Rebuilds, RebuildFailures uint64
 	// Reloads counts the full reloads of a shared backend's state
-	// (another instance's change, a compacted watch); Conflicts the
+	// (a compacted watch, a change of another instance that did not
+	// apply, or found under a change of this one); Conflicts the
 	// changes that found the backend changed under them.
 	Reloads, Conflicts uint64
+	// Followed counts the changes of other instances applied record by
+	// record, without a reload (a ChangeWatcher's).
+	Followed uint64
 }
 
 // Stats returns the store's counters.
@@ -177,7 +181,11 @@ func Open(opts Options) (*Store, error) {
 		s.watchStop, s.watchDone = cancel, make(chan struct{})
 		go func() {
 			defer close(s.watchDone)
-			w.Watch(wctx, s.Reload)
+			changed := s.Reload
+			if _, ok := w.(ChangeWatcher); ok {
+				changed = s.follow
+			}
+			w.Watch(wctx, changed)
 		}()
 	}
 	return s, nil
