@@ -67,8 +67,12 @@ func TestFleetOnEtcd(t *testing.T) {
 	}
 	t.Logf("convergence B→A (API): %v", converge("A lists B's rule", is[0].api, id))
 
-	if v := metric(t, is[1].metrics, "vpcdns_store_reloads_total"); v == "0" {
-		t.Errorf("vpcdns_store_reloads_total on B after A's write: %s, want > 0", v)
+	// B followed A's write record by record, without a full reload.
+	if v := metric(t, is[1].metrics, "vpcdns_store_followed_total"); v == "0" {
+		t.Errorf("vpcdns_store_followed_total on B after A's write: %s, want > 0", v)
+	}
+	if v := metric(t, is[1].metrics, "vpcdns_store_reloads_total"); v != "0" {
+		t.Errorf("vpcdns_store_reloads_total on B after A's write: %s, want 0", v)
 	}
 
 	// DNS follows: turning hostnames off through A's EC2 API makes B stop
