@@ -94,7 +94,11 @@ func (c *Cluster) start(m *member, state string) error {
 	cfg.ClusterState = state
 	cfg.LogLevel = "error"
 	cfg.Logger = "zap"
-	cfg.MaxTxnOps = 10000
+	// Room for a starting network of 10,000 rules (a record each, and
+	// their side records) in one transaction, as docs/fleet.md says to
+	// configure etcd for one.
+	cfg.MaxTxnOps = 100000
+	cfg.MaxRequestBytes = 64 << 20
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		return fmt.Errorf("start etcd %s: %w", m.name, err)

@@ -118,6 +118,10 @@ func Open(cfg Config) (*Store, error) {
 		// would wait for TCP to notice.
 		DialKeepAliveTime:    5 * time.Second,
 		DialKeepAliveTimeout: 2 * time.Second,
+		// The client's own bound on a request (2 MiB by default) would
+		// refuse a large starting network before etcd sees it; etcd's
+		// --max-request-bytes is the one limit (docs/fleet.md).
+		MaxCallSendMsgSize: 1 << 30,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open etcd store %s/%s: %w", strings.Join(cfg.Endpoints, ","), cfg.Prefix, err)
