@@ -79,7 +79,7 @@ func (s *Store) applyRecords(recs []Record) error {
 	next := &State{File: cur.File, Meta: Meta{Objects: cur.Meta.Objects, Assocs: cur.Meta.Assocs, Changes: cur.Meta.Changes}}
 	ord := s.ord
 	defer ord.discard()
-	rulesOnly := true
+	rulesOnly, network := true, false
 	var ruleOrigin []int // position in cur's rules of each next rule, -1: new or changed
 	for _, bucket := range slices.Sorted(maps.Keys(byBucket)) {
 		ch := byBucket[bucket]
@@ -104,7 +104,7 @@ func (s *Store) applyRecords(recs []Record) error {
 			}
 			next.Meta.Changes = v.Interface().([]Change)
 		case bucketNetwork:
-			rulesOnly = false
+			rulesOnly, network = false, true
 			if err := patchScalars(&next.File, ch); err != nil {
 				return err
 			}
@@ -119,6 +119,7 @@ func (s *Store) applyRecords(recs []Record) error {
 				return err
 			}
 			field.Set(v)
+			network = true
 			if sec.name == "resolver_rules" {
 				ruleOrigin = origin
 			} else {
@@ -128,9 +129,12 @@ func (s *Store) applyRecords(recs []Record) error {
 	}
 	var n *config.Network
 	var err error
-	if rules := byBucket[sectionPrefix+"resolver_rules"]; rulesOnly && rules != nil && len(curNet.Rules) == len(cur.File.Rules) {
+	switch rules := byBucket[sectionPrefix+"resolver_rules"]; {
+	case !network:
+		n = curNet // side records only (tags, names, change ids)
+	case rulesOnly && rules != nil && len(curNet.Rules) == len(cur.File.Rules):
 		n, err = patchRuleNetwork(next, curNet, ruleOrigin, rules)
-	} else {
+	default:
 		n, err = config.Validate(&next.File, "network", "/")
 	}
 	if err != nil {
@@ -141,9 +145,12 @@ func (s *Store) applyRecords(recs []Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = next, n
-	s.version++
 	s.stats.Followed++
 	s.stats.Up = true
+	if !network {
+		return nil // nothing DNS answers from changed
+	}
+	s.version++
 	if s.kick != nil {
 		select {
 		case s.kick <- struct{}{}:

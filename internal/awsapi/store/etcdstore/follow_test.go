@@ -81,6 +81,17 @@ func TestFollowWithoutReload(t *testing.T) {
 	}{
 		{"vpc 1", func() error { return addVPC(a, "vpc-01", "10.1.0.0/16") }},
 		{"vpc 2", func() error { return addVPC(a, "vpc-02", "10.2.0.0/16") }},
+		{"tag vpc 1 (side records only)", func() error {
+			_, _, err := a.Update(context.Background(), nil, func(tx *store.Tx) error {
+				o := tx.Meta.Objects["vpc-01"]
+				if o == nil {
+					return fmt.Errorf("no object for vpc-01")
+				}
+				o.Tags = map[string]string{"team": "dns"}
+				return nil
+			})
+			return err
+		}},
 		{"region", func() error {
 			_, _, err := a.Update(context.Background(), nil, func(tx *store.Tx) error { tx.File.Region = "eu-west-1"; return nil })
 			return err
