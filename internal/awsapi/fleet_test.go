@@ -97,6 +97,10 @@ func TestFleetConcurrentConflictingWrites(t *testing.T) {
 	rule := must[*route53resolver.CreateResolverRuleOutput](t)(a.resolver.CreateResolverRule(ctx, &route53resolver.CreateResolverRuleInput{
 		CreatorRequestId: aws.String("tagged"), RuleType: r53types.RuleTypeOptionSystem, DomainName: aws.String("tagged.fleet.example")}))
 	arn := rule.ResolverRule.Arn
+	waitFor(t, "b holds a's rule", func() bool {
+		_, err := b.resolver.GetResolverRule(ctx, &route53resolver.GetResolverRuleInput{ResolverRuleId: rule.ResolverRule.Id})
+		return err == nil
+	})
 	const n = 8
 	var wg sync.WaitGroup
 	for i, e := range es {
@@ -121,6 +125,13 @@ func TestFleetConcurrentConflictingWrites(t *testing.T) {
 		})
 	}
 	t.Logf("conflicts: a %d, b %d; full reloads: a %d, b %d", a.store.Stats().Conflicts, b.store.Stats().Conflicts, a.store.Stats().Reloads, b.store.Stats().Reloads)
+	// The loser of a race catches up with the winner's records from the
+	// watch: no full reload.
+	for i, e := range es {
+		if got := e.store.Stats().Reloads; got != 0 {
+			t.Errorf("instance %d reloaded its whole state %d times; want 0", i, got)
+		}
+	}
 
 	for round := range 4 {
 		domain := fmt.Sprintf("same%d.fleet.example", round)

@@ -28,6 +28,31 @@ type ChangeWatcher interface {
 	// it under its write lock, so that no change of its own is committed
 	// between taking the records and making them current.
 	Changes() (recs []Record, full bool)
+	// Await waits until the watch has delivered the change that made the
+	// backend's last Commit fail with ErrConflict, so that Changes
+	// returns it; false when it did not come in time.
+	Await(ctx context.Context) bool
+}
+
+// catchUp brings the state up to the backend's after a commit found it
+// changed by another writer: with a ChangeWatcher, by the records of that
+// change, once the watch delivered them; else, or when they do not
+// apply, by a full reload. The caller holds wmu.
+func (s *Store) catchUp(ctx context.Context) error {
+	if w, ok := s.backend.(ChangeWatcher); ok && w.Await(ctx) {
+		recs, full := w.Changes()
+		if !full {
+			if len(recs) == 0 {
+				return nil
+			}
+			err := s.applyRecords(recs)
+			if err == nil {
+				return nil
+			}
+			s.log.Warn("another instance's change does not apply to this one's state; reloading it whole", "err", err)
+		}
+	}
+	return s.reload(ctx)
 }
 
 // follow is what a ChangeWatcher's watch calls: it applies the records

@@ -575,15 +575,16 @@ func (s *Store) Update(ctx context.Context, fields map[string]string, fn func(tx
 }
 
 // retry runs a change; when it found a shared backend changed under it
-// (another instance wrote since this one loaded), it reloads and runs
-// the change once more on the fresh state. A second conflict is answered
+// (another instance wrote since this one loaded), it catches up (the
+// other change's records, or a reload) and runs the change once more on
+// the fresh state. A second conflict is answered
 // ServiceUnavailable, which AWS SDKs retry. The caller holds wmu.
 func (s *Store) retry(ctx context.Context, change func() (*State, *config.Network, error)) (*State, *config.Network, error) {
 	st, n, err := change()
 	if !errors.Is(err, errConflict) {
 		return st, n, err
 	}
-	if rerr := s.reload(ctx); rerr != nil {
+	if rerr := s.catchUp(ctx); rerr != nil {
 		return nil, nil, unavailable(rerr)
 	}
 	st, n, err = change()

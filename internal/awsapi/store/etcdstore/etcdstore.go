@@ -88,6 +88,10 @@ type Store struct {
 	seen    int64
 	pend    []change
 	full    bool
+	// conflict is the mod revision of head that refused the last commit;
+	// progress is closed (and replaced) whenever seen moves.
+	conflict int64
+	progress chan struct{}
 }
 
 // change is one put or delete the watch delivered: a record, or the
@@ -128,7 +132,7 @@ func Open(cfg Config) (*Store, error) {
 	}
 	host, _ := os.Hostname()
 	return &Store{c: c, prefix: cfg.Prefix + "/", head: cfg.Prefix + "/head", timeout: cfg.Timeout,
-		writer: host + ":" + strconv.Itoa(os.Getpid())}, nil
+		writer: host + ":" + strconv.Itoa(os.Getpid()), progress: make(chan struct{})}, nil
 }
 
 // Load reads every record at one revision (a linearizable read).
@@ -178,11 +182,15 @@ func (s *Store) Commit(ctx context.Context, recs []store.Record) error {
 	ops = append(ops, clientv3.OpPut(s.head, s.writer))
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	resp, err := s.c.Txn(ctx).If(clientv3.Compare(clientv3.ModRevision(s.head), "=", s.headRev)).Then(ops...).Commit()
+	resp, err := s.c.Txn(ctx).If(clientv3.Compare(clientv3.ModRevision(s.head), "=", s.headRev)).Then(ops...).Else(clientv3.OpGet(s.head)).Commit()
 	if err != nil {
 		return s.wrap("commit", err)
 	}
 	if !resp.Succeeded {
+		s.conflict = 0
+		if rs := resp.Responses; len(rs) == 1 && rs[0].GetResponseRange() != nil && len(rs[0].GetResponseRange().Kvs) == 1 {
+			s.conflict = rs[0].GetResponseRange().Kvs[0].ModRevision
+		}
 		return fmt.Errorf("commit etcd store %s: %w", s.head, store.ErrConflict)
 	}
 	// The guard held: no other writer committed since the state this
@@ -283,10 +291,16 @@ func (s *Store) take(resp clientv3.WatchResponse) (call, restart bool) {
 	defer s.mu.Unlock()
 	if resp.CompactRevision != 0 {
 		s.full = true
+		close(s.progress)
+		s.progress = make(chan struct{})
 		return true, true
 	}
 	if resp.Err() != nil || resp.Canceled {
 		return false, true
+	}
+	if n := len(resp.Events); n > 0 && resp.Events[n-1].Kv.ModRevision > s.seen {
+		close(s.progress)
+		s.progress = make(chan struct{})
 	}
 	for _, ev := range resp.Events {
 		r := ev.Kv.ModRevision
@@ -343,4 +357,30 @@ func (s *Store) Changes() ([]store.Record, bool) {
 	}
 	s.pend = s.pend[:0]
 	return out, false
+}
+
+// Await waits (at most the request timeout) until the watch delivered
+// the head that refused the last commit, or was compacted.
+func (s *Store) Await(ctx context.Context) bool {
+	timer := time.NewTimer(s.timeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		want, ok := s.conflict, s.seen >= s.conflict || s.full
+		ch := s.progress
+		s.mu.Unlock()
+		switch {
+		case want == 0:
+			return false
+		case ok:
+			return true
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+			return false
+		}
+	}
 }
