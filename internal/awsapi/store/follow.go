@@ -154,11 +154,14 @@ func (s *Store) applyRecords(recs []Record) error {
 	}
 	var n *config.Network
 	var err error
+	// changed are the rules a change of rules alone touched (nil for a
+	// deleted one): what DNS can be patched with; nil for any other change.
+	var changed map[string]*config.Rule
 	switch rules := byBucket[sectionPrefix+"resolver_rules"]; {
 	case !network:
 		n = curNet // side records only (tags, names, change ids)
 	case rulesOnly && rules != nil && len(curNet.Rules) == len(cur.File.Rules):
-		n, err = patchRuleNetwork(next, curNet, ruleOrigin, rules)
+		n, changed, err = patchRuleNetwork(next, curNet, ruleOrigin, rules)
 	default:
 		n, err = config.Validate(&next.File, "network", "/")
 	}
@@ -175,6 +178,7 @@ func (s *Store) applyRecords(recs []Record) error {
 	if !network {
 		return nil // nothing DNS answers from changed
 	}
+	_ = changed // for the DNS patch of a change of rules alone, once the store has one
 	s.version++
 	if s.kick != nil {
 		select {
@@ -306,12 +310,13 @@ func patchList(s section, old reflect.Value, ch map[string]*Record, ord *order) 
 // side records) only: the touched rules are validated with everything
 // they can refer to, as UpdateRules does, and every other rule keeps its
 // compiled Rule of curNet. origin maps next's rules to cur's positions.
-func patchRuleNetwork(next *State, curNet *config.Network, origin []int, ch map[string]*Record) (*config.Network, error) {
+func patchRuleNetwork(next *State, curNet *config.Network, origin []int, ch map[string]*Record) (*config.Network, map[string]*config.Rule, error) {
 	touched := make(map[string]bool, len(ch))
 	for k := range ch {
 		if strings.HasPrefix(k, "#") {
 			// Rules kept by position: no id to line them up by.
-			return config.Validate(&next.File, "network", "/")
+			n, err := config.Validate(&next.File, "network", "/")
+			return n, nil, err
 		}
 		touched[k] = true
 	}
@@ -326,13 +331,17 @@ func patchRuleNetwork(next *State, curNet *config.Network, origin []int, ch map[
 	}
 	subNet, err := config.Validate(&sub, "network", "/")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := domainConflicts(subNet, curNet, touched); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(subNet.Rules) != len(at) {
-		return nil, errors.New("apply rules: the validated rules do not line up")
+		return nil, nil, errors.New("apply rules: the validated rules do not line up")
+	}
+	changed := make(map[string]*config.Rule, len(touched))
+	for id := range touched {
+		changed[id] = nil
 	}
 	n := *curNet
 	n.Rules = make([]*config.Rule, len(origin))
@@ -359,6 +368,7 @@ func patchRuleNetwork(next *State, curNet *config.Network, origin []int, ch map[
 			r.VPCs[m] = vpcs[v.ID]
 		}
 		n.Rules[i] = &r
+		changed[r.ID] = &r
 	}
-	return &n, nil
+	return &n, changed, nil
 }
