@@ -280,7 +280,7 @@ func observeStore(reg prometheus.Registerer, ctl *awsapi.Control, probes *health
 		x := st.Stats()
 		return metrics.StoreStats{Up: x.Up, Commits: x.Commits, Refused: x.Unavailable,
 			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures,
-			Reloads: x.Reloads, Conflicts: x.Conflicts}
+			Reloads: x.Reloads, Conflicts: x.Conflicts, Followed: x.Followed}
 	})
 	probes.Add("store", st.Ping)
 }

@@ -307,13 +307,16 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	}
 	bucket := sectionPrefix + "resolver_rules"
 	seqs := ord.seq[bucket]
-	for id := range touched {
-		nr := newByID[id]
-		if nr == nil {
+	for _, i := range touchedOld {
+		if id := oldRules[i].ID; newByID[id] == nil {
 			recs = append(recs, Record{Bucket: bucket, Key: id})
 			ord.stageDelete(bucket, id)
-			continue
 		}
+	}
+	// In list order, so that new rules get positions in the order they
+	// have in the list (a load reads them back in that order).
+	for _, i := range touchedNew {
+		id, nr := newRules[i].ID, &newRules[i]
 		seq, ok := seqs[id]
 		if !ok {
 			seq = ord.alloc(bucket)

@@ -150,9 +150,13 @@ type Stats struct {
 	Version, Applied          uint64
 	Rebuilds, RebuildFailures uint64
 	// Reloads counts the full reloads of a shared backend's state
-	// (another instance's change, a compacted watch); Conflicts the
+	// (a compacted watch, a change of another instance that did not
+	// apply, or found under a change of this one); Conflicts the
 	// changes that found the backend changed under them.
 	Reloads, Conflicts uint64
+	// Followed counts the changes of other instances applied record by
+	// record, without a reload (a ChangeWatcher's).
+	Followed uint64
 }
 
 // Stats returns the store's counters.
@@ -192,7 +196,11 @@ func Open(opts Options) (*Store, error) {
 		s.watchStop, s.watchDone = cancel, make(chan struct{})
 		go func() {
 			defer close(s.watchDone)
-			w.Watch(wctx, s.Reload)
+			changed := s.Reload
+			if _, ok := w.(ChangeWatcher); ok {
+				changed = s.follow
+			}
+			w.Watch(wctx, changed)
 		}()
 	}
 	return s, nil
@@ -615,15 +623,16 @@ func (s *Store) Update(ctx context.Context, fields map[string]string, fn func(tx
 }
 
 // retry runs a change; when it found a shared backend changed under it
-// (another instance wrote since this one loaded), it reloads and runs
-// the change once more on the fresh state. A second conflict is answered
+// (another instance wrote since this one loaded), it catches up (the
+// other change's records, or a reload) and runs the change once more on
+// the fresh state. A second conflict is answered
 // ServiceUnavailable, which AWS SDKs retry. The caller holds wmu.
 func (s *Store) retry(ctx context.Context, change func() (*State, *config.Network, error)) (*State, *config.Network, error) {
 	st, n, err := change()
 	if !errors.Is(err, errConflict) {
 		return st, n, err
 	}
-	if rerr := s.reload(ctx); rerr != nil {
+	if rerr := s.catchUp(ctx); rerr != nil {
 		return nil, nil, unavailable(rerr)
 	}
 	st, n, err = change()
