@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -246,12 +247,13 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 	}()
 	// One writer serves every reply of the connection: it holds no state
 	// of its own but the connection's write lock and write deadline.
-	w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
+	rd, wr := newStream(c.Conn)
+	w := &tcpWriter{conn: c, out: wr, mu: &wmu, idle: t.idle}
 	// Buffered: a client that pipelines costs one read for many queries,
 	// and one read, not two, for the length and the message. msg is
 	// reused: nothing keeps it past this iteration (the full path gets it
 	// unpacked).
-	r := bufio.NewReaderSize(c, 4096)
+	r := bufio.NewReaderSize(rd, 4096)
 	var lenBuf [2]byte
 	msg := make([]byte, 0, 512)
 	// One read deadline serves many queries: it is moved only when it
@@ -406,6 +408,7 @@ func (t *tcpServer) shutdown(ctx context.Context) error {
 // tcpWriter is the dns.ResponseWriter of one query on a TCP connection.
 type tcpWriter struct {
 	conn net.Conn
+	out  io.Writer // conn's raw writer (newStream)
 	mu   *sync.Mutex
 	idle time.Duration
 	// deadline is the write deadline set last (under mu). A write moves it
@@ -450,7 +453,7 @@ func (w *tcpWriter) writeRaw(b []byte) error {
 			return err
 		}
 	}
-	_, err := w.conn.Write(b)
+	_, err := w.out.Write(b)
 	return err
 }
 func (w *tcpWriter) Close() error        { return w.conn.Close() }
