@@ -24,11 +24,11 @@ private_hosted_zones:
 
 // startSocketServer starts vpcdns on socketNetwork and returns the address
 // of vpc-app's resolver.
-func startSocketServer(t testing.TB) string {
+func startSocketServer(t testing.TB, opts server.Options) string {
 	t.Helper()
 	n := parseNetwork(t, expand(socketNetwork, map[string]string{"MAP1": "127.0.0.1:1", "MAP2": "127.0.0.1:1"}))
 	listenOnLoopback(n)
-	s := start(t, n, server.Options{})
+	s := start(t, n, opts)
 	return addrOf(t, s, "vpc:vpc-app")
 }
 
@@ -116,7 +116,7 @@ func (c *socketClient) roundTrip(t testing.TB) {
 // 127.0.0.1: none on either, pipelined or not. The count is the whole
 // process's (testing.AllocsPerRun), so the client allocates nothing either.
 func TestLocalAnswerAllocsOverSockets(t *testing.T) {
-	addr := startSocketServer(t)
+	addr := startSocketServer(t, server.Options{})
 	tests := []struct {
 		name    string
 		network string
@@ -126,6 +126,8 @@ func TestLocalAnswerAllocsOverSockets(t *testing.T) {
 		{name: "UDP", network: "udp", depth: 1},
 		{name: "TCP", network: "tcp", depth: 1},
 		{name: "TCP, 16 pipelined", network: "tcp", depth: 16},
+		// More replies than one write gathers (tcpFlushAt): all arrive.
+		{name: "TCP, 600 pipelined", network: "tcp", depth: 600},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,7 +147,7 @@ func TestLocalAnswerAllocsOverSockets(t *testing.T) {
 // sockets on 127.0.0.1, client included: ns/op is the round trip of depth
 // queries, reported also per query.
 func BenchmarkLocalAnswerSockets(b *testing.B) {
-	addr := startSocketServer(b)
+	addr := startSocketServer(b, server.Options{})
 	for _, bc := range []struct {
 		name    string
 		network string
@@ -164,5 +166,35 @@ func BenchmarkLocalAnswerSockets(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*bc.depth), "ns/query")
 		})
+	}
+}
+
+// TCP: the idle timeout counts from the last query, however long the
+// connection has been open. A client asking every third of the timeout for
+// several timeouts keeps its connection (the read deadline, set once, is
+// moved when it fires on an active connection), and the connection closes
+// one timeout after the last query.
+func TestTCPIdleTimeoutCountsFromLastQuery(t *testing.T) {
+	t.Parallel()
+	const idle = 300 * time.Millisecond
+	addr := startSocketServer(t, server.Options{TCPIdleTimeout: idle})
+	c := newSocketClient(t, "tcp", addr, 1)
+	c.conn.SetDeadline(time.Now().Add(10 * time.Second))
+	begin := time.Now()
+	for time.Since(begin) < 4*idle {
+		time.Sleep(idle / 3)
+		c.roundTrip(t) // fails the test if the connection was closed
+	}
+	last := time.Now()
+	n, err := c.conn.Read(c.reply)
+	el := time.Since(last)
+	if err == nil {
+		t.Fatalf("%d bytes arrived on an idle connection", n)
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the connection is still open %v after the last query; the idle timeout is %v", el, idle)
+	}
+	if el < idle/2 || el > idle+slack {
+		t.Errorf("closed %v after the last query; the idle timeout is %v", el, idle)
 	}
 }
