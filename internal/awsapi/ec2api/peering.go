@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -47,7 +48,7 @@ func peeringNotFound(id string) error {
 }
 
 func vpcInfo(st *store.State, n *config.Network, id string, opts *peeringOptions) peeringVpcInfo {
-	info := peeringVpcInfo{OwnerId: n.AccountID, VpcId: id, Region: n.Region}
+	info := peeringVpcInfo{OwnerId: cmp.Or(vpcOwner(st, n, id), n.AccountID), VpcId: id, Region: n.Region}
 	if i := vpcIndex(&st.File, id); i >= 0 {
 		v := n.VPCs[i]
 		info.Region = v.Region
