@@ -75,7 +75,7 @@ func peeringShape(st *store.State, n *config.Network, id string) VpcPeeringConne
 		out.AccepterVpcInfo = vpcInfo(st, n, o.Accepter, &peeringOptions{AllowDnsResolutionFromRemoteVpc: o.AccepterDNS})
 	default:
 		out.Status = peeringStatus{o.Status, "Pending Acceptance by " + n.AccountID}
-		out.RequesterVpcInfo = vpcInfo(st, n, o.Requester, nil)
+		out.RequesterVpcInfo = vpcInfo(st, n, o.Requester, &peeringOptions{AllowDnsResolutionFromRemoteVpc: o.RequesterDNS})
 		out.AccepterVpcInfo = vpcInfo(st, n, o.Accepter, nil)
 		out.AccepterVpcInfo.CidrBlock, out.AccepterVpcInfo.CidrBlockSet = "", nil
 	}

@@ -321,7 +321,7 @@ def sequence(url):
     except Exception:
         pass
     step("route53.CreateQueryLoggingConfig", lambda: r53.create_query_logging_config(HostedZoneId=ids["pzone"],
-         CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/public.example"),
+         CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/public.example:*"),
          lambda r: put("r53ql")(r["QueryLoggingConfig"]["Id"]))
     step("route53.GetQueryLoggingConfig", lambda: r53.get_query_logging_config(Id=ids["r53ql"]))
     step("route53.ListQueryLoggingConfigs", lambda: r53.list_query_logging_configs())
