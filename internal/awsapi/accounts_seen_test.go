@@ -66,15 +66,21 @@ func TestAccountSeesItsOwn(t *testing.T) {
 		}{
 			{"DescribeVpcs A", a, func() (int, error) {
 				o, err := A.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
-				return countOwned(o, err, func(o *ec2.DescribeVpcsOutput) []string { return owners(o.Vpcs, func(v ec2types.Vpc) *string { return v.OwnerId }) }, a)
+				return countOwned(o, err, func(o *ec2.DescribeVpcsOutput) []string {
+					return owners(o.Vpcs, func(v ec2types.Vpc) *string { return v.OwnerId })
+				}, a)
 			}, 1, a},
 			{"DescribeVpcs B", b, func() (int, error) {
 				o, err := B.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
-				return countOwned(o, err, func(o *ec2.DescribeVpcsOutput) []string { return owners(o.Vpcs, func(v ec2types.Vpc) *string { return v.OwnerId }) }, b)
+				return countOwned(o, err, func(o *ec2.DescribeVpcsOutput) []string {
+					return owners(o.Vpcs, func(v ec2types.Vpc) *string { return v.OwnerId })
+				}, b)
 			}, 1, b},
 			{"DescribeSubnets B", b, func() (int, error) {
 				o, err := B.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{})
-				return countOwned(o, err, func(o *ec2.DescribeSubnetsOutput) []string { return owners(o.Subnets, func(v ec2types.Subnet) *string { return v.OwnerId }) }, b)
+				return countOwned(o, err, func(o *ec2.DescribeSubnetsOutput) []string {
+					return owners(o.Subnets, func(v ec2types.Subnet) *string { return v.OwnerId })
+				}, b)
 			}, 1, b},
 			{"DescribeSecurityGroups B: the default group of its VPC", b, func() (int, error) {
 				o, err := B.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{})
@@ -140,11 +146,15 @@ func TestAccountSeesItsOwn(t *testing.T) {
 			}, 1, a},
 			{"ListResolverQueryLogConfigAssociations B", b, func() (int, error) {
 				o, err := B.resolver.ListResolverQueryLogConfigAssociations(ctx, &route53resolver.ListResolverQueryLogConfigAssociationsInput{})
-				return lenOf(o, err, func(o *route53resolver.ListResolverQueryLogConfigAssociationsOutput) int { return len(o.ResolverQueryLogConfigAssociations) })
+				return lenOf(o, err, func(o *route53resolver.ListResolverQueryLogConfigAssociationsOutput) int {
+					return len(o.ResolverQueryLogConfigAssociations)
+				})
 			}, 0, ""},
 			{"ListResolverRuleAssociations B: its VPC's Internet Resolver", b, func() (int, error) {
 				o, err := B.resolver.ListResolverRuleAssociations(ctx, &route53resolver.ListResolverRuleAssociationsInput{})
-				return lenOf(o, err, func(o *route53resolver.ListResolverRuleAssociationsOutput) int { return len(o.ResolverRuleAssociations) })
+				return lenOf(o, err, func(o *route53resolver.ListResolverRuleAssociationsOutput) int {
+					return len(o.ResolverRuleAssociations)
+				})
 			}, 1, ""},
 			{"ListResolverConfigs B", b, func() (int, error) {
 				o, err := B.resolver.ListResolverConfigs(ctx, &route53resolver.ListResolverConfigsInput{})
@@ -273,7 +283,10 @@ func TestAccountSeesItsOwn(t *testing.T) {
 				_, err := r53B.ListTagsForResource(ctx, &route53.ListTagsForResourceInput{ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: zoneA})
 				return err
 			}, "NoSuchHostedZone"},
-			{"DeleteHostedZone", func() error { _, err := r53B.DeleteHostedZone(ctx, &route53.DeleteHostedZoneInput{Id: zoneA}); return err }, "NoSuchHostedZone"},
+			{"DeleteHostedZone", func() error {
+				_, err := r53B.DeleteHostedZone(ctx, &route53.DeleteHostedZoneInput{Id: zoneA})
+				return err
+			}, "NoSuchHostedZone"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if got := apiCode(t, tc.call()); got != tc.code {
