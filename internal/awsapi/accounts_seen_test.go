@@ -1,6 +1,7 @@
 package awsapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -283,6 +284,10 @@ func TestAccountSeesItsOwn(t *testing.T) {
 				_, err := r53B.ListTagsForResource(ctx, &route53.ListTagsForResourceInput{ResourceType: r53types.TagResourceTypeHostedzone, ResourceId: zoneA})
 				return err
 			}, "NoSuchHostedZone"},
+			{"ListTagsForResources", func() error {
+				_, err := r53B.ListTagsForResources(ctx, &route53.ListTagsForResourcesInput{ResourceType: r53types.TagResourceTypeHostedzone, ResourceIds: []string{strings.TrimPrefix(*zoneA, "/hostedzone/")}})
+				return err
+			}, "NoSuchHostedZone"},
 			{"DeleteHostedZone", func() error {
 				_, err := r53B.DeleteHostedZone(ctx, &route53.DeleteHostedZoneInput{Id: zoneA})
 				return err
@@ -302,6 +307,9 @@ func TestAccountSeesItsOwn(t *testing.T) {
 	}
 	if _, err := r53A.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: zoneA}); err != nil {
 		t.Errorf("A gets its zone: %v", err)
+	}
+	if _, err := r53A.ListTagsForResources(ctx, &route53.ListTagsForResourcesInput{ResourceType: r53types.TagResourceTypeHostedzone, ResourceIds: []string{strings.TrimPrefix(*zoneA, "/hostedzone/")}}); err != nil {
+		t.Errorf("A lists its zone's tags: %v", err)
 	}
 	if _, err := A.resolver.GetResolverEndpoint(ctx, &route53resolver.GetResolverEndpointInput{ResolverEndpointId: &epA}); err != nil {
 		t.Errorf("A gets its endpoint: %v", err)
