@@ -249,6 +249,17 @@ func TestAccountSeesItsOwn(t *testing.T) {
 					DomainName: aws.String("corp.example"), ResolverEndpointId: &epA, TargetIps: []rtypes.TargetAddress{{Ip: aws.String("192.168.10.53")}}})
 				return err
 			}, "ResourceNotFoundException"},
+			{"CreateResolverEndpoint in its subnets", func() error {
+				sgB := *must[*ec2.CreateSecurityGroupOutput](t)(B.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("b"), Description: aws.String("b"), VpcId: &vpcB})).GroupId
+				_, err := B.resolver.CreateResolverEndpoint(ctx, &route53resolver.CreateResolverEndpointInput{CreatorRequestId: aws.String("epb"), Direction: rtypes.ResolverEndpointDirectionOutbound,
+					SecurityGroupIds: []string{sgB}, IpAddresses: []rtypes.IpAddressRequest{{SubnetId: &subA1}, {SubnetId: &subA2}}})
+				return err
+			}, "InvalidParameterException"},
+			{"CreateResolverEndpoint with its security group", func() error {
+				_, err := B.resolver.CreateResolverEndpoint(ctx, &route53resolver.CreateResolverEndpointInput{CreatorRequestId: aws.String("epc"), Direction: rtypes.ResolverEndpointDirectionOutbound,
+					SecurityGroupIds: []string{sgA}, IpAddresses: []rtypes.IpAddressRequest{{SubnetId: &subB}, {SubnetId: &subB, Ip: aws.String("10.2.1.10")}}})
+				return err
+			}, "InvalidParameterException"},
 			{"GetResolverQueryLogConfig", func() error {
 				_, err := B.resolver.GetResolverQueryLogConfig(ctx, &route53resolver.GetResolverQueryLogConfigInput{ResolverQueryLogConfigId: &qlcA})
 				return err

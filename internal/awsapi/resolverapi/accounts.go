@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -55,7 +56,9 @@ func caller(ctx context.Context, n *config.Network) string { return op.Caller(ct
 
 // checkNamed answers ResourceNotFoundException for a request member that
 // names an endpoint, a query logging configuration or a VPC (ResourceId)
-// of another account. in is the decoded request.
+// of another account, and InvalidParameterException for its subnets and
+// security groups (as for ones that do not exist). in is the decoded
+// request.
 func (h *Handler) checkNamed(ctx context.Context, in any) error {
 	v := reflect.ValueOf(in)
 	for v.Kind() == reflect.Pointer {
@@ -75,11 +78,24 @@ func (h *Handler) checkNamed(ctx context.Context, in any) error {
 		return f.String()
 	}
 	ep, ql, res := str("ResolverEndpointId"), str("ResolverQueryLogConfigId"), str("ResourceId")
-	if ep == "" && ql == "" && !strings.HasPrefix(res, "vpc-") {
+	subnets, groups := subnetsOf(v), stringsOf(v.FieldByName("SecurityGroupIds"))
+	if ep == "" && ql == "" && !strings.HasPrefix(res, "vpc-") && len(subnets) == 0 && len(groups) == 0 {
 		return nil
 	}
 	st, n := h.Store.Snapshot()
 	who := caller(ctx, n)
+	for _, s := range subnets {
+		if vpc, _ := subnetOf(&st.File, s); vpc != nil && !seen(cmp.Or(vpc.OwnerAccount, n.AccountID), who) {
+			return apierr.Param("SubnetId", "Subnet with ID '%s' does not exist.", s)
+		}
+	}
+	for _, g := range groups {
+		for _, sg := range st.File.SecurityGroups {
+			if sg.ID == g && !seen(cmp.Or(sg.OwnerAccount, vpcOwnerOf(st, n, sg.VPC), n.AccountID), who) {
+				return apierr.Param("SecurityGroupIds", "Security group with ID '%s' does not exist.", g)
+			}
+		}
+	}
 	switch {
 	case ep != "" && !seen(endpointOwner(st, n, ep), who):
 		return endpointNotFound(ep)
@@ -89,4 +105,41 @@ func (h *Handler) checkNamed(ctx context.Context, in any) error {
 		return vpcNotFound(res)
 	}
 	return nil
+}
+
+// subnetsOf are the SubnetId members of a request's IpAddresses (a list)
+// or IpAddress (one).
+func subnetsOf(v reflect.Value) []string {
+	var out []string
+	add := func(x reflect.Value) {
+		if x.Kind() == reflect.Pointer && !x.IsNil() {
+			x = x.Elem()
+		}
+		if x.Kind() == reflect.Struct {
+			if f := x.FieldByName("SubnetId"); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
+				out = append(out, f.String())
+			}
+		}
+	}
+	if l := v.FieldByName("IpAddresses"); l.IsValid() && l.Kind() == reflect.Slice {
+		for i := range l.Len() {
+			add(l.Index(i))
+		}
+	}
+	if one := v.FieldByName("IpAddress"); one.IsValid() {
+		add(one)
+	}
+	return out
+}
+
+// stringsOf is a []string field's value (nil for any other).
+func stringsOf(f reflect.Value) []string {
+	if !f.IsValid() || f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.String {
+		return nil
+	}
+	out := make([]string, f.Len())
+	for i := range out {
+		out[i] = f.Index(i).String()
+	}
+	return out
 }
