@@ -95,7 +95,10 @@ type Object struct {
 	// connections, customer gateways (hybrid.go).
 	Hybrid *Hybrid `json:"hybrid,omitempty"`
 	// AWS RAM resource share, keyed by its ARN: the account that owns it,
-	// the accounts it shares with and the ARNs of what it shares.
+	// the accounts it shares with and the ARNs of what it shares. Owner is
+	// also the owner of a resource that lives only here (internet and NAT
+	// gateways, customer gateways, VPN connections, resolver query logging
+	// configurations): "" is the network's account_id.
 	Owner      string   `json:"owner,omitempty"`
 	Principals []string `json:"principals,omitempty"`
 	Resources  []string `json:"resources,omitempty"`
