@@ -64,14 +64,15 @@ func TestExampleBuiltThroughTheAPI(t *testing.T) {
 			vpc, name string
 			qtype     uint16
 		}{
-			{"vpc-app", "5.1.0.10.in-addr.arpa", dns.TypePTR},    // the rule for vpc-app's own reverse zone
-			{"vpc-shared", "5.1.0.10.in-addr.arpa", dns.TypePTR}, // the peer's autodefined reverse zone (peering DNS resolution)
-			{"vpc-app", "9.0.1.10.in-addr.arpa", dns.TypePTR},    // vpc-shared's /16 as seen from vpc-app
-			{"vpc-app", "db.corp.example", dns.TypeA},            // forward rule to on-premises
-			{"vpc-app", "www.internal.example", dns.TypeA},       // private hosted zone, CNAME
-			{"vpc-shared", "www.internal.example", dns.TypeA},    // not associated: the internet rule
-			{"vpc-app", "example.com", dns.TypeA},                // the system rule (internet resolver)
-			{"vpc-app", "ip-10-0-2-7.ec2.internal", dns.TypeA},   // autodefined EC2 name
+			{"vpc-app", "5.1.0.10.in-addr.arpa", dns.TypePTR},          // the rule for vpc-app's own reverse zone
+			{"vpc-shared", "5.1.0.10.in-addr.arpa", dns.TypePTR},       // the peer's autodefined reverse zone (peering DNS resolution)
+			{"vpc-app", "9.0.1.10.in-addr.arpa", dns.TypePTR},          // vpc-shared's /16 as seen from vpc-app
+			{"vpc-app", "db.corp.example", dns.TypeA},                  // forward rule to on-premises
+			{"vpc-app", "www.internal.example", dns.TypeA},             // private hosted zone, CNAME
+			{"vpc-shared", "www.internal.example", dns.TypeA},          // not associated: the internet rule
+			{"vpc-app", "example.com", dns.TypeA},                      // the system rule (internet resolver)
+			{"vpc-app", "ip-10-0-2-7.ec2.internal", dns.TypeA},         // autodefined EC2 name
+			{"vpc-app", "i-0123456789abcdef0.ec2.internal", dns.TypeA}, // the instance's name
 		} {
 			a, b := explainJSON(t, exView, got, q.vpc, q.name, q.qtype)
 			if a != b {
@@ -82,26 +83,36 @@ func TestExampleBuiltThroughTheAPI(t *testing.T) {
 
 	// The comparison can fail: leaving out one call of the sequence
 	// changes the behaviour where that call matters, and nowhere else.
+	// An instance changes no decision, only the answer of the autodefined
+	// EC2 zone, so leaving it out shows in explain and not in diff.
 	for _, tc := range []struct {
-		skip string
-		want []string // "vpc domain kind" of every change
+		skip    string
+		want    []string // "vpc domain kind" of every change
+		explain string   // a name of vpc-app whose explain must differ
 	}{
-		{"associate rule corp", []string{"vpc-app corp.example. decision"}},
-		{"route to the transit gateway", []string{"vpc-app 0.10.in-addr.arpa. path", "vpc-app corp.example. path"}},
-		{"peering DNS resolution", []string{"vpc-app 1.10.in-addr.arpa. decision", "vpc-shared 0.10.in-addr.arpa. decision"}},
-		{"transit gateway route to the VPN", []string{"vpc-app 0.10.in-addr.arpa. path", "vpc-app corp.example. path"}},
-		{"security group egress udp", []string{"vpc-app 0.10.in-addr.arpa. path", "vpc-app corp.example. path"}},
+		{skip: "run the instance", explain: "i-0123456789abcdef0.ec2.internal"},
+		{skip: "associate rule corp", want: []string{"vpc-app corp.example. decision"}},
+		{skip: "route to the transit gateway", want: []string{"vpc-app 0.10.in-addr.arpa. path", "vpc-app corp.example. path"}},
+		{skip: "peering DNS resolution", want: []string{"vpc-app 1.10.in-addr.arpa. decision", "vpc-shared 0.10.in-addr.arpa. decision"}},
+		{skip: "transit gateway route to the VPN", want: []string{"vpc-app 0.10.in-addr.arpa. path", "vpc-app corp.example. path"}},
+		{skip: "security group egress udp", want: []string{"vpc-app 0.10.in-addr.arpa. path", "vpc-app corp.example. path"}},
 	} {
 		t.Run("without "+tc.skip, func(t *testing.T) {
 			t.Parallel()
 			e, ids := buildExample(t, exFile, tc.skip)
-			r := diff.Compare(exView, exportedExample(t, e, ids, exNet), "example", "export")
+			v := exportedExample(t, e, ids, exNet)
+			r := diff.Compare(exView, v, "example", "export")
 			var got []string
 			for _, c := range r.Changes {
 				got = append(got, c.VPC+" "+c.Domain+" "+c.Kind)
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("changes %q, want %q", got, tc.want)
+			}
+			if tc.explain != "" {
+				if a, b := explainJSON(t, exView, v, "vpc-app", tc.explain, dns.TypeA); a == b {
+					t.Errorf("explain --vpc vpc-app %s is the same without %s: %s", tc.explain, tc.skip, a)
+				}
 			}
 		})
 	}
@@ -245,6 +256,14 @@ func buildExample(t *testing.T, ex *config.File, skip string) (*env, map[string]
 		CidrBlock: aws.String("10.0.1.0/24"), AvailabilityZone: aws.String("us-east-1a")})).Subnet.SubnetId, "subnet-app-a")
 	subnetB := b.id(must[*ec2.CreateSubnetOutput](t)(ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: &app,
 		CidrBlock: aws.String("10.0.2.0/24"), AvailabilityZone: aws.String("us-east-1b")})).Subnet.SubnetId, "subnet-app-b")
+
+	// The instance whose names vpc-app's resolver answers
+	// (i-….ec2.internal → 10.0.1.5): RunInstances at the example's address.
+	b.step("run the instance", func() {
+		b.id(must[*ec2.RunInstancesOutput](t)(ec.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0abcdef1234567890"),
+			InstanceType: ec2types.InstanceTypeT3Micro, MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: &subnetA,
+			PrivateIpAddress: aws.String("10.0.1.5")})).Instances[0].InstanceId, "i-0123456789abcdef0")
+	})
 
 	// 2. The peering, with DNS resolution both ways (the example's
 	// allow_dns_resolution: each side's resolver answers the other's

@@ -151,6 +151,10 @@ var actions = map[string]op.Operation[Handler]{
 	"DeleteVpnConnectionRoute":                   op.OfReader((*Handler).deleteVPNConnectionRoute),
 	"EnableVgwRoutePropagation":                  op.OfReader((*Handler).enableVGWPropagation),
 	"DisableVgwRoutePropagation":                 op.OfReader((*Handler).disableVGWPropagation),
+	// Instances (instances.go): the vpcs[].instances of network.yaml.
+	"RunInstances":       op.OfReader((*Handler).runInstances),
+	"DescribeInstances":  op.OfReader((*Handler).describeInstances),
+	"TerminateInstances": op.OfReader((*Handler).terminateInstances),
 }
 
 // Action returns the action served under name.
