@@ -4,7 +4,8 @@
 // ACLs and tags; and the hybrid network (hybrid.go, tgw.go, vpn.go):
 // transit gateways with their attachments and route tables, customer
 // gateways, virtual private gateways and Site-to-Site VPN connections,
-// which land in network.yaml as an import writes them. Every resource lands in the store's network.yaml; what the
+// which land in network.yaml as an import writes them; and instances
+// (instances.go), which are vpcs[].instances. Every resource lands in the store's network.yaml; what the
 // file cannot hold (names, descriptions, association ids, tags of
 // resources other than VPCs) is kept in the store's side records.
 //
