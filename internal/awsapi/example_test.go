@@ -20,6 +20,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/diff"
 	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/explain"
+	"github.com/vpcdns/vpcdns/internal/lint"
 	"github.com/vpcdns/vpcdns/internal/netpath"
 	"github.com/vpcdns/vpcdns/internal/view"
 )
@@ -29,7 +30,8 @@ import (
 // example network, built through the API" lists the calls: `export` of the
 // served network and the example behave the same (internal/diff, the
 // engine of `vpcdns diff`, finds no change for any VPC and candidate
-// domain), and explain's JSON of the key queries is the same.
+// domain), lint finds the same (nothing), and explain's JSON of the key
+// queries is the same.
 //
 // The starting network holds only what no AWS API makes: the account and
 // region, the internet (vpcdns's stand-in for the internet's name servers)
@@ -57,6 +59,10 @@ func TestExampleBuiltThroughTheAPI(t *testing.T) {
 		}
 		if r.Compared.VPCs != 2 || r.Compared.Domains < 10 {
 			t.Errorf("compared %+v: want both VPCs and their candidate domains", r.Compared)
+		}
+		// lint finds what it finds in the example (nothing).
+		if a, b := lintJSON(t, exView), lintJSON(t, got); a != b {
+			t.Errorf("lint differs:\nexample: %s\nexport:  %s", a, b)
 		}
 		// The cross-check: explain's report of the key queries, in the
 		// JSON of `explain -o json`, is the same on both networks.
@@ -116,6 +122,16 @@ func TestExampleBuiltThroughTheAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lintJSON is `vpcdns lint -o json` of a network.
+func lintJSON(t *testing.T, v *view.View) string {
+	t.Helper()
+	b, err := json.Marshal(lint.Run(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // explainJSON is `vpcdns explain -o json` of one query on the example and
