@@ -138,3 +138,44 @@ func TestProfiles(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// TestExample runs example.sh: the embedded example network built with
+// the AWS CLI (docs/api.md "The example network, built through the API"),
+// checked with dig and with vpcdns diff against the example. It makes
+// about 60 AWS CLI calls: a minute on an idle machine.
+func TestExample(t *testing.T) {
+	need(t, "aws")
+	need(t, "dig")
+	bin := buildVpcdns(t)
+	work := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	seen := map[int]bool{}
+	port := func() string {
+		for {
+			p := int(loopbacktest.FreePort(t))
+			if !seen[p] {
+				seen[p] = true
+				return strconv.Itoa(p)
+			}
+		}
+	}
+	cmd := exec.CommandContext(ctx, "bash", "example.sh")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
+	cmd.Env = append(os.Environ(),
+		"VPCDNS="+bin,
+		"API_PORT="+port(),
+		"APP_PORT="+port(),
+		"SHARED_PORT="+port(),
+		"INBOUND_PORT="+port(),
+		"ONPREM1_PORT="+port(),
+		"ONPREM2_PORT="+port(),
+		"WORK="+work,
+	)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("example.sh: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}

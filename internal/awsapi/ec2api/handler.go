@@ -4,7 +4,8 @@
 // ACLs and tags; and the hybrid network (hybrid.go, tgw.go, vpn.go):
 // transit gateways with their attachments and route tables, customer
 // gateways, virtual private gateways and Site-to-Site VPN connections,
-// which land in network.yaml as an import writes them. Every resource lands in the store's network.yaml; what the
+// which land in network.yaml as an import writes them; and instances
+// (instances.go), which are vpcs[].instances. Every resource lands in the store's network.yaml; what the
 // file cannot hold (names, descriptions, association ids, tags of
 // resources other than VPCs) is kept in the store's side records.
 //
@@ -151,6 +152,10 @@ var actions = map[string]op.Operation[Handler]{
 	"DeleteVpnConnectionRoute":                   op.OfReader((*Handler).deleteVPNConnectionRoute),
 	"EnableVgwRoutePropagation":                  op.OfReader((*Handler).enableVGWPropagation),
 	"DisableVgwRoutePropagation":                 op.OfReader((*Handler).disableVGWPropagation),
+	// Instances (instances.go): the vpcs[].instances of network.yaml.
+	"RunInstances":       op.OfReader((*Handler).runInstances),
+	"DescribeInstances":  op.OfReader((*Handler).describeInstances),
+	"TerminateInstances": op.OfReader((*Handler).terminateInstances),
 }
 
 // Action returns the action served under name.

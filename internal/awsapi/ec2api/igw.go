@@ -381,10 +381,26 @@ func freeAddress(tx *store.Tx, cidr string, taken []string) (string, error) {
 	if err != nil {
 		return "", apierr.Param("SubnetId", "The subnet's CIDR block %s is invalid", cidr)
 	}
-	used := map[string]bool{}
+	used := usedAddresses(tx)
 	for _, t := range taken {
 		used[t] = true
 	}
+	a := pfx.Masked().Addr()
+	for i := 0; i < 4; i++ {
+		a = a.Next()
+	}
+	for ; pfx.Contains(a) && pfx.Contains(a.Next()); a = a.Next() {
+		if !used[a.String()] {
+			return a.String(), nil
+		}
+	}
+	return "", apierr.Param("SubnetId", "There are not enough free addresses in subnet %s to satisfy the request.", cidr)
+}
+
+// usedAddresses are the addresses that endpoints, NAT gateways and
+// instances of the network hold.
+func usedAddresses(tx *store.Tx) map[string]bool {
+	used := map[string]bool{}
 	for _, e := range tx.File.Endpoints {
 		for _, a := range e.IPAddresses {
 			used[a.IP] = true
@@ -407,16 +423,7 @@ func freeAddress(tx *store.Tx, cidr string, taken []string) (string, error) {
 			used[o.PrivateIP] = true
 		}
 	}
-	a := pfx.Masked().Addr()
-	for i := 0; i < 4; i++ {
-		a = a.Next()
-	}
-	for ; pfx.Contains(a) && pfx.Contains(a.Next()); a = a.Next() {
-		if !used[a.String()] {
-			return a.String(), nil
-		}
-	}
-	return "", apierr.Param("SubnetId", "There are not enough free addresses in subnet %s to satisfy the request.", cidr)
+	return used
 }
 
 type natsOut struct {
