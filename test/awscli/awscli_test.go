@@ -51,6 +51,7 @@ func buildVpcdns(t *testing.T) string {
 // TestReverseDNS runs reverse-dns.sh: the reverse-DNS scenario built from
 // nothing with the AWS CLI, checked with dig, across a restart.
 func TestReverseDNS(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
@@ -84,6 +85,7 @@ func TestReverseDNS(t *testing.T) {
 // TestFirewall runs firewall.sh: a DNS Firewall built with the AWS CLI,
 // each action checked with dig, the query log and the export.
 func TestFirewall(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
@@ -113,6 +115,7 @@ func TestFirewall(t *testing.T) {
 // TestProfiles runs profiles.sh: a Route 53 Profile built with the AWS
 // CLI brings a private hosted zone to a VPC, checked with dig.
 func TestProfiles(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
@@ -144,6 +147,7 @@ func TestProfiles(t *testing.T) {
 // checked with dig and with vpcdns diff against the example. It makes
 // about 60 AWS CLI calls: a minute on an idle machine.
 func TestExample(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
