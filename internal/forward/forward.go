@@ -233,7 +233,7 @@ func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, 
 // ExchangeWire is Exchange in wire form: it asks targets the question and
 // appends to dst the answer to pass back, packed, with ID id and the
 // question spelt as question has it, no OPT and no additional records,
-// cleaned as clean says. The attempts are appended to tr.Attempts (a
+// cleaned as clean says, an extended rcode turned into SERVFAIL. The attempts are appended to tr.Attempts (a
 // caller that reuses tr and dst makes an exchange allocate next to
 // nothing). The answer is most often the target's own bytes, cut and
 // patched in place; only a reply that clean would change is unpacked.
@@ -286,6 +286,9 @@ rounds:
 			r.m.Id = id
 			r.m.Question[0] = question // judge made sure there is one
 			r.m.Compress = true
+			if r.m.Rcode > 0xf {
+				r.m.Rcode = dns.RcodeServerFailure // as passOn: no OPT to carry it
+			}
 			packed, err := r.m.Pack()
 			if err != nil {
 				return dst, fmt.Errorf("forward %s %s: pack answer: %w",

@@ -23,7 +23,7 @@ func (*muxSock) SendRead(context.Context, time.Time, []byte, []byte) (int, error
 	return 0, errNoMux
 }
 func (*muxSock) Read(context.Context, time.Time, []byte) (int, error) { return 0, errNoMux }
-func (*muxSock) Close() error                                       { return nil }
+func (*muxSock) Close() error                                         { return nil }
 
 // muxAvailable reports whether attempts use the mux.
 const muxAvailable = false

@@ -236,13 +236,18 @@ func isAncestorWire(zone, name []byte) bool {
 }
 
 // passOn appends to dst the reply b that judge found plain: cut before its
-// additional section, with ID id and the question spelt as in query.
+// additional section, with ID id and the question spelt as in query. An
+// extended rcode, which answered the target's EDNS and goes with the OPT,
+// becomes SERVFAIL: the target failed.
 func passOn(dst, b, query []byte, ri replyInfo, id uint16) []byte {
 	base := len(dst)
 	dst = append(dst, b[:ri.cut]...)
 	out := dst[base:]
 	binary.BigEndian.PutUint16(out, id)
 	binary.BigEndian.PutUint16(out[10:], 0)
+	if ri.rcode > 0xf {
+		out[3] = out[3]&^0xf | dns.RcodeServerFailure
+	}
 	qEnd := questionEnd(query)
 	copy(out[hdrLen:qEnd], query[hdrLen:qEnd])
 	return dst

@@ -6,6 +6,11 @@
 // name at once cause one upstream query, not N (the "thundering herd" that
 // RFC 5452 §5 warns also multiplies the chances of a spoofed answer).
 //
+// A caller that need not wait can Join instead: its function is called
+// with the result, in the goroutine that did the work, and the caller goes
+// on at once. A server answers the followers of a cache miss that way
+// without holding a goroutine for each.
+//
 // golang.org/x/sync/singleflight does the same with string keys; this one
 // takes any comparable key, so the hot path builds no string per query.
 package inflight
@@ -21,6 +26,7 @@ type Group[K comparable, V any] struct {
 type call[V any] struct {
 	done    chan struct{}
 	waiters int // callers merged into this one so far
+	later   []func(V, error)
 	val     V
 	err     error
 }
@@ -49,11 +55,34 @@ func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, waited bo
 	defer func() {
 		g.mu.Lock()
 		delete(g.calls, key)
+		later := c.later
+		c.later = nil
 		g.mu.Unlock()
 		close(c.done)
+		for _, then := range later {
+			then(c.val, c.err)
+		}
 	}()
 	c.val, c.err = fn()
 	return c.val, c.err, false
+}
+
+// Join registers then for the result of the call with key in progress and
+// reports true: then runs once that call is done, in the goroutine that
+// made it (so it should be quick and must not panic; after the results of
+// the waiters of Do are given). Without a call in progress, or when max
+// callers have joined it already, Join reports false and then is never
+// called: the caller does the work (Do) or waits for it.
+func (g *Group[K, V]) Join(key K, max int, then func(V, error)) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c, ok := g.calls[key]
+	if !ok || len(c.later) >= max {
+		return false
+	}
+	c.waiters++
+	c.later = append(c.later, then)
+	return true
 }
 
 // Waiting is the number of callers waiting for the call with key.
