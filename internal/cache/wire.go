@@ -222,6 +222,9 @@ func scanWire(wire []byte, offs []uint16) (wireInfo, error) {
 	ns := int(binary.BigEndian.Uint16(wire[8:]))
 	ar := int(binary.BigEndian.Uint16(wire[10:]))
 	wi.answers = an
+	if offs == nil {
+		offs = make([]uint16, 0, an+ns+ar)
+	}
 	off := headerLen
 	var err error
 	for range wi.questions {

@@ -24,9 +24,9 @@ type Group[K comparable, V any] struct {
 }
 
 type call[V any] struct {
-	done    chan struct{}
+	done    sync.WaitGroup // the waiters of Do wait for the work; no channel to allocate
 	waiters int // callers merged into this one so far
-	later   []func(V, error)
+	later   []Waiter[V]
 	val     V
 	err     error
 }
@@ -42,13 +42,14 @@ func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, waited bo
 	if c, ok := g.calls[key]; ok {
 		c.waiters++
 		g.mu.Unlock()
-		<-c.done
+		c.done.Wait()
 		return c.val, c.err, true
 	}
 	if g.calls == nil {
 		g.calls = make(map[K]*call[V])
 	}
-	c := &call[V]{done: make(chan struct{}), err: ErrPanicked}
+	c := &call[V]{err: ErrPanicked}
+	c.done.Add(1)
 	g.calls[key] = c
 	g.mu.Unlock()
 
@@ -58,22 +59,27 @@ func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, waited bo
 		later := c.later
 		c.later = nil
 		g.mu.Unlock()
-		close(c.done)
-		for _, then := range later {
-			then(c.val, c.err)
+		c.done.Done()
+		for _, w := range later {
+			w.Done(c.val, c.err)
 		}
 	}()
 	c.val, c.err = fn()
 	return c.val, c.err, false
 }
 
-// Join registers then for the result of the call with key in progress and
-// reports true: then runs once that call is done, in the goroutine that
+// Waiter is a caller that joined a call (Join): Done gets its result.
+type Waiter[V any] interface {
+	Done(V, error)
+}
+
+// Join registers w for the result of the call with key in progress and
+// reports true: w.Done runs once that call is done, in the goroutine that
 // made it (so it should be quick and must not panic; after the results of
 // the waiters of Do are given). Without a call in progress, or when max
-// callers have joined it already, Join reports false and then is never
+// callers have joined it already, Join reports false and w is never
 // called: the caller does the work (Do) or waits for it.
-func (g *Group[K, V]) Join(key K, max int, then func(V, error)) bool {
+func (g *Group[K, V]) Join(key K, max int, w Waiter[V]) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	c, ok := g.calls[key]
@@ -81,7 +87,7 @@ func (g *Group[K, V]) Join(key K, max int, then func(V, error)) bool {
 		return false
 	}
 	c.waiters++
-	c.later = append(c.later, then)
+	c.later = append(c.later, w)
 	return true
 }
 

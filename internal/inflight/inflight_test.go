@@ -143,7 +143,7 @@ func TestJoin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var g Group[string, int]
-			if g.Join("k", tt.max, func(int, error) { t.Error("joined a call not in progress") }) {
+			if g.Join("k", tt.max, waiterFunc(func(int, error) { t.Error("joined a call not in progress") })) {
 				t.Fatal("Join with no call in progress reported true")
 			}
 			started, release := make(chan struct{}), make(chan struct{})
@@ -165,7 +165,7 @@ func TestJoin(t *testing.T) {
 			<-started
 			joined := 0
 			for range tt.joins {
-				if g.Join("k", tt.max, func(v int, err error) { got <- result{v, err} }) {
+				if g.Join("k", tt.max, waiterFunc(func(v int, err error) { got <- result{v, err} })) {
 					joined++
 				}
 			}
@@ -197,3 +197,8 @@ func TestJoin(t *testing.T) {
 		})
 	}
 }
+
+// waiterFunc is a Waiter made of a function.
+type waiterFunc func(int, error)
+
+func (f waiterFunc) Done(v int, err error) { f(v, err) }

@@ -32,6 +32,7 @@ type queryHandler struct {
 
 // exchange is one query on its way through the pipeline.
 type exchange struct {
+	srv      *Server
 	st       *state
 	vpc      *view.VPC
 	req      *dns.Msg
@@ -78,8 +79,14 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 	written := false
 	defer s.recoverQuery(w, req, &written)
 	st := s.state.Load()
-	x := &exchange{st: st, req: req, src: addrPort(w.RemoteAddr()), wq: wq, w: w}
-	_, x.tcp = w.RemoteAddr().(*net.TCPAddr)
+	x := &exchange{srv: s, st: st, req: req, wq: wq, w: w}
+	if ap, ok := w.(addrPorter); ok {
+		x.src, x.tcp = ap.RemoteAddrPort()
+	} else {
+		ra := w.RemoteAddr()
+		x.src = addrPort(ra)
+		_, x.tcp = ra.(*net.TCPAddr)
+	}
 	x.vpc = st.vpcFor(h.owner, x.src.Addr())
 	x.endpoint = st.endpoints[h.owner]
 
@@ -127,46 +134,56 @@ func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool)
 	_ = w.WriteMsg(resp)
 }
 
-// answer builds the reply to x.req, or nil when the query gets none.
+// answer builds the reply to x.req, or nil when the query gets none (or
+// the wire route answered it: x.answered, x.deferred).
 func (s *Server) answer(x *exchange) *dns.Msg {
 	req := x.req
 	if req.Response {
 		s.drop(metrics.DropResponse)
 		return nil // a response: never answered (no reflection), on TCP as on UDP
 	}
-	resp := newReply(req, true)
 	if x.vpc != nil && !x.vpc.Config.DNSSupport {
 		return nil
 	}
 	if rc := ednsRcode(req); rc != dns.RcodeSuccess {
-		resp.Rcode = rc // FORMERR or BADVERS, before anything else (RFC 6891 §6.1.3)
-		return resp
+		return rcodeReply(req, rc) // FORMERR or BADVERS, before anything else (RFC 6891 §6.1.3)
 	}
 	if x.vpc == nil {
-		resp.Rcode = dns.RcodeRefused // never an open resolver (§1.4)
-		return resp
+		return rcodeReply(req, dns.RcodeRefused) // never an open resolver (§1.4)
 	}
 	if req.Opcode != dns.OpcodeQuery {
-		resp.Rcode = dns.RcodeNotImplemented
-		return resp
+		return rcodeReply(req, dns.RcodeNotImplemented)
 	}
 	if len(req.Question) != 1 {
-		resp.Rcode = dns.RcodeFormatError
-		return resp
+		return rcodeReply(req, dns.RcodeFormatError)
 	}
 	x.q = req.Question[0]
 	x.qname = dnsname.FromWire(x.q.Name)
 	if x.q.Qclass != dns.ClassINET {
-		resp.Rcode = dns.RcodeRefused
-		return resp
+		return rcodeReply(req, dns.RcodeRefused)
 	}
 	if rc := qtypeRcode(x.q.Qtype); rc != dns.RcodeSuccess {
-		resp.Rcode = rc
-		return resp
+		return rcodeReply(req, rc)
 	}
 	x.decision = x.vpc.Decide(x.qname)
 	w := x.decision.Winner
 	fw := x.vpc.Firewall != nil
+	if !fw && !w.Local() && x.wq != nil && x.st.qlog == nil {
+		// The wire route: no dns.Msg for the answer unless it needs one.
+		if s.wireForward(x, w.Forward) {
+			return nil // answered, or to be answered (a follower)
+		}
+		resp := newReply(req, true)
+		if x.fwdErr != nil {
+			resp.Rcode = rcodeFor(x.fwdErr)
+			return resp
+		}
+		if x.fallback != nil {
+			return reply(resp, x.fallback)
+		}
+		return s.forward(x, resp, w.Forward)
+	}
+	resp := newReply(req, true)
 	if fw && s.firewallQuery(x, resp) {
 		return resp
 	}
@@ -182,22 +199,17 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 		}
 		return resp
 	}
-	if !fw && x.wq != nil && x.st.qlog == nil {
-		if s.wireForward(x, w.Forward) {
-			return nil // answered, or to be answered (a follower)
-		}
-		if x.fwdErr != nil {
-			resp.Rcode = rcodeFor(x.fwdErr)
-			return resp
-		}
-		if x.fallback != nil {
-			return reply(resp, x.fallback)
-		}
-	}
 	resp = s.forward(x, resp, w.Forward)
 	if fw {
 		s.firewallChain(x, resp)
 	}
+	return resp
+}
+
+// rcodeReply is the reply to req with rcode and no records.
+func rcodeReply(req *dns.Msg, rcode int) *dns.Msg {
+	resp := newReply(req, true)
+	resp.Rcode = rcode
 	return resp
 }
 
@@ -425,7 +437,7 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 		}
 		s.outBufs.Put(bp)
 	}
-	if !x.tcp && s.inflight.Join(flightKey{key, f}, maxFollowers, func(b []byte, err error) { s.answerLater(x, b, err) }) {
+	if !x.tcp && s.inflight.Join(flightKey{key, f}, maxFollowers, x) {
 		x.deferred = true
 		return true
 	}
@@ -437,9 +449,10 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 	return s.deliverWire(x, b)
 }
 
-// answerLater answers a follower of a question in flight with the
-// leader's answer b (or its error), in the leader's goroutine.
-func (s *Server) answerLater(x *exchange, b []byte, err error) {
+// Done answers x, a follower of a question in flight, with the leader's
+// answer b (or its error), in the leader's goroutine (inflight.Waiter).
+func (x *exchange) Done(b []byte, err error) {
+	s := x.srv
 	written := false
 	defer s.recoverQuery(x.w, x.req, &written)
 	if err == nil && s.deliverWire(x, b) {
@@ -569,6 +582,13 @@ func pathPicker(f *view.Forward) forward.PathFunc {
 		}
 		return netip.Addr{}, true
 	}
+}
+
+// addrPorter is a dns.ResponseWriter that gives its client's address
+// without making a net.Addr (two allocations): tcp says the query came
+// over TCP.
+type addrPorter interface {
+	RemoteAddrPort() (ap netip.AddrPort, tcp bool)
 }
 
 func addrPort(a net.Addr) netip.AddrPort {

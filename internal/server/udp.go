@@ -279,6 +279,11 @@ type udpWriter struct {
 
 func (w *udpWriter) LocalAddr() net.Addr  { return net.UDPAddrFromAddrPort(w.sock.local) }
 func (w *udpWriter) RemoteAddr() net.Addr { return net.UDPAddrFromAddrPort(w.remote) }
+
+// RemoteAddrPort is the client's address without a net.Addr (addrPorter).
+func (w *udpWriter) RemoteAddrPort() (netip.AddrPort, bool) {
+	return netip.AddrPortFrom(w.remote.Addr().Unmap(), w.remote.Port()), false
+}
 func (w *udpWriter) WriteMsg(m *dns.Msg) error {
 	b, err := m.Pack()
 	if err != nil {
