@@ -25,7 +25,7 @@ type Group[K comparable, V any] struct {
 
 type call[V any] struct {
 	done    sync.WaitGroup // the waiters of Do wait for the work; no channel to allocate
-	waiters int // callers merged into this one so far
+	waiters int            // callers merged into this one so far
 	later   []Waiter[V]
 	val     V
 	err     error
