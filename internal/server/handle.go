@@ -437,11 +437,14 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 		}
 		s.outBufs.Put(bp)
 	}
-	if !x.tcp && s.inflight.Join(flightKey{key, f}, maxFollowers, x) {
+	fk := flightKey{key, f}
+	if !x.tcp && s.inflight.Join(fk, maxFollowers, x) {
 		x.deferred = true
 		return true
 	}
+	s.pending.add(x, fk)
 	b, err := s.fetchWire(x.st, x.q, key, targets, f)
+	s.pending.remove(x)
 	if err != nil {
 		x.fwdErr = err
 		return false

@@ -98,6 +98,9 @@ type Server struct {
 	// outBufs the buffers of the replies the wire route writes.
 	traces  sync.Pool // *forward.Trace
 	outBufs sync.Pool // *[]byte
+	// pending are the questions in flight that UDP readers can join
+	// (follow.go).
+	pending pendingTable
 }
 
 // New compiles the network and returns a server that is not yet listening.

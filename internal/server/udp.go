@@ -136,6 +136,9 @@ func (u *udpServer) read(c *udpSocket) {
 				}
 			}
 			if parsed {
+				if u.query != nil && u.follow(c, pkt, src, &q) {
+					continue // answered when the question in flight is
+				}
 				u.full(c, pkt, src, &q)
 			} else {
 				u.full(c, pkt, src, nil)
