@@ -11,75 +11,45 @@ import (
 	"github.com/vpcdns/vpcdns/internal/wire"
 )
 
-// Clients that ask a question already on its way upstream are followers:
-// they get the leader's answer (inflight). A follower over UDP is found by
-// the socket's reader itself, from the bytes of its query, in the table of
-// questions in flight: it joins the upstream query there and then, with no
-// unpacking, no worker and no goroutine of its own, and the leader's
-// goroutine writes its reply when the answer comes (bench's W7: many
-// clients asking one cold name at once).
+// Clients that ask a question already being answered are followers: they
+// get the leader's answer. Over UDP the socket's reader finds them itself,
+// from the bytes of the query, in the table of questions being answered:
+// the first UDP query of a question that the fast path cannot answer
+// leaves a placeholder there on its way to the full path, and every query
+// of the same question (same VPC, same lower-cased question bytes) that
+// the reader reads before that one is answered attaches to it, with no
+// unpacking, no worker and no goroutine of its own. When the leader's
+// answer is there (from the forwarder or the cache, over the wire route),
+// the leader's goroutine writes every follower's reply; when the leader
+// took another route, its followers go to the full path one by one.
+// bench's W7 (many clients asking one cold name at once) is this case:
+// the queries of one name often come in one batch of the reader, before
+// the first of them has left the full path's queue.
 
-// pendingKey is a question in flight as a VPC's clients ask it: the VPC of
-// the compiled view (a reload makes new ones), and the lower-cased
+// pendingKey is a question being answered as a VPC's clients ask it: the
+// VPC of the compiled view (a reload makes new ones), and the lower-cased
 // question bytes (wire.Query.QKey).
 type pendingKey struct {
 	vpc *view.VPC
 	q   string
 }
 
-// pendingFlight is what the reader needs to join a question in flight.
-type pendingFlight struct {
-	fk     flightKey
-	source string // the winning candidate's, for metrics
-	n      int    // leaders that registered it and have not finished
+// pending is the placeholder of one question being answered.
+type pending struct {
+	key       pendingKey
+	done      bool        // finished or released; under the table's lock
+	followers []*follower // under the table's lock
 }
 
-// pendingTable holds the questions in flight over the wire route.
+// pendingTable holds the placeholders.
 type pendingTable struct {
 	mu   sync.Mutex
-	m    map[pendingKey]pendingFlight
-	live atomic.Int64 // len(m), for a reader to skip the lock when empty
+	m    map[pendingKey]*pending
+	live atomic.Int64 // len(m)
 }
 
-// add registers the question of x, on its way upstream through fk.
-func (t *pendingTable) add(x *exchange, fk flightKey) {
-	k := pendingKey{x.vpc, string(x.wq.QKey())}
-	t.mu.Lock()
-	if t.m == nil {
-		t.m = make(map[pendingKey]pendingFlight)
-	}
-	p := t.m[k]
-	p.fk, p.source = fk, x.decision.Winner.Source.String()
-	p.n++
-	t.m[k] = p
-	t.live.Store(int64(len(t.m)))
-	t.mu.Unlock()
-}
-
-// remove undoes add once the upstream query is done.
-func (t *pendingTable) remove(x *exchange) {
-	t.mu.Lock()
-	k := pendingKey{x.vpc, string(x.wq.QKey())} // no allocation: a lookup
-	if p, ok := t.m[k]; ok {
-		if p.n--; p.n <= 0 {
-			delete(t.m, k)
-		} else {
-			t.m[k] = p
-		}
-	}
-	t.live.Store(int64(len(t.m)))
-	t.mu.Unlock()
-}
-
-func (t *pendingTable) get(vpc *view.VPC, qkey []byte) (pendingFlight, bool) {
-	t.mu.Lock()
-	p, ok := t.m[pendingKey{vpc, string(qkey)}]
-	t.mu.Unlock()
-	return p, ok
-}
-
-// follower is a UDP client that joined a question in flight from the
-// reader: its query's bytes and parse, where to answer it.
+// follower is a UDP client waiting on a placeholder: its query's bytes and
+// parse, where to answer it.
 type follower struct {
 	u      *udpServer
 	sock   *udpSocket
@@ -90,33 +60,87 @@ type follower struct {
 	pkt    []byte
 }
 
-// follow makes the UDP query pkt (parsed into q) from src a follower of
-// the same question in flight, if there is one and nothing else about the
-// query needs the full path. It reports whether it did; then the reply is
-// written when the leader's answer comes.
-func (u *udpServer) follow(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) bool {
+// follow looks the UDP query pkt (parsed into q) from src up among the
+// questions being answered. A follower is attached and follow reports
+// true: its reply is written with the leader's. Otherwise the query goes
+// to the full path; p is the placeholder it leads (nil when the query
+// cannot have followers: query log on, a firewall, another class).
+func (u *udpServer) follow(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) (p *pending, followed bool) {
 	s := u.s
 	st := s.state.Load()
-	if st.qlog != nil || s.pending.live.Load() == 0 {
-		return false
+	if st.qlog != nil || q.Class != dns.ClassINET {
+		return nil, false
 	}
 	vpc := st.vpcFor(u.owner, src.Addr())
-	if vpc == nil || !vpc.Config.DNSSupport || vpc.Firewall != nil || q.Class != dns.ClassINET {
-		return false
+	if vpc == nil || !vpc.Config.DNSSupport || vpc.Firewall != nil {
+		return nil, false
 	}
-	p, ok := s.pending.get(vpc, q.QKey())
-	if !ok {
-		return false
+	t := &s.pending
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p = t.m[pendingKey{vpc, string(q.QKey())}] // no allocation: a lookup
+	if p == nil {
+		if t.m == nil {
+			t.m = make(map[pendingKey]*pending)
+		}
+		p = &pending{key: pendingKey{vpc, string(q.QKey())}}
+		t.m[p.key] = p
+		t.live.Store(int64(len(t.m)))
+		return p, false
 	}
-	f := &follower{u: u, sock: c, src: src, vpcID: vpc.Config.ID, source: p.source, q: *q}
+	if len(p.followers) >= maxFollowers {
+		return nil, false
+	}
+	f := &follower{u: u, sock: c, src: src, vpcID: vpc.Config.ID, q: *q}
 	f.pkt = append(make([]byte, 0, len(pkt)), pkt...)
-	return s.inflight.Join(p.fk, maxFollowers, f)
+	p.followers = append(p.followers, f)
+	return nil, true
 }
 
-// Done answers the follower with the leader's answer b (packed, without
-// OPT, not to be changed) or, when the forward failed, its rcode; in the
-// leader's goroutine (inflight.Waiter).
-func (f *follower) Done(b []byte, err error) {
+// take ends p and returns its followers; nil when p had ended already.
+func (t *pendingTable) take(p *pending) []*follower {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if p.done {
+		return nil
+	}
+	p.done = true
+	if t.m[p.key] == p {
+		delete(t.m, p.key)
+		t.live.Store(int64(len(t.m)))
+	}
+	fs := p.followers
+	p.followers = nil
+	return fs
+}
+
+// finish answers p's followers with the leader's answer b (packed,
+// without OPT, not changed), or the rcode of its error; source is the
+// answer's source for metrics. In the leader's goroutine.
+func (s *Server) finish(p *pending, b []byte, err error, source string) {
+	if p == nil {
+		return
+	}
+	for _, f := range s.pending.take(p) {
+		f.source = source
+		f.answer(b, err)
+	}
+}
+
+// release sends p's followers to the full path: the leader took a route
+// that has no answer to share. Nothing happens when p was finished.
+func (s *Server) release(p *pending) {
+	if p == nil {
+		return
+	}
+	for _, f := range s.pending.take(p) {
+		f.u.full(f.sock, f.pkt, f.src, &f.q)
+	}
+}
+
+// answer writes the follower's reply: the leader's answer b patched for
+// its query, or the rcode of err.
+func (f *follower) answer(b []byte, err error) {
 	s := f.u.s
 	bp := s.outBufs.Get().(*[]byte)
 	defer s.outBufs.Put(bp)

@@ -66,6 +66,10 @@ type exchange struct {
 	// fallback is the answer that the wire route could not send as it is
 	// (too large for the client's UDP size): the dns.Msg route cuts it.
 	fallback *dns.Msg
+	// lead is the placeholder whose followers get this query's answer
+	// (follow.go): finished with the answer on the wire route, released
+	// to the full path on every other.
+	lead *pending
 }
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
@@ -80,7 +84,15 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 	defer s.recoverQuery(w, req, &written)
 	st := s.state.Load()
 	x := &exchange{srv: s, st: st, req: req, wq: wq, w: w}
-	if ap, ok := w.(addrPorter); ok {
+	if uw, ok := w.(*udpWriter); ok {
+		x.src, _ = uw.RemoteAddrPort()
+		x.lead = uw.lead
+		defer func() {
+			if !x.deferred {
+				s.release(x.lead) // nothing when finished: the followers have their answer
+			}
+		}()
+	} else if ap, ok := w.(addrPorter); ok {
 		x.src, x.tcp = ap.RemoteAddrPort()
 	} else {
 		ra := w.RemoteAddr()
@@ -427,6 +439,7 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 		switch status {
 		case cache.Hit:
 			x.cached = true
+			s.finish(x.lead, b, nil, x.decision.Winner.Source.String())
 			ok := s.deliverWire(x, b)
 			*bp = b[:0]
 			s.outBufs.Put(bp)
@@ -442,9 +455,8 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 		x.deferred = true
 		return true
 	}
-	s.pending.add(x, fk)
 	b, err := s.fetchWire(x.st, x.q, key, targets, f)
-	s.pending.remove(x)
+	s.finish(x.lead, b, err, x.decision.Winner.Source.String())
 	if err != nil {
 		x.fwdErr = err
 		return false
@@ -456,6 +468,7 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 // answer b (or its error), in the leader's goroutine (inflight.Waiter).
 func (x *exchange) Done(b []byte, err error) {
 	s := x.srv
+	s.finish(x.lead, b, err, x.decision.Winner.Source.String())
 	written := false
 	defer s.recoverQuery(x.w, x.req, &written)
 	if err == nil && s.deliverWire(x, b) {

@@ -123,10 +123,12 @@ func TestFollowersAnsweredAsTheyAsked(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			upAddr := ""
+			var up *slowUpstream
 			if tt.silent {
 				upAddr = startSilent(t).addr
 			} else {
-				upAddr = startSlowUpstream(t, 300*time.Millisecond).addr
+				up = startSlowUpstream(t, 300*time.Millisecond)
+				upAddr = up.addr
 			}
 			n := parseNetwork(t, expand(baseNetwork+corpRule, map[string]string{"MAP1": upAddr, "MAP2": upAddr}))
 			n.Emulation.AttemptTimeout = 300 * time.Millisecond
@@ -168,6 +170,15 @@ func TestFollowersAnsweredAsTheyAsked(t *testing.T) {
 			close(errs)
 			for e := range errs {
 				t.Error(e)
+			}
+			if up != nil {
+				sent := 0
+				for _, name := range spellings {
+					sent += up.queries(name)
+				}
+				if sent != 1 {
+					t.Errorf("%d upstream queries for 16 clients, want 1", sent)
+				}
 			}
 		})
 	}

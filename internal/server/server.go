@@ -98,8 +98,8 @@ type Server struct {
 	// outBufs the buffers of the replies the wire route writes.
 	traces  sync.Pool // *forward.Trace
 	outBufs sync.Pool // *[]byte
-	// pending are the questions in flight that UDP readers can join
-	// (follow.go).
+	// pending are the questions being answered that UDP readers attach
+	// followers to (follow.go).
 	pending pendingTable
 }
 
