@@ -482,7 +482,7 @@ func past(t time.Time) bool { return !time.Now().Before(t) }
 // exchangeUDP sends wire from a fresh socket to addr and reads, into buf,
 // until a matching reply, an error, the end of ctx or the deadline.
 func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire, buf []byte, id uint16) (r reply, ignored int, err error) {
-	if f.dialer == nil && muxAvailable {
+	if f.dialer == nil && muxAvailable && f.mux.ready() {
 		s, err := f.mux.dial(addr)
 		if err != nil {
 			return r, 0, err

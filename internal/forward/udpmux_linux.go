@@ -80,6 +80,10 @@ func (m *udpMux) init() error {
 	return m.initErr
 }
 
+// ready reports whether the epoll set could be made; without it the
+// attempts wait on sockets of their own (udpconn_linux.go).
+func (m *udpMux) ready() bool { return m.init() == nil }
+
 // dial makes a fresh UDP socket connected to addr and registers it. The
 // caller must close it.
 func (m *udpMux) dial(addr netip.AddrPort) (*muxSock, error) {

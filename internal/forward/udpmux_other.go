@@ -17,6 +17,8 @@ type muxSock struct{}
 
 var errNoMux = errors.New("no udp mux on this platform")
 
+func (*udpMux) ready() bool { return false }
+
 func (*udpMux) dial(netip.AddrPort) (*muxSock, error) { return nil, errNoMux }
 
 func (*muxSock) SendRead(context.Context, time.Time, []byte, []byte) (int, error) {
