@@ -99,9 +99,10 @@ func (s *Server) rememberRcode(x *exchange, rcode int, resp *dns.Msg) {
 	if local && resp == nil {
 		return
 	}
-	if !local && !x.cached {
+	if !local && !x.cached && !x.popular {
 		// A forwarded question is remembered the second time it is asked,
-		// when the cache answered it: a stream of names asked once (a
+		// when the cache answered it, or when other clients asked it while
+		// it was answered (popular): a stream of names asked once (a
 		// cache-missing workload) then costs the fast path nothing.
 		return
 	}

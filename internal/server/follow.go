@@ -116,15 +116,18 @@ func (t *pendingTable) take(p *pending) []*follower {
 
 // finish answers p's followers with the leader's answer b (packed,
 // without OPT, not changed), or the rcode of its error; source is the
-// answer's source for metrics. In the leader's goroutine.
-func (s *Server) finish(p *pending, b []byte, err error, source string) {
+// answer's source for metrics. In the leader's goroutine. It returns the
+// number of followers answered.
+func (s *Server) finish(p *pending, b []byte, err error, source string) int {
 	if p == nil {
-		return
+		return 0
 	}
-	for _, f := range s.pending.take(p) {
+	fs := s.pending.take(p)
+	for _, f := range fs {
 		f.source = source
 		f.answer(b, err)
 	}
+	return len(fs)
 }
 
 // release sends p's followers to the full path: the leader took a route

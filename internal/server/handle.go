@@ -70,6 +70,9 @@ type exchange struct {
 	// (follow.go): finished with the answer on the wire route, released
 	// to the full path on every other.
 	lead *pending
+	// popular marks a forwarded question that others asked while it was
+	// answered: remembered for the fast path at once.
+	popular bool
 }
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
@@ -456,7 +459,9 @@ func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
 		return true
 	}
 	b, err := s.fetchWire(x.st, x.q, key, targets, f)
-	s.finish(x.lead, b, err, x.decision.Winner.Source.String())
+	// A question that had followers is asked again soon: remembered for
+	// the fast path now, not at the next cache hit.
+	x.popular = s.finish(x.lead, b, err, x.decision.Winner.Source.String()) > 0
 	if err != nil {
 		x.fwdErr = err
 		return false
