@@ -389,10 +389,9 @@ func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward
 	return m, nil
 }
 
-// fetchWire is fetch in wire form: the answer packed, shared with the
-// other clients of the same question in flight and with the cache (the
-// caller must not change it), its question in lower case when the cache
-// took it.
+// fetchWire is fetch in wire form: the answer packed (no OPT, TTLs
+// clamped), shared with the other clients of the same question in flight:
+// the caller must not change it. The cache keeps a copy of its own.
 func (s *Server) fetchWire(st *state, q dns.Question, key cache.Key, targets []forward.Target, f *view.Forward) ([]byte, error) {
 	// Clients asking the same question through the same forward while it
 	// is on its way share its one upstream query (and its outcome).
