@@ -205,4 +205,3 @@ func TestTCPIdleTimeoutCountsFromLastQuery(t *testing.T) {
 		t.Errorf("closed %v after the last query; the idle timeout is %v", el, idle)
 	}
 }
-
