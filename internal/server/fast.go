@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vpcdns/vpcdns/internal/cache"
+	"github.com/vpcdns/vpcdns/internal/dnsname"
 	"github.com/vpcdns/vpcdns/internal/querylog"
 	"github.com/vpcdns/vpcdns/internal/view"
 	"github.com/vpcdns/vpcdns/internal/wire"
@@ -236,4 +237,77 @@ func (s *Server) recordFast(st *state, owner string, vpc *view.VPC, e *memoEntry
 		FirewallRuleAction:   e.fwAction,
 		FirewallDomainListID: e.fwList,
 	})
+}
+
+// inlineLocal reports whether a query the fast path missed is answered by
+// an autodefined zone (the reverse zones of the VPC's CIDRs, EC2 names,
+// localhost, behaviour.md §5). Such an answer is made from the view alone
+// and never waits for a target, so the UDP reader makes it itself rather
+// than hand it to a worker: a stream of new PTR questions (W2) then costs
+// no goroutine hand-off each. Forwarded names, private hosted zones (whose
+// CNAMEs may lead to a forward) and VPCs with a DNS Firewall go to the
+// workers as before. Only names that can be autodefined are looked at, so
+// other misses pay one suffix test.
+func (s *Server) inlineLocal(owner string, src netip.AddrPort, q *wire.Query) bool {
+	key := q.QKey()
+	name := key[:len(key)-4] // without type and class
+	if !autodefinedSuffix(name) {
+		return false
+	}
+	st := s.state.Load()
+	vpc := st.vpcFor(owner, src.Addr())
+	if vpc == nil || !vpc.Config.DNSSupport || vpc.Firewall != nil {
+		return false
+	}
+	n, ok := plainName(name)
+	if !ok {
+		return false
+	}
+	if w := vpc.Decide(n).Winner; w != nil {
+		switch w.Source {
+		case view.SourceAutoReverse, view.SourceAutoEC2, view.SourceAutoLocal:
+			return true
+		}
+	}
+	return false
+}
+
+// autodefinedSuffixes are the wire forms (lower case) of the suffixes an
+// autodefined name can have.
+var autodefinedSuffixes = [...]string{
+	"\x07in-addr\x04arpa\x00",
+	"\x03ip6\x04arpa\x00",
+	"\x08internal\x00",
+	"\x09localhost\x00",
+}
+
+func autodefinedSuffix(name []byte) bool {
+	for _, suf := range autodefinedSuffixes {
+		if len(name) >= len(suf) && string(name[len(name)-len(suf):]) == suf {
+			return true
+		}
+	}
+	return false
+}
+
+// plainName turns a lower-cased wire name made only of letters, digits,
+// hyphens and underscores into its canonical form; false for anything
+// that would need escaping (the full path's parser handles those).
+func plainName(wire []byte) (dnsname.Name, bool) {
+	b := make([]byte, 0, len(wire))
+	for i := 0; i < len(wire) && wire[i] != 0; {
+		l := int(wire[i])
+		i++
+		for _, c := range wire[i : i+l] {
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return "", false
+			}
+		}
+		b = append(append(b, wire[i:i+l]...), '.')
+		i += l
+	}
+	if len(b) == 0 {
+		return "", false
+	}
+	return dnsname.Name(b), true
 }

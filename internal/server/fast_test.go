@@ -377,3 +377,37 @@ func TestFullPathLimitCounted(t *testing.T) {
 		t.Errorf("vpcdns_dropped_total{reason=%q} = %v; want 3", metrics.DropFullPathLimit, got)
 	}
 }
+
+// The UDP reader answers a new question itself only when an autodefined
+// zone answers it; everything that may wait for a target, or that a
+// private hosted zone answers, goes to a worker.
+func TestInlineLocal(t *testing.T) {
+	s := newFastServer(t)
+	tests := []struct {
+		name  string
+		qname string
+		qtype uint16
+		want  bool
+	}{
+		{name: "autodefined PTR of the VPC's CIDR", qname: "5.1.0.10.IN-ADDR.arpa.", qtype: dns.TypePTR, want: true},
+		{name: "autodefined EC2 name", qname: "ip-10-0-0-5.ec2.internal.", qtype: dns.TypeA, want: true},
+		{name: "localhost", qname: "localhost.", qtype: dns.TypeA, want: true},
+		{name: "autodefined private reverse zone (RFC 1918)", qname: "1.10.168.192.in-addr.arpa.", qtype: dns.TypePTR, want: true},
+		{name: "public reverse name", qname: "4.3.2.1.in-addr.arpa.", qtype: dns.TypePTR},
+		{name: "private hosted zone", qname: "db.internal.example.", qtype: dns.TypeA},
+		{name: "forwarded", qname: "x.corp.example.", qtype: dns.TypeA},
+		{name: "a label that needs escaping", qname: `a\.b.0.10.in-addr.arpa.`, qtype: dns.TypePTR},
+		{name: "root", qname: ".", qtype: dns.TypeNS},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var q wire.Query
+			if err := wire.ParseQuery(packQuery(t, tt.qname, tt.qtype, false), &q); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.inlineLocal(sharedOwner, fastSrc, &q); got != tt.want {
+				t.Errorf("inlineLocal = %v; want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -257,7 +257,7 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 	var lenBuf [2]byte
 	msg := make([]byte, 0, 512)
 	// One read deadline serves many queries: it is moved only when it
-	// fires on a connection that was active since it was set (extend),
+	// fires on a connection that was active since it was set (readFull),
 	// not before every read.
 	if !t.arm(c, time.Now().Add(t.idleFor(t.open()))) {
 		return

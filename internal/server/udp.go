@@ -136,6 +136,12 @@ func (u *udpServer) read(c *udpSocket) {
 				}
 			}
 			if parsed {
+				if u.query != nil && u.s.inlineLocal(u.owner, src, &q) {
+					// Made from the view alone: answered here, not by a
+					// worker (answer unpacks pkt before it returns).
+					u.answer(slowQuery{sock: c, pkt: pkt, src: src, wq: &q})
+					continue
+				}
 				var lead *pending
 				if u.query != nil {
 					var followed bool
