@@ -6,7 +6,7 @@
 // child process). The peer, measured in the same run against the same
 // server, is boto3 making the calls whose answers grow with the account
 // (peer.py): its wall time is how long moto takes to answer. Opt-in: it is
-// not part of go test. See bench/README.md.
+// not part of go test. Results: bench/importscale/README.md.
 //
 //	go run ./bench/importscale                       # 500 VPCs, 2,000 rules, 20,000 instances
 //	go run ./bench/importscale -vpcs 50 -rules 200 -instances 2000

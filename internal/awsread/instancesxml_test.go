@@ -86,3 +86,39 @@ func TestInstancesXMLAsTheSDK(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkInstancesPage decodes a page of 1000 of moto's instances with
+// the SDK's deserializer and with the scanner, through a real client.
+//
+//	go test ./internal/awsread -run X -bench InstancesPage -benchmem
+func BenchmarkInstancesPage(b *testing.B) {
+	moto, err := os.ReadFile("testdata/describe-instances.moto.xml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := string(moto)
+	// One reservation of moto's answer, repeated to 1000 instances.
+	start, end := strings.Index(m, "<reservationSet>")+len("<reservationSet>"), strings.LastIndex(m, "</reservationSet>")
+	res := m[start:end]
+	per := strings.Count(res, "<instanceId>")
+	body := m[:start] + strings.Repeat(res, 1000/per) + m[end:]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	c := ec2.New(ec2.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}})
+	for _, bc := range []struct {
+		name string
+		opts []func(*ec2.Options)
+	}{{"sdk", nil}, {"scanner", []func(*ec2.Options){withInstancesScanner}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := c.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{}, bc.opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

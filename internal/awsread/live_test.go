@@ -1,13 +1,19 @@
 package awsread
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // TestInstancesPageDecodesAsTheWholeOutput: a live DescribeInstances page,
@@ -57,5 +63,49 @@ func TestInstancesPageDecodesAsTheWholeOutput(t *testing.T) {
 	}
 	if len(trimmed) >= len(whole) {
 		t.Errorf("trimmed page is %d bytes, the whole output %d", len(trimmed), len(whole))
+	}
+}
+
+// TestEveryCallIsSent: the live source sends each call of the table as
+// its own operation to the service the IAM policy names, so that the
+// policy (Actions, minus sts:AssumeRole, which --role-arn sends) is
+// exactly what a live import may send. TestImportFromMoto proves the
+// converse on a real import: nothing outside the policy is sent.
+func TestEveryCallIsSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest) // no answer: only the operation sent matters
+	}))
+	defer srv.Close()
+	var mu sync.Mutex
+	sent := map[string]bool{}
+	prefix := map[string]string{"EC2": "ec2", "Route 53": "route53", "Route53Resolver": "route53resolver", "Route53Profiles": "route53profiles",
+		"Direct Connect": "directconnect", "STS": "sts"}
+	cfg := aws.Config{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{},
+		Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+		APIOptions: []func(*middleware.Stack) error{func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("record", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				mu.Lock()
+				sent[prefix[middleware.GetServiceID(ctx)]+":"+middleware.GetOperationName(ctx)] = true
+				mu.Unlock()
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After)
+		}},
+	}
+	s := newLiveSource(cfg)
+	for _, c := range Calls() {
+		err := s.pages(context.Background(), c, key{ID: "id-1", Rest: []string{"eni-1"}}, func([]byte) error { return nil })
+		if err == nil {
+			t.Errorf("%s: no error from an endpoint that answers nothing", c.Name("id-1"))
+		}
+	}
+	var got []string
+	for a := range sent {
+		got = append(got, a)
+	}
+	slices.Sort(got)
+	want := slices.DeleteFunc(Actions(), func(a string) bool { return a == "sts:AssumeRole" })
+	if !slices.Equal(got, want) {
+		t.Errorf("operations sent:\n%v\nthe policy's actions:\n%v", got, want)
 	}
 }

@@ -221,9 +221,9 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, tr *tr
 	fail := func(c *call, id string, err error) {
 		f := Failure{Call: c.Name(id), Action: c.Action(), Msg: err.Error()}
 		var ce *callError
-		var io *invalidOutput
-		if errors.As(err, &io) {
-			ce = &callError{Code: "InvalidOutput", Msg: io.Error()}
+		var bad *invalidOutput
+		if errors.As(err, &bad) {
+			ce = &callError{Code: "InvalidOutput", Msg: bad.Error()}
 		}
 		if ce != nil || errors.As(err, &ce) {
 			f.Code, f.Msg = ce.Code, ce.Msg
@@ -266,9 +266,9 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, tr *tr
 	do(who)
 	if who.err != nil {
 		var ce *callError
-		var io *invalidOutput
-		if errors.As(who.err, &io) {
-			return nil, nil, n + who.pages, io
+		var bad *invalidOutput
+		if errors.As(who.err, &bad) {
+			return nil, nil, n + who.pages, bad
 		}
 		if strict && (!errors.As(who.err, &ce) || authCodes[ce.Code]) {
 			return nil, nil, n + who.pages, fmt.Errorf("%s: %w: %w", who.c.Name(""), errUnusable, who.err)
