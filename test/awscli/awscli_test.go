@@ -51,7 +51,6 @@ func buildVpcdns(t *testing.T) string {
 // TestReverseDNS runs reverse-dns.sh: the reverse-DNS scenario built from
 // nothing with the AWS CLI, checked with dig, across a restart.
 func TestReverseDNS(t *testing.T) {
-	t.Parallel() // each script waits on the AWS CLI, a Python start per call
 	need(t, "aws")
 	need(t, "dig")
 	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
@@ -85,7 +84,6 @@ func TestReverseDNS(t *testing.T) {
 // TestFirewall runs firewall.sh: a DNS Firewall built with the AWS CLI,
 // each action checked with dig, the query log and the export.
 func TestFirewall(t *testing.T) {
-	t.Parallel() // each script waits on the AWS CLI, a Python start per call
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
@@ -115,7 +113,6 @@ func TestFirewall(t *testing.T) {
 // TestProfiles runs profiles.sh: a Route 53 Profile built with the AWS
 // CLI brings a private hosted zone to a VPC, checked with dig.
 func TestProfiles(t *testing.T) {
-	t.Parallel() // each script waits on the AWS CLI, a Python start per call
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
