@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpcdns/vpcdns/internal/awsapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store/etcdstore"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -71,5 +72,33 @@ func TestExportStore(t *testing.T) {
 				t.Errorf("stderr %q, want %q", errOut.String(), tc.want)
 			}
 		})
+	}
+}
+
+// The etcdctl-named flags reach etcd: export --store with --etcd-cacert,
+// --etcd-cert, --etcd-key, --etcd-user and --etcd-password reads a
+// cluster that requires TLS client certificates and a password; without
+// the password it fails.
+func TestExportStoreTLSAndAuth(t *testing.T) {
+	c, sec := etcdtest.StartSecure(t)
+	url := "etcd://" + strings.Join(c.Endpoints(), ",") + "/secure"
+	ctl, err := awsapi.Open(awsapi.Config{File: &config.File{AccountID: "111122223333", VPCs: []config.VPCFile{{ID: "vpc-0123456789abcdef0", CIDRBlocks: []string{"10.0.0.0/16"}}}},
+		Store: url, Etcd: awsapi.EtcdAuth{CACert: sec.CACert, Cert: sec.Cert, Key: sec.Key, User: sec.User, Password: sec.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl.Store().Close()
+	tlsArgs := []string{"export", "--store", url, "--etcd-cacert", sec.CACert, "--etcd-cert", sec.Cert, "--etcd-key", sec.Key}
+	var out, errOut bytes.Buffer
+	if code := Run(context.Background(), append(tlsArgs, "--etcd-user", sec.User, "--etcd-password", sec.Password), IO{Stdout: &out, Stderr: &errOut}); code != exitOK {
+		t.Fatalf("export over TLS with a user: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "vpc-0123456789abcdef0") {
+		t.Errorf("export over TLS:\n%s", out.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := Run(context.Background(), append(tlsArgs, "--etcd-user", sec.User+":wrong"), IO{Stdout: &out, Stderr: &errOut}); code == exitOK {
+		t.Errorf("export with a wrong password: exit 0:\n%s", out.String())
 	}
 }

@@ -131,6 +131,9 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		defer stop()
 	}
 	if ctl != nil {
+		// A change of rules alone patches the view (O(change)); anything
+		// else recompiles it.
+		ctl.Store().SetPatch(srv.ReloadRules)
 		stop, err := ctl.Serve(*apiAddr, srv.Reload)
 		if err != nil {
 			fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)
@@ -277,7 +280,7 @@ func observeStore(reg prometheus.Registerer, ctl *awsapi.Control, probes *health
 		x := st.Stats()
 		return metrics.StoreStats{Up: x.Up, Commits: x.Commits, Refused: x.Unavailable,
 			PendingChanges: x.Version - x.Applied, Rebuilds: x.Rebuilds, RebuildFailures: x.RebuildFailures,
-			Reloads: x.Reloads, Conflicts: x.Conflicts}
+			Reloads: x.Reloads, Conflicts: x.Conflicts, Followed: x.Followed}
 	})
 	probes.Add("store", st.Ping)
 }

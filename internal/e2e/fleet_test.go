@@ -67,8 +67,12 @@ func TestFleetOnEtcd(t *testing.T) {
 	}
 	t.Logf("convergence B→A (API): %v", converge("A lists B's rule", is[0].api, id))
 
-	if v := metric(t, is[1].metrics, "vpcdns_store_reloads_total"); v == "0" {
-		t.Errorf("vpcdns_store_reloads_total on B after A's write: %s, want > 0", v)
+	// B followed A's write record by record, without a full reload.
+	if v := metric(t, is[1].metrics, "vpcdns_store_followed_total"); v == "0" {
+		t.Errorf("vpcdns_store_followed_total on B after A's write: %s, want > 0", v)
+	}
+	if v := metric(t, is[1].metrics, "vpcdns_store_reloads_total"); v != "0" {
+		t.Errorf("vpcdns_store_reloads_total on B after A's write: %s, want 0", v)
 	}
 
 	// DNS follows: turning hostnames off through A's EC2 API makes B stop
@@ -113,6 +117,11 @@ func TestFleetOnEtcd(t *testing.T) {
 		t.Fatalf("write with one member of three down: %v", err)
 	}
 	converge("A lists the rule written with a member down", is[0].api, id)
+	for _, in := range is {
+		if got := digShort(t, in.dns, name, "A"); got != "127.0.0.5" {
+			t.Errorf("dig on :%d with one etcd member down: %q, want 127.0.0.5", in.dns, got)
+		}
+	}
 
 	c.Stop(1)
 	c.Stop(2)
@@ -152,5 +161,14 @@ func TestFleetOnEtcd(t *testing.T) {
 	t.Logf("convergence A→B after the restart: %v", converge("B lists the rule written after the restart", is[1].api, id))
 	if v := metric(t, is[0].metrics, "vpcdns_store_up"); v != "1" {
 		t.Errorf("vpcdns_store_up after the restart: %s, want 1", v)
+	}
+	resp, err = http.Get("http://127.0.0.1:" + strconv.Itoa(is[0].metrics) + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/readyz after etcd restarted: %d %q, want ready", resp.StatusCode, body)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/etcd/client/pkg/v3/transport"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
@@ -22,6 +23,7 @@ type Cluster struct {
 	mu      sync.Mutex
 	members []*member
 	initial string
+	tls     *transport.TLSInfo // the client TLS of the members, nil: plain
 }
 
 type member struct {
@@ -35,13 +37,21 @@ type member struct {
 // is stopped when the test ends.
 func Start(t testing.TB, n int) *Cluster {
 	t.Helper()
-	c := &Cluster{t: t}
+	return start(t, n, nil)
+}
+
+func start(t testing.TB, n int, tls *transport.TLSInfo) *Cluster {
+	t.Helper()
+	c := &Cluster{t: t, tls: tls}
 	var initial []string
 	base := t.TempDir()
 	var held []net.Listener
 	for i := range n {
 		m := &member{name: fmt.Sprintf("m%d", i), dir: filepath.Join(base, fmt.Sprintf("m%d", i)),
 			client: freeURL(t, &held), peer: freeURL(t, &held)}
+		if tls != nil {
+			m.client.Scheme = "https"
+		}
 		c.members = append(c.members, m)
 		initial = append(initial, m.name+"="+m.peer.String())
 	}
@@ -94,7 +104,14 @@ func (c *Cluster) start(m *member, state string) error {
 	cfg.ClusterState = state
 	cfg.LogLevel = "error"
 	cfg.Logger = "zap"
-	cfg.MaxTxnOps = 10000
+	// Room for a starting network of 10,000 rules (a record each, and
+	// their side records) in one transaction, as docs/fleet.md says to
+	// configure etcd for one.
+	if c.tls != nil {
+		cfg.ClientTLSInfo = *c.tls
+	}
+	cfg.MaxTxnOps = 100000
+	cfg.MaxRequestBytes = 64 << 20
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		return fmt.Errorf("start etcd %s: %w", m.name, err)

@@ -19,6 +19,9 @@ type StoreStats struct {
 	// instance's change, a compacted watch); Conflicts are changes that
 	// found the shared store changed under them (and were run again).
 	Reloads, Conflicts uint64
+	// Followed are other instances' changes applied record by record
+	// from the watch, without a reload.
+	Followed uint64
 }
 
 // StoreMetrics are the collectors of the API's state store. They report
@@ -68,8 +71,12 @@ func NewStore(reg prometheus.Registerer) *StoreMetrics {
 		}, func() float64 { return float64(get().RebuildFailures) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "vpcdns_store_reloads_total",
-			Help: "Full reloads of the shared (etcd) state after another instance's change or a compacted watch.",
+			Help: "Full reloads of the shared (etcd) state: after a compacted watch, or a change of this instance that found another's under it.",
 		}, func() float64 { return float64(get().Reloads) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "vpcdns_store_followed_total",
+			Help: "Other instances' changes to the shared (etcd) state applied from the watch, record by record, without a full reload.",
+		}, func() float64 { return float64(get().Followed) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "vpcdns_store_conflicts_total",
 			Help: "API changes that found the shared (etcd) state changed by another instance and were run again on the fresh state.",

@@ -74,8 +74,20 @@ func builtinRule(n *config.Network) ResolverRule {
 	}
 }
 
+// ruleIndex is the position of rule id in f, or -1. It looks at every
+// rule, the last byte of the id first (rule ids end in random hex), so that
+// most rules cost no string comparison.
 func ruleIndex(f *config.File, id string) int {
-	return slices.IndexFunc(f.Rules, func(r config.RuleFile) bool { return r.ID == id })
+	if id == "" {
+		return slices.IndexFunc(f.Rules, func(r config.RuleFile) bool { return r.ID == "" })
+	}
+	last := id[len(id)-1]
+	for i := range f.Rules {
+		if r := f.Rules[i].ID; len(r) == len(id) && r[len(r)-1] == last && r == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // RuleARN is the ARN of rule i of n: in its owner's account.

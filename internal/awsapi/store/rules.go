@@ -110,10 +110,19 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	if s.verify {
 		before = mustJSON(cur)
 	}
-	declared := func(id string) bool { return slices.Contains(ids, id) }
+	// declared is asked of every rule: the last byte first (ids end in
+	// random hex), so that most rules cost no string comparison.
+	declared := func(id string) bool {
+		for _, d := range ids {
+			if len(d) == len(id) && (len(d) == 0 || d[len(d)-1] == id[len(id)-1]) && d == id {
+				return true
+			}
+		}
+		return false
+	}
 	tx := &Tx{State: &State{File: cur.File, Meta: Meta{
 		Objects: cur.Meta.Objects, Assocs: cur.Meta.Assocs, Changes: cur.Meta.Changes,
-	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
+	}, shares: cur.shares}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
 	objects := ownMap[*Object]{m: &tx.Meta.Objects}
 	assocs := ownMap[*Assoc]{m: &tx.Meta.Assocs}
 	if scope.Objects {
@@ -298,13 +307,16 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	}
 	bucket := sectionPrefix + "resolver_rules"
 	seqs := ord.seq[bucket]
-	for id := range touched {
-		nr := newByID[id]
-		if nr == nil {
+	for _, i := range touchedOld {
+		if id := oldRules[i].ID; newByID[id] == nil {
 			recs = append(recs, Record{Bucket: bucket, Key: id})
 			ord.stageDelete(bucket, id)
-			continue
 		}
+	}
+	// In list order, so that new rules get positions in the order they
+	// have in the list (a load reads them back in that order).
+	for _, i := range touchedNew {
+		id, nr := newRules[i].ID, &newRules[i]
 		seq, ok := seqs[id]
 		if !ok {
 			seq = ord.alloc(bucket)
@@ -348,7 +360,14 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	if len(recs) == 0 {
 		return cur, curNet, nil
 	}
-	return s.commit(ctx, cur, curNet, tx, &n, recs, false)
+	rules := make(map[string]*config.Rule, len(touched))
+	for id := range touched {
+		rules[id] = nil
+	}
+	for _, i := range touchedNew {
+		rules[n.Rules[i].ID] = n.Rules[i]
+	}
+	return s.commit(ctx, cur, curNet, tx, &n, recs, false, rules)
 }
 
 // domainConflicts refuses a touched rule associated with a VPC that an

@@ -8,7 +8,9 @@
 // against the whole state, so it is only written over that same state.
 // Two instances therefore never lose an update; the loser gets
 // store.ErrConflict, reloads and runs its change once more. Every
-// instance watches the prefix and reloads when another one wrote.
+// instance watches the prefix and applies the records another one wrote
+// (store.ChangeWatcher); it reloads the whole state only when etcd has
+// compacted away revisions the watch did not deliver.
 package etcdstore
 
 import (
@@ -18,6 +20,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,16 +76,30 @@ type Store struct {
 	timeout time.Duration
 	writer  string
 
-	// mu guards the revisions: headRev is the mod revision of
-	// PREFIX/head in the state last loaded or written (0: none), rev the
-	// revision that state was read or written at, loaded the revision
-	// of the last Load, mine the revisions of this instance's commits
-	// that the watch has not seen yet.
+	// mu guards the revisions and the watch's queue: headRev is the mod
+	// revision of PREFIX/head in the state last loaded, written or taken
+	// from the watch (0: none), rev the revision that state is at; seen
+	// is the last revision the watch delivered, pend the other writers'
+	// changes it delivered that Changes has not returned yet, and full
+	// is set when the watch was compacted past what the state holds.
 	mu      sync.Mutex
 	headRev int64
 	rev     int64
-	loaded  int64
-	mine    map[int64]bool
+	seen    int64
+	pend    []change
+	full    bool
+	// conflict is the mod revision of head that refused the last commit;
+	// progress is closed (and replaced) whenever seen moves.
+	conflict int64
+	progress chan struct{}
+}
+
+// change is one put or delete the watch delivered: a record, or the
+// revision guard (head).
+type change struct {
+	rev  int64
+	head bool
+	rec  store.Record
 }
 
 // Open connects to etcd. It does not wait for etcd: an unreachable etcd
@@ -105,13 +122,17 @@ func Open(cfg Config) (*Store, error) {
 		// would wait for TCP to notice.
 		DialKeepAliveTime:    5 * time.Second,
 		DialKeepAliveTimeout: 2 * time.Second,
+		// The client's own bound on a request (2 MiB by default) would
+		// refuse a large starting network before etcd sees it; etcd's
+		// --max-request-bytes is the one limit (docs/fleet.md).
+		MaxCallSendMsgSize: 1 << 30,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open etcd store %s/%s: %w", strings.Join(cfg.Endpoints, ","), cfg.Prefix, err)
 	}
 	host, _ := os.Hostname()
 	return &Store{c: c, prefix: cfg.Prefix + "/", head: cfg.Prefix + "/head", timeout: cfg.Timeout,
-		writer: host + ":" + strconv.Itoa(os.Getpid()), mine: map[int64]bool{}}, nil
+		writer: host + ":" + strconv.Itoa(os.Getpid()), progress: make(chan struct{})}, nil
 }
 
 // Load reads every record at one revision (a linearizable read).
@@ -137,12 +158,9 @@ func (s *Store) Load(ctx context.Context) ([]store.Record, bool, error) {
 		out = append(out, store.Record{Bucket: bucket, Key: key, Value: kv.Value})
 	}
 	s.mu.Lock()
-	s.headRev, s.rev, s.loaded = headRev, resp.Header.Revision, resp.Header.Revision
-	for r := range s.mine {
-		if r <= s.loaded {
-			delete(s.mine, r)
-		}
-	}
+	s.headRev, s.rev = headRev, resp.Header.Revision
+	s.full = false
+	s.pend = slices.DeleteFunc(s.pend, func(c change) bool { return c.rev <= s.rev })
 	s.mu.Unlock()
 	return out, len(resp.Kvs) > 0, nil
 }
@@ -164,15 +182,20 @@ func (s *Store) Commit(ctx context.Context, recs []store.Record) error {
 	ops = append(ops, clientv3.OpPut(s.head, s.writer))
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	resp, err := s.c.Txn(ctx).If(clientv3.Compare(clientv3.ModRevision(s.head), "=", s.headRev)).Then(ops...).Commit()
+	resp, err := s.c.Txn(ctx).If(clientv3.Compare(clientv3.ModRevision(s.head), "=", s.headRev)).Then(ops...).Else(clientv3.OpGet(s.head)).Commit()
 	if err != nil {
 		return s.wrap("commit", err)
 	}
 	if !resp.Succeeded {
+		s.conflict = 0
+		if rs := resp.Responses; len(rs) == 1 && rs[0].GetResponseRange() != nil && len(rs[0].GetResponseRange().Kvs) == 1 {
+			s.conflict = rs[0].GetResponseRange().Kvs[0].ModRevision
+		}
 		return fmt.Errorf("commit etcd store %s: %w", s.head, store.ErrConflict)
 	}
+	// The guard held: no other writer committed since the state this
+	// one was made on, so the state is at this revision.
 	s.headRev, s.rev = resp.Header.Revision, resp.Header.Revision
-	s.mine[resp.Header.Revision] = true
 	return nil
 }
 
@@ -204,15 +227,19 @@ func (s *Store) wrap(op string, err error) error {
 	return fmt.Errorf("%s etcd store %s: %w: %w", op, s.prefix, store.ErrUnavailable, err)
 }
 
-// Watch watches the prefix from the revision last loaded or written and
-// calls changed when a change that is not this instance's arrives, or
-// when the watch was compacted past that revision (changed then reloads
-// everything, and the watch resumes from the reload). Responses that
-// arrive while changed runs are coalesced into one more call.
+// Watch watches the prefix from the last revision it delivered (or the
+// state's) and calls changed when another writer's change arrives
+// (Changes then returns its records), or when the watch was compacted
+// past that revision (Changes then asks for a full reload, and the watch
+// resumes from the reload). A watch that ends (a member lost, no leader)
+// resumes from the next revision: it misses nothing, and only if etcd
+// has compacted that revision away meanwhile is the state reloaded
+// whole. Responses that arrive while changed runs are coalesced into one
+// more call.
 func (s *Store) Watch(ctx context.Context, changed func(context.Context) error) {
 	for ctx.Err() == nil {
 		s.mu.Lock()
-		from := s.rev + 1
+		from := max(s.rev, s.seen) + 1
 		s.mu.Unlock()
 		wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
 		wch := s.c.Watch(wctx, s.prefix, clientv3.WithPrefix(), clientv3.WithRev(from))
@@ -232,7 +259,7 @@ func (s *Store) follow(ctx context.Context, wch clientv3.WatchChan, changed func
 		if !ok {
 			return
 		}
-		reload, restart := s.take(resp)
+		call, restart := s.take(resp)
 		for more := !restart; more; {
 			select {
 			case r, ok := <-wch:
@@ -240,14 +267,14 @@ func (s *Store) follow(ctx context.Context, wch clientv3.WatchChan, changed func
 					more, restart = false, true
 					break
 				}
-				rl, rs := s.take(r)
-				reload, restart = reload || rl, restart || rs
+				c, rs := s.take(r)
+				call, restart = call || c, restart || rs
 				more = !rs
 			default:
 				more = false
 			}
 		}
-		if reload {
+		if call {
 			_ = changed(ctx)
 		}
 		if restart {
@@ -256,24 +283,104 @@ func (s *Store) follow(ctx context.Context, wch clientv3.WatchChan, changed func
 	}
 }
 
-// take reads a watch response: whether it holds another writer's change
-// or the watch was compacted (reload), and whether the watch ended.
-func (s *Store) take(resp clientv3.WatchResponse) (reload, restart bool) {
+// take queues a watch response's changes that the state does not hold
+// yet (not this instance's own commits, not what a Load read): whether
+// there is something for Changes (call), and whether the watch ended.
+func (s *Store) take(resp clientv3.WatchResponse) (call, restart bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if resp.CompactRevision != 0 {
+		s.full = true
+		close(s.progress)
+		s.progress = make(chan struct{})
 		return true, true
 	}
 	if resp.Err() != nil || resp.Canceled {
 		return false, true
 	}
+	if n := len(resp.Events); n > 0 && resp.Events[n-1].Kv.ModRevision > s.seen {
+		close(s.progress)
+		s.progress = make(chan struct{})
+	}
+	for _, ev := range resp.Events {
+		r := ev.Kv.ModRevision
+		s.seen = max(s.seen, r)
+		if r <= s.rev {
+			continue // loaded, or this instance's own commit
+		}
+		k := string(ev.Kv.Key)
+		if k == s.head {
+			s.pend = append(s.pend, change{rev: r, head: true})
+			call = true
+			continue
+		}
+		bucket, key, ok := strings.Cut(strings.TrimPrefix(k, s.prefix), "/")
+		if !ok || bucket == "" {
+			continue // not a record
+		}
+		rec := store.Record{Bucket: bucket, Key: key}
+		if ev.Type == clientv3.EventTypePut {
+			rec.Value = ev.Kv.Value
+			if rec.Value == nil {
+				rec.Value = []byte{}
+			}
+		}
+		s.pend = append(s.pend, change{rev: r, rec: rec})
+		call = true
+	}
+	return call, false
+}
+
+// Changes returns the records of the changes the watch delivered that
+// the state does not hold yet, and takes the state to their revision (the
+// next commit is guarded by the head they wrote); full when the watch was
+// compacted past the state's revision.
+func (s *Store) Changes() ([]store.Record, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, ev := range resp.Events {
-		switch r := ev.Kv.ModRevision; {
-		case s.mine[r]:
-			delete(s.mine, r)
-		case r > s.loaded:
-			reload = true
+	if s.full {
+		return nil, true
+	}
+	var out []store.Record
+	for _, c := range s.pend {
+		if c.rev <= s.rev {
+			continue
+		}
+		if c.head {
+			s.headRev = c.rev
+		} else {
+			out = append(out, c.rec)
 		}
 	}
-	return reload, false
+	if n := len(s.pend); n > 0 {
+		s.rev = max(s.rev, s.pend[n-1].rev)
+	}
+	s.pend = s.pend[:0]
+	return out, false
+}
+
+// Await waits (at most the request timeout) until the watch delivered
+// the head that refused the last commit, or was compacted.
+func (s *Store) Await(ctx context.Context) bool {
+	timer := time.NewTimer(s.timeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		want, ok := s.conflict, s.seen >= s.conflict || s.full
+		ch := s.progress
+		s.mu.Unlock()
+		switch {
+		case want == 0:
+			return false
+		case ok:
+			return true
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+			return false
+		}
+	}
 }
