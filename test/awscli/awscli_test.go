@@ -120,7 +120,7 @@ func TestProfiles(t *testing.T) {
 	need(t, "dig")
 	bin := buildVpcdns(t)
 	work := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	dnsPort, apiPort := int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))
 	for apiPort == dnsPort {

@@ -58,7 +58,7 @@ func (h *Handler) associateProfile(ctx context.Context, in *associateProfileIn) 
 	if err != nil {
 		return profileAssociationOut{}, err
 	}
-	st, n, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		// Another account's Profile is found only when it is shared
 		// with the caller through AWS RAM.
@@ -105,7 +105,7 @@ type disassociateProfileIn struct {
 
 func (h *Handler) disassociateProfile(ctx context.Context, in *disassociateProfileIn) (profileAssociationOut, error) {
 	var gone ProfileAssociation
-	_, _, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		i, err := lookup(tx.State, tx.Net, in.ProfileId, caller)
 		if err != nil {

@@ -214,6 +214,16 @@ func fillValue(v reflect.Value, labels []string, next *int, q url.Values) error 
 	return nil
 }
 
+// fields maps network.yaml keys to request members, for the FieldName of
+// a validation error.
+var fields = map[string]string{
+	"name":                 "Name",
+	"vpcs":                 "ResourceId",
+	"resolver_rules":       "ResourceArn",
+	"private_hosted_zones": "ResourceArn",
+	"vpc_endpoints":        "ResourceArn",
+}
+
 // WriteError writes e in the REST-JSON shape: {"Message"} (with
 // FieldName or ResourceType where the error shape has them) and the code
 // in X-Amzn-ErrorType.

@@ -232,7 +232,7 @@ func (h *Handler) createProfile(ctx context.Context, in *createProfileIn) (profi
 		return profileOut{}, err
 	}
 	var id string
-	st, n, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		count := 0
 		for i := range tx.File.Profiles {
@@ -283,7 +283,7 @@ func (h *Handler) getProfile(ctx context.Context, in *profileIDIn) (profileOut, 
 
 func (h *Handler) deleteProfile(ctx context.Context, in *profileIDIn) (profileOut, error) {
 	var gone Profile
-	_, _, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		i, err := owned(tx.State, tx.Net, in.ProfileId, caller)
 		if err != nil {

@@ -154,7 +154,7 @@ func (h *Handler) associateResource(ctx context.Context, in *associateResourceIn
 		return resourceAssociationOut{}, err
 	}
 	var res resource
-	st, n, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		i, err := owned(tx.State, tx.Net, in.ProfileId, caller)
 		if err != nil {
@@ -175,6 +175,7 @@ func (h *Handler) associateResource(ctx context.Context, in *associateResourceIn
 			return apierr.New(apierr.StateConflict, apierr.ResProfileRes, "The resource %s is associated with profile %s already.", in.ResourceArn, pf.ID)
 		}
 		*l = append(*l, res.id)
+		touch(tx, pf.ID)
 		a := &store.Assoc{ID: store.NewID(store.PrefixProfRes), Name: in.Name, Created: tx.Now}
 		tx.Meta.Assocs[store.AssocKey(store.AssocProfileRes, pf.ID, res.id)] = a
 		tx.MarkPending(a.ID)
@@ -204,7 +205,7 @@ func carried(n *config.Network, pf *config.ProfileFile, arn string) (resource, b
 
 func (h *Handler) disassociateResource(ctx context.Context, in *disassociateResourceIn) (resourceAssociationOut, error) {
 	var gone ProfileResourceAssociation
-	_, _, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		i, err := owned(tx.State, tx.Net, in.ProfileId, caller)
 		if err != nil {
@@ -218,6 +219,7 @@ func (h *Handler) disassociateResource(ctx context.Context, in *disassociateReso
 		gone = h.resourceShape(tx.State, tx.Net, pf, r)
 		l := list(pf, r.typ)
 		*l = slices.DeleteFunc(*l, func(id string) bool { return id == r.id })
+		touch(tx, pf.ID)
 		return nil
 	})
 	if err != nil {
@@ -276,7 +278,7 @@ func (h *Handler) updateResourceAssociation(ctx context.Context, in *updateResou
 	}
 	var id string
 	var res resource
-	st, n, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		caller := op.Caller(ctx, tx.Net.AccountID)
 		i, r, err := h.findResourceAssoc(tx.State, tx.Net, in.ProfileResourceAssociationId, caller)
 		if err != nil {
@@ -334,4 +336,11 @@ func (h *Handler) listResourceAssociations(ctx context.Context, in *listResource
 		return listResourcesOut{}, err
 	}
 	return listResourcesOut{ProfileResourceAssociations: pg, NextToken: next}, nil
+}
+
+// touch sets the modification time of a Profile whose resources changed.
+func touch(tx *store.Tx, id string) {
+	if o := tx.Meta.Objects[id]; o != nil {
+		o.Modified = tx.Now
+	}
 }

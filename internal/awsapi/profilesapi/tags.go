@@ -78,7 +78,7 @@ func (h *Handler) tagResource(ctx context.Context, in *tagResourceIn) (tagResour
 	if _, err := tagMap(tags); err != nil {
 		return tagResourceOut{}, err
 	}
-	_, _, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := taggable(tx.State, tx.Net, in.ResourceArn, op.Caller(ctx, tx.Net.AccountID), true)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (h *Handler) untagResource(ctx context.Context, in *untagResourceIn) (untag
 	if in.TagKeys == nil {
 		return untagResourceOut{}, apierr.Missing("TagKeys")
 	}
-	_, _, err := h.Store.Update(ctx, nil, func(tx *store.Tx) error {
+	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o, err := taggable(tx.State, tx.Net, in.ResourceArn, op.Caller(ctx, tx.Net.AccountID), false)
 		if err != nil {
 			return err

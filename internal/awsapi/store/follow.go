@@ -160,7 +160,9 @@ func (s *Store) applyRecords(recs []Record) error {
 	switch rules := byBucket[sectionPrefix+"resolver_rules"]; {
 	case !network:
 		n = curNet // side records only (tags, names, change ids)
-	case rulesOnly && rules != nil && len(curNet.Rules) == len(cur.File.Rules):
+	case rulesOnly && rules != nil && len(curNet.Rules) == len(cur.File.Rules) && !profilesHoldRules(&next.File):
+		// (A Route 53 Profile that holds rules refers to them: then the
+		// whole network is validated, as the writer did.)
 		n, changed, err = patchRuleNetwork(next, curNet, ruleOrigin, rules)
 	default:
 		n, err = config.Validate(&next.File, "network", "/")
