@@ -133,6 +133,12 @@ func TestFleetConcurrentConflictingWrites(t *testing.T) {
 		}
 	}
 
+	// The creator request ids follow too: B refuses one that A used.
+	if _, err := b.resolver.CreateResolverRule(ctx, &route53resolver.CreateResolverRuleInput{
+		CreatorRequestId: aws.String("tagged"), RuleType: r53types.RuleTypeOptionSystem, DomainName: aws.String("again.fleet.example")}); apiCode(t, err) != "ResourceExistsException" {
+		t.Errorf("a creator request id used through A, again through B: %v, want ResourceExistsException", err)
+	}
+
 	for round := range 4 {
 		domain := fmt.Sprintf("same%d.fleet.example", round)
 		var ids [2]string

@@ -169,7 +169,11 @@ func (s *Store) applyRecords(recs []Record) error {
 		return fmt.Errorf("apply another instance's change: %w", err)
 	}
 	ord.commit()
-	s.indexCreators(cur, next, recs)
+	objs := make([]Record, 0, len(byBucket[bucketObjects]))
+	for _, r := range byBucket[bucketObjects] {
+		objs = append(objs, *r) // each key once
+	}
+	s.indexCreators(cur, next, objs)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = next, n
