@@ -7,7 +7,9 @@
 // revision this instance last loaded or wrote: a change was validated
 // against the whole state, so it is only written over that same state.
 // Two instances therefore never lose an update; the loser gets
-// store.ErrConflict, reloads and runs its change once more. Every
+// store.ErrConflict, catches up with the winner's change (Await, then
+// Changes; a reload if it does not come in time) and runs its change once
+// more. Every
 // instance watches the prefix and applies the records another one wrote
 // (store.ChangeWatcher); it reloads the whole state only when etcd has
 // compacted away revisions the watch did not deliver.
