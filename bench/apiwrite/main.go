@@ -69,7 +69,7 @@ func run(sizeList string, pairs, build int, bin string, keep bool) error {
 		}
 		sizes = append(sizes, n)
 	}
-	fmt.Printf("| rules held | pairs | p50 | p99 | max | server RSS after |\n|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("| rules held | pairs | p50 | p99 | max | server CPU per pair | server RSS after |\n|---:|---:|---:|---:|---:|---:|---:|\n")
 	var p50s []time.Duration
 	for _, n := range sizes {
 		r, err := measure(tmp, bin, n, pairs)
@@ -77,7 +77,7 @@ func run(sizeList string, pairs, build int, bin string, keep bool) error {
 			return fmt.Errorf("%d rules: %w", n, err)
 		}
 		p50s = append(p50s, r.p50)
-		fmt.Printf("| %d | %d | %s | %s | %s | %.1f MiB |\n", n, pairs, ms(r.p50), ms(r.p99), ms(r.max), float64(r.rss)/(1<<20))
+		fmt.Printf("| %d | %d | %s | %s | %s | %s | %.1f MiB |\n", n, pairs, ms(r.p50), ms(r.p99), ms(r.max), ms(r.cpu/time.Duration(pairs)), float64(r.rss)/(1<<20))
 	}
 	if len(p50s) > 1 && p50s[0] > 0 {
 		fmt.Printf("\np50 at %d rules / p50 at %d rules: %.2f\n", sizes[len(sizes)-1], sizes[0], float64(p50s[len(p50s)-1])/float64(p50s[0]))
@@ -97,7 +97,10 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) 
 
 type result struct {
 	p50, p99, max time.Duration
-	rss           int64
+	// cpu is the server's user and system CPU over the measured pairs
+	// (what a loaded machine does not inflate as it does the latency).
+	cpu time.Duration
+	rss int64
 }
 
 // server is one `vpcdns serve` process.
@@ -171,6 +174,25 @@ func (s *server) rss() int64 {
 	return 0
 }
 
+// cpu is the user and system CPU time of the server so far, from /proc
+// (0 where there is none).
+func (s *server) cpu() time.Duration {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses: utime
+	// and stime are the 12th and 13th, in clock ticks (100 per second).
+	_, rest, _ := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 var client = &http.Client{Timeout: 5 * time.Minute}
 
 func (s *server) call(op string, in any) (map[string]any, error) {
@@ -224,6 +246,7 @@ func measure(tmp, bin string, n, pairs int) (result, error) {
 		}
 	}
 	lat := make([]time.Duration, 0, pairs)
+	cpu0 := s.cpu()
 	for i := range pairs {
 		t0 := time.Now()
 		if err := s.pair(strconv.Itoa(i)); err != nil {
@@ -231,8 +254,9 @@ func measure(tmp, bin string, n, pairs int) (result, error) {
 		}
 		lat = append(lat, time.Since(t0))
 	}
+	cpu := s.cpu() - cpu0
 	slices.Sort(lat)
-	return result{p50: lat[len(lat)/2], p99: lat[len(lat)*99/100], max: lat[len(lat)-1], rss: s.rss()}, nil
+	return result{p50: lat[len(lat)/2], p99: lat[len(lat)*99/100], max: lat[len(lat)-1], cpu: cpu, rss: s.rss()}, nil
 }
 
 func buildThrough(tmp, bin string, n int) (time.Duration, int64, error) {
@@ -245,13 +269,15 @@ func buildThrough(tmp, bin string, n int) (time.Duration, int64, error) {
 		return 0, 0, err
 	}
 	defer s.stop()
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), s.cpu()
 	for i := range n {
 		if err := s.pair("build" + strconv.Itoa(i)); err != nil {
 			return 0, 0, err
 		}
 	}
-	return time.Since(t0), s.rss(), nil
+	d := time.Since(t0)
+	fmt.Printf("\nserver CPU during the build: %s\n", (s.cpu() - cpu0).Round(time.Millisecond))
+	return d, s.rss(), nil
 }
 
 const (

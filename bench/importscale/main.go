@@ -11,6 +11,7 @@
 //	go run ./bench/importscale                       # 500 VPCs, 2,000 rules, 20,000 instances
 //	go run ./bench/importscale -vpcs 50 -rules 200 -instances 2000
 //	go run ./bench/importscale -cpuprofile cpu.out   # and a pprof profile of the import, run in this process
+//	go run ./bench/importscale -also /tmp/vpcdns-old # and the same import with another build, against the same account
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	_ "embed"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,14 +44,15 @@ func main() {
 	instances := flag.Int("instances", 20000, "instances, spread over the VPCs")
 	concurrency := flag.Int("concurrency", 8, "vpcdns import --concurrency")
 	profile := flag.String("cpuprofile", "", "also import in this process and write its CPU profile (pprof) here")
+	also := flag.String("also", "", "also import with this vpcdns `binary` (an older build), before and after this one, against the same account")
 	flag.Parse()
-	if err := run(*vpcs, *rules, *instances, *concurrency, *profile); err != nil {
+	if err := run(*vpcs, *rules, *instances, *concurrency, *profile, *also); err != nil {
 		fmt.Fprintln(os.Stderr, "importscale:", err)
 		os.Exit(1)
 	}
 }
 
-func run(vpcs, rules, instances, concurrency int, profile string) error {
+func run(vpcs, rules, instances, concurrency int, profile, also string) error {
 	dir, err := os.MkdirTemp("", "importscale-")
 	if err != nil {
 		return err
@@ -61,6 +64,7 @@ func run(vpcs, rules, instances, concurrency int, profile string) error {
 		}
 	}
 	bin := filepath.Join(dir, "vpcdns")
+	binary := bin
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/vpcdns").CombinedOutput(); err != nil {
 		return fmt.Errorf("build vpcdns: %w\n%s", err, out)
 	}
@@ -93,21 +97,42 @@ func run(vpcs, rules, instances, concurrency int, profile string) error {
 	// moto answers the operations it does not serve (Direct Connect, Route 53
 	// Profiles, ListResolverConfigs) with HTTP 500, which the SDK retries:
 	// three attempts keep those from dominating the wall time.
-	imp := exec.Command(bin, "import", "--endpoint-url", url, "--concurrency", strconv.Itoa(concurrency), "--max-attempts", "3",
-		"-o", filepath.Join(dir, "network.yaml"))
-	imp.Env = env
-	var summary strings.Builder
-	imp.Stderr = &summary
-	t1 := time.Now()
-	err = imp.Run()
-	wall := time.Since(t1)
-	if imp.ProcessState == nil {
-		return fmt.Errorf("run vpcdns import: %w", err)
+	importWith := func(bin, label string, out io.Writer) (time.Duration, error) {
+		file := "network.yaml" // checked below
+		if bin != binary {
+			file = "other.yaml"
+		}
+		imp := exec.Command(bin, "import", "--endpoint-url", url, "--concurrency", strconv.Itoa(concurrency), "--max-attempts", "3",
+			"-o", filepath.Join(dir, file))
+		imp.Env = env
+		var summary strings.Builder
+		imp.Stderr = &summary
+		t1 := time.Now()
+		err := imp.Run()
+		wall := time.Since(t1)
+		if imp.ProcessState == nil {
+			return 0, fmt.Errorf("run vpcdns import (%s): %w", label, err)
+		}
+		user, sys := imp.ProcessState.UserTime(), imp.ProcessState.SystemTime()
+		fmt.Fprint(out, summary.String())
+		fmt.Printf("vpcdns import (%s): exit %d, wall %.1f s, vpcdns CPU %.2f s (user %.2f s, system %.2f s)\n",
+			label, imp.ProcessState.ExitCode(), wall.Seconds(), (user + sys).Seconds(), user.Seconds(), sys.Seconds())
+		return wall, nil
 	}
-	user, sys := imp.ProcessState.UserTime(), imp.ProcessState.SystemTime()
-	fmt.Print(summary.String())
-	fmt.Printf("vpcdns import: exit %d, wall %.1f s, vpcdns CPU %.2f s (user %.2f s, system %.2f s)\n",
-		imp.ProcessState.ExitCode(), wall.Seconds(), (user + sys).Seconds(), user.Seconds(), sys.Seconds())
+	if also != "" {
+		if _, err := importWith(also, also, io.Discard); err != nil {
+			return err
+		}
+	}
+	wall, err := importWith(bin, "this build", os.Stdout)
+	if err != nil {
+		return err
+	}
+	if also != "" {
+		if _, err := importWith(also, also, io.Discard); err != nil {
+			return err
+		}
+	}
 
 	peer := exec.Command("python3", filepath.Join(dir, "peer.py"), url)
 	peer.Stderr = os.Stderr

@@ -5,8 +5,10 @@
 // vpcdns answers for. Every accepted change is validated as network.yaml is,
 // kept in the store and applied to the DNS server at once.
 //
-// A request is dispatched by its X-Amz-Target header (Route 53 Resolver),
-// its path (/2013-04-01/…: Route 53) or its Action parameter (EC2). With
+// A request is dispatched by the service its signature names (Route 53
+// Profiles), its X-Amz-Target header (Route 53 Resolver), its path
+// (/2013-04-01/…: Route 53; /createresourceshare…: AWS RAM) or its Action
+// parameter (EC2). With
 // access keys, every request must carry a valid SigV4 signature; without,
 // any signature or none is accepted, as local emulators do.
 package awsapi
@@ -27,6 +29,7 @@ import (
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
 	"github.com/vpcdns/vpcdns/internal/awsapi/op"
+	"github.com/vpcdns/vpcdns/internal/awsapi/profilesapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
@@ -144,6 +147,7 @@ type API struct {
 	ec2      *ec2api.Handler
 	route53  *route53api.Handler
 	ram      *ramapi.Handler
+	profiles *profilesapi.Handler
 }
 
 // New returns the handler of the APIs on a store.
@@ -162,18 +166,26 @@ func New(opts Options) *API {
 		ec2:      &ec2api.Handler{Store: opts.Store},
 		route53:  &route53api.Handler{Store: opts.Store},
 		ram:      &ramapi.Handler{Store: opts.Store},
+		profiles: &profilesapi.Handler{Store: opts.Store},
 	}
 }
 
-// service is the API a request is for.
+// service is the API a request is for: by the service its signature
+// names (Route 53 Profiles), its X-Amz-Target header (Route 53 Resolver),
+// its path (Route 53, AWS RAM; an unsigned Route 53 Profiles request) or
+// else EC2.
 func service(r *http.Request) apierr.Protocol {
 	switch {
+	case sigv4.SigningName(r) == profilesapi.SigningName:
+		return apierr.Profiles
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), resolverapi.TargetPrefix):
 		return apierr.Resolver
 	case strings.HasPrefix(r.URL.Path, route53api.PathPrefix):
 		return apierr.Route53
 	case ramapi.Is(r.URL.Path):
 		return apierr.RAM
+	case r.Header.Get("X-Amz-Target") == "" && profilesapi.Is(r.URL.Path):
+		return apierr.Profiles
 	}
 	return apierr.EC2
 }
@@ -186,6 +198,8 @@ func writeError(w http.ResponseWriter, p apierr.Protocol, e *apierr.Error) {
 		route53api.WriteError(w, e)
 	case apierr.RAM:
 		ramapi.WriteError(w, e)
+	case apierr.Profiles:
+		profilesapi.WriteError(w, e)
 	default:
 		ec2api.WriteError(w, e)
 	}
@@ -236,6 +250,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.route53.Serve(ctx, rec, req)
 	case apierr.RAM:
 		a.ram.Serve(ctx, rec, req)
+	case apierr.Profiles:
+		a.profiles.Serve(ctx, rec, req)
 	default:
 		form := r.URL.Query()
 		if len(body) > 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/profilesapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 )
 
@@ -164,5 +165,42 @@ func TestRoute53CreatedStatus(t *testing.T) {
 	req, _ = http.NewRequest("GET", e.srv.URL+"/2013-04-01/hostedzone/"+strings.TrimPrefix(zone.HostedZone.Id, "/hostedzone/")+"/dnssec", nil)
 	if resp, b := do(t, req); resp.StatusCode != 200 || !strings.Contains(string(b), "<KeySigningKeys></KeySigningKeys>") {
 		t.Errorf("GetDNSSEC: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestProfilesBadBodies sends every Route 53 Profiles operation, unsigned
+// (so routed by its path), an empty object, a body that is not JSON and
+// members of the wrong JSON types: each answers a client error (a missing
+// member, an unknown id, a body it cannot read), never a server error, and
+// changes nothing; a list of everything answers.
+func TestProfilesBadBodies(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	before := e.applied.Load()
+	for _, op := range profilesapi.Operations() {
+		_, route, _ := profilesapi.Operation(op)
+		method, path, _ := strings.Cut(route, " ")
+		path = strings.ReplaceAll(path, "*", "x")
+		for _, body := range []struct{ name, text string }{{"empty", `{}`}, {"not JSON", `{"Name":`}, {"wrong types", `{"Name":7,"ProfileId":[],"Tags":"x"}`}} {
+			t.Run(op+"/"+body.name, func(t *testing.T) {
+				req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body.text))
+				req.Header.Set("Content-Type", "application/json")
+				resp, b := do(t, req)
+				code := resp.Header.Get("X-Amzn-ErrorType")
+				switch {
+				case resp.StatusCode == 200 && body.name != "not JSON" && (op == "ListProfiles" || op == "ListProfileAssociations"):
+					// A list of everything has no required member, and no
+					// member in the body.
+				case resp.StatusCode < 400 || resp.StatusCode >= 500 || code == "" || code == "InternalServiceErrorException":
+					t.Errorf("%d %s %s", resp.StatusCode, code, b)
+				}
+			})
+		}
+	}
+	req, _ := http.NewRequest("PUT", e.srv.URL+"/profile", strings.NewReader(`{}`))
+	if resp, b := do(t, req); resp.StatusCode != 400 || resp.Header.Get("X-Amzn-ErrorType") != "UnknownOperationException" {
+		t.Errorf("PUT /profile: %d %s", resp.StatusCode, b)
+	}
+	if got := e.applied.Load(); got != before {
+		t.Errorf("bad requests applied %d changes", got-before)
 	}
 }

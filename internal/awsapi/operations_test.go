@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/profilesapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
@@ -38,6 +39,7 @@ func TestEveryOperationIsCalled(t *testing.T) {
 		{"route53resolver", resolverapi.Operations()},
 		{"route53", route53api.Operations()},
 		{"ram", ramapi.Operations()},
+		{"route53profiles", profilesapi.Operations()},
 	} {
 		if len(api.ops) == 0 {
 			t.Errorf("%s serves no operation", api.name)
@@ -80,6 +82,7 @@ func TestAPIDocListsOperations(t *testing.T) {
 		{"EC2", ec2api.Actions()},
 		{"Route 53", route53api.Operations()},
 		{"AWS RAM", ramapi.Operations()},
+		{"Route 53 Profiles", profilesapi.Operations()},
 	} {
 		doc, served := slices.Sorted(slices.Values(listed[api.name])), slices.Sorted(slices.Values(api.ops))
 		for _, op := range served {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/ec2api"
+	"github.com/vpcdns/vpcdns/internal/awsapi/profilesapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/ramapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/resolverapi"
 	"github.com/vpcdns/vpcdns/internal/awsapi/route53api"
@@ -415,4 +416,77 @@ func TestRAMShapes(t *testing.T) {
 			c.check(name+"Response", o.Output(), mo.Output.Shape)
 		})
 	}
+}
+
+// TestProfilesShapes compares every Route 53 Profiles operation served
+// with botocore's model: its method and path, the members read from the
+// body, the path and the query string (each where the model puts it, of
+// the model's type), and every member of its response.
+func TestProfilesShapes(t *testing.T) {
+	m := botocoreModel(t, "route53profiles", "2018-05-10")
+	for _, name := range profilesapi.Operations() {
+		t.Run(name, func(t *testing.T) {
+			mo, ok := m.Operations[name]
+			if !ok {
+				t.Fatalf("botocore's route53profiles has no operation %s", name)
+			}
+			o, route, _ := profilesapi.Operation(name)
+			uri, _, _ := strings.Cut(mo.HTTP.RequestURI, "?")
+			if want := mo.HTTP.Method + " " + uriLabel.ReplaceAllString(uri, "*"); route != want {
+				t.Errorf("served at %s, the model has %s (%s %s)", route, want, mo.HTTP.Method, mo.HTTP.RequestURI)
+			}
+			c := &shapeChecker{t: t, m: m, name: jsonName, member: func(n string, _ modelMember) string { return n }, seen: map[string]bool{}}
+			if mo.Input == nil {
+				t.Fatalf("the model's %s takes no input", name)
+			}
+			in := m.Shapes[mo.Input.Shape]
+			c.check(name+"Request", o.Input(), mo.Input.Shape)
+			// The members outside the body: a uri:"Name" field is the
+			// label Name, a query:"name" field the parameter name.
+			located := map[string]bool{}
+			for _, f := range allFields(o.Input()) {
+				loc, where := f.Tag.Get("uri"), "uri"
+				if loc == "" {
+					loc, where = f.Tag.Get("query"), "querystring"
+				}
+				if loc == "" {
+					continue
+				}
+				found := false
+				for mn, mm := range in.Members {
+					if mm.Location == where && mm.LocationName == loc {
+						found, located[mn] = true, true
+						c.check(name+"Request."+mn, f.Type, mm.Shape)
+					}
+				}
+				if !found {
+					t.Errorf("%s: %s %s %q is not a member of %s", name, f.Name, where, loc, mo.Input.Shape)
+				}
+			}
+			// Every label of the path is read.
+			for mn, mm := range in.Members {
+				if mm.Location == "uri" && !located[mn] {
+					t.Errorf("%s: the path label %s is not read", name, mn)
+				}
+			}
+			if mo.Output != nil {
+				c.response = true
+				c.check(name+"Response", o.Output(), mo.Output.Shape)
+			}
+		})
+	}
+}
+
+// allFields lists a struct's fields, embedded structs flattened.
+func allFields(t reflect.Type) []reflect.StructField {
+	var out []reflect.StructField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, allFields(f.Type)...)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }

@@ -14,7 +14,7 @@ type boundSource struct {
 	now, max, all int
 }
 
-func (s *boundSource) pages(ctx context.Context, c *call, k key) ([][]byte, error) {
+func (s *boundSource) pages(ctx context.Context, c *call, k key, page func([]byte) error) error {
 	s.mu.Lock()
 	s.now++
 	s.all++
@@ -25,12 +25,12 @@ func (s *boundSource) pages(ctx context.Context, c *call, k key) ([][]byte, erro
 	s.now--
 	s.mu.Unlock()
 	if c.Op == "GetCallerIdentity" {
-		return [][]byte{[]byte(`{"Account": "111111111111"}`)}, nil
+		return page([]byte(`{"Account": "111111111111"}`))
 	}
 	if c.Op == "DescribeVpcs" { // per-VPC calls follow
-		return [][]byte{[]byte(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}]}`)}, nil
+		return page([]byte(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}]}`))
 	}
-	return [][]byte{[]byte(`{}`)}, nil
+	return page([]byte(`{}`))
 }
 
 // TestReadAccountBoundsConcurrency: the calls of an account run

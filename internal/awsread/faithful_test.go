@@ -87,7 +87,7 @@ func TestImportFaithful(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := ReadDir(context.Background(), dir, "us-east-1")
+	r, err := ReadDir(context.Background(), dir, "us-east-1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,8 +37,10 @@ type Options struct {
 	RoleARNs []string
 	// Concurrency bounds the calls in flight per account [8].
 	Concurrency int
-	// Progress, when set, is told of every call that finished.
-	Progress func(account, call string)
+	// Progress, when set, is told (from several goroutines, one at a time)
+	// how many resources of each kind were read so far, each time a page
+	// arrives or a call finishes.
+	Progress func(account string, kinds []KindCount)
 	// OnCall, when set, is told of every operation sent (tests record them
 	// to prove import calls nothing outside its IAM policy).
 	OnCall func(service, operation string)
@@ -120,11 +122,11 @@ func Read(ctx context.Context, o Options) (*Result, error) {
 	for i, c := range cfgs {
 		src := newLiveSource(c)
 		label := labels[i]
-		var progress func(string)
+		var tr *tracker
 		if o.Progress != nil {
-			progress = func(call string) { o.Progress(label, call) }
+			tr = newTracker(func(k []KindCount) { o.Progress(label, k) })
 		}
-		a, fl, _, err := readAccount(ctx, src, o.Concurrency, true, progress)
+		a, fl, _, err := readAccount(ctx, src, o.Concurrency, true, tr)
 		calls += int(src.calls.Load())
 		if err != nil {
 			if ctx.Err() != nil {
@@ -171,34 +173,36 @@ type pager[O any, Opt any] interface {
 	NextPage(context.Context, ...func(*Opt)) (O, error)
 }
 
-// drain reads every page of p, marshalled to the JSON the CLI prints.
-func drain[O any, Opt any](ctx context.Context, s *liveSource, p pager[O, Opt]) ([][]byte, error) {
-	var pages [][]byte
+// drain gives every page of p, marshalled to the JSON the CLI prints, to
+// page.
+func drain[O any, Opt any](ctx context.Context, s *liveSource, p pager[O, Opt], page func([]byte) error) error {
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		s.calls.Add(1)
 		if err != nil {
-			return pages, apiError(err)
+			return apiError(err)
 		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return pages, fmt.Errorf("marshal output: %w", err)
+		if err := marshalPage(out, page); err != nil {
+			return err
 		}
-		pages = append(pages, b)
 	}
-	return pages, nil
+	return nil
 }
 
-func one[O any](s *liveSource, out O, err error) ([][]byte, error) {
+func one[O any](s *liveSource, out O, err error, page func([]byte) error) error {
 	s.calls.Add(1)
 	if err != nil {
-		return nil, apiError(err)
+		return apiError(err)
 	}
+	return marshalPage(out, page)
+}
+
+func marshalPage(out any, page func([]byte) error) error {
 	b, err := json.Marshal(out)
 	if err != nil {
-		return nil, fmt.Errorf("marshal output: %w", err)
+		return fmt.Errorf("marshal output: %w", err)
 	}
-	return [][]byte{b}, nil
+	return page(b)
 }
 
 // apiError turns an SDK error into a callError when the service answered;
@@ -215,119 +219,114 @@ func apiError(err error) error {
 	return err
 }
 
-func (s *liveSource) pages(ctx context.Context, c *call, k key) ([][]byte, error) {
+func (s *liveSource) pages(ctx context.Context, c *call, k key, page func([]byte) error) error {
 	id := aws.String(k.ID)
 	switch c.Op {
 	case "GetCallerIdentity":
 		out, err := s.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		return one(s, out, err)
+		return one(s, out, err, page)
 	case "DescribeVpcs":
-		return drain(ctx, s, ec2.NewDescribeVpcsPaginator(s.ec2, &ec2.DescribeVpcsInput{}))
+		return drain(ctx, s, ec2.NewDescribeVpcsPaginator(s.ec2, &ec2.DescribeVpcsInput{}), page)
 	case "DescribeVpcAttribute":
 		out, err := s.ec2.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: id, Attribute: ec2types.VpcAttributeName(c.Variant)})
-		return one(s, out, err)
+		return one(s, out, err, page)
 	case "DescribeDhcpOptions":
-		return drain(ctx, s, ec2.NewDescribeDhcpOptionsPaginator(s.ec2, &ec2.DescribeDhcpOptionsInput{}))
+		return drain(ctx, s, ec2.NewDescribeDhcpOptionsPaginator(s.ec2, &ec2.DescribeDhcpOptionsInput{}), page)
 	case "DescribeSubnets":
-		return drain(ctx, s, ec2.NewDescribeSubnetsPaginator(s.ec2, &ec2.DescribeSubnetsInput{}))
+		return drain(ctx, s, ec2.NewDescribeSubnetsPaginator(s.ec2, &ec2.DescribeSubnetsInput{}), page)
 	case "DescribeRouteTables":
-		return drain(ctx, s, ec2.NewDescribeRouteTablesPaginator(s.ec2, &ec2.DescribeRouteTablesInput{}))
+		return drain(ctx, s, ec2.NewDescribeRouteTablesPaginator(s.ec2, &ec2.DescribeRouteTablesInput{}), page)
 	case "DescribeSecurityGroups":
-		return drain(ctx, s, ec2.NewDescribeSecurityGroupsPaginator(s.ec2, &ec2.DescribeSecurityGroupsInput{}))
+		return drain(ctx, s, ec2.NewDescribeSecurityGroupsPaginator(s.ec2, &ec2.DescribeSecurityGroupsInput{}), page)
 	case "DescribeNetworkAcls":
-		return drain(ctx, s, ec2.NewDescribeNetworkAclsPaginator(s.ec2, &ec2.DescribeNetworkAclsInput{}))
+		return drain(ctx, s, ec2.NewDescribeNetworkAclsPaginator(s.ec2, &ec2.DescribeNetworkAclsInput{}), page)
 	case "DescribeVpcPeeringConnections":
-		return drain(ctx, s, ec2.NewDescribeVpcPeeringConnectionsPaginator(s.ec2, &ec2.DescribeVpcPeeringConnectionsInput{}))
+		return drain(ctx, s, ec2.NewDescribeVpcPeeringConnectionsPaginator(s.ec2, &ec2.DescribeVpcPeeringConnectionsInput{}), page)
 	case "DescribeTransitGateways":
-		return drain(ctx, s, ec2.NewDescribeTransitGatewaysPaginator(s.ec2, &ec2.DescribeTransitGatewaysInput{}))
+		return drain(ctx, s, ec2.NewDescribeTransitGatewaysPaginator(s.ec2, &ec2.DescribeTransitGatewaysInput{}), page)
 	case "DescribeTransitGatewayAttachments":
-		return drain(ctx, s, ec2.NewDescribeTransitGatewayAttachmentsPaginator(s.ec2, &ec2.DescribeTransitGatewayAttachmentsInput{}))
+		return drain(ctx, s, ec2.NewDescribeTransitGatewayAttachmentsPaginator(s.ec2, &ec2.DescribeTransitGatewayAttachmentsInput{}), page)
 	case "DescribeTransitGatewayRouteTables":
-		return drain(ctx, s, ec2.NewDescribeTransitGatewayRouteTablesPaginator(s.ec2, &ec2.DescribeTransitGatewayRouteTablesInput{}))
+		return drain(ctx, s, ec2.NewDescribeTransitGatewayRouteTablesPaginator(s.ec2, &ec2.DescribeTransitGatewayRouteTablesInput{}), page)
 	case "GetTransitGatewayRouteTablePropagations":
-		return drain(ctx, s, ec2.NewGetTransitGatewayRouteTablePropagationsPaginator(s.ec2, &ec2.GetTransitGatewayRouteTablePropagationsInput{TransitGatewayRouteTableId: id}))
+		return drain(ctx, s, ec2.NewGetTransitGatewayRouteTablePropagationsPaginator(s.ec2, &ec2.GetTransitGatewayRouteTablePropagationsInput{TransitGatewayRouteTableId: id}), page)
 	case "SearchTransitGatewayRoutes":
 		return drain(ctx, s, ec2.NewSearchTransitGatewayRoutesPaginator(s.ec2, &ec2.SearchTransitGatewayRoutesInput{
 			TransitGatewayRouteTableId: id,
 			Filters:                    []ec2types.Filter{{Name: aws.String("state"), Values: []string{"active", "blackhole"}}},
-		}))
+		}), page)
 	case "DescribeVpnConnections":
 		out, err := s.ec2.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{})
-		return one(s, out, err)
+		return one(s, out, err, page)
 	case "DescribeVpnGateways":
 		out, err := s.ec2.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{})
-		return one(s, out, err)
+		return one(s, out, err, page)
 	case "DescribeInstances":
 		// The largest answer of an account by far: each page is marshalled
 		// as the members import reads (the same names, so the same decoder),
 		// not as the SDK's whole Instance structs.
-		var pages [][]byte
-		p := ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{})
+		// 1000 a page, the API's most (its default is to choose).
+		p := ec2.NewDescribeInstancesPaginator(s.ec2, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)})
 		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
+			out, err := p.NextPage(ctx, withInstancesScanner)
 			s.calls.Add(1)
 			if err != nil {
-				return pages, apiError(err)
+				return apiError(err)
 			}
-			b, err := json.Marshal(instancesPage(out))
-			if err != nil {
-				return pages, fmt.Errorf("marshal output: %w", err)
+			if err := marshalPage(instancesPage(out), page); err != nil {
+				return err
 			}
-			pages = append(pages, b)
 		}
-		return pages, nil
+		return nil
 	case "DescribeManagedPrefixLists":
-		return drain(ctx, s, ec2.NewDescribeManagedPrefixListsPaginator(s.ec2, &ec2.DescribeManagedPrefixListsInput{}))
+		return drain(ctx, s, ec2.NewDescribeManagedPrefixListsPaginator(s.ec2, &ec2.DescribeManagedPrefixListsInput{}), page)
 	case "GetManagedPrefixListEntries":
-		return drain(ctx, s, ec2.NewGetManagedPrefixListEntriesPaginator(s.ec2, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: id}))
+		return drain(ctx, s, ec2.NewGetManagedPrefixListEntriesPaginator(s.ec2, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: id}), page)
 	case "DescribeVpcEndpoints":
-		return drain(ctx, s, ec2.NewDescribeVpcEndpointsPaginator(s.ec2, &ec2.DescribeVpcEndpointsInput{}))
+		return drain(ctx, s, ec2.NewDescribeVpcEndpointsPaginator(s.ec2, &ec2.DescribeVpcEndpointsInput{}), page)
 	case "DescribeNetworkInterfaces":
-		return drain(ctx, s, ec2.NewDescribeNetworkInterfacesPaginator(s.ec2, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: k.Rest}))
+		return drain(ctx, s, ec2.NewDescribeNetworkInterfacesPaginator(s.ec2, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: k.Rest}), page)
 	case "DescribeDirectConnectGateways":
-		var pages [][]byte
 		in := &directconnect.DescribeDirectConnectGatewaysInput{}
 		for {
 			out, err := s.dx.DescribeDirectConnectGateways(ctx, in)
-			pp, err := one(s, out, err)
-			if err != nil {
-				return pages, err
+			if err := one(s, out, err, page); err != nil {
+				return err
 			}
-			pages = append(pages, pp...)
 			if out.NextToken == nil || *out.NextToken == "" {
-				return pages, nil
+				return nil
 			}
 			in.NextToken = out.NextToken
 		}
 	case "ListResolverEndpoints":
-		return drain(ctx, s, route53resolver.NewListResolverEndpointsPaginator(s.resolver, &route53resolver.ListResolverEndpointsInput{}))
+		return drain(ctx, s, route53resolver.NewListResolverEndpointsPaginator(s.resolver, &route53resolver.ListResolverEndpointsInput{}), page)
 	case "ListResolverEndpointIpAddresses":
-		return drain(ctx, s, route53resolver.NewListResolverEndpointIpAddressesPaginator(s.resolver, &route53resolver.ListResolverEndpointIpAddressesInput{ResolverEndpointId: id}))
+		return drain(ctx, s, route53resolver.NewListResolverEndpointIpAddressesPaginator(s.resolver, &route53resolver.ListResolverEndpointIpAddressesInput{ResolverEndpointId: id}), page)
 	case "ListResolverRules":
-		return drain(ctx, s, route53resolver.NewListResolverRulesPaginator(s.resolver, &route53resolver.ListResolverRulesInput{}))
+		return drain(ctx, s, route53resolver.NewListResolverRulesPaginator(s.resolver, &route53resolver.ListResolverRulesInput{}), page)
 	case "ListResolverRuleAssociations":
-		return drain(ctx, s, route53resolver.NewListResolverRuleAssociationsPaginator(s.resolver, &route53resolver.ListResolverRuleAssociationsInput{}))
+		return drain(ctx, s, route53resolver.NewListResolverRuleAssociationsPaginator(s.resolver, &route53resolver.ListResolverRuleAssociationsInput{}), page)
 	case "ListResolverConfigs":
-		return drain(ctx, s, route53resolver.NewListResolverConfigsPaginator(s.resolver, &route53resolver.ListResolverConfigsInput{}))
+		return drain(ctx, s, route53resolver.NewListResolverConfigsPaginator(s.resolver, &route53resolver.ListResolverConfigsInput{}), page)
 	case "ListResolverQueryLogConfigs":
-		return drain(ctx, s, route53resolver.NewListResolverQueryLogConfigsPaginator(s.resolver, &route53resolver.ListResolverQueryLogConfigsInput{}))
+		return drain(ctx, s, route53resolver.NewListResolverQueryLogConfigsPaginator(s.resolver, &route53resolver.ListResolverQueryLogConfigsInput{}), page)
 	case "ListResolverQueryLogConfigAssociations":
-		return drain(ctx, s, route53resolver.NewListResolverQueryLogConfigAssociationsPaginator(s.resolver, &route53resolver.ListResolverQueryLogConfigAssociationsInput{}))
+		return drain(ctx, s, route53resolver.NewListResolverQueryLogConfigAssociationsPaginator(s.resolver, &route53resolver.ListResolverQueryLogConfigAssociationsInput{}), page)
 	case "ListHostedZones":
-		return drain(ctx, s, route53.NewListHostedZonesPaginator(s.r53, &route53.ListHostedZonesInput{}))
+		return drain(ctx, s, route53.NewListHostedZonesPaginator(s.r53, &route53.ListHostedZonesInput{}), page)
 	case "GetHostedZone":
 		out, err := s.r53.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: id})
-		return one(s, out, err)
+		return one(s, out, err, page)
 	case "ListResourceRecordSets":
-		return drain(ctx, s, route53.NewListResourceRecordSetsPaginator(s.r53, &route53.ListResourceRecordSetsInput{HostedZoneId: id}))
+		return drain(ctx, s, route53.NewListResourceRecordSetsPaginator(s.r53, &route53.ListResourceRecordSetsInput{HostedZoneId: id}), page)
 	case "ListProfiles":
-		return drain(ctx, s, route53profiles.NewListProfilesPaginator(s.profiles, &route53profiles.ListProfilesInput{}))
+		return drain(ctx, s, route53profiles.NewListProfilesPaginator(s.profiles, &route53profiles.ListProfilesInput{}), page)
 	case "ListProfileAssociations":
-		return drain(ctx, s, route53profiles.NewListProfileAssociationsPaginator(s.profiles, &route53profiles.ListProfileAssociationsInput{}))
+		return drain(ctx, s, route53profiles.NewListProfileAssociationsPaginator(s.profiles, &route53profiles.ListProfileAssociationsInput{}), page)
 	case "ListProfileResourceAssociations":
-		return drain(ctx, s, route53profiles.NewListProfileResourceAssociationsPaginator(s.profiles, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: id}))
+		return drain(ctx, s, route53profiles.NewListProfileResourceAssociationsPaginator(s.profiles, &route53profiles.ListProfileResourceAssociationsInput{ProfileId: id}), page)
 	}
-	return nil, fmt.Errorf("import: no live call for %s", strings.TrimSpace(c.Action()))
+	return fmt.Errorf("import: no live call for %s", strings.TrimSpace(c.Action()))
 }
 
 // reservationShape is one reservation of a DescribeInstances page.

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -421,5 +422,82 @@ func TestImportUnusable(t *testing.T) {
 	_, err = awsread.Read(context.Background(), awsread.Options{EndpointURL: closed, MaxAttempts: 1})
 	if err == nil || !awsread.IsUnusable(err) {
 		t.Errorf("no credentials: err = %v, want an unusable import", err)
+	}
+}
+
+// TestOfflineFromTheAWSCLIIsTheLiveNetwork: the commands of
+// --print-commands, run by the AWS CLI itself against moto, save files from
+// which --from reads the network that a live import of the same account
+// reads: one decoder, the same result whether the JSON is the CLI's or the
+// SDK's.
+func TestOfflineFromTheAWSCLIIsTheLiveNetwork(t *testing.T) {
+	// Some 80 runs of the AWS CLI, a Python program: a minute of CPU, too
+	// much for every local run on a shared machine.
+	if os.Getenv("CI") != "true" && os.Getenv("VPCDNS_AWSCLI_TEST") == "" {
+		t.Skip("runs the AWS CLI some 80 times: set VPCDNS_AWSCLI_TEST=1 (CI=true runs it)")
+	}
+	if _, err := exec.LookPath("aws"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the AWS CLI (aws) is not installed")
+		}
+		t.Skip("the AWS CLI (aws) is not installed")
+	}
+	endpoint, _ := motoNetwork(t)
+	o := options(endpoint)
+	o.RoleARNs = nil // one account: the CLI reads with the base credentials
+	live, err := awsread.Read(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds bytes.Buffer
+	if err := awsread.PrintCommands(&cmds, "us-east-1"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	// Each line writes its own files: they run side by side. The
+	// operations moto does not serve fail fast (one retry, no more).
+	env := append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint, "AWS_MAX_ATTEMPTS=2", "AWS_RETRY_MODE=standard", "AWS_PAGER=")
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 6)
+	lines := strings.Split(strings.TrimSpace(cmds.String()), "\n")
+	errs := make([]error, len(lines))
+	for i, line := range lines {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			sh := exec.CommandContext(ctx, "sh", "-c", line)
+			sh.Dir, sh.Env = dir, env
+			// A call that fails leaves its NAME.err, as the user's would.
+			if out, err := sh.CombinedOutput(); err != nil && (ctx.Err() != nil || len(out) > 0) {
+				errs[i] = fmt.Errorf("%s: %w\n%s", line, err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	offline, err := awsread.ReadDir(context.Background(), dir, "us-east-1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(offline.File.VPCs) < 3 || len(offline.File.Rules) == 0 || len(offline.File.HostedZones) < 2 {
+		t.Fatalf("offline import read %d vpcs, %d rules, %d zones", len(offline.File.VPCs), len(offline.File.Rules), len(offline.File.HostedZones))
+	}
+	if g, w := marshal(t, offline.File), marshal(t, live.File); g != w {
+		gl, wl := strings.Split(g, "\n"), strings.Split(w, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Errorf("offline import differs from the live one at line %d: %q, want %q", i+1, gl[i], wl[i])
+				break
+			}
+		}
+		t.Errorf("offline import: %d lines, the live one %d; offline failures %v", len(gl), len(wl), offline.Failures)
 	}
 }

@@ -35,35 +35,38 @@ type dirSource struct {
 
 var cliError = regexp.MustCompile(`An error occurred \(([^)]+)\)[^:]*: ?(.*)`)
 
-func (d *dirSource) pages(_ context.Context, c *call, k key) ([][]byte, error) {
+func (d *dirSource) pages(_ context.Context, c *call, k key, page func([]byte) error) error {
 	base := filepath.Join(d.dir, c.File(k.ID))
 	first, err := readFile(base + ".json")
 	d.files++
 	if len(bytes.TrimSpace(first)) == 0 {
 		if msg, e := readFile(base + ".err"); e == nil && len(bytes.TrimSpace(msg)) > 0 {
 			if m := cliError.FindSubmatch(msg); m != nil {
-				return nil, &callError{Code: string(m[1]), Msg: string(bytes.TrimSpace(m[2]))}
+				return &callError{Code: string(m[1]), Msg: string(bytes.TrimSpace(m[2]))}
 			}
-			return nil, &callError{Code: "CLIError", Msg: string(bytes.TrimSpace(msg))}
+			return &callError{Code: "CLIError", Msg: string(bytes.TrimSpace(msg))}
 		}
 		if err != nil {
-			return nil, &callError{Code: "MissingFile", Msg: filepath.Base(base) + ".json is not in " + d.dir}
+			return &callError{Code: "MissingFile", Msg: filepath.Base(base) + ".json is not in " + d.dir}
 		}
-		return nil, &callError{Code: "EmptyFile", Msg: filepath.Base(base) + ".json is empty"}
+		return &callError{Code: "EmptyFile", Msg: filepath.Base(base) + ".json is empty"}
 	}
-	pages := [][]byte{first}
+	if err := page(first); err != nil {
+		return err
+	}
 	for i := 2; ; i++ {
 		p, err := readFile(base + "." + strconv.Itoa(i) + ".json")
 		if errors.Is(err, fs.ErrNotExist) {
-			break
+			return nil
 		}
 		if err != nil {
-			return pages, &callError{Code: "ReadError", Msg: err.Error()}
+			return &callError{Code: "ReadError", Msg: err.Error()}
 		}
 		d.files++
-		pages = append(pages, p)
+		if err := page(p); err != nil {
+			return err
+		}
 	}
-	return pages, nil
 }
 
 func readFile(path string) ([]byte, error) {
@@ -78,8 +81,9 @@ func readFile(path string) ([]byte, error) {
 }
 
 // ReadDir reads an offline import from dir (the layout above). region may
-// be empty: the subnets' availability zones then say it.
-func ReadDir(ctx context.Context, dir, region string) (*Result, error) {
+// be empty: the subnets' availability zones then say it. progress, when
+// not nil, is told what was read so far, as Options.Progress is.
+func ReadDir(ctx context.Context, dir, region string, progress func(account string, kinds []KindCount)) (*Result, error) {
 	dirs, err := accountDirs(dir)
 	if err != nil {
 		return nil, err
@@ -89,7 +93,11 @@ func ReadDir(ctx context.Context, dir, region string) (*Result, error) {
 	calls := 0
 	for _, d := range dirs {
 		src := &dirSource{dir: d}
-		a, fl, _, err := readAccount(ctx, src, 1, false, nil)
+		var tr *tracker
+		if progress != nil {
+			tr = newTracker(func(k []KindCount) { progress(filepath.Base(d), k) })
+		}
+		a, fl, _, err := readAccount(ctx, src, 1, false, tr)
 		calls += src.files
 		if err != nil {
 			return nil, fmt.Errorf("import from %s: %w", d, err)

@@ -38,7 +38,7 @@ func golden(t *testing.T, name string, got []byte) {
 // query-log configs denied, and the calls moto does not serve written by
 // hand in botocore's shapes) and compares the network with the golden file.
 func TestOfflineGolden(t *testing.T) {
-	r, err := ReadDir(context.Background(), "testdata/offline", "")
+	r, err := ReadDir(context.Background(), "testdata/offline", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +97,11 @@ func TestOfflineOnePageEqualsPages(t *testing.T) {
 	merged, _ := json.Marshal(x)
 	os.WriteFile(filepath.Join(dir, "describe-subnets.json"), merged, 0o644)
 	os.Remove(filepath.Join(dir, "describe-subnets.2.json"))
-	a, err := ReadDir(context.Background(), "testdata/offline", "")
+	a, err := ReadDir(context.Background(), "testdata/offline", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ReadDir(context.Background(), dir, "")
+	b, err := ReadDir(context.Background(), dir, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestOfflineOnePageEqualsPages(t *testing.T) {
 func TestOfflineMissingFiles(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "describe-vpcs.json"), []byte(`{"Vpcs":[{"VpcId":"vpc-1","OwnerId":"111122223333","CidrBlock":"10.0.0.0/16"}]}`), 0o644)
-	r, err := ReadDir(context.Background(), dir, "eu-west-1")
+	r, err := ReadDir(context.Background(), dir, "eu-west-1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestOfflineMissingFiles(t *testing.T) {
 	if r.Complete() || len(r.Failures) == 0 {
 		t.Errorf("missing files must make the import partial: %v", r.Failures)
 	}
-	if _, err := ReadDir(context.Background(), t.TempDir(), ""); err == nil {
+	if _, err := ReadDir(context.Background(), t.TempDir(), "", nil); err == nil {
 		t.Error("an empty directory must be an error")
 	}
 }
@@ -194,11 +194,11 @@ func TestOfflineAccountsInSubdirectories(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, sub, e.Name()), b, 0o644)
 		}
 	}
-	one, err := ReadDir(context.Background(), "testdata/offline", "")
+	one, err := ReadDir(context.Background(), "testdata/offline", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, err := ReadDir(context.Background(), dir, "")
+	two, err := ReadDir(context.Background(), dir, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,20 +112,108 @@ var authCodes = map[string]bool{
 // endpoint that cannot be reached.
 var errUnusable = errors.New("nothing usable")
 
-// source gives the output pages of one call for one resource.
+// source gives the output pages of one call for one resource, each to
+// page as it arrives; an error page returns ends the call with it.
 type source interface {
-	pages(ctx context.Context, c *call, k key) ([][]byte, error)
+	pages(ctx context.Context, c *call, k key, page func([]byte) error) error
+}
+
+// invalidOutput is a page that could not be decoded.
+type invalidOutput struct{ err error }
+
+func (e *invalidOutput) Error() string { return e.err.Error() }
+
+// KindCount is how many resources of one kind an import has read so far.
+type KindCount struct {
+	Kind string
+	N    int
+	// Done: every call that reads the kind has finished.
+	Done bool
+}
+
+// tracker counts the resources read per kind and reports every change
+// (from several goroutines) to report. A nil tracker counts nothing.
+type tracker struct {
+	mu     sync.Mutex
+	kinds  []string // in table order
+	idx    map[string]int
+	n      []int
+	open   []int
+	seen   []bool
+	report func([]KindCount)
+}
+
+func newTracker(report func([]KindCount)) *tracker {
+	if report == nil {
+		return nil
+	}
+	t := &tracker{idx: map[string]int{}, report: report}
+	for _, c := range Calls() {
+		if _, ok := t.idx[c.Kind]; !ok && c.Kind != "" {
+			t.idx[c.Kind] = len(t.kinds)
+			t.kinds = append(t.kinds, c.Kind)
+		}
+	}
+	t.n, t.open, t.seen = make([]int, len(t.kinds)), make([]int, len(t.kinds)), make([]bool, len(t.kinds))
+	return t
+}
+
+// queued counts one more call of kind to finish.
+func (t *tracker) queued(kind string) {
+	if t == nil || kind == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.open[t.idx[kind]]++
+}
+
+// started shows kind from now on.
+func (t *tracker) started(kind string) {
+	if t == nil || kind == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.seen[t.idx[kind]] = true
+	t.emit()
+}
+
+// read counts n resources of kind read; finished, that one call of kind
+// has finished.
+func (t *tracker) read(kind string, n int, finished bool) {
+	if t == nil || kind == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	i := t.idx[kind]
+	t.n[i] += n
+	if finished {
+		t.open[i]--
+	}
+	t.emit()
+}
+
+func (t *tracker) emit() {
+	var out []KindCount
+	for j, k := range t.kinds {
+		if t.seen[j] {
+			out = append(out, KindCount{Kind: k, N: t.n[j], Done: t.open[j] == 0})
+		}
+	}
+	t.report(out)
 }
 
 // readAccount makes every call of the table against src, at most limit at
-// a time, and decodes the pages in table order (so the result does not
-// depend on which call finished first).
+// a time. Each page is decoded as it arrives; what it holds is added to
+// the account in table order (so the result does not depend on which call
+// finished first).
 //
 // When strict, a failed identity call (sts GetCallerIdentity) means the
 // account gave nothing usable (no or bad credentials, no endpoint).
-// progress, when set, is called (from several goroutines) with the IAM
-// action of every call that finished.
-func readAccount(ctx context.Context, src source, limit int, strict bool, progress func(string)) (*account, []Failure, int, error) {
+// tr, when not nil, counts the resources read per kind.
+func readAccount(ctx context.Context, src source, limit int, strict bool, tr *tracker) (*account, []Failure, int, error) {
 	a := newAccount()
 	calls := Calls()
 	var failures []Failure
@@ -133,38 +221,67 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, progre
 	fail := func(c *call, id string, err error) {
 		f := Failure{Call: c.Name(id), Action: c.Action(), Msg: err.Error()}
 		var ce *callError
-		if errors.As(err, &ce) {
+		var io *invalidOutput
+		if errors.As(err, &io) {
+			ce = &callError{Code: "InvalidOutput", Msg: io.Error()}
+		}
+		if ce != nil || errors.As(err, &ce) {
 			f.Code, f.Msg = ce.Code, ce.Msg
 			f.Denied = deniedCodes[ce.Code]
 		}
 		failures = append(failures, f)
 	}
+	type job struct {
+		c       *call
+		k       key
+		pages   int
+		applies []func(*account)
+		err     error
+	}
+	do := func(j *job) {
+		tr.started(j.c.Kind)
+		j.err = src.pages(ctx, j.c, j.k, func(p []byte) error {
+			j.pages++
+			apply, count, err := j.c.decode(j.k.ID, p, j.c.Member)
+			if err != nil {
+				return &invalidOutput{fmt.Errorf("decode %s: %w", j.c.Name(j.k.ID), err)}
+			}
+			j.applies = append(j.applies, apply)
+			tr.read(j.c.Kind, count, false)
+			return nil
+		})
+		tr.read(j.c.Kind, 0, true)
+	}
+	apply := func(j *job) {
+		n += j.pages
+		if j.err != nil {
+			fail(j.c, j.k.ID, j.err)
+		}
+		for _, f := range j.applies {
+			f(a)
+		}
+	}
 	// The caller's identity first: without it nothing else is worth asking.
-	who := calls[0]
-	pages, err := src.pages(ctx, who, key{})
-	n += len(pages)
-	if err != nil {
+	who := &job{c: calls[0]}
+	do(who)
+	if who.err != nil {
 		var ce *callError
-		if strict && (!errors.As(err, &ce) || authCodes[ce.Code]) {
-			return nil, nil, n, fmt.Errorf("%s: %w: %w", who.Name(""), errUnusable, err)
+		var io *invalidOutput
+		if errors.As(who.err, &io) {
+			return nil, nil, n + who.pages, io
 		}
-		fail(who, "", err)
-	}
-	for _, p := range pages {
-		if err := who.decodePage(a, "", p); err != nil {
-			return nil, nil, n, err
+		if strict && (!errors.As(who.err, &ce) || authCodes[ce.Code]) {
+			return nil, nil, n + who.pages, fmt.Errorf("%s: %w: %w", who.c.Name(""), errUnusable, who.err)
 		}
 	}
+	apply(who)
 	if a.caller != nil {
 		a.id = a.caller.Account
 	}
-	type job struct {
-		c     *call
-		k     key
-		pages [][]byte
-		err   error
-	}
 	run := func(jobs []*job) {
+		for _, j := range jobs {
+			tr.queued(j.c.Kind)
+		}
 		sem := make(chan struct{}, max(limit, 1))
 		var wg sync.WaitGroup
 		for _, j := range jobs {
@@ -173,24 +290,12 @@ func readAccount(ctx context.Context, src source, limit int, strict bool, progre
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				j.pages, j.err = src.pages(ctx, j.c, j.k)
-				if progress != nil {
-					progress(j.c.Action())
-				}
+				do(j)
 			}()
 		}
 		wg.Wait()
 		for _, j := range jobs {
-			n += len(j.pages)
-			if j.err != nil {
-				fail(j.c, j.k.ID, j.err)
-			}
-			for _, p := range j.pages {
-				if err := j.c.decodePage(a, j.k.ID, p); err != nil {
-					fail(j.c, j.k.ID, &callError{Code: "InvalidOutput", Msg: err.Error()})
-					break
-				}
-			}
+			apply(j)
 		}
 	}
 	var lists []*job

@@ -35,6 +35,10 @@ type IO struct {
 	// onHelp, when set, is given a verb's complete FlagSet when -h is
 	// parsed: how help and completion learn the flags without running it.
 	onHelp func(*flag.FlagSet)
+	// terminal, when set, says whether a writer is a terminal and its width
+	// in columns, in place of asking the file (how a test sees what a
+	// terminal is shown).
+	terminal func(io.Writer) (width int, ok bool)
 }
 
 // verb is one command of the command line.

@@ -52,20 +52,27 @@ func runImport(ctx context.Context, args []string, std IO) int {
 		return exitOK
 	}
 	var res *awsread.Result
+	// Progress, on a terminal only: one line rewritten in place.
+	var progress func(string, []awsread.KindCount)
+	terminal := std.terminal
+	if terminal == nil {
+		terminal = terminalWidth
+	}
+	if width, ok := terminal(std.Stderr); ok {
+		progress = progressPrinter(std.Stderr, width)
+	}
 	if *from != "" {
 		if len(roles) > 0 || *endpoint != "" || len(profiles) > 0 {
 			return usageError(std, fs, fmt.Errorf("--from reads files: --role-arn, --endpoint-url and --profile are for a live import"))
 		}
-		res, err = awsread.ReadDir(ctx, *from, *region)
+		res, err = awsread.ReadDir(ctx, *from, *region, progress)
 	} else {
-		opts := awsread.Options{Region: *region, Profiles: profiles, EndpointURL: *endpoint, RoleARNs: roles, Concurrency: *concurrency, MaxAttempts: *attempts}
-		if isTerminal(std.Stderr) {
-			opts.Progress = progressPrinter(std.Stderr)
-		}
+		opts := awsread.Options{Region: *region, Profiles: profiles, EndpointURL: *endpoint, RoleARNs: roles, Concurrency: *concurrency, MaxAttempts: *attempts,
+			Progress: progress}
 		res, err = awsread.Read(ctx, opts)
-		if isTerminal(std.Stderr) {
-			fmt.Fprint(std.Stderr, "\r\033[K")
-		}
+	}
+	if progress != nil {
+		fmt.Fprint(std.Stderr, "\r\033[K") // the summary below says it all
 	}
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "vpcdns import: %v\n", err)
@@ -167,35 +174,32 @@ func summary(w io.Writer, r *awsread.Result) {
 	}
 }
 
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// progressPrinter rewrites one line on w with the calls finished so far,
-// counted per service.
-func progressPrinter(w io.Writer) func(account, call string) {
+// progressPrinter rewrites one line on w, of at most width columns, with
+// the resources read so far per kind: the kinds being read first, as N/…,
+// then those read, leaving out the empty ones:
+// "reading ACCOUNT: instances 12000/…  vpcs 500  subnets 1500".
+func progressPrinter(w io.Writer, width int) func(account string, kinds []awsread.KindCount) {
 	var mu sync.Mutex
-	counts := map[string]int{}
-	return func(account, call string) {
+	return func(account string, kinds []awsread.KindCount) {
+		var parts []string
+		for _, k := range kinds {
+			if !k.Done {
+				parts = append(parts, fmt.Sprintf("%s %d/…", k.Kind, k.N))
+			}
+		}
+		for _, k := range kinds {
+			if k.Done && k.N > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", k.Kind, k.N))
+			}
+		}
+		line := []rune("reading " + account + ": " + strings.Join(parts, "  "))
+		// A line longer than the terminal would wrap, and \r goes back to
+		// the start of the last row only.
+		if width > 1 && len(line) > width-1 {
+			line = append(line[:width-2], '…')
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		svc, _, _ := strings.Cut(call, ":")
-		counts[svc]++
-		keys := make([]string, 0, len(counts))
-		for k := range counts {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var parts []string
-		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
-		}
-		fmt.Fprintf(w, "\r\033[Kreading %s: %s", account, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "\r\033[K%s", string(line))
 	}
 }

@@ -1,12 +1,19 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vpcdns/vpcdns/internal/awsread"
 )
 
 func TestImportPrintCommands(t *testing.T) {
@@ -76,15 +83,79 @@ func TestImportUsageAndUnusable(t *testing.T) {
 
 func TestImportProgressLine(t *testing.T) {
 	var b strings.Builder
-	p := progressPrinter(&b)
-	p("base credentials", "ec2:DescribeVpcs")
-	p("base credentials", "ec2:DescribeSubnets")
-	p("base credentials", "route53:ListHostedZones")
-	last := b.String()[strings.LastIndex(b.String(), "\r"):]
-	if want := "\r\033[Kreading base credentials: ec2 2, route53 1"; last != want {
-		t.Errorf("progress line = %q, want %q", last, want)
+	p := progressPrinter(&b, 200)
+	p("base credentials", []awsread.KindCount{{Kind: "vpcs", N: 500, Done: true}, {Kind: "subnets", N: 1500, Done: true}, {Kind: "instances", N: 12000}})
+	p("base credentials", []awsread.KindCount{{Kind: "vpcs", N: 500, Done: true}, {Kind: "vpc peerings", Done: true}, {Kind: "instances", N: 20000, Done: true}})
+	narrow := progressPrinter(&b, 40)
+	narrow("base credentials", []awsread.KindCount{{Kind: "vpcs", N: 500, Done: true}, {Kind: "instances", N: 12000}})
+	lines := strings.Split(b.String(), "\r")
+	want := []string{"",
+		"\033[Kreading base credentials: instances 12000/…  vpcs 500  subnets 1500", // being read first
+		"\033[Kreading base credentials: vpcs 500  instances 20000",                 // none read: left out
+		"\033[Kreading base credentials: instances 12…",                             // within the 40 columns
 	}
-	if isTerminal(&b) {
+	if !reflect.DeepEqual(lines, want) {
+		t.Errorf("progress = %q, want %q", lines, want)
+	}
+	if _, ok := terminalWidth(&b); ok {
 		t.Error("a buffer is not a terminal")
+	}
+}
+
+// TestImportProgressOnTerminal: on a terminal, import rewrites one line
+// with the resources read per kind as they arrive, within the terminal's
+// width, and clears it before the summary; elsewhere it prints no
+// progress at all.
+func TestImportProgressOnTerminal(t *testing.T) {
+	for _, term := range []bool{true, false} {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), []string{"import", "--from", "../awsread/testdata/offline", "-o", filepath.Join(t.TempDir(), "n.yaml")},
+			IO{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, terminal: func(io.Writer) (int, bool) { return 1000, term }})
+		if code != exitFail {
+			t.Fatalf("terminal %v: exit %d, want 1 (a call is denied)\n%s", term, code, stderr.String())
+		}
+		out := stderr.String()
+		if !term {
+			if strings.Contains(out, "\r") || strings.Contains(out, "reading ") {
+				t.Errorf("not a terminal, yet progress:\n%q", out)
+			}
+			continue
+		}
+		progress, summary, ok := strings.Cut(out, "\r\033[Kvpcdns import:")
+		if !ok {
+			t.Fatalf("no cleared line before the summary:\n%q", out)
+		}
+		lines := strings.Split(strings.TrimPrefix(progress, "\r\033[K"), "\r\033[K")
+		// Offline, the calls are read one at a time in table order: the
+		// line grows by a kind at a time, the one being read first, as N/….
+		for _, want := range []string{
+			"reading offline: vpcs 0/…",
+			"reading offline: subnets 5/…  vpcs 4  dhcp option sets 1", // the first of two pages
+			"reading offline: subnets 10/…  vpcs 4  dhcp option sets 1",
+			"reading offline: route tables 0/…  vpcs 4  dhcp option sets 1  subnets 10",
+		} {
+			if !slices.Contains(lines, want) {
+				t.Errorf("no progress line %q in\n%s", want, strings.Join(lines, "\n"))
+			}
+		}
+		golden(t, "import-progress.text", strings.Join(lines, "\n")+"\n")
+		golden(t, "import-summary.text", "vpcdns import:"+summary)
+	}
+}
+
+// TestImportSummaryGolden pins the summary of an offline import whose
+// fixture has a denied call and resources import cannot model: resources
+// per kind, calls made, calls denied (with the IAM action), what is not
+// modeled; and exit 1.
+func TestImportSummaryGolden(t *testing.T) {
+	code, _, errOut := run(t, "import", "--from", "../awsread/testdata/offline", "-o", filepath.Join(t.TempDir(), "n.yaml"))
+	if code != exitFail {
+		t.Errorf("exit %d, want 1: a call was denied", code)
+	}
+	golden(t, "import-summary.text", errOut)
+	for _, want := range []string{"calls denied: 1", "missing IAM action route53resolver:ListResolverQueryLogConfigs", "not modeled: 2"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("summary has no %q", want)
+		}
 	}
 }

@@ -131,6 +131,9 @@ func runServe(ctx context.Context, args []string, std IO) int {
 		defer stop()
 	}
 	if ctl != nil {
+		// A change of rules alone patches the view (O(change)); anything
+		// else recompiles it.
+		ctl.Store().SetPatch(srv.ReloadRules)
 		stop, err := ctl.Serve(*apiAddr, srv.Reload)
 		if err != nil {
 			fmt.Fprintf(std.Stderr, "vpcdns serve: %v\n", err)

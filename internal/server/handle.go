@@ -284,7 +284,7 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 		x.cached = true
 		return cached, nil
 	}
-	targets := x.st.targets[f]
+	targets := x.st.targetsOf(f)
 	if len(targets) == 0 {
 		if status == cache.Stale {
 			x.cached, x.stale = true, true
@@ -326,7 +326,7 @@ func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward
 	m, err, _ := s.inflight.Do(flightKey{key, f}, func() (*dns.Msg, error) {
 		// No context with a timeout of its own (a timer per cache miss):
 		// the forwarder keeps to emulation.forwarding's total budget.
-		m, trace, err := st.fwd.Exchange(s.ctx, req, targets, st.paths[f])
+		m, trace, err := st.fwd.Exchange(s.ctx, req, targets, st.pathOf(f))
 		s.observeForward(f, trace)
 		if err != nil {
 			return nil, err

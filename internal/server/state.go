@@ -39,6 +39,10 @@ type state struct {
 	// paths are the PathFuncs of each forward (Server.pathFunc), nil
 	// for a forward without an outbound endpoint.
 	paths map[*view.Forward]forward.PathFunc
+	// fwdOver holds the forwards of the rules changed by ReloadRules since
+	// targets and paths were built (patch.go); read through targetsOf and
+	// pathOf.
+	fwdOver map[*view.Forward]fwdInfo
 	// qlog writes the query logs of this configuration; nil when it has
 	// none.
 	qlog *querylog.Logger
@@ -127,11 +131,7 @@ func newState(v *view.View, stdout io.Writer, logOpts querylog.Options) (*state,
 		}
 	}
 	for _, f := range v.Forwards() {
-		ts := make([]forward.Target, len(f.Targets))
-		for i, t := range f.Targets {
-			ts[i] = forward.Target{Modeled: t.Modeled, Dial: t.Dial}
-		}
-		st.targets[f] = ts
+		st.targets[f] = forwardTargets(f)
 	}
 	auth, err := authZones(n.Emulation.AuthServers)
 	if err != nil {

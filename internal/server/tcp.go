@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -54,7 +55,9 @@ type tcpServer struct {
 	conns  map[*tcpConn]struct{}
 	live   atomic.Int64 // conns not evicted: read on every query, without the lock
 	closed bool
-	wg     sync.WaitGroup // the accept loop and the connections
+	// stopping is closed's copy that a connection reads without the lock.
+	stopping atomic.Bool
+	wg       sync.WaitGroup // the accept loop and the connections
 }
 
 // minTCPIdle is the shortest idle timeout of a full server.
@@ -218,10 +221,14 @@ func (t *tcpServer) idleFor(n int) time.Duration {
 // open is the number of connections that count against the limits.
 func (t *tcpServer) open() int { return int(t.live.Load()) }
 
+// tcpFlushAt is how many bytes of fast-path replies a connection gathers
+// before it writes them even though more pipelined queries are buffered.
+const tcpFlushAt = 16 << 10
+
 func (t *tcpServer) serveConn(c *tcpConn) {
 	defer t.wg.Done()
 	var (
-		wmu      sync.Mutex // one reply written at a time
+		wmu      sync.Mutex // one write at a time
 		inflight sync.WaitGroup
 		sem      = make(chan struct{}, maxTCPInFlight)
 		// The fast path answers in this goroutine, from these buffers.
@@ -229,40 +236,51 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 		q        wire.Query
 		src      = addrPort(c.RemoteAddr())
 		out      = make([]byte, 0, 512)
-		frame    = make([]byte, 0, 514)
+		// pending holds the framed fast-path replies to the queries read
+		// so far, written at once when no whole query is left buffered: a
+		// client that pipelines gets many replies per system call.
+		pending = make([]byte, 0, 4096)
 	)
 	defer func() {
 		inflight.Wait() // the queries read so far still get their answers
 		t.release(c)
 	}()
 	// One writer serves every reply of the connection: it holds no state
-	// of its own but the connection's write lock.
-	w := &tcpWriter{conn: c, mu: &wmu, idle: t.idle}
+	// of its own but the connection's write lock and write deadline.
+	rd, wr := newStream(c.Conn)
+	w := &tcpWriter{conn: c, out: wr, mu: &wmu, idle: t.idle}
 	// Buffered: a client that pipelines costs one read for many queries,
 	// and one read, not two, for the length and the message. msg is
 	// reused: nothing keeps it past this iteration (the full path gets it
 	// unpacked).
-	r := bufio.NewReaderSize(c, 4096)
+	r := bufio.NewReaderSize(rd, 4096)
 	var lenBuf [2]byte
 	msg := make([]byte, 0, 512)
+	// One read deadline serves many queries: it is moved only when it
+	// fires on a connection that was active since it was set (extend),
+	// not before every read.
+	if !t.arm(c, time.Now().Add(t.idleFor(t.open()))) {
+		return
+	}
 	for {
+		if len(pending) > 0 && (len(pending) >= tcpFlushAt || !wholeMessage(r)) {
+			err := w.writeRaw(pending)
+			pending = pending[:0]
+			if err != nil {
+				return
+			}
+		}
 		if c.evicted.Load() {
 			return
 		}
-		if err := c.SetReadDeadline(time.Now().Add(t.idleFor(t.open()))); err != nil {
-			return
-		}
-		if c.evicted.Load() {
-			return // evicted between the check and the deadline
-		}
-		if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
+		if err := t.readFull(r, c, lenBuf[:]); err != nil {
 			return // closed, idle, evicted or shutting down
 		}
 		c.busy.Add(1) // a query is arriving: no longer idle
 		c.active.Store(time.Now().UnixNano())
 		n := int(binary.BigEndian.Uint16(lenBuf[:]))
 		msg = slices.Grow(msg[:0], n)[:n]
-		if _, err := io.ReadFull(r, msg); err != nil {
+		if err := t.readFull(r, c, msg); err != nil {
 			c.busy.Add(-1)
 			return
 		}
@@ -279,12 +297,8 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 			// unpacking (RFC 7766 lets replies go out in any order).
 			if resp, ok := t.s.fast(qh.owner, msg, src, t.s.opts.Now(), out[:0], &q, true); ok {
 				out = resp[:0] // keep a grown buffer
-				frame = append(append(frame[:0], byte(len(resp)>>8), byte(len(resp))), resp...)
-				err := w.writeFrame(frame)
+				pending = append(append(pending, byte(len(resp)>>8), byte(len(resp))), resp...)
 				c.busy.Add(-1)
-				if err != nil {
-					return
-				}
 				continue
 			}
 			parsed := q
@@ -318,11 +332,59 @@ func (t *tcpServer) serveConn(c *tcpConn) {
 	}
 }
 
+// wholeMessage reports whether r holds a whole length-prefixed message
+// already, so that reading it cannot block.
+func wholeMessage(r *bufio.Reader) bool {
+	if r.Buffered() < 2 {
+		return false
+	}
+	b, _ := r.Peek(2) // buffered: never reads
+	return r.Buffered() >= 2+int(binary.BigEndian.Uint16(b))
+}
+
+// readFull reads len(p) bytes of connection c through r. When the read
+// deadline fires on a connection that had a query since the deadline was
+// set, the deadline moves to the idle timeout after that query and the read
+// goes on: the connection closes only after a whole idle timeout without a
+// query (RFC 7766 §6.2.3), at the cost of one deadline change per timeout,
+// not one per query.
+func (t *tcpServer) readFull(r *bufio.Reader, c *tcpConn, p []byte) error {
+	for n := 0; n < len(p); {
+		m, err := r.Read(p[n:])
+		n += m
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return err
+		}
+		until := time.Unix(0, c.active.Load()).Add(t.idleFor(t.open()))
+		if !until.After(time.Now()) || !t.arm(c, until) {
+			return err // idle for the whole timeout, evicted or shutting down
+		}
+	}
+	return nil
+}
+
+// arm sets c's read deadline to until, unless c is evicted or the server
+// is shutting down: both end a connection's reads with a deadline in the
+// past, which arm must not overwrite (hence the check after setting it).
+func (t *tcpServer) arm(c *tcpConn, until time.Time) bool {
+	if c.evicted.Load() || t.stopping.Load() {
+		return false
+	}
+	if c.SetReadDeadline(until) != nil {
+		return false
+	}
+	return !c.evicted.Load() && !t.stopping.Load()
+}
+
 // shutdown stops accepting, wakes idle connections, and waits (until ctx
 // ends) for the queries in flight to be answered.
 func (t *tcpServer) shutdown(ctx context.Context) error {
 	t.mu.Lock()
 	t.closed = true
+	t.stopping.Store(true) // before the deadlines: arm no longer moves them
 	for c := range t.conns {
 		c.SetReadDeadline(time.Unix(1, 0)) // ends the read loop, not the writes
 	}
@@ -346,8 +408,13 @@ func (t *tcpServer) shutdown(ctx context.Context) error {
 // tcpWriter is the dns.ResponseWriter of one query on a TCP connection.
 type tcpWriter struct {
 	conn net.Conn
+	out  io.Writer // conn's raw writer (newStream)
 	mu   *sync.Mutex
 	idle time.Duration
+	// deadline is the write deadline set last (under mu). A write moves it
+	// only when less than half the idle timeout is left, so a reply has at
+	// least that long to go out, and most writes set no deadline.
+	deadline time.Time
 }
 
 func (w *tcpWriter) LocalAddr() net.Addr  { return w.conn.LocalAddr() }
@@ -369,19 +436,24 @@ func (w *tcpWriter) Write(b []byte) (int, error) {
 	frame := make([]byte, 2+len(b))
 	binary.BigEndian.PutUint16(frame, uint16(len(b)))
 	copy(frame[2:], b)
-	if err := w.writeFrame(frame); err != nil {
+	if err := w.writeRaw(frame); err != nil {
 		return 0, err
 	}
 	return len(b), nil
 }
 
-// writeFrame writes one length-prefixed message, whole, between the other
-// replies of the connection.
-func (w *tcpWriter) writeFrame(frame []byte) error {
+// writeRaw writes b, one or more whole length-prefixed messages, between
+// the other writes of the connection.
+func (w *tcpWriter) writeRaw(b []byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.conn.SetWriteDeadline(time.Now().Add(w.idle))
-	_, err := w.conn.Write(frame)
+	if now := time.Now(); w.deadline.Sub(now) < w.idle/2 {
+		w.deadline = now.Add(w.idle)
+		if err := w.conn.SetWriteDeadline(w.deadline); err != nil {
+			return err
+		}
+	}
+	_, err := w.out.Write(b)
 	return err
 }
 func (w *tcpWriter) Close() error        { return w.conn.Close() }

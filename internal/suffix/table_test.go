@@ -2,6 +2,8 @@ package suffix
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/vpcdns/vpcdns/internal/dnsname"
@@ -58,5 +60,64 @@ func BenchmarkLongest(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestWith checks that a table changed through With, many times over
+// (past the folding of its overlay), holds what a plain map holds, finds
+// what a table built afresh finds, and leaves its parents as they were.
+func TestWith(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	domain := func() dnsname.Name {
+		return dnsname.Name(fmt.Sprintf("d%d.example.", rng.IntN(300)))
+	}
+	tb := New[int](0)
+	want := map[dnsname.Name]int{}
+	var parents []*Table[int]
+	var parentWant []map[dnsname.Name]int
+	for step := range 2000 {
+		set := map[dnsname.Name]int{}
+		var del []dnsname.Name
+		for range 1 + rng.IntN(3) {
+			if rng.IntN(3) == 0 {
+				del = append(del, domain())
+			} else {
+				set[domain()] = step
+			}
+		}
+		parents, parentWant = append(parents, tb), append(parentWant, maps.Clone(want))
+		tb = tb.With(set, del)
+		for _, d := range del {
+			delete(want, d)
+		}
+		for d, v := range set {
+			want[d] = v
+		}
+		if tb.Len() != len(want) {
+			t.Fatalf("step %d: Len = %d, want %d", step, tb.Len(), len(want))
+		}
+	}
+	check := func(name string, tb *Table[int], want map[dnsname.Name]int) {
+		got := map[dnsname.Name]int{}
+		tb.All(func(d dnsname.Name, v int) { got[d] = v })
+		if !maps.Equal(got, want) {
+			t.Fatalf("%s: All = %v, want %v", name, got, want)
+		}
+		fresh := New[int](len(want))
+		for d, v := range want {
+			fresh.Set(d, v)
+		}
+		for i := range 300 {
+			q := dnsname.Name(fmt.Sprintf("host.d%d.example.", i))
+			d1, v1, ok1 := tb.Longest(q)
+			d2, v2, ok2 := fresh.Longest(q)
+			if d1 != d2 || v1 != v2 || ok1 != ok2 {
+				t.Fatalf("%s: Longest(%s) = %s %d %v, want %s %d %v", name, q, d1, v1, ok1, d2, v2, ok2)
+			}
+		}
+	}
+	check("last", tb, want)
+	for i := 0; i < len(parents); i += 97 {
+		check(fmt.Sprintf("parent %d", i), parents[i], parentWant[i])
 	}
 }

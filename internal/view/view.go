@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcdns/vpcdns/internal/autodef"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -20,9 +21,20 @@ type View struct {
 	Network  *config.Network
 	vpcs     map[string]*VPC
 	internet *Forward
-	forwards []*Forward
+	// forwards is every forward, internet first (see Forwards); a view
+	// made by Patch lists them the first time they are asked for.
+	forwards     []*Forward
+	forwardsOnce sync.Once
 	// Firewall is the compiled DNS Firewall of the network.
 	Firewall *firewall.Engine
+
+	// What Patch needs to change the view by a few rules: the rules by
+	// id, the forward of each forward rule, the network paths evaluated
+	// so far by endpoint and target, and their evaluator.
+	ruleByID *layered[string, *config.Rule]
+	fwdOf    *layered[*config.Rule, *Forward]
+	paths    map[pathKey][]netpath.Path
+	eval     *netpath.Evaluator
 }
 
 // VPC is the compiled resolver of one VPC.
@@ -139,28 +151,22 @@ func Compile(n *config.Network) (*View, error) {
 	v.internet.Scope = scope(v.internet)
 	v.forwards = []*Forward{v.internet}
 	forwards := make(map[*config.Rule]*Forward)
-	paths := netpath.NewEvaluator(n)
+	v.eval = netpath.NewEvaluator(n)
 	// Rules that share an endpoint and a target share its paths: evaluated
 	// once, not once per rule (100,000 rules often name a few targets).
-	pathsOf := map[pathKey][]netpath.Path{}
+	v.paths = map[pathKey][]netpath.Path{}
+	byID := make(map[string]*config.Rule, len(n.Rules))
 	for _, r := range n.Rules {
+		byID[r.ID] = r
 		if r.Type != config.RuleForward {
 			continue
 		}
-		f := &Forward{ID: r.ID, Rule: r, Endpoint: r.Endpoint}
-		for _, t := range r.Targets {
-			k := pathKey{r.Endpoint, t}
-			ps, ok := pathsOf[k]
-			if !ok {
-				ps = paths.Paths(r.Endpoint, t)
-				pathsOf[k] = ps
-			}
-			f.Targets = append(f.Targets, Target{Modeled: t, Dial: dial(n, t), Paths: ps})
-		}
-		f.Scope = scope(f)
+		f := v.newForward(n, r, v.paths)
 		forwards[r] = f
 		v.forwards = append(v.forwards, f)
 	}
+	v.ruleByID = &layered[string, *config.Rule]{base: byID}
+	v.fwdOf = &layered[*config.Rule, *Forward]{base: forwards}
 	zones := make(map[*config.HostedZone]*zone.Zone, len(n.HostedZones))
 	for _, hz := range n.HostedZones {
 		z, err := zone.New(hz.Name, hz.Records)
@@ -185,6 +191,23 @@ func Compile(n *config.Network) (*View, error) {
 		v.vpcs[c.ID] = vpc
 	}
 	return v, nil
+}
+
+// newForward compiles the forward of rule r, taking the paths of an
+// endpoint and target from paths, or evaluating them into it.
+func (v *View) newForward(n *config.Network, r *config.Rule, paths map[pathKey][]netpath.Path) *Forward {
+	f := &Forward{ID: r.ID, Rule: r, Endpoint: r.Endpoint}
+	for _, t := range r.Targets {
+		k := pathKey{r.Endpoint, t}
+		ps, ok := paths[k]
+		if !ok {
+			ps = v.eval.Paths(r.Endpoint, t)
+			paths[k] = ps
+		}
+		f.Targets = append(f.Targets, Target{Modeled: t, Dial: dial(n, t), Paths: ps})
+	}
+	f.Scope = scope(f)
+	return f
 }
 
 func dial(n *config.Network, ap netip.AddrPort) netip.AddrPort {
@@ -256,27 +279,17 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 	// through its Route 53 Profile. A rule associated directly takes
 	// precedence over a profile's rule of the same domain.
 	prof := c.Profile
-	ruleCand := func(r *config.Rule, via *config.Profile) {
-		cand := &Candidate{ID: r.ID, Domain: r.Domain, Rule: r, Profile: via}
-		if r.Type == config.RuleSystem {
-			cand.Source = SourceSystemRule
-		} else {
-			cand.Source = SourceForwardRule
-			cand.Forward = forwards[r]
-		}
-		add(cand)
-	}
 	direct := map[dnsname.Name]bool{}
 	for _, r := range n.Rules {
 		if associated(r.VPCs, c) {
 			direct[r.Domain] = true
-			ruleCand(r, nil)
+			add(ruleCandidate(r, nil, forwards[r]))
 		}
 	}
 	if prof != nil {
 		for _, r := range prof.Rules {
 			if !direct[r.Domain] {
-				ruleCand(r, prof)
+				add(ruleCandidate(r, prof, forwards[r]))
 			}
 		}
 	}
@@ -332,6 +345,19 @@ func compileVPC(n *config.Network, c *config.VPC, forwards map[*config.Rule]*For
 	// Tier 3: the internet rule.
 	add(&Candidate{Source: SourceInternet, ID: InternetRuleID, Domain: dnsname.Root, Forward: internet})
 	return vpc
+}
+
+// ruleCandidate is the candidate of rule r, reaching a VPC directly (via
+// nil) or through a profile; f is the rule's forward.
+func ruleCandidate(r *config.Rule, via *config.Profile, f *Forward) *Candidate {
+	cand := &Candidate{ID: r.ID, Domain: r.Domain, Rule: r, Profile: via}
+	if r.Type == config.RuleSystem {
+		cand.Source = SourceSystemRule
+	} else {
+		cand.Source = SourceForwardRule
+		cand.Forward = f
+	}
+	return cand
 }
 
 func associated(vpcs []*config.VPC, c *config.VPC) bool {
@@ -407,7 +433,22 @@ func newScope(c *config.VPC, peers []*config.VPC) *autodef.Scope {
 
 // Forwards returns every forward of the view: the internet rule's first, then
 // each forward rule's in file order.
-func (v *View) Forwards() []*Forward { return v.forwards }
+func (v *View) Forwards() []*Forward {
+	v.forwardsOnce.Do(func() {
+		if v.forwards != nil {
+			return
+		}
+		fs := make([]*Forward, 1, 1+len(v.Network.Rules))
+		fs[0] = v.internet
+		for _, r := range v.Network.Rules {
+			if f, ok := v.fwdOf.get(r); ok {
+				fs = append(fs, f)
+			}
+		}
+		v.forwards = fs
+	})
+	return v.forwards
+}
 
 // scope names a forward and everything it sends to.
 func scope(f *Forward) string {

@@ -109,3 +109,32 @@ func TestFirewall(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// TestProfiles runs profiles.sh: a Route 53 Profile built with the AWS
+// CLI brings a private hosted zone to a VPC, checked with dig.
+func TestProfiles(t *testing.T) {
+	need(t, "aws")
+	need(t, "dig")
+	bin := buildVpcdns(t)
+	work := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	dnsPort, apiPort := int(loopbacktest.FreePort(t)), int(loopbacktest.FreePort(t))
+	for apiPort == dnsPort {
+		apiPort = int(loopbacktest.FreePort(t))
+	}
+	cmd := exec.CommandContext(ctx, "bash", "profiles.sh")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
+	cmd.Env = append(os.Environ(),
+		"VPCDNS="+bin,
+		"API_PORT="+strconv.Itoa(apiPort),
+		"DNS_PORT="+strconv.Itoa(dnsPort),
+		"WORK="+work,
+	)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("profiles.sh: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}

@@ -89,6 +89,7 @@ const (
 	EC2                      // EC2 query protocol
 	Route53                  // Route 53 REST-XML
 	RAM                      // AWS Resource Access Manager, REST-JSON
+	Profiles                 // Route 53 Profiles, REST-JSON
 )
 
 // Resource types, as handlers name them. They pick EC2's per-resource codes
@@ -132,6 +133,9 @@ const (
 	ResFirewallAssoc = "FirewallRuleGroupAssociation"
 	ResFirewallCfg   = "FirewallConfig"
 	ResARN           = "arn" // a malformed ARN (RAM's MalformedArnException)
+	ResProfile       = "Profile"
+	ResProfileAssoc  = "ProfileAssociation"
+	ResProfileRes    = "ProfileResourceAssociation"
 )
 
 // Error is an API error before it is put in a protocol's shape.
@@ -281,6 +285,28 @@ func (e *Error) Code(p Protocol) string {
 		return e.route53Code()
 	case RAM:
 		return e.ramCode()
+	case Profiles:
+		return e.profilesCode()
+	}
+	return e.resolverCode()
+}
+
+// profilesCode is the code of e in Route 53 Profiles, whose model names
+// no InvalidRequestException nor ResourceInUseException: a request the
+// state does not allow is a ConflictException, a malformed one a
+// ValidationException.
+func (e *Error) profilesCode() string {
+	switch e.Kind {
+	case InvalidParameter, MissingParameter, Unsupported:
+		return "InvalidParameterException"
+	case Serialization, Validation:
+		return "ValidationException"
+	case NotFound, AssociationNotFound:
+		return "ResourceNotFoundException"
+	case Exists:
+		return "ResourceExistsException"
+	case InUse, InvalidRequest, Conflict, StateConflict, LastAssociation:
+		return "ConflictException"
 	}
 	return e.resolverCode()
 }
@@ -496,6 +522,14 @@ func (e *Error) Status(p Protocol) int {
 			return http.StatusUnauthorized
 		}
 		return http.StatusForbidden
+	}
+	if p == Profiles {
+		switch e.Kind {
+		case NotFound, AssociationNotFound:
+			return http.StatusNotFound
+		case Exists, InUse, InvalidRequest, Conflict, StateConflict, LastAssociation:
+			return http.StatusConflict
+		}
 	}
 	if p == Route53 {
 		switch e.Kind {

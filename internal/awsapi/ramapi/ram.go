@@ -1,12 +1,13 @@
 // Package ramapi serves the part of AWS Resource Access Manager (REST-JSON,
-// POST /createresourceshare …) that shares Route 53 Resolver rules with
-// other accounts: resource shares, their resources and their principals.
-// A share is a side record of the store (it has no network.yaml key); what
+// POST /createresourceshare …) that shares Route 53 Resolver rules and
+// Route 53 Profiles with other accounts: resource shares, their resources
+// and their principals. A share is a side record of the store (it has no network.yaml key); what
 // it means for DNS is written into network.yaml: a rule that a share
 // shares with at least one account has share_status shared_by_me (or
-// shared_with_me when the network's account does not own it), so
-// explain, lint and DNS treat it as the same file would. Which accounts may
-// associate the rule with their VPCs is checked by AssociateResolverRule.
+// shared_with_me when the network's account does not own it), and so has a
+// Profile, so explain, lint and DNS treat them as the same file would.
+// Which accounts may associate the rule (the Profile) with their VPCs is
+// checked by AssociateResolverRule (AssociateProfile).
 package ramapi
 
 import (
@@ -206,23 +207,40 @@ func notFound(arn string) error {
 	return apierr.New(apierr.NotFound, "", "ResourceShare %s could not be found.", arn)
 }
 
-// ruleOf returns the index of the resolver rule an ARN names, or an
-// error: vpcdns shares resolver rules only.
-func ruleOf(n *config.Network, arn string) (int, error) {
+// resourceOf returns what an ARN names: a resolver rule or a Route 53
+// Profile (the index in its list of network n, and true for a Profile),
+// or an error: vpcdns shares these only.
+func resourceOf(n *config.Network, arn string) (i int, profile bool, err error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" {
-		return -1, apierr.New(apierr.InvalidParameter, apierr.ResARN, "The specified resource ARN %s is not valid.", arn)
+		return -1, false, apierr.New(apierr.InvalidParameter, apierr.ResARN, "The specified resource ARN %s is not valid.", arn)
+	}
+	if id, ok := strings.CutPrefix(parts[5], "profile/"); ok && parts[2] == "route53profiles" {
+		for i, p := range n.Profiles {
+			if p.ID == id && p.OwnerAccount == parts[4] {
+				return i, true, nil
+			}
+		}
+		return -1, false, apierr.New(apierr.NotFound, "", "The resource %s could not be found.", arn)
 	}
 	id, ok := strings.CutPrefix(parts[5], "resolver-rule/")
 	if parts[2] != "route53resolver" || !ok {
-		return -1, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns shares Route 53 Resolver rules only, not " + arn}
+		return -1, false, &apierr.Error{Kind: apierr.Unsupported, Message: "vpcdns shares Route 53 Resolver rules and Route 53 Profiles only, not " + arn}
 	}
 	for i, r := range n.Rules {
 		if r.ID == id && r.OwnerAccount == parts[4] {
-			return i, nil
+			return i, false, nil
 		}
 	}
-	return -1, apierr.New(apierr.NotFound, "", "The resource %s could not be found.", arn)
+	return -1, false, apierr.New(apierr.NotFound, "", "The resource %s could not be found.", arn)
+}
+
+// ownerOf is the account that owns resource i of resourceOf.
+func ownerOf(n *config.Network, i int, profile bool) string {
+	if profile {
+		return n.Profiles[i].OwnerAccount
+	}
+	return n.Rules[i].OwnerAccount
 }
 
 // checkPrincipals accepts account ids (the principals a share of resolver
@@ -247,11 +265,11 @@ func add(tx *store.Tx, arn string, o *store.Object, resources, principals []stri
 	}
 	var out []ResourceShareAssociation
 	for _, r := range resources {
-		i, err := ruleOf(tx.Net, r)
+		i, profile, err := resourceOf(tx.Net, r)
 		if err != nil {
 			return nil, err
 		}
-		if tx.Net.Rules[i].OwnerAccount != o.Owner {
+		if ownerOf(tx.Net, i, profile) != o.Owner {
 			return nil, apierr.New(apierr.InvalidRequest, "", "The resource %s does not belong to account %s.", r, o.Owner)
 		}
 		if !slices.Contains(o.Resources, r) {
@@ -269,21 +287,30 @@ func add(tx *store.Tx, arn string, o *store.Object, resources, principals []stri
 	return out, nil
 }
 
-// sync writes the sharing of the rules of arns into network.yaml: a rule
-// that a share shares with an account is shared_by_me (shared_with_me
-// when another account than the network's owns it), otherwise not_shared.
+// sync writes the sharing of the rules and Profiles of arns into
+// network.yaml: one that a share shares with an account is shared_by_me
+// (shared_with_me when another account than the network's owns it),
+// otherwise not_shared.
 func sync(tx *store.Tx, arns []string) error {
 	for _, a := range arns {
-		i, err := ruleOf(tx.Net, a)
+		i, profile, err := resourceOf(tx.Net, a)
 		if err != nil {
-			continue // the rule is gone
+			continue // the resource is gone
 		}
 		status := ""
 		if store.Shared(tx.State, a) {
 			status = config.SharedByMe
-			if tx.Net.Rules[i].OwnerAccount != tx.Net.AccountID {
+			if ownerOf(tx.Net, i, profile) != tx.Net.AccountID {
 				status = config.SharedWithMe
 			}
+		}
+		if profile {
+			for j := range tx.File.Profiles {
+				if tx.File.Profiles[j].ID == tx.Net.Profiles[i].ID {
+					tx.File.Profiles[j].ShareStatus = status
+				}
+			}
+			continue
 		}
 		for j := range tx.File.Rules {
 			if tx.File.Rules[j].ID == tx.Net.Rules[i].ID {

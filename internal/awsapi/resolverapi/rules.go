@@ -74,8 +74,20 @@ func builtinRule(n *config.Network) ResolverRule {
 	}
 }
 
+// ruleIndex is the position of rule id in f, or -1. It looks at every
+// rule, the last byte of the id first (rule ids end in random hex), so that
+// most rules cost no string comparison.
 func ruleIndex(f *config.File, id string) int {
-	return slices.IndexFunc(f.Rules, func(r config.RuleFile) bool { return r.ID == id })
+	if id == "" {
+		return slices.IndexFunc(f.Rules, func(r config.RuleFile) bool { return r.ID == "" })
+	}
+	last := id[len(id)-1]
+	for i := range f.Rules {
+		if r := f.Rules[i].ID; len(r) == len(id) && r[len(r)-1] == last && r == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // RuleARN is the ARN of rule i of n: in its owner's account.
@@ -404,6 +416,11 @@ func (h *Handler) deleteRule(ctx context.Context, in *struct{ ResolverRuleId str
 		}
 		if len(tx.File.Rules[i].VPCs) > 0 {
 			return apierr.New(apierr.InUse, apierr.ResRule, "Please disassociate this resolver rule from VPC first before deleting")
+		}
+		for _, p := range tx.File.Profiles {
+			if slices.Contains(p.ResolverRules, in.ResolverRuleId) {
+				return apierr.New(apierr.InUse, apierr.ResRule, "Please disassociate this resolver rule from Route 53 Profile %s first before deleting", p.ID)
+			}
 		}
 		gone = ruleShape(ctx, tx.State, tx.Net, i)
 		tx.File.Rules = slices.Delete(tx.File.Rules, i, i+1)

@@ -284,6 +284,11 @@ func (h *Handler) deleteZone(ctx context.Context, r request) (changeOut, error) 
 			return zoneNotFound(id)
 		}
 		z := zoneAt(tx.Net, i)
+		for _, p := range tx.File.Profiles {
+			if slices.Contains(p.PrivateHostedZones, z.ID) {
+				return apierr.New(apierr.InvalidRequest, apierr.ResHostedZone, "The hosted zone %s is associated with Route 53 Profile %s; disassociate it from the profile before deleting it.", z.ID, p.ID)
+			}
+		}
 		for _, set := range recordSets(z) {
 			if !(set.name == z.Name && (set.typ == "SOA" || set.typ == "NS")) {
 				return apierr.New(apierr.InUse, apierr.ResHostedZone, "The specified hosted zone contains non-required resource record sets and so cannot be deleted.")

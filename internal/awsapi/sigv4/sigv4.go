@@ -151,6 +151,25 @@ func AccessKeyID(r *http.Request) string {
 	return id
 }
 
+// SigningName returns the service a request is signed for: the fourth
+// part of its Credential (KEY/DATE/REGION/SERVICE/aws4_request), "" when
+// unsigned.
+func SigningName(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if rest, ok := strings.CutPrefix(r.Header.Get("Authorization"), algorithm+" "); ok {
+		for _, part := range strings.Split(rest, ",") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential="); ok {
+				cred = v
+			}
+		}
+	}
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return ""
+	}
+	return parts[3]
+}
+
 // Verify checks the SigV4 signature of r, whose body has already been read
 // into body. It returns nil when the signature is valid, or the error AWS
 // gives: a missing signature, an unknown access key, or a signature that

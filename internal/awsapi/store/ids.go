@@ -27,6 +27,9 @@ const (
 	PrefixQLAssoc    = "rslvr-qlcassoc-"
 	PrefixConfig     = "rslvr-rc-"
 	PrefixDNSSEC     = "rdsc-"
+	PrefixProfile    = "rp-"
+	PrefixProfAssoc  = "rpassoc-"
+	PrefixProfRes    = "rpr-"
 	hexLen           = 17
 	shortHexLen      = 16 // resolver and DNSSEC config ids
 	zoneIDLen        = 20 // after the "Z"

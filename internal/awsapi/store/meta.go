@@ -104,23 +104,73 @@ type Object struct {
 // SharedWith reports whether a resource share of st shares the resource
 // arn with account.
 func SharedWith(st *State, arn, account string) bool {
+	return st.anyShare(func(o *Object) bool {
+		return slices.Contains(o.Resources, arn) && slices.Contains(o.Principals, account)
+	})
+}
+
+// Shared reports whether a resource share of st shares the resource arn
+// with any account.
+func Shared(st *State, arn string) bool {
+	return st.anyShare(func(o *Object) bool { return slices.Contains(o.Resources, arn) && len(o.Principals) > 0 })
+}
+
+// shareIndex lists the keys of a state's resource shares: a network of
+// 10,000 rules has a handful, and every rule shown asks whether it is
+// shared.
+type shareIndex struct{ keys []string }
+
+// anyShare reports whether f holds for a resource share of st.
+func (st *State) anyShare(f func(*Object) bool) bool {
+	if st.shares != nil {
+		for _, k := range st.shares.keys {
+			if o := st.Meta.Objects[k]; o != nil && o.Kind == KindResourceShare && f(o) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, o := range st.Meta.Objects {
-		if o.Kind == KindResourceShare && slices.Contains(o.Resources, arn) && slices.Contains(o.Principals, account) {
+		if o.Kind == KindResourceShare && f(o) {
 			return true
 		}
 	}
 	return false
 }
 
-// Shared reports whether a resource share of st shares the resource arn
-// with any account.
-func Shared(st *State, arn string) bool {
-	for _, o := range st.Meta.Objects {
-		if o.Kind == KindResourceShare && slices.Contains(o.Resources, arn) && len(o.Principals) > 0 {
-			return true
+// indexShares lists st's resource shares.
+func indexShares(st *State) {
+	idx := &shareIndex{}
+	for k, o := range st.Meta.Objects {
+		if o.Kind == KindResourceShare {
+			idx.keys = append(idx.keys, k)
 		}
 	}
-	return false
+	st.shares = idx
+}
+
+// nextShares gives next, the state a change of cur made with the records
+// recs, cur's index of resource shares, or a new one when the change wrote
+// a share's record.
+func nextShares(cur, next *State, recs []Record) {
+	if cur.shares == nil {
+		indexShares(next)
+		return
+	}
+	for _, r := range recs {
+		if r.Bucket != bucketObjects {
+			continue
+		}
+		if o := cur.Meta.Objects[r.Key]; o != nil && o.Kind == KindResourceShare {
+			indexShares(next)
+			return
+		}
+		if o := next.Meta.Objects[r.Key]; o != nil && o.Kind == KindResourceShare {
+			indexShares(next)
+			return
+		}
+	}
+	next.shares = cur.shares
 }
 
 // Assoc is the side record of an association.
@@ -164,6 +214,11 @@ const (
 	// live only in Meta (they change no answer).
 	KindZoneQueryLog = "route53-query-logging-config"
 	KindVPCAuth      = "vpc-association-authorization"
+	// KindProfile is a Route 53 Profile (network.yaml route53_profiles);
+	// KindProfileAssoc the tags of one of its VPC associations, keyed by
+	// the association's id and kept while the association is.
+	KindProfile      = "route53-profile"
+	KindProfileAssoc = "route53-profile-association"
 )
 
 // VPCAuthKey is the Meta key of the authorization for a VPC to associate
@@ -185,6 +240,8 @@ const (
 	AssocRouteTable = "rtb"      // subnet id → rtbassoc- (the subnet's explicit table)
 	AssocMainRoute  = "rtbmain"  // vpc id → rtbassoc- (the main table's association)
 	AssocACL        = "acl"      // subnet id → aclassoc-
+	AssocProfile    = "profile"  // profile id, vpc id → rpassoc-
+	AssocProfileRes = "profres"  // profile id, resource id → rpr-
 )
 
 // AssocKey joins an association kind and its parts.

@@ -170,6 +170,19 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 	for _, x := range f.VPCEndpoints {
 		obj(x.ID, KindVPCEndpoint)
 	}
+	for _, p := range f.Profiles {
+		obj(p.ID, KindProfile)
+		for _, v := range p.VPCs {
+			// The association's tags, when it has any, are an object
+			// under its id.
+			live[assoc(PrefixProfAssoc, AssocProfile, p.ID, v).ID] = true
+		}
+		for _, ids := range [][]string{p.ResolverRules, p.PrivateHostedZones, p.VPCEndpoints, p.FirewallRuleGroups} {
+			for _, id := range ids {
+				assoc(PrefixProfRes, AssocProfileRes, p.ID, id)
+			}
+		}
+	}
 
 	for id, o := range m.Objects {
 		if live[id] {

@@ -87,17 +87,42 @@ func (o *ownMap[V]) own() {
 	}
 }
 
+// profilesHoldRules reports whether a Route 53 Profile of f lists a
+// resolver rule.
+func profilesHoldRules(f *config.File) bool {
+	for _, p := range f.Profiles {
+		if len(p.ResolverRules) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope RuleScope, fn func(tx *Tx) error) (*State, *config.Network, error) {
 	ids := scope.IDs
 	cur, curNet := s.Snapshot()
+	if profilesHoldRules(&cur.File) {
+		// A Route 53 Profile refers to rules: they are not leaves of the
+		// reference graph any more, and the change is a whole-state one.
+		return nil, nil, errOutOfScope
+	}
 	var before string
 	if s.verify {
 		before = mustJSON(cur)
 	}
-	declared := func(id string) bool { return slices.Contains(ids, id) }
+	// declared is asked of every rule: the last byte first (ids end in
+	// random hex), so that most rules cost no string comparison.
+	declared := func(id string) bool {
+		for _, d := range ids {
+			if len(d) == len(id) && (len(d) == 0 || d[len(d)-1] == id[len(id)-1]) && d == id {
+				return true
+			}
+		}
+		return false
+	}
 	tx := &Tx{State: &State{File: cur.File, Meta: Meta{
 		Objects: cur.Meta.Objects, Assocs: cur.Meta.Assocs, Changes: cur.Meta.Changes,
-	}}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
+	}, shares: cur.shares}, Now: s.now().UTC().Truncate(time.Millisecond), Net: curNet, creators: s.creators}
 	objects := ownMap[*Object]{m: &tx.Meta.Objects}
 	assocs := ownMap[*Assoc]{m: &tx.Meta.Assocs}
 	if scope.Objects {
@@ -335,7 +360,14 @@ func (s *Store) updateRules(ctx context.Context, fields map[string]string, scope
 	if len(recs) == 0 {
 		return cur, curNet, nil
 	}
-	return s.commit(ctx, cur, curNet, tx, &n, recs, false)
+	rules := make(map[string]*config.Rule, len(touched))
+	for id := range touched {
+		rules[id] = nil
+	}
+	for _, i := range touchedNew {
+		rules[n.Rules[i].ID] = n.Rules[i]
+	}
+	return s.commit(ctx, cur, curNet, tx, &n, recs, false, rules)
 }
 
 // domainConflicts refuses a touched rule associated with a VPC that an

@@ -29,6 +29,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,10 @@ const format = 1
 type State struct {
 	File config.File
 	Meta Meta
+	// shares are the keys of the resource shares in Meta.Objects, kept by
+	// the store for the states it makes current; nil (a copy, a state made
+	// elsewhere): Shared and SharedWith look at every object.
+	shares *shareIndex
 }
 
 // Clone returns a deep copy of st.
@@ -111,16 +116,26 @@ type Store struct {
 	// the committed changes and applied is the version DNS answers from.
 	// pending holds the ids of resources and changes written after
 	// applied, with the version that wrote them.
-	apply   func(*config.Network) error
-	version uint64
-	applied uint64
-	pending map[string]uint64
-	kick    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	waiters []chan struct{}
-	stats   Stats
-	verify  bool
+	apply func(*config.Network) error
+	// patch, when set, applies a change of rules alone (see SetPatch);
+	// dirty are the rules changed since appliedNet, the network DNS last
+	// took, and they are all that changed up to version dirtyVersion: a
+	// change that bumps version without adding its rules (anything but a
+	// change of rules alone: a whole-state change, a reload) leaves
+	// dirtyVersion behind, and the next rebuild is a whole one.
+	patch        PatchFunc
+	dirty        map[string]*config.Rule
+	dirtyVersion uint64
+	appliedNet   *config.Network
+	version      uint64
+	applied      uint64
+	pending      map[string]uint64
+	kick         chan struct{}
+	stop         chan struct{}
+	done         chan struct{}
+	waiters      []chan struct{}
+	stats        Stats
+	verify       bool
 	// watchStop ends the watch of a shared backend; watchDone is
 	// closed when it has.
 	watchStop context.CancelFunc
@@ -205,6 +220,7 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 			if err != nil {
 				return fmt.Errorf("open store: %w", err)
 			}
+			indexShares(st)
 			s.st, s.net, s.ord, s.loaded = st, n, ord, true
 			s.creators = creatorIndex(st)
 			return nil
@@ -277,6 +293,7 @@ func (s *Store) start(ctx context.Context, opts Options) error {
 			return fmt.Errorf("open store: keep %s as a backup: %w", legacy, err)
 		}
 	}
+	indexShares(st)
 	s.st, s.net = st, n
 	s.creators = creatorIndex(st)
 	return nil
@@ -310,10 +327,11 @@ func (s *Store) reload(ctx context.Context) error {
 	}
 	s.ord = ord
 	s.creators = creatorIndex(st)
+	indexShares(st)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = st, n
-	s.version++
+	s.version++ // not in dirtyVersion: DNS takes the whole network
 	s.stats.Reloads++
 	s.stats.Up = true
 	if s.kick == nil {
@@ -379,6 +397,11 @@ func (s *Store) SetApply(apply func(*config.Network) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apply = apply
+	if s.appliedNet == nil && s.version == s.applied {
+		// DNS was started with the current network (serve does): a
+		// change of rules can be patched into it from the first.
+		s.appliedNet = s.net
+	}
 	if s.kick == nil {
 		s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		go s.rebuild(s.kick, s.stop, s.done)
@@ -387,6 +410,21 @@ func (s *Store) SetApply(apply func(*config.Network) error) {
 			s.kick <- struct{}{}
 		}
 	}
+}
+
+// PatchFunc makes a network that differs from base, the one DNS answers
+// from, only in the rules of changed (by id; nil for a deleted rule) take
+// effect (the DNS server's ReloadRules). It must answer as apply(n) would.
+type PatchFunc func(n, base *config.Network, changed map[string]*config.Rule) error
+
+// SetPatch sets what applies a change of rules alone, in place of the
+// apply of SetApply, so that DNS follows a rule change at the cost of the
+// change. Changes of anything else, and a rebuild after a failed one, are
+// applied with apply.
+func (s *Store) SetPatch(patch PatchFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.patch = patch
 }
 
 // rebuild applies the newest network whenever a change was committed,
@@ -401,13 +439,20 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 		case <-kick:
 		}
 		s.applyMu.Lock()
-		s.mu.RLock()
-		n, v, applied, apply := s.net, s.version, s.applied, s.apply
-		s.mu.RUnlock()
+		s.mu.Lock()
+		n, v, applied, apply, patch := s.net, s.version, s.applied, s.apply, s.patch
+		base, dirty, complete := s.appliedNet, s.dirty, s.dirtyVersion == v
+		s.dirty, s.dirtyVersion = nil, v
+		s.mu.Unlock()
 		var took time.Duration
 		if v > applied {
 			t0 := time.Now()
-			err := apply(n)
+			var err error
+			if patch != nil && complete && base != nil {
+				err = patch(n, base, dirty)
+			} else {
+				err = apply(n)
+			}
 			took = time.Since(t0)
 			s.count(func(st *Stats) {
 				st.Rebuilds++
@@ -417,8 +462,11 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 			})
 			if err != nil {
 				s.log.Error("dns rebuild failed; DNS answers from the previous network", "version", v, "err", err)
+				s.mu.Lock()
+				s.dirtyVersion = 0 // the next rebuild is a whole one
+				s.mu.Unlock()
 			} else {
-				s.markApplied(v)
+				s.markApplied(v, n)
 			}
 		}
 		s.applyMu.Unlock()
@@ -437,13 +485,13 @@ func (s *Store) rebuild(kick, stop, done chan struct{}) {
 	}
 }
 
-func (s *Store) markApplied(v uint64) {
+func (s *Store) markApplied(v uint64, n *config.Network) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v <= s.applied {
 		return
 	}
-	s.applied = v
+	s.applied, s.appliedNet = v, n
 	for id, pv := range s.pending {
 		if pv <= v {
 			delete(s.pending, id)
@@ -631,15 +679,16 @@ func (s *Store) update(ctx context.Context, fields map[string]string, fn func(tx
 	for _, r := range recs {
 		sync = sync || syncBuckets[r.Bucket]
 	}
-	return s.commit(ctx, cur, curNet, tx, n, recs, sync)
+	return s.commit(ctx, cur, curNet, tx, n, recs, sync, nil)
 }
 
 // commit applies a change that needs it, writes its records, and makes it
 // current. The caller holds wmu. A change that got this far is finished
 // even when its caller goes away: the backend write keeps ctx's values but
 // not its cancellation, so that what DNS answers and what is stored never
-// part.
-func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool) (*State, *config.Network, error) {
+// part. rules are the rules a change of rules alone changed (by id, nil
+// for a deleted one), nil for any other change: what DNS is patched with.
+func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, tx *Tx, n *config.Network, recs []Record, sync bool, rules map[string]*config.Rule) (*State, *config.Network, error) {
 	ctx = context.WithoutCancel(ctx)
 	s.mu.RLock()
 	apply := s.apply
@@ -670,9 +719,17 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 	}
 	s.ord.commit()
 	s.indexCreators(cur, tx.State, recs)
+	nextShares(cur, tx.State, recs)
 	if s.verify && !maps.Equal(s.creators, creatorIndex(tx.State)) {
 		s.log.Error("verify: the creator index differs from the state's")
 		panic("store: verify: the creator index differs from the state's")
+	}
+	if s.verify {
+		fresh := &State{Meta: tx.Meta}
+		indexShares(fresh)
+		if !slices.Equal(slices.Sorted(slices.Values(fresh.shares.keys)), slices.Sorted(slices.Values(tx.shares.keys))) {
+			panic("store: verify: the index of resource shares differs from the state's")
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -682,13 +739,21 @@ func (s *Store) commit(ctx context.Context, cur *State, curNet *config.Network, 
 	s.stats.Up = true
 	switch {
 	case apply == nil || sync:
-		s.applied = s.version
+		s.applied, s.appliedNet = s.version, n
+		s.dirty, s.dirtyVersion = nil, s.version
 		clear(s.pending)
 		for _, w := range s.waiters {
 			close(w)
 		}
 		s.waiters = nil
 	default:
+		if rules != nil && s.dirtyVersion == s.version-1 {
+			if s.dirty == nil {
+				s.dirty = map[string]*config.Rule{}
+			}
+			maps.Copy(s.dirty, rules)
+			s.dirtyVersion = s.version
+		}
 		for _, id := range tx.pending {
 			s.pending[id] = s.version
 		}

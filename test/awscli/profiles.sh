@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# profiles.sh: build a Route 53 Profile with the AWS CLI, against `vpcdns
+# serve --api-listen`, and check with dig on the VPC's socket that what it
+# carries answers there (issue 16; docs/api.md#route-53-profiles):
+#
+#   a Profile with a private hosted zone of another VPC, associated with
+#   the VPC: dig answers from the zone; the state survives a restart;
+#   export writes route53_profiles and checks; tags by the Profile's ARN;
+#   taking the zone out of the Profile (its ARN in the path) stops the
+#   answer; the Profile is refused deletion while associated, then goes.
+#
+# Environment:
+#   VPCDNS      the vpcdns binary (required)
+#   API_PORT    port of the AWS API on 127.0.0.1 [4566]
+#   DNS_PORT    port of the VPC's resolver on 127.0.0.1 [5353]
+#   WORK        working directory (state, logs) [a new temporary directory]
+#
+# Everything listens and is sent on 127.0.0.1 only.
+set -euo pipefail
+
+: "${VPCDNS:?set VPCDNS to the vpcdns binary}"
+API_PORT=${API_PORT:-4566}
+DNS_PORT=${DNS_PORT:-5353}
+WORK=${WORK:-$(mktemp -d)}
+ENDPOINT=http://127.0.0.1:$API_PORT
+
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+export AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+aws() { command aws --endpoint-url "$ENDPOINT" --output text "$@"; }
+r53p() { aws route53profiles "$@"; }
+
+step() { printf '\n== %s\n' "$*"; }
+fail() {
+	echo "FAIL: $*" >&2
+	echo "--- vpcdns log ($WORK/vpcdns.log) ---" >&2
+	tail -n 50 "$WORK/vpcdns.log" >&2 || true
+	exit 1
+}
+
+PID=
+start_vpcdns() {
+	"$VPCDNS" serve -c "$WORK/start.yaml" --api-listen "127.0.0.1:$API_PORT" --data-dir "$WORK/data" \
+		--log-level debug >>"$WORK/vpcdns.log" 2>&1 &
+	PID=$!
+	for _ in $(seq 100); do
+		if r53p list-profiles >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$PID" 2>/dev/null || fail "vpcdns exited"
+		sleep 0.1
+	done
+	fail "the API did not answer on $ENDPOINT"
+}
+stop_vpcdns() {
+	if [ -n "$PID" ]; then
+		kill "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+		PID=
+	fi
+}
+trap stop_vpcdns EXIT
+trap 'exit 1' INT TERM
+
+# expect NAME STATUS ANSWER: dig's status and answer (+short) for NAME A on
+# the VPC's socket.
+expect() {
+	local out status short
+	out=$(dig +time=2 +tries=2 "$1" A @127.0.0.1 -p "$DNS_PORT") || fail "dig $1 failed"
+	status=$(echo "$out" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
+	short=$(dig +short +time=2 +tries=2 "$1" A @127.0.0.1 -p "$DNS_PORT" | tr '\n' ' ' | sed 's/ $//')
+	[ "$status|$short" = "$2|$3" ] || fail "dig $1 answered '$status|$short', want '$2|$3'"
+	echo "ok: dig $1 -> $status $short"
+}
+
+mkdir -p "$WORK"
+cat >"$WORK/start.yaml" <<YAML
+# vpc-app, answered on 127.0.0.1:$DNS_PORT, and vpc-hub, whose private
+# hosted zone the AWS CLI brings to vpc-app through a Route 53 Profile.
+account_id: "111122223333"
+region: us-east-1
+vpcs:
+  - id: vpc-app
+    cidr_blocks: [10.0.0.0/16]
+    enable_dns_hostnames: true
+    resolver_listen: ["127.0.0.1:$DNS_PORT"]
+  - {id: vpc-hub, cidr_blocks: [10.1.0.0/16]}
+private_hosted_zones:
+  - id: ZCORP0000000000000001
+    name: corp.internal
+    vpcs: [vpc-hub]
+    records:
+      - {name: app.corp.internal, type: A, values: [10.1.0.10]}
+YAML
+ZONE_ARN=arn:aws:route53:::hostedzone/ZCORP0000000000000001
+
+step "start vpcdns with the AWS API on $ENDPOINT"
+start_vpcdns
+expect app.corp.internal SERVFAIL ""
+
+step "a Profile with the hub's zone, associated with vpc-app"
+PROFILE=$(r53p create-profile --name corp --client-token "p-$(date +%s%N)" --query Profile.Id)
+echo "profile: $PROFILE"
+r53p associate-resource-to-profile --profile-id "$PROFILE" --name corp-zone --resource-arn "$ZONE_ARN" >/dev/null
+ASSOC=$(r53p associate-profile --profile-id "$PROFILE" --resource-id vpc-app --name app --query ProfileAssociation.Id)
+echo "association: $ASSOC"
+expect app.corp.internal NOERROR 10.1.0.10
+[ "$(r53p get-profile-association --profile-association-id "$ASSOC" --query ProfileAssociation.Status)" = COMPLETE ] ||
+	fail "the association is not COMPLETE once DNS answers"
+[ "$(r53p list-profile-resource-associations --profile-id "$PROFILE" --query 'ProfileResourceAssociations[0].ResourceType')" = AWS::Route53::HostedZone ] ||
+	fail "the profile does not list the zone"
+
+step "the state survives a restart"
+stop_vpcdns
+start_vpcdns
+expect app.corp.internal NOERROR 10.1.0.10
+[ "$(r53p list-profile-associations --resource-id vpc-app --query 'ProfileAssociations[0].ProfileId')" = "$PROFILE" ] ||
+	fail "the association is gone after the restart"
+
+step "export holds the Profile"
+"$VPCDNS" export --data-dir "$WORK/data" >"$WORK/exported.yaml"
+grep -q "^route53_profiles:" "$WORK/exported.yaml" || fail "the export has no route53_profiles"
+"$VPCDNS" check -c "$WORK/exported.yaml" >/dev/null || fail "the exported network does not check"
+echo "ok: $WORK/exported.yaml"
+
+step "tags by the Profile's ARN"
+ARN=$(r53p get-profile --profile-id "$PROFILE" --query Profile.Arn)
+r53p tag-resource --resource-arn "$ARN" --tags team=dns >/dev/null
+[ "$(r53p list-tags-for-resource --resource-arn "$ARN" --query Tags.team)" = dns ] || fail "the tag is not listed"
+r53p untag-resource --resource-arn "$ARN" --tag-keys team >/dev/null
+echo "ok: tagged and untagged $ARN"
+
+step "an associated Profile is not deleted"
+if out=$(r53p delete-profile --profile-id "$PROFILE" 2>&1); then
+	fail "an associated profile was deleted"
+fi
+echo "$out" | grep -q ConflictException || fail "want ConflictException, got: $out"
+echo "ok: $(echo "$out" | grep ConflictException)"
+
+step "the zone out of the Profile: vpc-app no longer sees it"
+r53p disassociate-resource-from-profile --profile-id "$PROFILE" --resource-arn "$ZONE_ARN" >/dev/null
+expect app.corp.internal SERVFAIL ""
+
+step "the Profile off the VPC, then deleted"
+r53p disassociate-profile --profile-id "$PROFILE" --resource-id vpc-app >/dev/null
+[ "$(r53p delete-profile --profile-id "$PROFILE" --query Profile.Status)" = DELETED ] || fail "delete-profile"
+[ "$(r53p list-profiles --query 'length(ProfileSummaries)')" = 0 ] || fail "profiles are left"
+
+printf '\nPASS\n'
