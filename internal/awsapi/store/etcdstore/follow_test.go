@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,4 +222,56 @@ func followAfterCut(t *testing.T, compact bool) {
 	if got := b.Stats().Reloads; got != reloads {
 		t.Errorf("b reloaded again (%d → %d) for an ordinary write after the restart", reloads, got)
 	}
+}
+
+// DNS follows another instance's change of rules by a patch of those
+// rules (as it does a local one), and any other change by a whole
+// rebuild.
+func TestFollowPatchesDNS(t *testing.T) {
+	c := etcdtest.Start(t, 1)
+	a, b := open(t, c, "patch"), open(t, c, "patch")
+	var mu sync.Mutex
+	var applies int
+	var patched []map[string]*config.Rule
+	b.SetApply(func(*config.Network) error { mu.Lock(); applies++; mu.Unlock(); return nil })
+	b.SetPatch(func(n, base *config.Network, changed map[string]*config.Rule) error {
+		mu.Lock()
+		patched = append(patched, changed)
+		mu.Unlock()
+		return nil
+	})
+	counts := func() (int, []map[string]*config.Rule) {
+		mu.Lock()
+		defer mu.Unlock()
+		return applies, slices.Clone(patched)
+	}
+	step := func(name string, write func() error, wantApplies int, wantRule string, present bool) {
+		t.Helper()
+		a0, p0 := counts()
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := stateJSON(t, a)
+		until(t, "b follows "+name, func() bool { return stateJSON(t, b) == want })
+		if err := b.Synced(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		a1, p1 := counts()
+		if a1-a0 != wantApplies {
+			t.Errorf("%s: %d whole rebuilds on b, want %d", name, a1-a0, wantApplies)
+		}
+		if wantRule == "" {
+			return
+		}
+		if len(p1) == len(p0) {
+			t.Fatalf("%s: b's DNS was not patched", name)
+		}
+		r, ok := p1[len(p1)-1][wantRule]
+		if !ok || (r != nil) != present {
+			t.Errorf("%s: b's patch %v, want %s present=%v", name, p1[len(p1)-1], wantRule, present)
+		}
+	}
+	step("a VPC", func() error { return addVPC(a, "vpc-01", "10.1.0.0/16") }, 1, "", false)
+	step("a rule", func() error { return addRule(a, "rslvr-rr-p", "p.patch.example", "vpc-01") }, 0, "rslvr-rr-p", true)
+	step("its deletion", func() error { return deleteRule(a, "rslvr-rr-p") }, 0, "rslvr-rr-p", false)
 }
