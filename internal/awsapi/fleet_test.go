@@ -3,7 +3,9 @@ package awsapi_test
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -34,7 +36,7 @@ func fleetEnv(t *testing.T, url string, auth awsapi.EtcdAuth, initial string) *e
 			t.Fatal(err)
 		}
 	}
-	ctl, err := awsapi.Open(awsapi.Config{File: f, BaseDir: ".", Store: url, Etcd: auth})
+	ctl, err := awsapi.Open(awsapi.Config{File: f, BaseDir: ".", Store: url, Etcd: auth, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}

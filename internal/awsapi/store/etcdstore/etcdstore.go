@@ -239,6 +239,30 @@ func (s *Store) wrap(op string, err error) error {
 // whole. Responses that arrive while changed runs are coalesced into one
 // more call.
 func (s *Store) Watch(ctx context.Context, changed func(context.Context) error) {
+	// changed runs in its own goroutine: it takes the store's write lock,
+	// which a change waiting in Await for this watch may hold, so the
+	// watch must keep reading meanwhile.
+	notify := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	call := changed
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-notify:
+				_ = call(ctx)
+			}
+		}
+	})
+	changed = func(context.Context) error {
+		select {
+		case notify <- struct{}{}:
+		default:
+		}
+		return nil
+	}
 	for ctx.Err() == nil {
 		s.mu.Lock()
 		from := max(s.rev, s.seen) + 1
