@@ -202,8 +202,8 @@ func TestEC2Network(t *testing.T) {
 	if code := apiCode(t, err); code != "DryRunOperation" {
 		t.Errorf("dry run: %v", err)
 	}
-	_, err = e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	_, err = e.ec2.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
 	if code := apiCode(t, err); code != "InvalidAction" {
-		t.Errorf("RunInstances: %v", err)
+		t.Errorf("StopInstances: %v", err)
 	}
 }

@@ -478,3 +478,84 @@ func (s *shard) put(e *entry, now, staleWin int64) {
 		s.hand = (s.hand + 1) % len(s.ring)
 	}
 }
+
+// PutWire is Put for an answer already packed (without OPT, as
+// forward.ExchangeWire gives it): the same rules, no unpacking. The bytes
+// are copied; the caller keeps wire. It reports whether it stored them.
+func (c *Cache) PutWire(k Key, wire []byte) bool {
+	wi, err := scanWire(wire, nil)
+	if err != nil || wi.truncated || (wi.rcode != dns.RcodeSuccess && wi.rcode != dns.RcodeNameError) {
+		return false
+	}
+	if wi.questions != 1 || !spellQname(wire, string(k.Name), false) {
+		return false
+	}
+	if qEnd := questionEnd(wire); qEnd < 0 || binary.BigEndian.Uint16(wire[qEnd-4:]) != k.Type || binary.BigEndian.Uint16(wire[qEnd-2:]) != k.Class {
+		return false
+	}
+	ttl, ceiling, ok := c.wireLimits(&wi)
+	if !ok || ttl == 0 {
+		return false
+	}
+	b := make([]byte, len(wire))
+	copy(b, wire)
+	lowerQname(b)
+	for _, o := range wi.ttlOff {
+		if v := binary.BigEndian.Uint32(b[o:]); v > ceiling {
+			binary.BigEndian.PutUint32(b[o:], ceiling)
+		}
+	}
+	e := &entry{key: k, wire: b, ttlOff: wi.ttlOff, stored: c.now().UnixNano(), ttl: ttl}
+	c.shard(&k).put(e, e.stored, c.staleWin)
+	return true
+}
+
+// ClampWire is Clamp for a packed answer: its TTLs lowered in place to the
+// ceiling PutWire gives them.
+func (c *Cache) ClampWire(wire []byte) {
+	var buf [32]uint16
+	wi, err := scanWire(wire, buf[:0])
+	if err != nil || (wi.rcode != dns.RcodeSuccess && wi.rcode != dns.RcodeNameError) {
+		return
+	}
+	_, ceiling, ok := c.wireLimits(&wi)
+	if !ok {
+		return
+	}
+	for _, o := range wi.ttlOff {
+		if v := binary.BigEndian.Uint32(wire[o:]); v > ceiling {
+			binary.BigEndian.PutUint32(wire[o:], ceiling)
+		}
+	}
+}
+
+// wireLimits is limits for a scanned answer.
+func (c *Cache) wireLimits(wi *wireInfo) (ttl, ceiling uint32, ok bool) {
+	maxTTL, maxNeg := seconds(DefaultMaxTTL), seconds(DefaultMaxNegativeTTL)
+	if c != nil {
+		maxTTL, maxNeg = c.maxTTL, c.maxNeg
+	}
+	negative := wi.rcode == dns.RcodeNameError || wi.answers == 0
+	if !wi.haveTTL || (negative && !wi.haveSOA) {
+		return 0, 0, false
+	}
+	ceiling = maxTTL
+	if negative {
+		ceiling = maxNeg
+	}
+	ttl = min(wi.ttl, ceiling)
+	if negative {
+		ceiling = ttl
+	}
+	return ttl, ceiling, true
+}
+
+// questionEnd is the offset just past the first question of a packed
+// message, or -1.
+func questionEnd(wire []byte) int {
+	off, err := skipName(wire, qnameOff)
+	if err != nil || off+4 > len(wire) {
+		return -1
+	}
+	return off + 4
+}

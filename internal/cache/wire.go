@@ -191,3 +191,80 @@ func toLower(c byte) byte {
 	}
 	return c
 }
+
+// wireInfo is what scanWire reads of a packed answer.
+type wireInfo struct {
+	rcode     int
+	truncated bool
+	questions int
+	answers   int
+	ttl       uint32 // smallest TTL of the answer and authority sections, an SOA's MINIMUM counted
+	haveTTL   bool   // some record gave one
+	haveSOA   bool   // the authority section has an SOA
+	ttlOff    []uint16
+}
+
+// scanWire walks a packed answer as entryTTL and ttlOffsets do for a
+// dns.Msg: the TTL the entry gets and the offsets of every TTL field but
+// an OPT's. offs is appended to.
+func scanWire(wire []byte, offs []uint16) (wireInfo, error) {
+	var wi wireInfo
+	if len(wire) < headerLen {
+		return wi, errShort
+	}
+	if len(wire) > 0xFFFF {
+		return wi, fmt.Errorf("message of %d octets is longer than 65535", len(wire))
+	}
+	wi.rcode = int(wire[3] & 0xf)
+	wi.truncated = wire[2]&0x02 != 0
+	wi.questions = int(binary.BigEndian.Uint16(wire[4:]))
+	an := int(binary.BigEndian.Uint16(wire[6:]))
+	ns := int(binary.BigEndian.Uint16(wire[8:]))
+	ar := int(binary.BigEndian.Uint16(wire[10:]))
+	wi.answers = an
+	if offs == nil {
+		offs = make([]uint16, 0, an+ns+ar)
+	}
+	off := headerLen
+	var err error
+	for range wi.questions {
+		if off, err = skipName(wire, off); err != nil {
+			return wi, err
+		}
+		off += 4
+	}
+	wi.ttl = ^uint32(0)
+	for i := range an + ns + ar {
+		if off, err = skipName(wire, off); err != nil {
+			return wi, err
+		}
+		if off+10 > len(wire) {
+			return wi, errShort
+		}
+		t := binary.BigEndian.Uint16(wire[off:])
+		ttl := binary.BigEndian.Uint32(wire[off+4:])
+		end := off + 10 + int(binary.BigEndian.Uint16(wire[off+8:]))
+		if end > len(wire) {
+			return wi, errShort
+		}
+		if t != typeOPT {
+			offs = append(offs, uint16(off+4))
+		}
+		if i < an+ns {
+			if i >= an && t == typeSOA {
+				if end-4 < off+10 {
+					return wi, errShort
+				}
+				ttl = min(ttl, binary.BigEndian.Uint32(wire[end-4:])) // MINIMUM
+				wi.haveSOA = true
+			}
+			wi.ttl = min(wi.ttl, ttl)
+			wi.haveTTL = true
+		}
+		off = end
+	}
+	wi.ttlOff = offs
+	return wi, nil
+}
+
+const typeSOA = 6

@@ -153,6 +153,7 @@ type Forwarder struct {
 	bufs           sync.Pool // *[]byte of maxUDPReply + maxQuery bytes
 	udpConns       sync.Pool // *udpConn, around a new socket each time (Linux)
 	tcp            tcpPool   // idle upstream TCP connections
+	mux            udpMux    // waits for the UDP replies (Linux)
 
 	mu       sync.Mutex
 	failures map[netip.AddrPort]int // consecutive failures; absent = 0
@@ -210,15 +211,35 @@ func (f *Forwarder) ConsecutiveFailures(dial netip.AddrPort) int {
 // to pass back, carrying q's ID and question, with the trace of every attempt.
 // q is not modified. When no target answers in time, the error wraps
 // ErrNoAnswer (and ctx.Err() when ctx ended); the trace is returned in every
-// case.
+// case. It is ExchangeWire with the answer unpacked.
 func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, path PathFunc) (*dns.Msg, Trace, error) {
 	var tr Trace
 	if len(q.Question) != 1 {
 		return nil, tr, fmt.Errorf("forward: query has %d questions, want 1", len(q.Question))
 	}
-	question := q.Question[0]
+	b, err := f.ExchangeWire(ctx, q.Question[0], q.Id, targets, path, &tr, nil)
+	if err != nil {
+		return nil, tr, err
+	}
+	m := new(dns.Msg)
+	if err := m.Unpack(b); err != nil {
+		return nil, tr, fmt.Errorf("forward %s %s: unpack answer: %w",
+			q.Question[0].Name, dns.TypeToString[q.Question[0].Qtype], err)
+	}
+	m.Question[0] = q.Question[0]
+	return m, tr, nil
+}
+
+// ExchangeWire is Exchange in wire form: it asks targets the question and
+// appends to dst the answer to pass back, packed, with ID id and the
+// question spelt as question has it, no OPT and no additional records,
+// cleaned as clean says, an extended rcode turned into SERVFAIL. The attempts are appended to tr.Attempts (a
+// caller that reuses tr and dst makes an exchange allocate next to
+// nothing). The answer is most often the target's own bytes, cut and
+// patched in place; only a reply that clean would change is unpacked.
+func (f *Forwarder) ExchangeWire(ctx context.Context, question dns.Question, id uint16, targets []Target, path PathFunc, tr *Trace, dst []byte) ([]byte, error) {
 	if len(targets) == 0 {
-		return nil, tr, fmt.Errorf("forward %s %s: no targets: %w",
+		return dst, fmt.Errorf("forward %s %s: no targets: %w",
 			question.Name, dns.TypeToString[question.Qtype], ErrNoAnswer)
 	}
 
@@ -227,10 +248,11 @@ func (f *Forwarder) Exchange(ctx context.Context, q *dns.Msg, targets []Target, 
 	defer f.bufs.Put(bp)
 	wire, err := appendQuery((*bp)[maxUDPReply:maxUDPReply], question)
 	if err != nil {
-		return nil, tr, fmt.Errorf("forward %s %s: pack query: %w",
+		return dst, fmt.Errorf("forward %s %s: pack query: %w",
 			question.Name, dns.TypeToString[question.Qtype], err)
 	}
 	readBuf := (*bp)[:maxUDPReply]
+	first := len(tr.Attempts)
 
 	// The budget is a time, not a context with a timer of its own: two
 	// timers per query were 4% of the CPU of a stream of cache misses.
@@ -253,20 +275,35 @@ rounds:
 			}
 			i := f.pick(targets, tried)
 			tried[i] = true
-			if reply := f.try(ctx, end, wire, readBuf, question, targets[i], path, &tr); reply != nil {
-				clean(reply, question)
-				reply.Id = q.Id
-				reply.Question[0] = question // match made sure there is one
-				return reply, tr, nil
+			r, ok := f.try(ctx, end, wire, readBuf, question, targets[i], path, tr)
+			if !ok {
+				continue
 			}
+			if r.v == plain {
+				return passOn(dst, readBuf[:r.n], wire, r.ri, id), nil
+			}
+			clean(r.m, question)
+			r.m.Id = id
+			r.m.Question[0] = question // judge made sure there is one
+			r.m.Compress = true
+			if r.m.Rcode > 0xf {
+				r.m.Rcode = dns.RcodeServerFailure // as passOn: no OPT to carry it
+			}
+			packed, err := r.m.Pack()
+			if err != nil {
+				return dst, fmt.Errorf("forward %s %s: pack answer: %w",
+					question.Name, dns.TypeToString[question.Qtype], err)
+			}
+			return append(dst, packed...), nil
 		}
 	}
+	n := len(tr.Attempts) - first
 	if err := ended(ctx); err != nil {
-		return nil, tr, fmt.Errorf("forward %s %s: %d attempts: %w: %w",
-			question.Name, dns.TypeToString[question.Qtype], len(tr.Attempts), ErrNoAnswer, err)
+		return dst, fmt.Errorf("forward %s %s: %d attempts: %w: %w",
+			question.Name, dns.TypeToString[question.Qtype], n, ErrNoAnswer, err)
 	}
-	return nil, tr, fmt.Errorf("forward %s %s: %d attempts to %d targets in %v: %w",
-		question.Name, dns.TypeToString[question.Qtype], len(tr.Attempts), len(targets), f.totalTimeout, ErrNoAnswer)
+	return dst, fmt.Errorf("forward %s %s: %d attempts to %d targets in %v: %w",
+		question.Name, dns.TypeToString[question.Qtype], n, len(targets), f.totalTimeout, ErrNoAnswer)
 }
 
 // pick chooses a target at random among those not yet tried in this round,
@@ -292,22 +329,52 @@ func (f *Forwarder) pick(targets []Target, tried []bool) int {
 	return healthy[f.rnd.IntN(len(healthy))]
 }
 
+// reply is a matching reply an attempt read: its n bytes are at the start
+// of the read buffer; m is its unpacked form when judge found it messy.
+type reply struct {
+	n  int
+	v  verdict
+	ri replyInfo
+	m  *dns.Msg
+}
+
+// settle judges b, read in answer to query (ID id), and unpacks a messy
+// reply for the rcode and flags that count. false: not the reply.
+func settle(b, query []byte, id uint16) (reply, bool) {
+	v, ri := judge(b, query, id)
+	switch v {
+	case notOurs:
+		return reply{}, false
+	case messy:
+		m := new(dns.Msg)
+		// A truncated reply may be cut inside a section; its header and
+		// question are what count.
+		if err := m.Unpack(b); err != nil && !(m.Truncated && len(m.Question) == 1) {
+			return reply{}, false
+		}
+		if len(m.Question) != 1 {
+			return reply{}, false
+		}
+		ri.rcode, ri.truncated = m.Rcode, m.Truncated
+		ri.cut = len(b) // not 0: something to pass on
+		return reply{n: len(b), v: messy, ri: ri, m: m}, true
+	}
+	return reply{n: len(b), v: plain, ri: ri}, true
+}
+
 // try makes the attempts of one target: UDP, then TCP when the UDP reply was
-// truncated. It returns the reply to pass back, or nil to move on.
-func (f *Forwarder) try(ctx context.Context, end time.Time, wire, buf []byte, question dns.Question, t Target, path PathFunc, tr *Trace) *dns.Msg {
-	a, reply := f.attempt(ctx, end, wire, buf, question, t, UDP, path)
+// truncated. It returns the reply to pass back, or false to move on.
+func (f *Forwarder) try(ctx context.Context, end time.Time, wire, buf []byte, question dns.Question, t Target, path PathFunc, tr *Trace) (reply, bool) {
+	a, r := f.attempt(ctx, end, wire, buf, question, t, UDP, path)
 	tr.Attempts = append(tr.Attempts, a)
 	f.logAttempt(ctx, question, a)
 	if a.Outcome == Truncated && ended(ctx) == nil && !past(end) {
-		a, reply = f.attempt(ctx, end, wire, buf, question, t, TCP, path)
+		a, r = f.attempt(ctx, end, wire, buf, question, t, TCP, path)
 		tr.Attempts = append(tr.Attempts, a)
 		f.logAttempt(ctx, question, a)
 	}
 	f.note(t.Dial, a.Outcome)
-	if a.Outcome != OK {
-		return nil
-	}
-	return reply
+	return r, a.Outcome == OK
 }
 
 // note updates the consecutive failures of the target at dial.
@@ -325,8 +392,8 @@ func (f *Forwarder) note(dial netip.AddrPort, o Outcome) {
 }
 
 // attempt makes one attempt over proto, ending by end at the latest. wire is
-// the packed query; its ID is overwritten. buf is for UDP replies.
-func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire, buf []byte, question dns.Question, t Target, proto Proto, path PathFunc) (Attempt, *dns.Msg) {
+// the packed query; its ID is overwritten. buf receives the replies.
+func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire, buf []byte, question dns.Question, t Target, proto Proto, path PathFunc) (Attempt, reply) {
 	a := Attempt{Target: t, Proto: proto, Rcode: -1, Start: time.Now()}
 	deadline := a.Start.Add(f.attemptTimeout)
 	if end.Before(deadline) {
@@ -349,20 +416,20 @@ func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire, buf []byte
 			if canceled(ctx) {
 				a.Outcome, a.Err = Canceled, ctx.Err()
 			}
-			return a, nil
+			return a, reply{}
 		}
 	}
 
 	id := uint16(f.rnd.Uint32())
 	binary.BigEndian.PutUint16(wire, id)
 	var (
-		reply *dns.Msg
-		err   error
+		r   reply
+		err error
 	)
 	if proto == TCP {
-		reply, a.Ignored, err = f.exchangeTCP(ctx, deadline, t.Dial, wire, id, question)
+		r, a.Ignored, err = f.exchangeTCP(ctx, deadline, t.Dial, wire, buf, id)
 	} else {
-		reply, a.Ignored, err = f.exchangeUDP(ctx, deadline, t.Dial, wire, buf, id, question)
+		r, a.Ignored, err = f.exchangeUDP(ctx, deadline, t.Dial, wire, buf, id)
 	}
 	a.Duration = time.Since(a.Start)
 	if err != nil {
@@ -375,20 +442,23 @@ func (f *Forwarder) attempt(ctx context.Context, end time.Time, wire, buf []byte
 		default:
 			a.Outcome = NetworkError
 		}
-		return a, nil
+		return a, reply{}
 	}
-	a.Rcode = reply.Rcode
+	a.Rcode = r.ri.rcode
 	switch {
-	case reply.Rcode == dns.RcodeServerFailure:
+	case r.ri.rcode == dns.RcodeServerFailure:
 		a.Outcome = ServFail
-	case reply.Rcode == dns.RcodeRefused:
+	case r.ri.rcode == dns.RcodeRefused:
 		a.Outcome = Refused
-	case reply.Truncated && proto == UDP:
+	case r.ri.truncated && proto == UDP:
 		a.Outcome = Truncated
+	case r.ri.cut == 0:
+		// Truncated over TCP and cut short: nothing to pass on.
+		a.Outcome, a.Err = NetworkError, errors.New("truncated reply over tcp")
 	default:
 		a.Outcome = OK
 	}
-	return a, reply
+	return a, r
 }
 
 // ended returns ctx.Err(), or context.DeadlineExceeded when ctx's deadline
@@ -411,16 +481,31 @@ func past(t time.Time) bool { return !time.Now().Before(t) }
 
 // exchangeUDP sends wire from a fresh socket to addr and reads, into buf,
 // until a matching reply, an error, the end of ctx or the deadline.
-func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire, buf []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
+func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire, buf []byte, id uint16) (r reply, ignored int, err error) {
+	if f.dialer == nil && muxAvailable && f.mux.ready() {
+		s, err := f.mux.dial(addr)
+		if err != nil {
+			return r, 0, err
+		}
+		defer s.Close()
+		n, err := s.SendRead(ctx, deadline, wire, buf)
+		for ; err == nil; n, err = s.Read(ctx, deadline, buf) {
+			if r, ok := settle(buf[:n], wire, id); ok {
+				return r, ignored, nil
+			}
+			ignored++
+		}
+		return r, ignored, err
+	}
 	var c conn
 	if f.dialer == nil {
 		uc, err := dialUDP(&f.udpConns, addr)
 		if err != nil {
-			return nil, 0, err
+			return r, 0, err
 		}
 		c = uc // only now: a nil *udpConn would make a non-nil conn
 	} else if c, err = f.dial(ctx, deadline, "udp", addr); err != nil {
-		return nil, 0, err
+		return r, 0, err
 	}
 	defer c.Close()
 	var dc conn = c
@@ -431,29 +516,26 @@ func (f *Forwarder) exchangeUDP(ctx context.Context, deadline time.Time, addr ne
 	}
 	defer bindDeadline(ctx, deadline, dc)()
 
-	// The reply is unpacked from buf, which is reused: dns.Msg.Unpack
-	// copies every name and RDATA out of it, so nothing of the message
-	// points into buf.
 	if sr, ok := c.(sendReader); ok {
 		n, err := sr.SendRead(wire, buf)
 		for ; err == nil; n, err = sr.Read(buf) {
-			if m := match(buf[:n], id, question); m != nil {
-				return m, ignored, nil
+			if r, ok := settle(buf[:n], wire, id); ok {
+				return r, ignored, nil
 			}
 			ignored++
 		}
-		return nil, ignored, err
+		return r, ignored, err
 	}
 	if _, err := c.Write(wire); err != nil {
-		return nil, 0, err
+		return r, 0, err
 	}
 	for {
 		n, err := c.Read(buf)
 		if err != nil {
-			return nil, ignored, err
+			return r, ignored, err
 		}
-		if m := match(buf[:n], id, question); m != nil {
-			return m, ignored, nil
+		if r, ok := settle(buf[:n], wire, id); ok {
+			return r, ignored, nil
 		}
 		ignored++
 	}
@@ -467,41 +549,42 @@ type sendReader interface {
 }
 
 // exchangeTCP sends wire over a TCP connection to addr, one left open by
-// an earlier exchange with addr when there is one, and reads messages until
-// a matching reply, an error, the end of ctx or the deadline. A connection
-// that answered goes back to the idle ones of addr; a reused one that the
-// target has closed meanwhile (nothing read) is replaced by a fresh dial.
-func (f *Forwarder) exchangeTCP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, err error) {
+// an earlier exchange with addr when there is one, and reads messages into
+// buf until a matching reply, an error, the end of ctx or the deadline. A
+// connection that answered goes back to the idle ones of addr; a reused
+// one that the target has closed meanwhile (nothing read) is replaced by a
+// fresh dial.
+func (f *Forwarder) exchangeTCP(ctx context.Context, deadline time.Time, addr netip.AddrPort, wire, buf []byte, id uint16) (r reply, ignored int, err error) {
 	for {
 		conn := f.tcp.take(addr, time.Now())
 		reused := conn != nil
 		if !reused {
 			if conn, err = f.dial(ctx, deadline, "tcp", addr); err != nil {
-				return nil, 0, err
+				return r, 0, err
 			}
 		}
 		var read bool
-		reply, ignored, read, err = exchangeOn(ctx, deadline, conn, wire, id, question)
+		r, ignored, read, err = exchangeOn(ctx, deadline, conn, wire, buf, id)
 		if err == nil {
 			f.tcp.put(addr, conn, time.Now())
-			return reply, ignored, nil
+			return r, ignored, nil
 		}
 		_ = conn.Close()
 		if !reused || read || ended(ctx) != nil || past(deadline) {
-			return nil, ignored, err
+			return r, ignored, err
 		}
 	}
 }
 
 // exchangeOn does exchangeTCP's work on conn; read reports whether any byte
 // of a reply came. On success conn has no deadline, ready for reuse.
-func exchangeOn(ctx context.Context, deadline time.Time, conn net.Conn, wire []byte, id uint16, question dns.Question) (reply *dns.Msg, ignored int, read bool, err error) {
+func exchangeOn(ctx context.Context, deadline time.Time, conn net.Conn, wire, buf []byte, id uint16) (r reply, ignored int, read bool, err error) {
 	stop := bindDeadline(ctx, deadline, conn)
 	defer func() {
 		if !stop() && err == nil {
 			// The end of ctx came as the reply did: the deadline it set
 			// may land after the reset below, so the connection goes.
-			reply, err = nil, ctx.Err()
+			r, err = reply{}, ctx.Err()
 		}
 		if err == nil {
 			err = conn.SetDeadline(time.Time{})
@@ -511,20 +594,20 @@ func exchangeOn(ctx context.Context, deadline time.Time, conn net.Conn, wire []b
 	binary.BigEndian.PutUint16(framed, uint16(len(wire)))
 	copy(framed[2:], wire)
 	if _, err := conn.Write(framed); err != nil {
-		return nil, 0, false, err
+		return r, 0, false, err
 	}
 	var length [2]byte
 	for {
 		if n, err := io.ReadFull(conn, length[:]); err != nil {
-			return nil, ignored, read || n > 0, err
+			return r, ignored, read || n > 0, err
 		}
 		read = true
-		body := make([]byte, binary.BigEndian.Uint16(length[:]))
-		if _, err := io.ReadFull(conn, body); err != nil {
-			return nil, ignored, true, err
+		n := int(binary.BigEndian.Uint16(length[:]))
+		if _, err := io.ReadFull(conn, buf[:n]); err != nil {
+			return r, ignored, true, err
 		}
-		if m := match(body, id, question); m != nil {
-			return m, ignored, true, nil
+		if r, ok := settle(buf[:n], wire, id); ok {
+			return r, ignored, true, nil
 		}
 		ignored++
 	}

@@ -6,6 +6,11 @@
 // name at once cause one upstream query, not N (the "thundering herd" that
 // RFC 5452 §5 warns also multiplies the chances of a spoofed answer).
 //
+// A caller that need not wait can Join instead: its function is called
+// with the result, in the goroutine that did the work, and the caller goes
+// on at once. A server answers the followers of a cache miss that way
+// without holding a goroutine for each.
+//
 // golang.org/x/sync/singleflight does the same with string keys; this one
 // takes any comparable key, so the hot path builds no string per query.
 package inflight
@@ -19,8 +24,9 @@ type Group[K comparable, V any] struct {
 }
 
 type call[V any] struct {
-	done    chan struct{}
-	waiters int // callers merged into this one so far
+	done    sync.WaitGroup // the waiters of Do wait for the work; no channel to allocate
+	waiters int            // callers merged into this one so far
+	later   []Waiter[V]
 	val     V
 	err     error
 }
@@ -36,24 +42,53 @@ func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, waited bo
 	if c, ok := g.calls[key]; ok {
 		c.waiters++
 		g.mu.Unlock()
-		<-c.done
+		c.done.Wait()
 		return c.val, c.err, true
 	}
 	if g.calls == nil {
 		g.calls = make(map[K]*call[V])
 	}
-	c := &call[V]{done: make(chan struct{}), err: ErrPanicked}
+	c := &call[V]{err: ErrPanicked}
+	c.done.Add(1)
 	g.calls[key] = c
 	g.mu.Unlock()
 
 	defer func() {
 		g.mu.Lock()
 		delete(g.calls, key)
+		later := c.later
+		c.later = nil
 		g.mu.Unlock()
-		close(c.done)
+		c.done.Done()
+		for _, w := range later {
+			w.Done(c.val, c.err)
+		}
 	}()
 	c.val, c.err = fn()
 	return c.val, c.err, false
+}
+
+// Waiter is a caller that joined a call (Join): Done gets its result.
+type Waiter[V any] interface {
+	Done(V, error)
+}
+
+// Join registers w for the result of the call with key in progress and
+// reports true: w.Done runs once that call is done, in the goroutine that
+// made it (so it should be quick and must not panic; after the results of
+// the waiters of Do are given). Without a call in progress, or when max
+// callers have joined it already, Join reports false and w is never
+// called: the caller does the work (Do) or waits for it.
+func (g *Group[K, V]) Join(key K, max int, w Waiter[V]) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c, ok := g.calls[key]
+	if !ok || len(c.later) >= max {
+		return false
+	}
+	c.waiters++
+	c.later = append(c.later, w)
+	return true
 }
 
 // Waiting is the number of callers waiting for the call with key.

@@ -122,3 +122,83 @@ func TestPanic(t *testing.T) {
 		t.Errorf("after the panic: %d %v", v, err)
 	}
 }
+
+// TestJoin: a joined caller gets the result of the call in progress once
+// it is done, without waiting itself; past max joiners, and with no call
+// in progress, Join refuses; a panic gives the joined ErrPanicked.
+func TestJoin(t *testing.T) {
+	tests := []struct {
+		name  string
+		fn    func() (int, error)
+		joins int
+		max   int
+		want  int // joined callers
+		err   error
+	}{
+		{name: "result shared", fn: func() (int, error) { return 7, nil }, joins: 5, max: 10, want: 5},
+		{name: "error shared", fn: func() (int, error) { return 0, errors.New("boom") }, joins: 3, max: 10, want: 3},
+		{name: "at most max", fn: func() (int, error) { return 7, nil }, joins: 5, max: 2, want: 2},
+		{name: "panic", fn: func() (int, error) { panic("boom") }, joins: 2, max: 10, want: 2, err: ErrPanicked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var g Group[string, int]
+			if g.Join("k", tt.max, waiterFunc(func(int, error) { t.Error("joined a call not in progress") })) {
+				t.Fatal("Join with no call in progress reported true")
+			}
+			started, release := make(chan struct{}), make(chan struct{})
+			type result struct {
+				v   int
+				err error
+			}
+			got := make(chan result, tt.joins)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				defer func() { _ = recover() }()
+				g.Do("k", func() (int, error) {
+					close(started)
+					<-release
+					return tt.fn()
+				})
+			}()
+			<-started
+			joined := 0
+			for range tt.joins {
+				if g.Join("k", tt.max, waiterFunc(func(v int, err error) { got <- result{v, err} })) {
+					joined++
+				}
+			}
+			if joined != tt.want {
+				t.Errorf("joined %d of %d, want %d", joined, tt.joins, tt.want)
+			}
+			if w := g.Waiting("k"); w != tt.want {
+				t.Errorf("Waiting = %d, want %d", w, tt.want)
+			}
+			close(release)
+			<-done
+			want, wantErr := tt.fn, tt.err
+			for range joined {
+				r := <-got
+				if wantErr != nil {
+					if !errors.Is(r.err, wantErr) {
+						t.Errorf("joined got error %v, want %v", r.err, wantErr)
+					}
+					continue
+				}
+				v, err := want()
+				if r.v != v || (r.err == nil) != (err == nil) {
+					t.Errorf("joined got (%d, %v), want (%d, %v)", r.v, r.err, v, err)
+				}
+			}
+			if g.Len() != 0 {
+				t.Errorf("Len = %d after the call, want 0", g.Len())
+			}
+		})
+	}
+}
+
+// waiterFunc is a Waiter made of a function.
+type waiterFunc func(int, error)
+
+func (f waiterFunc) Done(v int, err error) { f(v, err) }

@@ -130,3 +130,17 @@ func Env(tb testing.TB) {
 		}
 	}
 }
+
+// Python returns python3 when it can import boto3; otherwise it skips the
+// test (fails it when CI is "true").
+func Python(tb testing.TB) string {
+	tb.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		missing(tb, "python3")
+	}
+	if exec.Command(py, "-c", "import boto3").Run() != nil {
+		missing(tb, "boto3 (python3)")
+	}
+	return py
+}

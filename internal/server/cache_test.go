@@ -66,7 +66,7 @@ func TestCacheHit(t *testing.T) {
 			}
 			n := parseNetwork(t, text)
 			listenOnLoopback(n)
-			clock := &fakeClock{}
+			clock := newFakeClock()
 			var stdout loopbacktest.Buffer
 			s := start(t, n, server.Options{Now: clock.Now, Stdout: &stdout})
 			addr := addrOf(t, s, "vpc:vpc-app")
@@ -141,7 +141,7 @@ func TestServeStale(t *testing.T) {
 			bind := onPrem(t)
 			n := parseNetwork(t, corpWithCache(t, bind, tt.cache))
 			listenOnLoopback(n)
-			clock := &fakeClock{}
+			clock := newFakeClock()
 			s := start(t, n, server.Options{Now: clock.Now, Stdout: io.Discard})
 			addr := addrOf(t, s, "vpc:vpc-app")
 			wantAnswer(t, ask(t, "udp", addr, "db.corp.example.", dns.TypeA), "db.corp.example. IN A 192.168.1.20")
@@ -264,7 +264,7 @@ func TestServeStaleTimers(t *testing.T) {
 		"forwarding: {attempt_timeout: 200ms, total_timeout: 600ms}", "forwarding: {attempt_timeout: 1s, total_timeout: 2s}", 1)
 	n := parseNetwork(t, text)
 	listenOnLoopback(n)
-	clock := &fakeClock{}
+	clock := newFakeClock()
 	s := start(t, n, server.Options{Now: clock.Now, StaleAnswerAfter: 100 * time.Millisecond})
 	addr := addrOf(t, s, "vpc:vpc-app")
 	const qname = "stale.corp.example."

@@ -77,6 +77,12 @@ func (t *memoTable) put(key []byte, e *memoEntry) {
 // from the same VPC takes the fast path. Called with the reply before OPT
 // and truncation are applied.
 func (s *Server) remember(x *exchange, resp *dns.Msg) {
+	s.rememberRcode(x, resp.Rcode, resp)
+}
+
+// rememberRcode is remember for a reply with rcode; resp may be nil for a
+// forwarded answer (only a local one is packed from it).
+func (s *Server) rememberRcode(x *exchange, rcode int, resp *dns.Msg) {
 	q := x.wq
 	if q == nil || x.volatile || x.vpc == nil || x.decision.Winner == nil || x.q.Qtype == dns.TypeANY || x.q.Qclass != dns.ClassINET {
 		return // not a question the fast path reads, or one it never answers
@@ -90,9 +96,13 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 	if x.fw.failed && !x.fw.made {
 		return // failed open: every query asks the firewall again
 	}
-	if !local && !x.cached {
+	if local && resp == nil {
+		return
+	}
+	if !local && !x.cached && !x.popular {
 		// A forwarded question is remembered the second time it is asked,
-		// when the cache answered it: a stream of names asked once (a
+		// when the cache answered it, or when other clients asked it while
+		// it was answered (popular): a stream of names asked once (a
 		// cache-missing workload) then costs the fast path nothing.
 		return
 	}
@@ -109,9 +119,9 @@ func (s *Server) remember(x *exchange, resp *dns.Msg) {
 	if r := x.fw.d.Logged(); r != nil {
 		e.fwGroup, e.fwAction, e.fwList = r.GroupID, r.Action.String(), r.ListID
 	}
-	e.rcode = resp.Rcode
+	e.rcode = rcode
 	if m := s.opts.Metrics; m != nil {
-		e.counted = m.QueryCounter(x.vpc.Config.ID, e.source, dns.RcodeToString[resp.Rcode])
+		e.counted = m.QueryCounter(x.vpc.Config.ID, e.source, dns.RcodeToString[rcode])
 		for _, r := range x.fw.d.Alerts() {
 			e.fwCounted = append(e.fwCounted, m.FirewallMatchCounter(x.vpc.Config.ID, r.GroupID, "ALERT"))
 		}

@@ -32,6 +32,7 @@ type queryHandler struct {
 
 // exchange is one query on its way through the pipeline.
 type exchange struct {
+	srv      *Server
 	st       *state
 	vpc      *view.VPC
 	req      *dns.Msg
@@ -53,6 +54,25 @@ type exchange struct {
 	wq *wire.Query
 	// fw is what the DNS Firewall did with the query (firewall.go).
 	fw fwState
+
+	// The wire route of a forward (wireForward): w writes the reply;
+	// deferred says a follower of a cache miss in flight, answered when
+	// the leader's answer comes; answered that the reply went out already;
+	// fwdErr is a failed forward's, answered through a dns.Msg.
+	w        dns.ResponseWriter
+	deferred bool
+	answered bool
+	fwdErr   error
+	// fallback is the answer that the wire route could not send as it is
+	// (too large for the client's UDP size): the dns.Msg route cuts it.
+	fallback *dns.Msg
+	// lead is the placeholder whose followers get this query's answer
+	// (follow.go): finished with the answer on the wire route, released
+	// to the full path on every other.
+	lead *pending
+	// popular marks a forwarded question that others asked while it was
+	// answered: remembered for the fast path at once.
+	popular bool
 }
 
 func (h queryHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
@@ -66,12 +86,30 @@ func (h queryHandler) serve(w dns.ResponseWriter, req *dns.Msg, wq *wire.Query) 
 	written := false
 	defer s.recoverQuery(w, req, &written)
 	st := s.state.Load()
-	x := &exchange{st: st, req: req, src: addrPort(w.RemoteAddr()), wq: wq}
-	_, x.tcp = w.RemoteAddr().(*net.TCPAddr)
+	x := &exchange{srv: s, st: st, req: req, wq: wq, w: w}
+	if uw, ok := w.(*udpWriter); ok {
+		x.src, _ = uw.RemoteAddrPort()
+		x.lead = uw.lead
+		defer func() {
+			if !x.deferred {
+				s.release(x.lead) // nothing when finished: the followers have their answer
+			}
+		}()
+	} else if ap, ok := w.(addrPorter); ok {
+		x.src, x.tcp = ap.RemoteAddrPort()
+	} else {
+		ra := w.RemoteAddr()
+		x.src = addrPort(ra)
+		_, x.tcp = ra.(*net.TCPAddr)
+	}
 	x.vpc = st.vpcFor(h.owner, x.src.Addr())
 	x.endpoint = st.endpoints[h.owner]
 
 	resp := s.answer(x)
+	if x.deferred || x.answered {
+		written = true // a follower answered later, or the wire route's reply sent
+		return
+	}
 	if resp == nil {
 		written = true // DNS support off (no answer at all, as on AWS), or a response
 		return
@@ -111,46 +149,56 @@ func (s *Server) recoverQuery(w dns.ResponseWriter, req *dns.Msg, written *bool)
 	_ = w.WriteMsg(resp)
 }
 
-// answer builds the reply to x.req, or nil when the query gets none.
+// answer builds the reply to x.req, or nil when the query gets none (or
+// the wire route answered it: x.answered, x.deferred).
 func (s *Server) answer(x *exchange) *dns.Msg {
 	req := x.req
 	if req.Response {
 		s.drop(metrics.DropResponse)
 		return nil // a response: never answered (no reflection), on TCP as on UDP
 	}
-	resp := newReply(req, true)
 	if x.vpc != nil && !x.vpc.Config.DNSSupport {
 		return nil
 	}
 	if rc := ednsRcode(req); rc != dns.RcodeSuccess {
-		resp.Rcode = rc // FORMERR or BADVERS, before anything else (RFC 6891 §6.1.3)
-		return resp
+		return rcodeReply(req, rc) // FORMERR or BADVERS, before anything else (RFC 6891 §6.1.3)
 	}
 	if x.vpc == nil {
-		resp.Rcode = dns.RcodeRefused // never an open resolver (§1.4)
-		return resp
+		return rcodeReply(req, dns.RcodeRefused) // never an open resolver (§1.4)
 	}
 	if req.Opcode != dns.OpcodeQuery {
-		resp.Rcode = dns.RcodeNotImplemented
-		return resp
+		return rcodeReply(req, dns.RcodeNotImplemented)
 	}
 	if len(req.Question) != 1 {
-		resp.Rcode = dns.RcodeFormatError
-		return resp
+		return rcodeReply(req, dns.RcodeFormatError)
 	}
 	x.q = req.Question[0]
 	x.qname = dnsname.FromWire(x.q.Name)
 	if x.q.Qclass != dns.ClassINET {
-		resp.Rcode = dns.RcodeRefused
-		return resp
+		return rcodeReply(req, dns.RcodeRefused)
 	}
 	if rc := qtypeRcode(x.q.Qtype); rc != dns.RcodeSuccess {
-		resp.Rcode = rc
-		return resp
+		return rcodeReply(req, rc)
 	}
 	x.decision = x.vpc.Decide(x.qname)
 	w := x.decision.Winner
 	fw := x.vpc.Firewall != nil
+	if !fw && !w.Local() && x.wq != nil && x.st.qlog == nil {
+		// The wire route: no dns.Msg for the answer unless it needs one.
+		if s.wireForward(x, w.Forward) {
+			return nil // answered, or to be answered (a follower)
+		}
+		resp := newReply(req, true)
+		if x.fwdErr != nil {
+			resp.Rcode = rcodeFor(x.fwdErr)
+			return resp
+		}
+		if x.fallback != nil {
+			return reply(resp, x.fallback)
+		}
+		return s.forward(x, resp, w.Forward)
+	}
+	resp := newReply(req, true)
 	if fw && s.firewallQuery(x, resp) {
 		return resp
 	}
@@ -170,6 +218,13 @@ func (s *Server) answer(x *exchange) *dns.Msg {
 	if fw {
 		s.firewallChain(x, resp)
 	}
+	return resp
+}
+
+// rcodeReply is the reply to req with rcode and no records.
+func rcodeReply(req *dns.Msg, rcode int) *dns.Msg {
+	resp := newReply(req, true)
+	resp.Rcode = rcode
 	return resp
 }
 
@@ -321,23 +376,156 @@ func (s *Server) lookupForward(x *exchange, req *dns.Msg, qname dnsname.Name, f 
 // fetch asks f's targets and caches their answer, its TTLs clamped as the
 // cache clamps them (so the first answer agrees with every later one).
 func (s *Server) fetch(st *state, req *dns.Msg, key cache.Key, targets []forward.Target, f *view.Forward) (*dns.Msg, error) {
+	b, err := s.fetchWire(st, req.Question[0], key, targets, f)
+	if err != nil {
+		return nil, err
+	}
+	m := new(dns.Msg)
+	if err := m.Unpack(b); err != nil {
+		return nil, fmt.Errorf("forward %s: unpack answer: %w", key.Name, err)
+	}
+	m.Id = req.Id
+	m.Question[0] = req.Question[0]
+	return m, nil
+}
+
+// fetchWire is fetch in wire form: the answer packed (no OPT, TTLs
+// clamped), shared with the other clients of the same question in flight:
+// the caller must not change it. The cache keeps a copy of its own.
+func (s *Server) fetchWire(st *state, q dns.Question, key cache.Key, targets []forward.Target, f *view.Forward) ([]byte, error) {
 	// Clients asking the same question through the same forward while it
 	// is on its way share its one upstream query (and its outcome).
-	m, err, _ := s.inflight.Do(flightKey{key, f}, func() (*dns.Msg, error) {
+	b, err, _ := s.inflight.Do(flightKey{key, f}, func() ([]byte, error) {
+		tr := s.traces.Get().(*forward.Trace)
+		defer s.traces.Put(tr)
+		tr.Attempts = tr.Attempts[:0]
 		// No context with a timeout of its own (a timer per cache miss):
 		// the forwarder keeps to emulation.forwarding's total budget.
-		m, trace, err := st.fwd.Exchange(s.ctx, req, targets, st.pathOf(f))
-		s.observeForward(f, trace)
+		b, err := st.fwd.ExchangeWire(s.ctx, q, 0, targets, st.pathOf(f), tr, nil)
+		s.observeForward(f, *tr)
 		if err != nil {
 			return nil, err
 		}
-		st.cache.Clamp(m)
+		st.cache.ClampWire(b)
 		if st.cache != nil {
-			st.cache.Put(key, m)
+			st.cache.PutWire(key, b)
 		}
-		return m, nil
+		return b, nil
 	})
-	return m, err
+	return b, err
+}
+
+// maxFollowers bounds the clients answered later (Join) per question in
+// flight; past it, they wait in their goroutines.
+const maxFollowers = 1024
+
+// wireForward answers x, a forwarded question of a UDP or TCP query the
+// fast parser read, in wire form: from the cache or the forwarder's bytes,
+// patched for the client, with no dns.Msg. It reports false when the
+// dns.Msg route must answer (stale answers, no targets, a reply too large
+// for the client, a failed forward: x.fwdErr); true when the reply went
+// out, or will when the leader's answer comes (x.deferred: a follower
+// over UDP, with no goroutine waiting).
+func (s *Server) wireForward(x *exchange, f *view.Forward) bool {
+	if f.Endpoint != nil {
+		x.endpoint = f.Endpoint.ID
+	}
+	targets := x.st.targetsOf(f)
+	if len(targets) == 0 {
+		return false
+	}
+	key := cache.Key{Scope: f.Scope, Name: x.qname, Type: x.q.Qtype, Class: x.q.Qclass}
+	if c := x.st.cache; c != nil {
+		bp := s.outBufs.Get().(*[]byte)
+		b, status := c.Get(key, x.req.Id, (*bp)[:0])
+		switch status {
+		case cache.Hit:
+			x.cached = true
+			s.finish(x.lead, b, nil, x.decision.Winner.Source.String())
+			ok := s.deliverWire(x, b)
+			*bp = b[:0]
+			s.outBufs.Put(bp)
+			return ok
+		case cache.Stale:
+			s.outBufs.Put(bp)
+			return false
+		}
+		s.outBufs.Put(bp)
+	}
+	fk := flightKey{key, f}
+	if !x.tcp && s.inflight.Join(fk, maxFollowers, x) {
+		x.deferred = true
+		return true
+	}
+	b, err := s.fetchWire(x.st, x.q, key, targets, f)
+	// A question that had followers is asked again soon: remembered for
+	// the fast path now, not at the next cache hit.
+	x.popular = s.finish(x.lead, b, err, x.decision.Winner.Source.String()) > 0
+	if err != nil {
+		x.fwdErr = err
+		return false
+	}
+	return s.deliverWire(x, b)
+}
+
+// Done answers x, a follower of a question in flight, with the leader's
+// answer b (or its error), in the leader's goroutine (inflight.Waiter).
+func (x *exchange) Done(b []byte, err error) {
+	s := x.srv
+	s.finish(x.lead, b, err, x.decision.Winner.Source.String())
+	written := false
+	defer s.recoverQuery(x.w, x.req, &written)
+	if err == nil && s.deliverWire(x, b) {
+		written = true
+		return
+	}
+	resp := newReply(x.req, true)
+	if err != nil {
+		resp.Rcode = rcodeFor(err)
+	} else {
+		resp = reply(resp, x.fallback)
+	}
+	finish(x.req, resp, x.tcp)
+	written = true
+	if err := x.w.WriteMsg(resp); err != nil {
+		s.log.Debug("write reply", "src", x.src, "err", err)
+	}
+	s.record(x, resp)
+}
+
+// deliverWire sends x's client the answer b (packed, without OPT; not
+// changed): copied, with the client's ID, flags, question spelling and
+// EDNS. It reports false, with the answer unpacked in x.fallback, when the
+// reply does not fit the client's UDP size (the dns.Msg route truncates).
+func (s *Server) deliverWire(x *exchange, b []byte) bool {
+	bp := s.outBufs.Get().(*[]byte)
+	defer s.outBufs.Put(bp)
+	out := append((*bp)[:0], b...)
+	ok := len(out) >= 12 && cache.MatchCase(out, x.q.Name)
+	if ok {
+		out[0], out[1] = byte(x.req.Id>>8), byte(x.req.Id)
+		// The question is the client's now, so the reply's own bytes
+		// stand for the query's.
+		out, ok = wire.FinishReply(out, out, x.wq, x.tcp)
+	}
+	*bp = out[:0]
+	if !ok {
+		m := new(dns.Msg)
+		if err := m.Unpack(b); err != nil {
+			m.Rcode = dns.RcodeServerFailure
+			m.Answer, m.Ns, m.Extra = nil, nil, nil
+		}
+		x.fallback = m
+		return false
+	}
+	rcode := int(out[3] & 0xf)
+	s.rememberRcode(x, rcode, nil)
+	x.answered = true
+	if _, err := x.w.Write(out); err != nil {
+		s.log.Debug("write reply", "src", x.src, "err", err)
+	}
+	s.count(x, rcode)
+	return true
 }
 
 // reply copies an upstream or cached answer into resp, which already has
@@ -416,6 +604,13 @@ func pathPicker(f *view.Forward) forward.PathFunc {
 	}
 }
 
+// addrPorter is a dns.ResponseWriter that gives its client's address
+// without making a net.Addr (two allocations): tcp says the query came
+// over TCP.
+type addrPorter interface {
+	RemoteAddrPort() (ap netip.AddrPort, tcp bool)
+}
+
 func addrPort(a net.Addr) netip.AddrPort {
 	switch a := a.(type) {
 	case *net.UDPAddr:
@@ -445,24 +640,11 @@ func (s *Server) formErr() {
 
 // record writes the query log and the metrics of one answered query.
 func (s *Server) record(x *exchange, resp *dns.Msg) {
-	source := "refused"
-	if x.decision.Winner != nil {
-		source = x.decision.Winner.Source.String()
-	}
-	if x.fw.made {
-		source = "firewall"
-	}
-	s.countFirewall(x)
-	vpcID := ""
-	if x.vpc != nil {
-		vpcID = x.vpc.Config.ID
-	}
-	if m := s.opts.Metrics; m != nil {
-		m.Query(vpcID, source, dns.RcodeToString[resp.Rcode])
-	}
+	s.count(x, resp.Rcode)
 	if x.st.qlog == nil || x.vpc == nil || x.q.Name == "" {
 		return
 	}
+	vpcID := x.vpc.Config.ID
 	transport := "UDP"
 	if x.tcp {
 		transport = "TCP"
@@ -485,6 +667,25 @@ func (s *Server) record(x *exchange, resp *dns.Msg) {
 	}
 	logFirewall(&rec, &x.fw.d)
 	x.st.qlog.Log(rec)
+}
+
+// count counts one answered query in the metrics (and the firewall's).
+func (s *Server) count(x *exchange, rcode int) {
+	source := "refused"
+	if x.decision.Winner != nil {
+		source = x.decision.Winner.Source.String()
+	}
+	if x.fw.made {
+		source = "firewall"
+	}
+	s.countFirewall(x)
+	if m := s.opts.Metrics; m != nil {
+		vpcID := ""
+		if x.vpc != nil {
+			vpcID = x.vpc.Config.ID
+		}
+		m.Query(vpcID, source, dns.RcodeToString[rcode])
+	}
 }
 
 // observeForward counts the attempts of one forward.

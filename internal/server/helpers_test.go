@@ -448,9 +448,17 @@ func eventually(d time.Duration, cond func() bool) bool {
 	}
 }
 
-// fakeClock is a clock that the test moves forward.
-type fakeClock struct{ offset atomic.Int64 }
+// fakeClock is a clock that stands still until the test moves it forward:
+// a TTL the test expects after Advance does not depend on how long the
+// machine took meanwhile (it once read 289 for 290 on a loaded machine).
+type fakeClock struct {
+	base   time.Time
+	offset atomic.Int64
+}
 
-func (c *fakeClock) Now() time.Time             { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *fakeClock) Advance(d time.Duration)    { c.offset.Add(int64(d)) }
+func newFakeClock() *fakeClock { return &fakeClock{base: time.Now()} }
+
+func (c *fakeClock) Now() time.Time          { return c.base.Add(time.Duration(c.offset.Load())) }
+func (c *fakeClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
 func tempFile(t testing.TB, name string) string { return filepath.Join(t.TempDir(), name) }

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -100,5 +102,84 @@ func TestConcurrentMissesShareOneQuery(t *testing.T) {
 		if got := up.queries(name); got != 1 {
 			t.Errorf("%s: %d upstream queries for %d clients, want 1", name, got, clients)
 		}
+	}
+}
+
+// TestFollowersAnsweredAsTheyAsked: UDP clients that join a question in
+// flight each get a reply of their own: their ID, their spelling of the
+// name, an OPT only when they sent one; and when every target fails, each
+// gets SERVFAIL.
+func TestFollowersAnsweredAsTheyAsked(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		silent bool
+		rcode  int
+	}{
+		{name: "answered", rcode: dns.RcodeSuccess},
+		{name: "targets silent", silent: true, rcode: dns.RcodeServerFailure},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			upAddr := ""
+			var up *slowUpstream
+			if tt.silent {
+				upAddr = startSilent(t).addr
+			} else {
+				up = startSlowUpstream(t, 300*time.Millisecond)
+				upAddr = up.addr
+			}
+			n := parseNetwork(t, expand(baseNetwork+corpRule, map[string]string{"MAP1": upAddr, "MAP2": upAddr}))
+			n.Emulation.AttemptTimeout = 300 * time.Millisecond
+			n.Emulation.TotalTimeout = 600 * time.Millisecond
+			if !tt.silent {
+				n.Emulation.AttemptTimeout = 2 * time.Second
+				n.Emulation.TotalTimeout = 3 * time.Second
+			}
+			listenOnLoopback(n)
+			s := start(t, n, server.Options{})
+			addr := addrOf(t, s, "vpc:vpc-app")
+
+			spellings := []string{"herd.corp.example.", "HERD.corp.example.", "Herd.Corp.Example.", "hErD.cOrP.eXaMpLe."}
+			var wg sync.WaitGroup
+			errs := make(chan string, 16)
+			for i := range 16 {
+				name := spellings[i%len(spellings)]
+				edns := i%2 == 0
+				wg.Go(func() {
+					q := new(dns.Msg)
+					q.SetQuestion(name, dns.TypeA)
+					if edns {
+						q.SetEdns0(1232, false)
+					}
+					r, err := tryExchange("udp", addr, q, 5*time.Second)
+					switch {
+					case err != nil:
+						errs <- name + ": " + err.Error()
+					case r.Id != q.Id || r.Rcode != tt.rcode || len(r.Question) != 1 || r.Question[0].Name != name:
+						errs <- name + ": " + r.String()
+					case (r.IsEdns0() != nil) != edns:
+						errs <- fmt.Sprintf("%s: OPT in reply %v, in query %v", name, r.IsEdns0() != nil, edns)
+					case tt.rcode == dns.RcodeSuccess && (len(r.Answer) != 1 || !strings.EqualFold(r.Answer[0].Header().Name, name)):
+						errs <- name + ": " + r.String()
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for e := range errs {
+				t.Error(e)
+			}
+			if up != nil {
+				sent := 0
+				for _, name := range spellings {
+					sent += up.queries(name)
+				}
+				if sent != 1 {
+					t.Errorf("%d upstream queries for 16 clients, want 1", sent)
+				}
+			}
+		})
 	}
 }

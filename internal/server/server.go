@@ -92,7 +92,15 @@ type Server struct {
 	cacheBase metrics.CacheStats
 
 	// inflight merges the cache misses that are on their way upstream.
-	inflight inflight.Group[flightKey, *dns.Msg]
+	// Their answers are packed, shared by the clients of one query.
+	inflight inflight.Group[flightKey, []byte]
+	// traces are the forward.Traces of the upstream queries, reused;
+	// outBufs the buffers of the replies the wire route writes.
+	traces  sync.Pool // *forward.Trace
+	outBufs sync.Pool // *[]byte
+	// pending are the questions being answered that UDP readers attach
+	// followers to (follow.go).
+	pending pendingTable
 }
 
 // New compiles the network and returns a server that is not yet listening.
@@ -134,6 +142,11 @@ func New(n *config.Network, opts Options) (*Server, error) {
 		listeners: map[listenSpec]*listener{},
 		retiring:  map[*state]struct{}{},
 		baseProcs: runtime.GOMAXPROCS(0),
+	}
+	s.traces.New = func() any { return new(forward.Trace) }
+	s.outBufs.New = func() any {
+		b := make([]byte, 0, 1024)
+		return &b
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	st, err := s.newState(v, nil)

@@ -136,7 +136,14 @@ func (u *udpServer) read(c *udpSocket) {
 				}
 			}
 			if parsed {
-				u.full(c, pkt, src, &q)
+				var lead *pending
+				if u.query != nil {
+					var followed bool
+					if lead, followed = u.follow(c, pkt, src, &q); followed {
+						continue // answered with the query that leads it
+					}
+				}
+				u.fullLeading(c, pkt, src, &q, lead)
 			} else {
 				u.full(c, pkt, src, nil)
 			}
@@ -163,6 +170,9 @@ type slowQuery struct {
 	pkt  []byte
 	src  netip.AddrPort
 	wq   *wire.Query // nil when the fast parser refused it
+	// lead is the placeholder of the question that followers attach to
+	// while this query is answered (follow.go); nil for none.
+	lead *pending
 }
 
 // full hands one datagram to the full path: to a worker waiting for one,
@@ -171,21 +181,30 @@ type slowQuery struct {
 // CPU growing its stack) and exit after workerIdle without work. q is the
 // datagram's parse, nil when the fast parser refused it.
 func (u *udpServer) full(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query) {
+	u.fullLeading(c, pkt, src, q, nil)
+}
+
+// fullLeading is full for a query that leads the followers of lead (nil:
+// none): they are released when the query is not answered.
+func (u *udpServer) fullLeading(c *udpSocket, pkt []byte, src netip.AddrPort, q *wire.Query, lead *pending) {
 	if len(pkt) < 12 {
 		u.s.drop(metrics.DropMalformed) // no header
+		u.s.release(lead)
 		return
 	}
 	if pkt[2]&0x80 != 0 {
 		u.s.drop(metrics.DropResponse) // never answer a response (amplification)
+		u.s.release(lead)
 		return
 	}
 	select {
 	case u.sem <- struct{}{}:
 	default:
 		u.s.drop(metrics.DropFullPathLimit) // overloaded: drop
+		u.s.release(lead)
 		return
 	}
-	job := slowQuery{sock: c, pkt: append([]byte(nil), pkt...), src: src}
+	job := slowQuery{sock: c, pkt: append([]byte(nil), pkt...), src: src, lead: lead}
 	if q != nil {
 		cp := *q // offsets into pkt, so they hold in the copy too
 		job.wq = &cp
@@ -220,15 +239,17 @@ func (u *udpServer) work(job slowQuery) {
 
 // answer runs one datagram through the full path.
 func (u *udpServer) answer(job slowQuery) {
-	w := &udpWriter{sock: job.sock, remote: job.src}
+	w := &udpWriter{sock: job.sock, remote: job.src, lead: job.lead}
 	req := new(dns.Msg)
 	if err := req.Unpack(job.pkt); err != nil {
 		u.s.formErr()
 		w.Write(formErrReply(job.pkt))
+		u.s.release(job.lead)
 		return
 	}
 	if u.query == nil {
 		u.other.ServeDNS(w, req)
+		u.s.release(job.lead)
 		return
 	}
 	u.query.serve(w, req, job.wq)
@@ -275,10 +296,16 @@ func (u *udpServer) shutdown(ctx context.Context) error {
 type udpWriter struct {
 	sock   *udpSocket
 	remote netip.AddrPort
+	lead   *pending // the followers of this query (follow.go), nil for none
 }
 
 func (w *udpWriter) LocalAddr() net.Addr  { return net.UDPAddrFromAddrPort(w.sock.local) }
 func (w *udpWriter) RemoteAddr() net.Addr { return net.UDPAddrFromAddrPort(w.remote) }
+
+// RemoteAddrPort is the client's address without a net.Addr (addrPorter).
+func (w *udpWriter) RemoteAddrPort() (netip.AddrPort, bool) {
+	return netip.AddrPortFrom(w.remote.Addr().Unmap(), w.remote.Port()), false
+}
 func (w *udpWriter) WriteMsg(m *dns.Msg) error {
 	b, err := m.Pack()
 	if err != nil {

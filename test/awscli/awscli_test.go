@@ -51,6 +51,7 @@ func buildVpcdns(t *testing.T) string {
 // TestReverseDNS runs reverse-dns.sh: the reverse-DNS scenario built from
 // nothing with the AWS CLI, checked with dig, across a restart.
 func TestReverseDNS(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bind := bindtest.Start(t, map[string]string{"0.10.in-addr.arpa": onPremReverse})
@@ -84,6 +85,7 @@ func TestReverseDNS(t *testing.T) {
 // TestFirewall runs firewall.sh: a DNS Firewall built with the AWS CLI,
 // each action checked with dig, the query log and the export.
 func TestFirewall(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
@@ -113,6 +115,7 @@ func TestFirewall(t *testing.T) {
 // TestProfiles runs profiles.sh: a Route 53 Profile built with the AWS
 // CLI brings a private hosted zone to a VPC, checked with dig.
 func TestProfiles(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
 	need(t, "aws")
 	need(t, "dig")
 	bin := buildVpcdns(t)
@@ -135,6 +138,48 @@ func TestProfiles(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("profiles.sh: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// TestExample runs example.sh: the embedded example network built with
+// the AWS CLI (docs/api.md "The example network, built through the API"),
+// checked with dig and with vpcdns diff against the example. It makes
+// about 60 AWS CLI calls: a minute on an idle machine.
+func TestExample(t *testing.T) {
+	t.Parallel() // each script has its own ports, BIND and work dir; the CLI is slow to start, so they overlap
+	need(t, "aws")
+	need(t, "dig")
+	bin := buildVpcdns(t)
+	work := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	seen := map[int]bool{}
+	port := func() string {
+		for {
+			p := int(loopbacktest.FreePort(t))
+			if !seen[p] {
+				seen[p] = true
+				return strconv.Itoa(p)
+			}
+		}
+	}
+	cmd := exec.CommandContext(ctx, "bash", "example.sh")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
+	cmd.Env = append(os.Environ(),
+		"VPCDNS="+bin,
+		"API_PORT="+port(),
+		"APP_PORT="+port(),
+		"SHARED_PORT="+port(),
+		"INBOUND_PORT="+port(),
+		"ONPREM1_PORT="+port(),
+		"ONPREM2_PORT="+port(),
+		"WORK="+work,
+	)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("example.sh: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
 }

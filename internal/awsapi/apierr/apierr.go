@@ -114,6 +114,7 @@ const (
 	ResVPCEndpoint   = "vpc-endpoint"
 	ResPrefixList    = "prefix-list"
 	ResGatewayAttach = "gateway-attachment" // Gateway.NotAttached
+	ResInstance      = "instance"
 	ResHostedZone    = "hosted-zone"
 	ResHealthCheck   = "health-check"
 	ResChange        = "change"
@@ -391,6 +392,7 @@ var ec2NotFound = map[string]string{
 	ResVPCEndpoint:   "InvalidVpcEndpointId.NotFound",
 	ResPrefixList:    "InvalidPrefixListID.NotFound",
 	ResGatewayAttach: "Gateway.NotAttached",
+	ResInstance:      "InvalidInstanceID.NotFound",
 }
 
 // ec2Duplicate are EC2's "already exists" codes by resource type.

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
@@ -94,7 +95,7 @@ func entryShape(e config.ACLEntryFile) aclEntry {
 
 func networkACLs(st *store.State, n *config.Network) []NetworkAcl {
 	shape := func(id, vpc string, entries []config.ACLEntryFile) NetworkAcl {
-		a := NetworkAcl{NetworkAclId: id, VpcId: vpc, IsDefault: id == defaultACLOf(st, vpc), OwnerId: n.AccountID,
+		a := NetworkAcl{NetworkAclId: id, VpcId: vpc, IsDefault: id == defaultACLOf(st, vpc), OwnerId: cmp.Or(vpcOwner(st, n, vpc), n.AccountID),
 			Tags: tagItems(metaTags(st, id))}
 		sorted := slices.Clone(entries)
 		slices.SortStableFunc(sorted, func(x, y config.ACLEntryFile) int { return x.RuleNumber - y.RuleNumber })

@@ -1,11 +1,13 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -44,7 +46,7 @@ func dhcpIndex(f *config.File, id string) int {
 }
 
 func dhcpShape(st *store.State, n *config.Network, d config.DHCPOptionsFile) DhcpOptions {
-	out := DhcpOptions{OwnerId: n.AccountID, DhcpOptionsId: d.ID, Tags: tagItems(metaTags(st, d.ID))}
+	out := DhcpOptions{OwnerId: cmp.Or(d.OwnerAccount, n.AccountID), DhcpOptionsId: d.ID, Tags: tagItems(metaTags(st, d.ID))}
 	if d.DomainName != "" {
 		out.DhcpConfigurations = append(out.DhcpConfigurations, dhcpConfiguration{Key: "domain-name", Values: []attrValue{{d.DomainName}}})
 	}
@@ -103,6 +105,7 @@ func (h *Handler) createDhcpOptions(ctx context.Context, p params) (dhcpOut, err
 		}
 	}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+		d.OwnerAccount = op.Owner(ctx, tx.Net.AccountID)
 		tx.File.DHCPOptionSets = append(tx.File.DHCPOptionSets, d)
 		object(tx, d.ID, store.KindDHCPOptions).Tags = tags
 		return nil

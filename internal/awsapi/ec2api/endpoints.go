@@ -1,11 +1,13 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -55,6 +57,11 @@ type VpcEndpoint struct {
 	OwnerId             string               `xml:"ownerId"`
 }
 
+// fullAccessPolicy is the policy AWS gives an endpoint made without one:
+// full access to the service (AWS PrivateLink guide, "Control access to VPC
+// endpoints using endpoint policies").
+const fullAccessPolicy = `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
+
 func vpceNotFound(id string) error {
 	return apierr.New(apierr.NotFound, apierr.ResVPCEndpoint, "The Vpc Endpoint Id '%s' does not exist", id)
 }
@@ -99,7 +106,7 @@ func vpceShape(st *store.State, n *config.Network, x config.VPCEndpointFile) Vpc
 		out.OwnerId = x.OwnerAccount
 	}
 	if o := st.Meta.Objects[x.ID]; o != nil {
-		out.CreationTimestamp, out.Tags, out.PolicyDocument = isoTime(o.Created), tagItems(o.Tags), o.Policy
+		out.CreationTimestamp, out.Tags, out.PolicyDocument = isoTime(o.Created), tagItems(o.Tags), cmp.Or(o.Policy, fullAccessPolicy)
 		if typ == "gateway" {
 			out.RouteTableIds = strings.Fields(o.Description)
 		}
@@ -239,6 +246,7 @@ func (h *Handler) createVpcEndpoint(ctx context.Context, p params) (vpceOut, err
 				return rtNotFound(t)
 			}
 		}
+		x.OwnerAccount = op.Owner(ctx, tx.Net.AccountID)
 		tx.File.VPCEndpoints = append(tx.File.VPCEndpoints, x)
 		o := object(tx, x.ID, store.KindVPCEndpoint)
 		o.Tags, o.Policy, o.Description = tags, p.str("PolicyDocument"), strings.Join(tables, " ")
@@ -347,7 +355,7 @@ func edgeInterfaces(st *store.State, n *config.Network) []NetworkInterface {
 		}
 		for _, a := range e.IPAddresses {
 			ni := NetworkInterface{Groups: groups, InterfaceType: "vpc_endpoint", NetworkInterfaceId: vpceENI(e.ID, a.IP),
-				OwnerId: n.AccountID, PrivateIpAddress: a.IP, PrivateIpAddresses: []eniPrivateIP{{true, a.IP}},
+				OwnerId: n.AccountID, PrivateIpAddress: a.IP, PrivateIpAddresses: []eniPrivateIP{{Primary: true, PrivateIpAddress: a.IP}},
 				RequesterManaged: true, SourceDestCheck: true, Status: "in-use", SubnetId: a.Subnet, VpcId: e.VPC,
 				Description: "VPC Endpoint Interface " + e.ID}
 			ni.AvailabilityZone, ni.AvailabilityZoneId = az(a.Subnet)
@@ -360,7 +368,7 @@ func edgeInterfaces(st *store.State, n *config.Network) []NetworkInterface {
 			continue
 		}
 		ni := NetworkInterface{InterfaceType: "nat_gateway", NetworkInterfaceId: store.DerivedID("eni-", "nat|"+id),
-			OwnerId: n.AccountID, PrivateIpAddress: o.PrivateIP, PrivateIpAddresses: []eniPrivateIP{{true, o.PrivateIP}},
+			OwnerId: n.AccountID, PrivateIpAddress: o.PrivateIP, PrivateIpAddresses: []eniPrivateIP{{Primary: true, PrivateIpAddress: o.PrivateIP}},
 			RequesterManaged: true, SourceDestCheck: false, Status: "in-use", SubnetId: o.Subnet, VpcId: o.VPC,
 			Description: "Interface for NAT Gateway " + id}
 		ni.AvailabilityZone, ni.AvailabilityZoneId = az(o.Subnet)

@@ -2,9 +2,15 @@ package ec2api
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
+	"github.com/vpcdns/vpcdns/internal/autodef"
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
+	"slices"
+	"strings"
 )
 
 type groupIdentifier struct {
@@ -14,6 +20,7 @@ type groupIdentifier struct {
 
 type eniPrivateIP struct {
 	Primary          bool   `xml:"primary"`
+	PrivateDnsName   string `xml:"privateDnsName,omitempty"`
 	PrivateIpAddress string `xml:"privateIpAddress"`
 }
 
@@ -24,8 +31,10 @@ type NetworkInterface struct {
 	Description        string            `xml:"description"`
 	Groups             []groupIdentifier `xml:"groupSet>item"`
 	InterfaceType      string            `xml:"interfaceType"`
+	MacAddress         string            `xml:"macAddress"`
 	NetworkInterfaceId string            `xml:"networkInterfaceId"`
 	OwnerId            string            `xml:"ownerId"`
+	PrivateDnsName     string            `xml:"privateDnsName"`
 	PrivateIpAddress   string            `xml:"privateIpAddress"`
 	PrivateIpAddresses []eniPrivateIP    `xml:"privateIpAddressesSet>item"`
 	RequesterManaged   bool              `xml:"requesterManaged"`
@@ -60,7 +69,7 @@ func networkInterfaces(st *store.State, n *config.Network) []NetworkInterface {
 		}
 		for _, a := range e.IPAddresses {
 			ni := NetworkInterface{Groups: groups, InterfaceType: "interface", NetworkInterfaceId: endpointENI(e.ID, a.IP),
-				OwnerId: n.AccountID, PrivateIpAddress: a.IP, PrivateIpAddresses: []eniPrivateIP{{true, a.IP}},
+				OwnerId: n.AccountID, PrivateIpAddress: a.IP, PrivateIpAddresses: []eniPrivateIP{{Primary: true, PrivateIpAddress: a.IP}},
 				RequesterManaged: true, SourceDestCheck: true, Status: "in-use", SubnetId: a.Subnet, VpcId: e.VPC,
 				Description: "Route 53 Resolver: " + e.ID}
 			if as := st.Meta.Assocs[store.AssocKey(store.AssocEndpointIP, e.ID, a.IP)]; as != nil {
@@ -72,7 +81,35 @@ func networkInterfaces(st *store.State, n *config.Network) []NetworkInterface {
 			out = append(out, ni)
 		}
 	}
-	return append(out, edgeInterfaces(st, n)...)
+	out = append(out, edgeInterfaces(st, n)...)
+	for i := range out {
+		x := &out[i]
+		if o := vpcOwner(st, n, x.VpcId); o != "" {
+			x.OwnerId = o
+		}
+		x.MacAddress = macAddress(x.NetworkInterfaceId)
+		x.PrivateDnsName = privateDNSName(n.Region, x.PrivateIpAddress)
+		for j := range x.PrivateIpAddresses {
+			x.PrivateIpAddresses[j].PrivateDnsName = privateDNSName(n.Region, x.PrivateIpAddresses[j].PrivateIpAddress)
+		}
+	}
+	return out
+}
+
+// macAddress is the MAC address of a network interface, derived from its id
+// (AWS gives every interface one; 02: is a locally administered address).
+func macAddress(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return fmt.Sprintf("02:%02x:%02x:%02x:%02x:%02x", sum[0], sum[1], sum[2], sum[3], sum[4])
+}
+
+// privateDNSName is the EC2 name of a private address in a region, as the
+// VPC resolver answers it (ip-10-0-1-4.ec2.internal).
+func privateDNSName(region, ip string) string {
+	if ip == "" {
+		return ""
+	}
+	return strings.TrimSuffix("ip-"+strings.ReplaceAll(ip, ".", "-")+"."+autodef.HostDomain(region).String(), ".")
 }
 
 func eniNotFound(id string) error {
@@ -86,7 +123,8 @@ type enisOut struct {
 
 func (h *Handler) describeNetworkInterfaces(ctx context.Context, p params) (enisOut, error) {
 	st, n := h.Store.Snapshot()
-	items, next, err := describe(p, networkInterfaces(st, n), "NetworkInterfaceId", func(x NetworkInterface) string { return x.NetworkInterfaceId },
+	all := slices.DeleteFunc(networkInterfaces(st, n), func(x NetworkInterface) bool { return !sees(st, n, x.VpcId, op.Caller(ctx, n.AccountID)) })
+	items, next, err := describe(p, all, "NetworkInterfaceId", func(x NetworkInterface) string { return x.NetworkInterfaceId },
 		func(x NetworkInterface) attrs {
 			a := attrs{values: map[string][]string{"network-interface-id": {x.NetworkInterfaceId}, "subnet-id": {x.SubnetId},
 				"vpc-id": {x.VpcId}, "description": {x.Description}, "private-ip-address": {x.PrivateIpAddress},

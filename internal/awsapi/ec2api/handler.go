@@ -4,7 +4,8 @@
 // ACLs and tags; and the hybrid network (hybrid.go, tgw.go, vpn.go):
 // transit gateways with their attachments and route tables, customer
 // gateways, virtual private gateways and Site-to-Site VPN connections,
-// which land in network.yaml as an import writes them. Every resource lands in the store's network.yaml; what the
+// which land in network.yaml as an import writes them; and instances
+// (instances.go), which are vpcs[].instances. Every resource lands in the store's network.yaml; what the
 // file cannot hold (names, descriptions, association ids, tags of
 // resources other than VPCs) is kept in the store's side records.
 //
@@ -151,6 +152,10 @@ var actions = map[string]op.Operation[Handler]{
 	"DeleteVpnConnectionRoute":                   op.OfReader((*Handler).deleteVPNConnectionRoute),
 	"EnableVgwRoutePropagation":                  op.OfReader((*Handler).enableVGWPropagation),
 	"DisableVgwRoutePropagation":                 op.OfReader((*Handler).disableVGWPropagation),
+	// Instances (instances.go): the vpcs[].instances of network.yaml.
+	"RunInstances":       op.OfReader((*Handler).runInstances),
+	"DescribeInstances":  op.OfReader((*Handler).describeInstances),
+	"TerminateInstances": op.OfReader((*Handler).terminateInstances),
 }
 
 // Action returns the action served under name.
@@ -183,7 +188,13 @@ func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Reques
 	}
 	r.Operation = name
 	ctx = op.WithRequest(ctx, r)
-	p := params{v: form}
+	p := params{v: form, sees: h.callerSees(r)}
+	// A resource of another account is one that does not exist.
+	st, n := h.Store.Snapshot()
+	if id := unseen(st, n, form, op.Caller(ctx, n.AccountID)); id != "" {
+		WriteError(w, apierr.As(notFoundByPrefix(id), fields))
+		return
+	}
 	if p.bool("DryRun") {
 		WriteError(w, &apierr.Error{Kind: apierr.DryRun, Message: "Request would have succeeded, but DryRun flag is set."})
 		return
@@ -255,7 +266,13 @@ var fields = map[string]string{
 type params struct {
 	v      url.Values
 	prefix string
+	// sees reports whether the caller sees a resource (accounts.go); nil
+	// sees everything.
+	sees func(id string) bool
 }
+
+// visible reports whether the caller sees the resource id.
+func (p params) visible(id string) bool { return p.sees == nil || p.sees(id) }
 
 func (p params) str(name string) string { return p.v.Get(p.prefix + name) }
 
@@ -426,6 +443,8 @@ func anyMatch(patterns, values []string) bool {
 // describe filters items (by ids when given, else all), then pages them.
 // notFound builds the error of an unknown id.
 func describe[T any](p params, items []T, idParam string, id func(T) string, get func(T) attrs, notFound func(string) error) ([]T, string, error) {
+	// Another account's resources are not there (accounts.go).
+	items = slices.DeleteFunc(slices.Clone(items), func(it T) bool { return !p.visible(id(it)) })
 	ids := p.strings(idParam)
 	if len(ids) > 0 {
 		var picked []T

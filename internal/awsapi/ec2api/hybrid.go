@@ -129,6 +129,7 @@ func syncHybrid(tx *store.Tx) {
 		}
 		r := &f.RemoteNetworks[i]
 		r.CIDRBlocks = cidrs
+		r.OwnerAccount = tx.Meta.Objects[id].Owner
 		r.VPNGateway = h.VPNGateway
 	}
 	for i := range f.RouteTables {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -129,7 +130,7 @@ func fileGatewayVPC(f *config.File, id string) string {
 }
 
 func igwShape(st *store.State, n *config.Network, id string) InternetGateway {
-	out := InternetGateway{InternetGatewayId: id, OwnerId: n.AccountID}
+	out := InternetGateway{InternetGatewayId: id, OwnerId: ownerOf(st, n, id)}
 	vpc := fileGatewayVPC(&st.File, id)
 	if o := st.Meta.Objects[id]; o != nil {
 		out.Tags, vpc = tagItems(o.Tags), o.VPC
@@ -151,7 +152,8 @@ func (h *Handler) createInternetGateway(ctx context.Context, p params) (igwOut, 
 	}
 	id := store.NewID(prefixIGW)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
-		object(tx, id, store.KindInternetGW).Tags = tags
+		o := object(tx, id, store.KindInternetGW)
+		o.Tags, o.Owner = tags, op.Owner(ctx, tx.Net.AccountID)
 		return nil
 	})
 	if err != nil {
@@ -362,6 +364,7 @@ func (h *Handler) createNatGateway(ctx context.Context, p params) (natOut, error
 		}
 		o := object(tx, id, store.KindNATGateway)
 		o.VPC, o.Subnet, o.PrivateIP, o.State, o.Description, o.Tags = v.ID, s.ID, ip, "available", conn, tags
+		o.Owner = op.Owner(ctx, tx.Net.AccountID)
 		return nil
 	})
 	if err != nil {
@@ -378,10 +381,26 @@ func freeAddress(tx *store.Tx, cidr string, taken []string) (string, error) {
 	if err != nil {
 		return "", apierr.Param("SubnetId", "The subnet's CIDR block %s is invalid", cidr)
 	}
-	used := map[string]bool{}
+	used := usedAddresses(tx)
 	for _, t := range taken {
 		used[t] = true
 	}
+	a := pfx.Masked().Addr()
+	for i := 0; i < 4; i++ {
+		a = a.Next()
+	}
+	for ; pfx.Contains(a) && pfx.Contains(a.Next()); a = a.Next() {
+		if !used[a.String()] {
+			return a.String(), nil
+		}
+	}
+	return "", apierr.Param("SubnetId", "There are not enough free addresses in subnet %s to satisfy the request.", cidr)
+}
+
+// usedAddresses are the addresses that endpoints, NAT gateways and
+// instances of the network hold.
+func usedAddresses(tx *store.Tx) map[string]bool {
+	used := map[string]bool{}
 	for _, e := range tx.File.Endpoints {
 		for _, a := range e.IPAddresses {
 			used[a.IP] = true
@@ -404,16 +423,7 @@ func freeAddress(tx *store.Tx, cidr string, taken []string) (string, error) {
 			used[o.PrivateIP] = true
 		}
 	}
-	a := pfx.Masked().Addr()
-	for i := 0; i < 4; i++ {
-		a = a.Next()
-	}
-	for ; pfx.Contains(a) && pfx.Contains(a.Next()); a = a.Next() {
-		if !used[a.String()] {
-			return a.String(), nil
-		}
-	}
-	return "", apierr.Param("SubnetId", "There are not enough free addresses in subnet %s to satisfy the request.", cidr)
+	return used
 }
 
 type natsOut struct {

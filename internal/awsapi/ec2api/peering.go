@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -47,7 +48,7 @@ func peeringNotFound(id string) error {
 }
 
 func vpcInfo(st *store.State, n *config.Network, id string, opts *peeringOptions) peeringVpcInfo {
-	info := peeringVpcInfo{OwnerId: n.AccountID, VpcId: id, Region: n.Region}
+	info := peeringVpcInfo{OwnerId: cmp.Or(vpcOwner(st, n, id), n.AccountID), VpcId: id, Region: n.Region}
 	if i := vpcIndex(&st.File, id); i >= 0 {
 		v := n.VPCs[i]
 		info.Region = v.Region
@@ -74,7 +75,7 @@ func peeringShape(st *store.State, n *config.Network, id string) VpcPeeringConne
 		out.AccepterVpcInfo = vpcInfo(st, n, o.Accepter, &peeringOptions{AllowDnsResolutionFromRemoteVpc: o.AccepterDNS})
 	default:
 		out.Status = peeringStatus{o.Status, "Pending Acceptance by " + n.AccountID}
-		out.RequesterVpcInfo = vpcInfo(st, n, o.Requester, nil)
+		out.RequesterVpcInfo = vpcInfo(st, n, o.Requester, &peeringOptions{AllowDnsResolutionFromRemoteVpc: o.RequesterDNS})
 		out.AccepterVpcInfo = vpcInfo(st, n, o.Accepter, nil)
 		out.AccepterVpcInfo.CidrBlock, out.AccepterVpcInfo.CidrBlockSet = "", nil
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/page"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -129,6 +130,7 @@ func (h *Handler) createManagedPrefixList(ctx context.Context, p params) (plOut,
 	}
 	x := config.PrefixListFile{ID: store.NewID(prefixPL), Name: name, CIDRBlocks: cidrs}
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
+		x.OwnerAccount = op.Owner(ctx, tx.Net.AccountID)
 		tx.File.PrefixLists = append(tx.File.PrefixLists, x)
 		o := object(tx, x.ID, store.KindPrefixList)
 		o.Tags, o.Version, o.MaxEntries, o.AddressFamily, o.EntryDescriptions = tags, 1, *maxp, family, desc

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
@@ -121,7 +122,7 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 		return as
 	}
 	for i, t := range st.File.RouteTables {
-		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: n.AccountID, Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID)),
+		rt := RouteTable{RouteTableId: t.ID, VpcId: t.VPC, OwnerId: cmp.Or(vpcOwner(st, n, t.VPC), n.AccountID), Associations: assocs(t.ID), Tags: tagItems(metaTags(st, t.ID)),
 			PropagatingVgws: propagatingVgws(st, t.ID)}
 		seenPL := map[string]bool{}
 		for _, r := range n.RouteTables[i].Routes {
@@ -141,7 +142,7 @@ func routeTables(st *store.State, n *config.Network) []RouteTable {
 		if id == "" || rtIndex(&st.File, id) >= 0 {
 			continue
 		}
-		rt := RouteTable{RouteTableId: id, VpcId: v.ID, OwnerId: n.AccountID, Associations: assocs(id), Tags: tagItems(metaTags(st, id))}
+		rt := RouteTable{RouteTableId: id, VpcId: v.ID, OwnerId: cmp.Or(v.OwnerAccount, n.AccountID), Associations: assocs(id), Tags: tagItems(metaTags(st, id))}
 		for _, c := range n.VPCs[i].CIDRs {
 			rt.Routes = append(rt.Routes, routeShape(config.Route{Destination: c, Kind: config.TargetLocal}))
 		}

@@ -121,6 +121,9 @@ func (h *Handler) describeSecurityGroupRules(ctx context.Context, p params) (sgR
 	st, n := h.Store.Snapshot()
 	var all []SecurityGroupRule
 	for _, g := range st.File.SecurityGroups {
+		if !sees(st, n, g.ID, op.Caller(ctx, n.AccountID)) {
+			continue
+		}
 		o := st.Meta.Objects[g.ID]
 		for _, r := range g.Ingress {
 			all = append(all, ruleShape(n, o, g.ID, false, r))

@@ -1,6 +1,7 @@
 package ec2api
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
@@ -75,7 +76,7 @@ func subnetNotFound(id string) error {
 func subnetShape(st *store.State, n *config.Network, v config.VPCFile, s config.SubnetFile) Subnet {
 	out := Subnet{SubnetId: s.ID, SubnetArn: ownerArn(n, "subnet", s.ID), State: "available", VpcId: v.ID,
 		CidrBlock: s.CIDRBlock, AvailabilityZone: s.AvailabilityZone, AvailabilityZoneId: azID(s.AvailabilityZone),
-		OwnerId: n.AccountID, PrivateDnsNameOptionsOnLaunch: dnsNameOptions{HostnameType: "ip-name"},
+		OwnerId: cmp.Or(v.OwnerAccount, n.AccountID), PrivateDnsNameOptionsOnLaunch: dnsNameOptions{HostnameType: "ip-name"},
 		Tags: tagItems(metaTags(st, s.ID))}
 	if o := st.Meta.Objects[s.ID]; o != nil {
 		a := o.SubnetAttrs

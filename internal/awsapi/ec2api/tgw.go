@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -168,7 +169,7 @@ func (h *Handler) createTGW(ctx context.Context, p params) (tgwOut, error) {
 	}
 	id := store.NewID(store.PrefixTGW)
 	st, n, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
-		t := config.TGWFile{ID: id}
+		t := config.TGWFile{ID: id, OwnerAccount: op.Owner(ctx, tx.Net.AccountID)}
 		if hy.DefaultAssoc || hy.DefaultProp {
 			// AWS makes the default route table with the gateway.
 			hy.DefaultRT = store.NewID(store.PrefixTGWRT)
@@ -455,7 +456,7 @@ func (h *Handler) describeTGWAttachments(ctx context.Context, p params) (attachm
 	for _, t := range st.File.TransitGateways {
 		for _, a := range t.Attachments {
 			x := TransitGatewayAttachment{TransitGatewayAttachmentId: a.ID, TransitGatewayId: t.ID, TransitGatewayOwnerId: owner(n, t.OwnerAccount),
-				ResourceOwnerId: n.AccountID, ResourceType: apiResourceType(a.ResourceType), ResourceId: a.Resource, State: normState(a.State),
+				ResourceOwnerId: ownerOf(st, n, a.Resource), ResourceType: apiResourceType(a.ResourceType), ResourceId: a.Resource, State: normState(a.State),
 				CreationTime: created(st, a.ID), Tags: tagItems(metaTags(st, a.ID))}
 			if a.RouteTable != "" {
 				x.Association = &attachmentAssociation{a.RouteTable, "associated"}

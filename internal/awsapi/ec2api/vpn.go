@@ -6,9 +6,11 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -102,6 +104,7 @@ func (h *Handler) createCustomerGateway(ctx context.Context, p params) (cgwOut, 
 		}
 		o := object(tx, id, store.KindCustomerGW)
 		o.Tags, o.Hybrid = tags, &store.Hybrid{Type: typ, IPAddress: ip, BGPASN: asn, DeviceName: p.str("DeviceName")}
+		o.Owner = op.Owner(ctx, tx.Net.AccountID)
 		return nil
 	})
 	if err != nil {
@@ -202,7 +205,7 @@ func (h *Handler) createVPNGateway(ctx context.Context, p params) (vgwOut, error
 	}
 	id := store.NewID(store.PrefixVPNGateway)
 	st, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
-		tx.File.VPNGateways = append(tx.File.VPNGateways, config.VGWFile{ID: id})
+		tx.File.VPNGateways = append(tx.File.VPNGateways, config.VGWFile{ID: id, OwnerAccount: op.Owner(ctx, tx.Net.AccountID)})
 		o := object(tx, id, store.KindVPNGateway)
 		o.Tags, o.Hybrid = tags, &store.Hybrid{Type: typ, AmazonSideASN: asn, AvailabilityZone: p.str("AvailabilityZone")}
 		return nil
@@ -377,17 +380,21 @@ type vgwTelemetry struct {
 
 // VpnConnection is EC2's VpnConnection.
 type VpnConnection struct {
-	VpnConnectionId   string           `xml:"vpnConnectionId"`
-	State             string           `xml:"state"`
-	Type              string           `xml:"type"`
-	Category          string           `xml:"category"`
-	CustomerGatewayId string           `xml:"customerGatewayId"`
-	VpnGatewayId      string           `xml:"vpnGatewayId,omitempty"`
-	TransitGatewayId  string           `xml:"transitGatewayId,omitempty"`
-	Options           vpnOptions       `xml:"options"`
-	Routes            []vpnStaticRoute `xml:"routes>item,omitempty"`
-	VgwTelemetry      []vgwTelemetry   `xml:"vgwTelemetry>item"`
-	Tags              []Tag            `xml:"tagSet>item,omitempty"`
+	VpnConnectionId   string     `xml:"vpnConnectionId"`
+	State             string     `xml:"state"`
+	Type              string     `xml:"type"`
+	Category          string     `xml:"category"`
+	CustomerGatewayId string     `xml:"customerGatewayId"`
+	VpnGatewayId      string     `xml:"vpnGatewayId,omitempty"`
+	TransitGatewayId  string     `xml:"transitGatewayId,omitempty"`
+	Options           vpnOptions `xml:"options"`
+	// CustomerGatewayConfiguration is always in CreateVpnConnection's
+	// answer and in DescribeVpnConnections' while the connection is
+	// pending or available (AWS API Reference, VpnConnection).
+	CustomerGatewayConfiguration string           `xml:"customerGatewayConfiguration,omitempty"`
+	Routes                       []vpnStaticRoute `xml:"routes>item,omitempty"`
+	VgwTelemetry                 []vgwTelemetry   `xml:"vgwTelemetry>item"`
+	Tags                         []Tag            `xml:"tagSet>item,omitempty"`
 }
 
 // tunnelIPs are the two outside addresses of a VPN's tunnels, made from
@@ -409,6 +416,7 @@ func vpnShape(st *store.State, id string) VpnConnection {
 	for _, r := range h.StaticRoutes {
 		out.Routes = append(out.Routes, vpnStaticRoute{r, "Static", "available"})
 	}
+	out.CustomerGatewayConfiguration = customerGatewayConfig(id, h, tunnelIPs(id))
 	for _, ip := range tunnelIPs(id) {
 		out.VgwTelemetry = append(out.VgwTelemetry, vgwTelemetry{AcceptedRouteCount: len(h.StaticRoutes), LastStatusChange: o.Modified,
 			OutsideIpAddress: ip, Status: "UP", StatusMessage: ""})
@@ -501,7 +509,7 @@ func (h *Handler) createVPNConnection(ctx context.Context, p params) (vpnOut, er
 			ao.Hybrid = &store.Hybrid{TGW: tgw}
 		}
 		o := object(tx, id, store.KindVPNConnection)
-		o.Tags, o.Hybrid = tags, hy
+		o.Tags, o.Hybrid, o.Owner = tags, hy, op.Owner(ctx, tx.Net.AccountID)
 		syncHybrid(tx)
 		return nil
 	})
@@ -659,4 +667,19 @@ func (h *Handler) enableVGWPropagation(ctx context.Context, p params) (returnOut
 }
 func (h *Handler) disableVGWPropagation(ctx context.Context, p params) (returnOut, error) {
 	return h.vgwPropagation(ctx, p, false)
+}
+
+// customerGatewayConfig is the configuration AWS gives the customer
+// gateway's administrator, in AWS's native XML format: the tunnels' outside
+// addresses and the routing. vpcdns models no IPsec, so it holds no keys.
+func customerGatewayConfig(id string, h *store.Hybrid, tunnels [2]string) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<vpn_connection id="` + id + `"><customer_gateway_id>` + h.CustomerGateway + `</customer_gateway_id>`)
+	b.WriteString(`<vpn_connection_type>` + h.Type + `</vpn_connection_type>`)
+	for _, ip := range tunnels {
+		b.WriteString(`<ipsec_tunnel><vpn_gateway><tunnel_outside_address><ip_address>` + ip + `</ip_address></tunnel_outside_address></vpn_gateway></ipsec_tunnel>`)
+	}
+	b.WriteString(`</vpn_connection>`)
+	return b.String()
 }

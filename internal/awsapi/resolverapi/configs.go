@@ -1,6 +1,7 @@
 package resolverapi
 
 import (
+	"cmp"
 	"context"
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
@@ -27,7 +28,7 @@ type ResolverDnssecConfig struct {
 
 func configShape(st *store.State, n *config.Network, i int) ResolverConfig {
 	v := st.File.VPCs[i]
-	out := ResolverConfig{ResourceId: v.ID, OwnerId: n.AccountID, AutodefinedReverse: "ENABLED"}
+	out := ResolverConfig{ResourceId: v.ID, OwnerId: cmp.Or(v.OwnerAccount, n.AccountID), AutodefinedReverse: "ENABLED"}
 	if !n.VPCs[i].AutodefinedReverse {
 		out.AutodefinedReverse = "DISABLED"
 	}
@@ -39,7 +40,7 @@ func configShape(st *store.State, n *config.Network, i int) ResolverConfig {
 
 func dnssecShape(st *store.State, n *config.Network, i int) ResolverDnssecConfig {
 	v := st.File.VPCs[i]
-	out := ResolverDnssecConfig{ResourceId: v.ID, OwnerId: n.AccountID, ValidationStatus: "DISABLED"}
+	out := ResolverDnssecConfig{ResourceId: v.ID, OwnerId: cmp.Or(v.OwnerAccount, n.AccountID), ValidationStatus: "DISABLED"}
 	if o := st.Meta.Objects[v.ID]; o != nil {
 		out.Id = o.DNSSECConfig
 		if o.DNSSECValidation {
@@ -65,11 +66,13 @@ func (h *Handler) vpcOf(in *resourceIDIn) (*store.State, *config.Network, int, e
 	return st, n, i, nil
 }
 
-// perVPC makes one shape for each VPC of the state.
-func perVPC[T any](st *store.State, n *config.Network, shape func(*store.State, *config.Network, int) T) []T {
+// perVPC makes one shape for each VPC of the state that account owns.
+func perVPC[T any](st *store.State, n *config.Network, account string, shape func(*store.State, *config.Network, int) T) []T {
 	var out []T
-	for i := range st.File.VPCs {
-		out = append(out, shape(st, n, i))
+	for i, v := range st.File.VPCs {
+		if cmp.Or(v.OwnerAccount, n.AccountID) == account {
+			out = append(out, shape(st, n, i))
+		}
 	}
 	return out
 }
@@ -99,7 +102,7 @@ func (h *Handler) getConfig(ctx context.Context, in *resourceIDIn) (resolverConf
 
 func (h *Handler) listConfigs(ctx context.Context, in *pageParams) (resolverConfigsOut, error) {
 	st, n := h.Store.Snapshot()
-	pg, next, _, err := paginate(perVPC(st, n, configShape), *in, 5)
+	pg, next, _, err := paginate(perVPC(st, n, caller(ctx, n), configShape), *in, 5)
 	if err != nil {
 		return resolverConfigsOut{}, err
 	}
@@ -142,7 +145,7 @@ func (h *Handler) getDNSSEC(ctx context.Context, in *resourceIDIn) (resolverDNSS
 
 func (h *Handler) listDNSSEC(ctx context.Context, in *listParams) (resolverDnssecConfigsOut, error) {
 	st, n := h.Store.Snapshot()
-	items, err := filterItems(perVPC(st, n, dnssecShape), in.Filters, []string{"resourceid", "validationstatus"}, func(d ResolverDnssecConfig) attrs {
+	items, err := filterItems(perVPC(st, n, caller(ctx, n), dnssecShape), in.Filters, []string{"resourceid", "validationstatus"}, func(d ResolverDnssecConfig) attrs {
 		return attrs{"resourceid": {d.ResourceId}, "validationstatus": {d.ValidationStatus}}
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package resolverapi
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
@@ -68,7 +69,7 @@ func endpointNotFound(id string) error {
 func endpointShape(st *store.State, n *config.Network, i int) ResolverEndpoint {
 	ef := st.File.Endpoints[i]
 	out := ResolverEndpoint{
-		Id: ef.ID, Arn: arn(n, "resolver-endpoint", ef.ID), Name: ef.Name,
+		Id: ef.ID, Arn: ownerARN(n, ef.OwnerAccount, "resolver-endpoint", ef.ID), Name: ef.Name,
 		SecurityGroupIds: append([]string{}, ef.SecurityGroups...),
 		Direction:        strings.ToUpper(ef.Direction), IpAddressCount: len(ef.IPAddresses), HostVPCId: ef.VPC,
 		Status: "OPERATIONAL", StatusMessage: "This Resolver Endpoint is operational.",
@@ -282,8 +283,10 @@ func (h *Handler) getEndpoint(ctx context.Context, in *struct{ ResolverEndpointI
 func (h *Handler) listEndpoints(ctx context.Context, in *listParams) (resolverEndpointsOut, error) {
 	st, n := h.Store.Snapshot()
 	var all []ResolverEndpoint
-	for i := range st.File.Endpoints {
-		all = append(all, endpointShape(st, n, i))
+	for i, e := range st.File.Endpoints {
+		if cmp.Or(e.OwnerAccount, n.AccountID) == caller(ctx, n) {
+			all = append(all, endpointShape(st, n, i))
+		}
 	}
 	known := []string{"creatorrequestid", "direction", "hostvpcid", "ipaddresscount", "name", "securitygroupids", "status", "resolverendpointtype"}
 	items, err := filterItems(all, in.Filters, known, func(e ResolverEndpoint) attrs {

@@ -7,6 +7,7 @@
 package resolverapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -123,7 +124,12 @@ func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *op.Reques
 	}
 	r.Operation = name
 	ctx = op.WithRequest(ctx, r)
-	out, err := o.Call(h, ctx, func(in any) error { return op.DecodeJSON(r.Body, in) })
+	out, err := o.Call(h, ctx, func(in any) error {
+		if err := op.DecodeJSON(r.Body, in); err != nil {
+			return err
+		}
+		return h.checkNamed(ctx, in) // another account's resource is not there (accounts.go)
+	})
 	if err != nil {
 		WriteError(w, apierr.As(err, fields))
 		return
@@ -191,7 +197,12 @@ func timeString(t time.Time) string {
 }
 
 func arn(n *config.Network, kind, id string) string {
-	return "arn:aws:route53resolver:" + n.Region + ":" + n.AccountID + ":" + kind + "/" + id
+	return ownerARN(n, "", kind, id)
+}
+
+// ownerARN is the ARN of a resource of account owner ("" is the network's).
+func ownerARN(n *config.Network, owner, kind, id string) string {
+	return "arn:aws:route53resolver:" + n.Region + ":" + cmp.Or(owner, n.AccountID) + ":" + kind + "/" + id
 }
 
 // parseARN returns the resource type and id of a Route 53 Resolver ARN.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi/apierr"
+	"github.com/vpcdns/vpcdns/internal/awsapi/op"
 	"github.com/vpcdns/vpcdns/internal/awsapi/store"
 	"github.com/vpcdns/vpcdns/internal/config"
 )
@@ -49,8 +50,8 @@ func queryLogIndex(f *config.File, id string) int {
 
 func queryLogShape(st *store.State, n *config.Network, id string) ResolverQueryLogConfig {
 	o := st.Meta.Objects[id]
-	out := ResolverQueryLogConfig{Id: id, OwnerId: n.AccountID, Status: "CREATED", ShareStatus: "NOT_SHARED",
-		Arn: arn(n, "resolver-query-log-config", id), Name: o.Name, DestinationArn: o.DestinationArn,
+	out := ResolverQueryLogConfig{Id: id, OwnerId: cmp.Or(o.Owner, n.AccountID), Status: "CREATED", ShareStatus: "NOT_SHARED",
+		Arn: ownerARN(n, o.Owner, "resolver-query-log-config", id), Name: o.Name, DestinationArn: o.DestinationArn,
 		CreatorRequestId: o.CreatorRequestID, CreationTime: timeString(o.Created)}
 	if out.Name == "" {
 		out.Name = id
@@ -121,7 +122,7 @@ func (h *Handler) createQueryLog(ctx context.Context, in *struct {
 			return apierr.New(apierr.Exists, apierr.ResQueryLog, "Resolver query logging configuration with creator request ID '%s' already exists.", in.CreatorRequestId)
 		}
 		tx.Meta.Objects[id] = &store.Object{Kind: store.KindQueryLog, Name: in.Name, DestinationArn: in.DestinationArn,
-			Destination: dest, CreatorRequestID: in.CreatorRequestId, Created: tx.Now, Modified: tx.Now, Tags: tags}
+			Owner: op.Owner(ctx, tx.Net.AccountID), Destination: dest, CreatorRequestID: in.CreatorRequestId, Created: tx.Now, Modified: tx.Now, Tags: tags}
 		return nil
 	})
 	if err != nil {
@@ -186,7 +187,9 @@ func (h *Handler) listQueryLogs(ctx context.Context, in *sortedList) (resolverQu
 	st, n := h.Store.Snapshot()
 	var all []ResolverQueryLogConfig
 	for _, id := range queryLogIDs(st) {
-		all = append(all, queryLogShape(st, n, id))
+		if queryLogOwner(st, n, id) == caller(ctx, n) {
+			all = append(all, queryLogShape(st, n, id))
+		}
 	}
 	known := []string{"creationtime", "creatorrequestid", "destinationarn", "id", "name", "ownerid", "sharestatus", "status"}
 	items, err := filterItems(all, in.Filters, known, qlAttrs)
@@ -253,7 +256,7 @@ func (h *Handler) associateQueryLog(ctx context.Context, in *struct{ ResolverQue
 		}
 		i := queryLogIndex(&tx.File, id)
 		if i < 0 {
-			tx.File.QueryLogging = append(tx.File.QueryLogging, config.QueryLogFile{ID: id, Destination: o.Destination})
+			tx.File.QueryLogging = append(tx.File.QueryLogging, config.QueryLogFile{ID: id, Destination: o.Destination, OwnerAccount: o.Owner})
 			i = len(tx.File.QueryLogging) - 1
 		}
 		q := &tx.File.QueryLogging[i]
@@ -306,11 +309,16 @@ func (h *Handler) disassociateQueryLog(ctx context.Context, in *struct{ Resolver
 	return resolverQueryLogConfigAssociationOut{ResolverQueryLogConfigAssociation: gone}, nil
 }
 
-func allQLAssocs(st *store.State) []ResolverQueryLogConfigAssociation {
+// allQLAssocs lists the query logging associations account sees: those
+// of its VPCs and of its configurations.
+func allQLAssocs(st *store.State, n *config.Network, account string) []ResolverQueryLogConfigAssociation {
 	var out []ResolverQueryLogConfigAssociation
 	for _, q := range st.File.QueryLogging {
+		mine := queryLogOwner(st, n, q.ID) == account
 		for _, v := range q.VPCs {
-			out = append(out, qlAssocShape(st, q.ID, v))
+			if mine || vpcOwnerOf(st, n, v) == account {
+				out = append(out, qlAssocShape(st, q.ID, v))
+			}
 		}
 	}
 	return out
@@ -320,8 +328,8 @@ func (h *Handler) getQueryLogAssoc(ctx context.Context, in *struct{ ResolverQuer
 	if err := required("ResolverQueryLogConfigAssociationId", in.ResolverQueryLogConfigAssociationId); err != nil {
 		return resolverQueryLogConfigAssociationOut{}, err
 	}
-	st, _ := h.Store.Snapshot()
-	for _, a := range allQLAssocs(st) {
+	st, n := h.Store.Snapshot()
+	for _, a := range allQLAssocs(st, n, caller(ctx, n)) {
 		if a.Id == in.ResolverQueryLogConfigAssociationId {
 			return resolverQueryLogConfigAssociationOut{ResolverQueryLogConfigAssociation: a}, nil
 		}
@@ -335,8 +343,8 @@ func qlaAttrs(a ResolverQueryLogConfigAssociation) attrs {
 }
 
 func (h *Handler) listQueryLogAssocs(ctx context.Context, in *sortedList) (resolverQueryLogConfigAssociationsOut, error) {
-	st, _ := h.Store.Snapshot()
-	all := allQLAssocs(st)
+	st, n := h.Store.Snapshot()
+	all := allQLAssocs(st, n, caller(ctx, n))
 	known := []string{"creationtime", "error", "id", "resolverquerylogconfigid", "resourceid", "status"}
 	items, err := filterItems(all, in.Filters, known, qlaAttrs)
 	if err != nil {

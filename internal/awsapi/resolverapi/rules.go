@@ -541,15 +541,20 @@ func (h *Handler) disassociateRule(ctx context.Context, in *struct{ VPCId, Resol
 
 // allAssocs lists the rule associations: the customer ones in the order of
 // the network, then the Internet Resolver's with each VPC.
-func (h *Handler) allAssocs(st *store.State) []ResolverRuleAssociation {
+// An association belongs to the VPC's owner, who alone sees it (accounts.go).
+func (h *Handler) allAssocs(st *store.State, n *config.Network, account string) []ResolverRuleAssociation {
 	var out []ResolverRuleAssociation
 	for _, r := range st.File.Rules {
 		for _, v := range r.VPCs {
-			out = append(out, h.assocShape(st, r.ID, v))
+			if vpcOwnerOf(st, n, v) == account {
+				out = append(out, h.assocShape(st, r.ID, v))
+			}
 		}
 	}
 	for _, v := range st.File.VPCs {
-		out = append(out, autodefAssoc(v.ID))
+		if cmp.Or(v.OwnerAccount, n.AccountID) == account {
+			out = append(out, autodefAssoc(v.ID))
+		}
 	}
 	return out
 }
@@ -558,8 +563,8 @@ func (h *Handler) getRuleAssociation(ctx context.Context, in *struct{ ResolverRu
 	if err := required("ResolverRuleAssociationId", in.ResolverRuleAssociationId); err != nil {
 		return resolverRuleAssociationOut{}, err
 	}
-	st, _ := h.Store.Snapshot()
-	for _, a := range h.allAssocs(st) {
+	st, n := h.Store.Snapshot()
+	for _, a := range h.allAssocs(st, n, caller(ctx, n)) {
 		if a.Id == in.ResolverRuleAssociationId {
 			return resolverRuleAssociationOut{ResolverRuleAssociation: a}, nil
 		}
@@ -568,9 +573,9 @@ func (h *Handler) getRuleAssociation(ctx context.Context, in *struct{ ResolverRu
 }
 
 func (h *Handler) listRuleAssociations(ctx context.Context, in *listParams) (resolverRuleAssociationsOut, error) {
-	st, _ := h.Store.Snapshot()
+	st, n := h.Store.Snapshot()
 	known := []string{"name", "resolverruleid", "status", "vpcid"}
-	items, err := filterItems(h.allAssocs(st), in.Filters, known, func(a ResolverRuleAssociation) attrs {
+	items, err := filterItems(h.allAssocs(st, n, caller(ctx, n)), in.Filters, known, func(a ResolverRuleAssociation) attrs {
 		return attrs{"name": {a.Name}, "resolverruleid": {a.ResolverRuleId}, "status": {a.Status}, "vpcid": {a.VPCId}}
 	})
 	if err != nil {

@@ -154,7 +154,14 @@ func (h *Handler) Serve(ctx context.Context, w http.ResponseWriter, ar *op.Reque
 			continue
 		}
 		ar.Operation = rt.name
-		out, err := rt.op.Call(h, op.WithRequest(ctx, ar), decodeRequest(req))
+		ctx := op.WithRequest(ctx, ar)
+		if z := zoneOfPath(parts); z != "" && !acrossAccounts[rt.name] {
+			if _, n := h.Store.Snapshot(); !mine(ctx, n, z) {
+				WriteError(w, apierr.As(zoneNotFound(z), fields)) // another account's zone is not there (accounts.go)
+				return
+			}
+		}
+		out, err := rt.op.Call(h, ctx, decodeRequest(req))
 		if err != nil {
 			WriteError(w, apierr.As(err, fields))
 			return

@@ -83,7 +83,7 @@ func (h *Handler) createQueryLog(ctx context.Context, b body[createQueryLogIn]) 
 	var out createQueryLogOut
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		i := zoneIndex(tx.Net, zoneID)
-		if i < 0 {
+		if i < 0 || !mine(ctx, tx.Net, zoneID) {
 			return zoneNotFound(zoneID)
 		}
 		if !zoneAt(tx.Net, i).Public {
@@ -111,9 +111,9 @@ func (h *Handler) createQueryLog(ctx context.Context, b body[createQueryLogIn]) 
 
 func (h *Handler) getQueryLog(ctx context.Context, r request) (getQueryLogOut, error) {
 	id := r.parts[1]
-	st, _ := h.Store.Snapshot()
+	st, n := h.Store.Snapshot()
 	o := st.Meta.Objects[id]
-	if o == nil || o.Kind != store.KindZoneQueryLog {
+	if o == nil || o.Kind != store.KindZoneQueryLog || !mine(ctx, n, o.HostedZone) {
 		return getQueryLogOut{}, noSuchQueryLog(id)
 	}
 	return getQueryLogOut{Xmlns: xmlns, QueryLoggingConfig: queryLogShape(id, o)}, nil
@@ -128,7 +128,7 @@ func (h *Handler) deleteQueryLog(ctx context.Context, r request) (deleteQueryLog
 	id := r.parts[1]
 	_, _, err := h.Store.Update(ctx, fields, func(tx *store.Tx) error {
 		o := tx.Meta.Objects[id]
-		if o == nil || o.Kind != store.KindZoneQueryLog {
+		if o == nil || o.Kind != store.KindZoneQueryLog || !mine(ctx, tx.Net, o.HostedZone) {
 			return noSuchQueryLog(id)
 		}
 		delete(tx.Meta.Objects, id)
@@ -150,12 +150,12 @@ type listQueryLogsOut struct {
 func (h *Handler) listQueryLogs(ctx context.Context, r request) (listQueryLogsOut, error) {
 	st, n := h.Store.Snapshot()
 	zoneID := r.query.Get("hostedzoneid")
-	if zoneID != "" && zoneIndex(n, zoneID) < 0 {
+	if zoneID != "" && (zoneIndex(n, zoneID) < 0 || !mine(ctx, n, zoneID)) {
 		return listQueryLogsOut{}, zoneNotFound(zoneID)
 	}
 	var all []QueryLoggingConfig
 	for id, o := range st.Meta.Objects {
-		if o.Kind == store.KindZoneQueryLog && (zoneID == "" || o.HostedZone == zoneID) {
+		if o.Kind == store.KindZoneQueryLog && (zoneID == "" || o.HostedZone == zoneID) && mine(ctx, n, o.HostedZone) {
 			all = append(all, queryLogShape(id, o))
 		}
 	}

@@ -95,6 +95,9 @@ func (h *Handler) listTagsMany(ctx context.Context, b body[struct {
 		if err := tagResource(n, typ, id); err != nil {
 			return listTagsManyOut{}, err
 		}
+		if typ == "hostedzone" && !mine(ctx, n, id) {
+			return listTagsManyOut{}, zoneNotFound(id) // another account's (accounts.go)
+		}
 		out.ResourceTagSets = append(out.ResourceTagSets, tagSet(st, typ, id))
 	}
 	return out, nil

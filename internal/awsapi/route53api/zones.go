@@ -383,10 +383,12 @@ func reversedName(n string) string {
 }
 
 // sortedZones returns the zone indexes sorted by name, labels reversed.
-func sortedZones(n *config.Network) []int {
-	idx := make([]int, zoneCount(n))
-	for i := range idx {
-		idx[i] = i
+func sortedZones(n *config.Network, account string) []int {
+	var idx []int
+	for i := range zoneCount(n) {
+		if account == "" || owner(n, i) == account {
+			idx = append(idx, i)
+		}
 	}
 	slices.SortStableFunc(idx, func(a, b int) int {
 		return strings.Compare(reversedName(zoneAt(n, a).Name.String()), reversedName(zoneAt(n, b).Name.String()))
@@ -425,7 +427,7 @@ func (h *Handler) listZones(ctx context.Context, r request) (listZonesOut, error
 		return listZonesOut{}, err
 	}
 	st, n := h.Store.Snapshot()
-	order := sortedZones(n)
+	order := sortedZones(n, op.Caller(ctx, n.AccountID))
 	start := 0
 	if m := r.query.Get("marker"); m != "" {
 		start = slices.IndexFunc(order, func(i int) bool { return zoneAt(n, i).ID == m })
@@ -462,7 +464,7 @@ func (h *Handler) listZonesByName(ctx context.Context, r request) (listZonesByNa
 		return listZonesByNameOut{}, err
 	}
 	st, n := h.Store.Snapshot()
-	order := sortedZones(n)
+	order := sortedZones(n, op.Caller(ctx, n.AccountID))
 	start := 0
 	if d := r.query.Get("dnsname"); d != "" {
 		name, err := parseName(d)
@@ -525,10 +527,10 @@ func (h *Handler) listZonesByVPC(ctx context.Context, r request) (listByVPCOut, 
 	}
 	_, n := h.Store.Snapshot()
 	var all []zoneSummary
-	for _, i := range sortedZones(n) {
+	for _, i := range sortedZones(n, "") {
 		z := zoneAt(n, i)
 		if slices.ContainsFunc(z.VPCs, func(v *config.VPC) bool { return v.ID == vpc && v.Region == region }) {
-			all = append(all, zoneSummary{HostedZoneId: z.ID, Name: escapeName(z.Name.String()), Owner: zoneOwner{n.AccountID}})
+			all = append(all, zoneSummary{HostedZoneId: z.ID, Name: escapeName(z.Name.String()), Owner: zoneOwner{owner(n, i)}})
 		}
 	}
 	start := 0
@@ -554,7 +556,7 @@ type zoneCountOut struct {
 	HostedZoneCount int      `xml:"HostedZoneCount"`
 }
 
-func (h *Handler) zoneCount(_ context.Context, _ request) (zoneCountOut, error) {
+func (h *Handler) zoneCount(ctx context.Context, _ request) (zoneCountOut, error) {
 	_, n := h.Store.Snapshot()
-	return zoneCountOut{Xmlns: xmlns, HostedZoneCount: zoneCount(n)}, nil
+	return zoneCountOut{Xmlns: xmlns, HostedZoneCount: len(sortedZones(n, op.Caller(ctx, n.AccountID)))}, nil
 }

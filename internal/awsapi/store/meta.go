@@ -83,19 +83,31 @@ type Object struct {
 	// names them by id (igw-…, nat-…) and network.yaml needs no entry.
 	VPC       string `json:"vpc,omitempty"`        // internet gateway attachment; NAT gateway; VPC association authorization
 	Subnet    string `json:"subnet,omitempty"`     // NAT gateway
-	PrivateIP string `json:"private_ip,omitempty"` // NAT gateway
-	State     string `json:"state,omitempty"`      // NAT gateway: available | deleted
+	PrivateIP string `json:"private_ip,omitempty"` // NAT gateway, instance
+	State     string `json:"state,omitempty"`      // NAT gateway: available | deleted; instance: running | terminated
 	// Managed prefix list: its version (1 on create, +1 on each change),
 	// its maximum size, its address family and the entries' descriptions.
 	Version           int64             `json:"version,omitempty"`
 	MaxEntries        int               `json:"max_entries,omitempty"`
 	AddressFamily     string            `json:"address_family,omitempty"`
 	EntryDescriptions map[string]string `json:"entry_descriptions,omitempty"`
+	// EC2 instance (ec2api instances.go): the instance's file entry holds
+	// its id and address; its subnet, address and state are VPC, Subnet,
+	// PrivateIP and State above (running | terminated), and these hold
+	// what RunInstances was asked for.
+	ImageID      string   `json:"image_id,omitempty"`
+	InstanceType string   `json:"instance_type,omitempty"`
+	Groups       []string `json:"groups,omitempty"`
+	Reservation  string   `json:"reservation,omitempty"`
+	LaunchIndex  int      `json:"launch_index,omitempty"`
 	// Hybrid holds the options of transit gateways, VPN gateways and
 	// connections, customer gateways (hybrid.go).
 	Hybrid *Hybrid `json:"hybrid,omitempty"`
 	// AWS RAM resource share, keyed by its ARN: the account that owns it,
-	// the accounts it shares with and the ARNs of what it shares.
+	// the accounts it shares with and the ARNs of what it shares. Owner is
+	// also the owner of a resource that lives only here (internet and NAT
+	// gateways, customer gateways, VPN connections, resolver query logging
+	// configurations): "" is the network's account_id.
 	Owner      string   `json:"owner,omitempty"`
 	Principals []string `json:"principals,omitempty"`
 	Resources  []string `json:"resources,omitempty"`
@@ -209,6 +221,7 @@ const (
 	KindPrefixList    = "prefix-list"
 	KindVPCEndpoint   = "vpc-endpoint"
 	KindResourceShare = "resource-share" // AWS RAM, keyed by its ARN; only in Meta
+	KindInstance      = "instance"       // an EC2 instance of RunInstances (vpcs[].instances)
 	// KindZoneQueryLog is a Route 53 (public hosted zone) query logging
 	// configuration, and KindVPCAuth a VPC association authorization: both
 	// live only in Meta (they change no answer).

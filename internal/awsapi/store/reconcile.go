@@ -69,6 +69,9 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 		for _, c := range v.CIDRBlocks {
 			assoc(PrefixCIDRAssoc, AssocCIDR, v.ID, c)
 		}
+		for _, in := range v.Instances {
+			obj(in.ID, KindInstance)
+		}
 		for _, s := range v.Subnets {
 			obj(s.ID, KindSubnet)
 			assoc(PrefixACLAssoc, AssocACL, s.ID)
@@ -190,7 +193,8 @@ func Reconcile(st *State, n *config.Network, now time.Time) {
 		}
 		switch {
 		case o.Kind == KindQueryLog, o.Kind == KindPeering && o.Status != "active",
-			o.Kind == KindInternetGW, o.Kind == KindNATGateway, keptKinds[o.Kind], o.Kind == KindResourceShare:
+			o.Kind == KindInternetGW, o.Kind == KindNATGateway, keptKinds[o.Kind], o.Kind == KindResourceShare,
+			o.Kind == KindInstance && o.State == "terminated": // listed as terminated, as AWS does for a while
 		case o.Kind == KindZoneQueryLog, o.Kind == KindVPCAuth:
 			if !live[o.HostedZone] {
 				delete(m.Objects, id) // its zone is gone
