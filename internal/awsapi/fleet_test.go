@@ -3,8 +3,10 @@ package awsapi_test
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +36,7 @@ func fleetEnv(t *testing.T, url string, auth awsapi.EtcdAuth, initial string) *e
 			t.Fatal(err)
 		}
 	}
-	ctl, err := awsapi.Open(awsapi.Config{File: f, BaseDir: ".", Store: url, Etcd: auth})
+	ctl, err := awsapi.Open(awsapi.Config{File: f, BaseDir: ".", Store: url, Etcd: auth, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}
@@ -131,6 +133,12 @@ func TestFleetConcurrentConflictingWrites(t *testing.T) {
 		if got := e.store.Stats().Reloads; got != 0 {
 			t.Errorf("instance %d reloaded its whole state %d times; want 0", i, got)
 		}
+	}
+
+	// The creator request ids follow too: B refuses one that A used.
+	if _, err := b.resolver.CreateResolverRule(ctx, &route53resolver.CreateResolverRuleInput{
+		CreatorRequestId: aws.String("tagged"), RuleType: r53types.RuleTypeOptionSystem, DomainName: aws.String("again.fleet.example")}); apiCode(t, err) != "ResourceExistsException" {
+		t.Errorf("a creator request id used through A, again through B: %v, want ResourceExistsException", err)
 	}
 
 	for round := range 4 {

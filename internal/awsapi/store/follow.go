@@ -171,7 +171,11 @@ func (s *Store) applyRecords(recs []Record) error {
 		return fmt.Errorf("apply another instance's change: %w", err)
 	}
 	ord.commit()
-	s.indexCreators(cur, next, recs)
+	objs := make([]Record, 0, len(byBucket[bucketObjects]))
+	for _, r := range byBucket[bucketObjects] {
+		objs = append(objs, *r) // each key once
+	}
+	s.indexCreators(cur, next, objs)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.net = next, n
@@ -180,8 +184,16 @@ func (s *Store) applyRecords(recs []Record) error {
 	if !network {
 		return nil // nothing DNS answers from changed
 	}
-	_ = changed // for the DNS patch of a change of rules alone, once the store has one
 	s.version++
+	// A change of rules alone is patched into DNS as a local one is
+	// (commit); any other leaves dirtyVersion behind: a whole rebuild.
+	if changed != nil && s.dirtyVersion == s.version-1 {
+		if s.dirty == nil {
+			s.dirty = map[string]*config.Rule{}
+		}
+		maps.Copy(s.dirty, changed)
+		s.dirtyVersion = s.version
+	}
 	if s.kick != nil {
 		select {
 		case s.kick <- struct{}{}:

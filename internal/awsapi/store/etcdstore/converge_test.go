@@ -105,6 +105,7 @@ func startInstance(t *testing.T, c *etcdtest.Cluster, prefix string, initial *co
 		srv.Shutdown(ctx)
 	})
 	st.SetApply(srv.Reload)
+	st.SetPatch(srv.ReloadRules) // as serve does
 	as := srv.Addrs("shared")
 	if len(as) != 1 {
 		t.Fatalf("shared sockets %v, want one", as)

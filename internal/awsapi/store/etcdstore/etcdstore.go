@@ -7,7 +7,9 @@
 // revision this instance last loaded or wrote: a change was validated
 // against the whole state, so it is only written over that same state.
 // Two instances therefore never lose an update; the loser gets
-// store.ErrConflict, reloads and runs its change once more. Every
+// store.ErrConflict, catches up with the winner's change (Await, then
+// Changes; a reload if it does not come in time) and runs its change once
+// more. Every
 // instance watches the prefix and applies the records another one wrote
 // (store.ChangeWatcher); it reloads the whole state only when etcd has
 // compacted away revisions the watch did not deliver.
@@ -237,6 +239,30 @@ func (s *Store) wrap(op string, err error) error {
 // whole. Responses that arrive while changed runs are coalesced into one
 // more call.
 func (s *Store) Watch(ctx context.Context, changed func(context.Context) error) {
+	// changed runs in its own goroutine: it takes the store's write lock,
+	// which a change waiting in Await for this watch may hold, so the
+	// watch must keep reading meanwhile.
+	notify := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	call := changed
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-notify:
+				_ = call(ctx)
+			}
+		}
+	})
+	changed = func(context.Context) error {
+		select {
+		case notify <- struct{}{}:
+		default:
+		}
+		return nil
+	}
 	for ctx.Err() == nil {
 		s.mu.Lock()
 		from := max(s.rev, s.seen) + 1

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,9 +159,17 @@ func TestFollowWithoutReload(t *testing.T) {
 }
 
 // An instance whose watch was cut (its only etcd member stopped) while
-// the others wrote and etcd compacted its history reloads the whole state
-// when the watch comes back, and converges.
+// the others wrote catches up when the watch comes back: from the next
+// revision, record by record, when etcd still has it; with a full reload
+// when etcd compacted its history meanwhile. Either way it converges, and
+// then follows record by record again.
 func TestFollowAfterCompaction(t *testing.T) {
+	for _, compact := range []bool{false, true} {
+		t.Run(fmt.Sprintf("compacted=%v", compact), func(t *testing.T) { followAfterCut(t, compact) })
+	}
+}
+
+func followAfterCut(t *testing.T, compact bool) {
 	c := etcdtest.Start(t, 3)
 	eps := c.Endpoints()
 	a := openOn(t, eps[:1], "compact")
@@ -176,36 +185,93 @@ func TestFollowAfterCompaction(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cli, err := clientv3.New(clientv3.Config{Endpoints: eps[:1]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	ctx := context.Background()
-	resp, err := cli.Get(ctx, "compact/head")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cli.Compact(ctx, resp.Header.Revision, clientv3.WithCompactPhysical()); err != nil {
-		t.Fatal(err)
+	if compact {
+		cli, err := clientv3.New(clientv3.Config{Endpoints: eps[:1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cli.Close()
+		ctx := context.Background()
+		resp, err := cli.Get(ctx, "compact/head")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cli.Compact(ctx, resp.Header.Revision, clientv3.WithCompactPhysical()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if got := b.Stats().Reloads; got != 0 {
 		t.Fatalf("b reloaded %d times before its member came back", got)
 	}
 	c.RestartAll()
 	want := stateJSON(t, a)
-	took := until(t, "b converges after the compaction", func() bool { return stateJSON(t, b) == want })
+	took := until(t, "b converges after its member restarted", func() bool { return stateJSON(t, b) == want })
 	t.Logf("b converged %v after its member restarted", took)
-	if got := b.Stats().Reloads; got == 0 {
+	switch got := b.Stats().Reloads; {
+	case compact && got == 0:
 		t.Error("b converged without a full reload, but its watch was compacted")
+	case !compact && got != 0:
+		t.Errorf("b reloaded its whole state %d times after a cut watch etcd had not compacted; want 0", got)
 	}
 	// And follows record by record again.
 	reloads := b.Stats().Reloads
 	if err := addVPC(a, "vpc-02", "10.2.0.0/16"); err != nil {
 		t.Fatal(err)
 	}
-	until(t, "b follows a after the reload", func() bool { return vpcs(b)["vpc-02"] })
+	until(t, "b follows a after the restart", func() bool { return vpcs(b)["vpc-02"] })
 	if got := b.Stats().Reloads; got != reloads {
-		t.Errorf("b reloaded again (%d → %d) for an ordinary write after the compaction", reloads, got)
+		t.Errorf("b reloaded again (%d → %d) for an ordinary write after the restart", reloads, got)
 	}
+}
+
+// DNS follows another instance's change of rules by a patch of those
+// rules (as it does a local one), and any other change by a whole
+// rebuild.
+func TestFollowPatchesDNS(t *testing.T) {
+	c := etcdtest.Start(t, 1)
+	a, b := open(t, c, "patch"), open(t, c, "patch")
+	var mu sync.Mutex
+	var applies int
+	var patched []map[string]*config.Rule
+	b.SetApply(func(*config.Network) error { mu.Lock(); applies++; mu.Unlock(); return nil })
+	b.SetPatch(func(n, base *config.Network, changed map[string]*config.Rule) error {
+		mu.Lock()
+		patched = append(patched, changed)
+		mu.Unlock()
+		return nil
+	})
+	counts := func() (int, []map[string]*config.Rule) {
+		mu.Lock()
+		defer mu.Unlock()
+		return applies, slices.Clone(patched)
+	}
+	step := func(name string, write func() error, wantApplies int, wantRule string, present bool) {
+		t.Helper()
+		a0, p0 := counts()
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := stateJSON(t, a)
+		until(t, "b follows "+name, func() bool { return stateJSON(t, b) == want })
+		if err := b.Synced(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		a1, p1 := counts()
+		if a1-a0 != wantApplies {
+			t.Errorf("%s: %d whole rebuilds on b, want %d", name, a1-a0, wantApplies)
+		}
+		if wantRule == "" {
+			return
+		}
+		if len(p1) == len(p0) {
+			t.Fatalf("%s: b's DNS was not patched", name)
+		}
+		r, ok := p1[len(p1)-1][wantRule]
+		if !ok || (r != nil) != present {
+			t.Errorf("%s: b's patch %v, want %s present=%v", name, p1[len(p1)-1], wantRule, present)
+		}
+	}
+	step("a VPC", func() error { return addVPC(a, "vpc-01", "10.1.0.0/16") }, 1, "", false)
+	step("a rule", func() error { return addRule(a, "rslvr-rr-p", "p.patch.example", "vpc-01") }, 0, "rslvr-rr-p", true)
+	step("its deletion", func() error { return deleteRule(a, "rslvr-rr-p") }, 0, "rslvr-rr-p", false)
 }
