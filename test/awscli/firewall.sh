@@ -24,13 +24,7 @@ DNS_PORT=${DNS_PORT:-5353}
 r53r() { aws route53resolver "$@"; }
 api_ready() { r53r list-firewall-rule-groups; }
 
-# expect NAME STATUS|ANSWER: ask NAME (lib.sh) gives that.
-expect() {
-	local got
-	got=$(ask "$1")
-	[ "$got" = "$2" ] || fail "dig $1 answered '$got', want '$2'"
-	echo "ok: dig $1 -> $got"
-}
+expect() { expect_a "$@"; } # NAME STATUS|ANSWER
 
 cat >"$WORK/start.yaml" <<YAML
 # One VPC with a private hosted zone, answered on 127.0.0.1:$DNS_PORT,

@@ -18,6 +18,8 @@
 #   stop_vpcdns      stop it (on exit too; INT and TERM exit)
 #   ask NAME         dig's status and answer (+short) for NAME A on
 #                    127.0.0.1:$DNS_PORT, as STATUS|ANSWER
+#   expect_a NAME STATUS|ANSWER
+#                    fail unless ask NAME gives that
 #
 # Everything listens and is sent on 127.0.0.1 only.
 
@@ -75,4 +77,12 @@ ask() {
 	status=$(echo "$out" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
 	short=$(dig +short +time=2 +tries=2 "$1" A @127.0.0.1 -p "$DNS_PORT" | tr '\n' ' ' | sed 's/ $//')
 	echo "$status|$short"
+}
+
+# expect_a NAME STATUS|ANSWER: ask NAME gives that.
+expect_a() {
+	local got
+	got=$(ask "$1")
+	[ "$got" = "$2" ] || fail "dig $1 answered '$got', want '$2'"
+	echo "ok: dig $1 -> $got"
 }

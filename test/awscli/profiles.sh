@@ -24,13 +24,8 @@ r53p() { aws route53profiles "$@"; }
 api_ready() { r53p list-profiles; }
 
 # expect NAME STATUS ANSWER: dig's status and answer (+short) for NAME A on
-# the VPC's socket (ask, lib.sh).
-expect() {
-	local got
-	got=$(ask "$1")
-	[ "$got" = "$2|$3" ] || fail "dig $1 answered '$got', want '$2|$3'"
-	echo "ok: dig $1 -> ${got/|/ }"
-}
+# the VPC's socket.
+expect() { expect_a "$1" "$2|$3"; }
 
 cat >"$WORK/start.yaml" <<YAML
 # vpc-app, answered on 127.0.0.1:$DNS_PORT, and vpc-hub, whose private
