@@ -21,39 +21,12 @@
 # Everything listens and is sent on 127.0.0.1 only.
 set -euo pipefail
 
-: "${VPCDNS:?set VPCDNS to the vpcdns binary}"
-API_PORT=${API_PORT:-4566}
+. "$(dirname "$0")/lib.sh"
 APP_PORT=${APP_PORT:-5353}
 SHARED_PORT=${SHARED_PORT:-5363}
 INBOUND_PORT=${INBOUND_PORT:-5354}
 ONPREM1_PORT=${ONPREM1_PORT:-5300}
 ONPREM2_PORT=${ONPREM2_PORT:-5301}
-WORK=${WORK:-$(mktemp -d)}
-ENDPOINT=http://127.0.0.1:$API_PORT
-
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-aws() { command aws --endpoint-url "$ENDPOINT" --output text "$@"; }
-
-step() { printf '\n== %s\n' "$*"; }
-fail() {
-	echo "FAIL: $*" >&2
-	echo "--- vpcdns log ($WORK/vpcdns.log) ---" >&2
-	tail -n 50 "$WORK/vpcdns.log" >&2 || true
-	exit 1
-}
-
-PID=
-stop_vpcdns() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-		PID=
-	fi
-}
-trap stop_vpcdns EXIT
-trap 'exit 1' INT TERM
 
 # ports rewrites the example's sockets to this run's.
 ports() {
@@ -76,7 +49,6 @@ expect() {
 	echo "ok: dig ${args[*]} -> $got"
 }
 
-mkdir -p "$WORK"
 cd "$WORK"
 
 step "the starting file: the account, the region, the internet and the example's emulation block"
@@ -88,13 +60,7 @@ step "the starting file: the account, the region, the internet and the example's
 "$VPCDNS" check -c start.yaml
 
 step "start vpcdns with the AWS API on $ENDPOINT"
-"$VPCDNS" serve -c start.yaml --api-listen "127.0.0.1:$API_PORT" --data-dir data >>vpcdns.log 2>&1 &
-PID=$!
-for _ in $(seq 100); do
-	aws ec2 describe-vpcs >/dev/null 2>&1 && break
-	kill -0 "$PID" 2>/dev/null || fail "vpcdns exited"
-	sleep 0.1
-done
+start_vpcdns
 
 step "1. the VPCs with DNS hostnames, vpc-app's subnets and its instance"
 APP=$(aws ec2 create-vpc --cidr-block 10.0.0.0/16 \

@@ -18,62 +18,15 @@
 # Everything listens and is sent on 127.0.0.1 only.
 set -euo pipefail
 
-: "${VPCDNS:?set VPCDNS to the vpcdns binary}"
-API_PORT=${API_PORT:-4566}
+. "$(dirname "$0")/lib.sh"
 DNS_PORT=${DNS_PORT:-5353}
-WORK=${WORK:-$(mktemp -d)}
-ENDPOINT=http://127.0.0.1:$API_PORT
-
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-aws() { command aws --endpoint-url "$ENDPOINT" --output text "$@"; }
 r53p() { aws route53profiles "$@"; }
-
-step() { printf '\n== %s\n' "$*"; }
-fail() {
-	echo "FAIL: $*" >&2
-	echo "--- vpcdns log ($WORK/vpcdns.log) ---" >&2
-	tail -n 50 "$WORK/vpcdns.log" >&2 || true
-	exit 1
-}
-
-PID=
-start_vpcdns() {
-	"$VPCDNS" serve -c "$WORK/start.yaml" --api-listen "127.0.0.1:$API_PORT" --data-dir "$WORK/data" \
-		--log-level debug >>"$WORK/vpcdns.log" 2>&1 &
-	PID=$!
-	for _ in $(seq 100); do
-		if r53p list-profiles >/dev/null 2>&1; then
-			return 0
-		fi
-		kill -0 "$PID" 2>/dev/null || fail "vpcdns exited"
-		sleep 0.1
-	done
-	fail "the API did not answer on $ENDPOINT"
-}
-stop_vpcdns() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-		PID=
-	fi
-}
-trap stop_vpcdns EXIT
-trap 'exit 1' INT TERM
+api_ready() { r53p list-profiles; }
 
 # expect NAME STATUS ANSWER: dig's status and answer (+short) for NAME A on
 # the VPC's socket.
-expect() {
-	local out status short
-	out=$(dig +time=2 +tries=2 "$1" A @127.0.0.1 -p "$DNS_PORT") || fail "dig $1 failed"
-	status=$(echo "$out" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
-	short=$(dig +short +time=2 +tries=2 "$1" A @127.0.0.1 -p "$DNS_PORT" | tr '\n' ' ' | sed 's/ $//')
-	[ "$status|$short" = "$2|$3" ] || fail "dig $1 answered '$status|$short', want '$2|$3'"
-	echo "ok: dig $1 -> $status $short"
-}
+expect() { expect_a "$1" "$2|$3"; }
 
-mkdir -p "$WORK"
 cat >"$WORK/start.yaml" <<YAML
 # vpc-app, answered on 127.0.0.1:$DNS_PORT, and vpc-hub, whose private
 # hosted zone the AWS CLI brings to vpc-app through a Route 53 Profile.

@@ -28,51 +28,10 @@
 # Everything listens and is sent on 127.0.0.1 only.
 set -euo pipefail
 
-: "${VPCDNS:?set VPCDNS to the vpcdns binary}"
+. "$(dirname "$0")/lib.sh"
 : "${BIND_PORT:?set BIND_PORT to the port of the on-premises DNS server on 127.0.0.1}"
-API_PORT=${API_PORT:-4566}
 DNS_PORT=${DNS_PORT:-5353}
-WORK=${WORK:-$(mktemp -d)}
-ENDPOINT=http://127.0.0.1:$API_PORT
-
-# The AWS CLI talks to vpcdns only, with the test keys vpcdns accepts
-# (without --api-credentials any signature is accepted).
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-aws() { command aws --endpoint-url "$ENDPOINT" --output text "$@"; }
-
-step() { printf '\n== %s\n' "$*"; }
-fail() {
-	echo "FAIL: $*" >&2
-	echo "--- vpcdns log ($WORK/vpcdns.log) ---" >&2
-	tail -n 50 "$WORK/vpcdns.log" >&2 || true
-	exit 1
-}
-
-PID=
-start_vpcdns() {
-	"$VPCDNS" serve -c "$WORK/start.yaml" --api-listen "127.0.0.1:$API_PORT" --data-dir "$WORK/data" \
-		--log-level debug >>"$WORK/vpcdns.log" 2>&1 &
-	PID=$!
-	for _ in $(seq 100); do
-		if aws route53resolver list-resolver-rules >/dev/null 2>&1; then
-			return 0
-		fi
-		kill -0 "$PID" 2>/dev/null || fail "vpcdns exited"
-		sleep 0.1
-	done
-	fail "the API did not answer on $ENDPOINT"
-}
-stop_vpcdns() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-		PID=
-	fi
-}
-trap stop_vpcdns EXIT
-trap 'exit 1' INT TERM
+api_ready() { aws route53resolver list-resolver-rules; }
 
 # expect_ptr WANT: dig -x 10.0.1.5 through the VPC's resolver answers WANT.
 # A change of a rule association reaches DNS in the background within
@@ -102,7 +61,6 @@ expect_servfail() {
 	echo "ok: SERVFAIL ($1)"
 }
 
-mkdir -p "$WORK"
 cat >"$WORK/start.yaml" <<YAML
 # The starting network: an account, a region, and where the on-premises
 # DNS server 192.168.10.53 really answers (BIND on 127.0.0.1). No answer
