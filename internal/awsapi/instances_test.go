@@ -28,7 +28,8 @@ func TestInstances(t *testing.T) {
 	one := must[*ec2.RunInstancesOutput](t)(e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0abcdef1234567890"),
 		InstanceType: ec2types.InstanceTypeT3Micro, MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: &n.subnetA,
 		PrivateIpAddress: aws.String("10.0.1.5"), SecurityGroupIds: []string{n.sg},
-		TagSpecifications: tags(ec2types.ResourceTypeInstance, "Name", "app1")}))
+		// The volume's tags are accepted and dropped (vpcdns has no volumes).
+		TagSpecifications: append(tags(ec2types.ResourceTypeInstance, "Name", "app1"), tags(ec2types.ResourceTypeVolume, "Name", "disk")...)}))
 	app1 := one.Instances[0]
 	if !instanceID.MatchString(*app1.InstanceId) || *app1.PrivateIpAddress != "10.0.1.5" || *app1.PrivateDnsName != "ip-10-0-1-5.ec2.internal" ||
 		app1.State.Name != ec2types.InstanceStateNameRunning || *app1.State.Code != 16 || *app1.SubnetId != n.subnetA || *app1.VpcId != n.vpc ||
@@ -79,6 +80,7 @@ func TestInstances(t *testing.T) {
 		{"unknown group", ec2.RunInstancesInput{SubnetId: &n.subnetA, SecurityGroupIds: []string{"sg-0000000000000000a"}}, "InvalidGroup.NotFound"},
 		{"one address, two instances", ec2.RunInstancesInput{SubnetId: &n.subnetA, PrivateIpAddress: aws.String("10.0.1.9"), MaxCount: aws.Int32(2)}, "InvalidParameterValue"},
 		{"no image", ec2.RunInstancesInput{SubnetId: &n.subnetA, ImageId: aws.String("")}, "MissingParameter"},
+		{"tags of a type RunInstances does not create", ec2.RunInstancesInput{SubnetId: &n.subnetA, TagSpecifications: tags(ec2types.ResourceTypeVpc, "Name", "x")}, "InvalidParameterValue"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in

@@ -53,7 +53,11 @@ func TestPutWireIsPut(t *testing.T) {
 			byMsg.Clamp(clamped)
 			cw := append([]byte(nil), wire...)
 			byWire.ClampWire(cw)
-			if want, _ := clamped.Pack(); !bytes.Equal(cw, want) {
+			want, err := clamped.Pack()
+			if err != nil {
+				t.Fatalf("pack clamped: %v", err)
+			}
+			if !bytes.Equal(cw, want) {
 				t.Errorf("ClampWire\n%x\nwant (Clamp)\n%x", cw, want)
 			}
 			for _, after := range []time.Duration{0, 30 * time.Second, 2 * time.Hour} {
@@ -65,8 +69,12 @@ func TestPutWireIsPut(t *testing.T) {
 				}
 				var a, b dns.Msg
 				if sm != Miss {
-					_ = a.Unpack(gm)
-					_ = b.Unpack(gw)
+					if err := a.Unpack(gm); err != nil {
+						t.Fatalf("after %v: unpack answer by Put: %v", after, err)
+					}
+					if err := b.Unpack(gw); err != nil {
+						t.Fatalf("after %v: unpack answer by PutWire: %v", after, err)
+					}
 					if a.String() != b.String() {
 						t.Errorf("after %v: by Put\n%v\nby PutWire\n%v", after, &a, &b)
 					}

@@ -2,50 +2,14 @@ package forward_test
 
 import (
 	"context"
-	"encoding/binary"
 	"net"
 	"testing"
 
 	"github.com/miekg/dns"
 
 	"github.com/vpcdns/vpcdns/internal/forward"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 )
-
-// rawAnswerer answers every UDP query on 127.0.0.1 with one A record,
-// building the reply in place from the query's bytes, so that it allocates
-// nothing itself and testing.AllocsPerRun counts the forwarder's allocations
-// only.
-func rawAnswerer(t testing.TB) *net.UDPConn {
-	t.Helper()
-	pc, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatalf("listen udp: %v", err)
-	}
-	t.Cleanup(func() { _ = pc.Close() })
-	go func() {
-		var buf [1500]byte
-		for {
-			n, from, err := pc.ReadFromUDPAddrPort(buf[:])
-			if err != nil {
-				return
-			}
-			end := 12
-			for end < n && buf[end] != 0 {
-				end += int(buf[end]) + 1
-			}
-			end += 5 // the root label, type and class
-			if end > n {
-				continue
-			}
-			buf[2] |= 0x80                          // QR
-			binary.BigEndian.PutUint16(buf[6:], 1)  // ANCOUNT
-			binary.BigEndian.PutUint16(buf[10:], 0) // ARCOUNT: the OPT goes
-			rr := append(buf[end:end], 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1)
-			_, _ = pc.WriteToUDPAddrPort(buf[:end+len(rr)], from)
-		}
-	}()
-	return pc
-}
 
 // TestAllocsPerForward pins the allocations of one cache-miss forward over
 // UDP (a query out, a one-record answer back): the forwarder's own budget.
@@ -56,7 +20,7 @@ func TestAllocsPerForward(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates on its own")
 	}
-	pc := rawAnswerer(t)
+	pc := loopbacktest.RawAnswerer(t)
 	f := forward.New(forward.Options{})
 	targets := []forward.Target{target("192.168.10.53:53", pc.LocalAddr().(*net.UDPAddr).AddrPort())}
 	question := dns.Question{Name: "host.miss.example.", Qtype: dns.TypeA, Qclass: dns.ClassINET}
@@ -83,7 +47,7 @@ func TestAllocsPerForward(t *testing.T) {
 }
 
 func BenchmarkExchangeWire(b *testing.B) {
-	pc := rawAnswerer(b)
+	pc := loopbacktest.RawAnswerer(b)
 	f := forward.New(forward.Options{})
 	targets := []forward.Target{target("192.168.10.53:53", pc.LocalAddr().(*net.UDPAddr).AddrPort())}
 	question := dns.Question{Name: "host.miss.example.", Qtype: dns.TypeA, Qclass: dns.ClassINET}
@@ -100,7 +64,7 @@ func BenchmarkExchangeWire(b *testing.B) {
 }
 
 func BenchmarkExchange(b *testing.B) {
-	pc := rawAnswerer(b)
+	pc := loopbacktest.RawAnswerer(b)
 	f := forward.New(forward.Options{})
 	targets := []forward.Target{target("192.168.10.53:53", pc.LocalAddr().(*net.UDPAddr).AddrPort())}
 	q := query("host.miss.example.", dns.TypeA)

@@ -668,8 +668,9 @@ func match(b []byte, id uint16, question dns.Question) *dns.Msg {
 }
 
 // equalFoldASCII compares names as DNS does: ASCII letters case-insensitively,
-// every other byte exactly.
-func equalFoldASCII(a, b string) bool {
+// every other byte exactly. It serves both presentation names (string) and
+// wire names ([]byte).
+func equalFoldASCII[T ~string | ~[]byte](a, b T) bool {
 	if len(a) != len(b) {
 		return false
 	}

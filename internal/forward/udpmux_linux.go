@@ -3,6 +3,7 @@ package forward
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"sync"
@@ -88,7 +89,7 @@ func (m *udpMux) ready() bool { return m.init() == nil }
 // caller must close it.
 func (m *udpMux) dial(addr netip.AddrPort) (*muxSock, error) {
 	if err := m.init(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dial udp %s: %w", addr, err)
 	}
 	ip := addr.Addr().Unmap()
 	family := unix.AF_INET6
@@ -97,11 +98,11 @@ func (m *udpMux) dial(addr netip.AddrPort) (*muxSock, error) {
 	}
 	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
 	if err != nil {
-		return nil, os.NewSyscallError("socket", err)
+		return nil, fmt.Errorf("dial udp %s: %w", addr, os.NewSyscallError("socket", err))
 	}
 	if err := connectRaw(fd, ip, addr.Port()); err != nil {
 		unix.Close(fd)
-		return nil, os.NewSyscallError("connect", err)
+		return nil, fmt.Errorf("dial udp %s: %w", addr, os.NewSyscallError("connect", err))
 	}
 	s := m.take()
 	s.fd = fd

@@ -56,7 +56,7 @@ func judge(b, query []byte, id uint16) (verdict, replyInfo) {
 	}
 	// The query's question: its name from offset 12, then type and class.
 	qEnd := questionEnd(query)
-	if qEnd < 0 || binary.BigEndian.Uint16(b[4:]) != 1 || len(b) < qEnd || !equalFoldWire(b[hdrLen:qEnd], query[hdrLen:qEnd]) {
+	if qEnd < 0 || binary.BigEndian.Uint16(b[4:]) != 1 || len(b) < qEnd || !equalFoldASCII(b[hdrLen:qEnd], query[hdrLen:qEnd]) {
 		return messyOrNot(b, query, id)
 	}
 	ri.truncated = b[2]&flagTC != 0
@@ -87,7 +87,7 @@ func judge(b, query []byte, id uint16) (verdict, replyInfo) {
 		case i < an:
 			// The answer: only records of the question's name, none that
 			// clean would drop or follow.
-			if t == typeCNAM || t == typeDNAM || (dnssecTypes[t] && t != qtype) || !equalFoldWire(owner, qname) {
+			if t == typeCNAM || t == typeDNAM || (dnssecTypes[t] && t != qtype) || !equalFoldASCII(owner, qname) {
 				return messy, ri
 			}
 		case i < an+ns:
@@ -200,31 +200,11 @@ func readName(b []byte, off int, buf []byte) (name []byte, next int, ok bool) {
 	return nil, 0, false
 }
 
-// equalFoldWire compares two byte strings, ASCII letters ignoring case.
-func equalFoldWire(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 // isAncestorWire reports whether the wire name zone is name or one of its
 // ancestors (ignoring case).
 func isAncestorWire(zone, name []byte) bool {
 	for off := 0; off < len(name); {
-		if len(name)-off == len(zone) && equalFoldWire(name[off:], zone) {
+		if len(name)-off == len(zone) && equalFoldASCII(name[off:], zone) {
 			return true
 		}
 		if name[off] == 0 {

@@ -1,51 +1,15 @@
 package server
 
 import (
-	"encoding/binary"
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
 
 	"github.com/vpcdns/vpcdns/internal/config"
+	"github.com/vpcdns/vpcdns/internal/loopbacktest"
 	"github.com/vpcdns/vpcdns/internal/wire"
 )
-
-// rawUpstream answers every UDP query with one A record, built in place
-// from the query's bytes, so that it allocates nothing and a benchmark
-// counts the server's allocations only.
-func rawUpstream(t testing.TB) string {
-	t.Helper()
-	pc, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatalf("listen udp: %v", err)
-	}
-	t.Cleanup(func() { _ = pc.Close() })
-	go func() {
-		var buf [1500]byte
-		for {
-			n, from, err := pc.ReadFromUDPAddrPort(buf[:])
-			if err != nil {
-				return
-			}
-			end := 12
-			for end < n && buf[end] != 0 {
-				end += int(buf[end]) + 1
-			}
-			end += 5
-			if end > n {
-				continue
-			}
-			buf[2] |= 0x80
-			binary.BigEndian.PutUint16(buf[6:], 1)
-			binary.BigEndian.PutUint16(buf[10:], 0)
-			rr := append(buf[end:end], 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1)
-			_, _ = pc.WriteToUDPAddrPort(buf[:end+len(rr)], from)
-		}
-	}()
-	return pc.LocalAddr().String()
-}
 
 // countWriter is a dns.ResponseWriter that keeps nothing but the size of
 // the last reply.
@@ -65,7 +29,7 @@ func (w *countWriter) WriteMsg(m *dns.Msg) error {
 // asked before (bench's W4): parse, unpack, decide, forward upstream over
 // loopback, cache, reply.
 func BenchmarkCacheMiss(b *testing.B) {
-	n, _, err := config.Parse([]byte(strings.Replace(fastNetwork, "UPSTREAM", rawUpstream(b), 1)), "network.yaml", b.TempDir())
+	n, _, err := config.Parse([]byte(strings.Replace(fastNetwork, "UPSTREAM", loopbacktest.RawAnswerer(b).LocalAddr().String(), 1)), "network.yaml", b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,10 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/miekg/dns"
-
 	"github.com/vpcdns/vpcdns/internal/config"
-	"github.com/vpcdns/vpcdns/internal/server"
 )
 
 // ReloadRules patches the answering view with a change of rules alone: a
@@ -17,27 +14,12 @@ import (
 // whole Reload.
 func TestReloadRules(t *testing.T) {
 	t.Parallel()
-	bind := onPrem(t)
-	vars := map[string]string{"MAP1": bind.Addr().String(), "MAP2": bind.Addr().String()}
-	without := parseNetwork(t, expand(baseNetwork, vars))
-	with := parseNetwork(t, expand(baseNetwork+reverseRule, vars))
-	listenOnLoopback(without)
-	listenOnLoopback(with)
-	s := start(t, without, server.Options{})
-	addr := addrOf(t, s, "vpc:vpc-app")
-	name, _ := dns.ReverseAddr("10.0.0.5")
+	rv := startReverse(t)
+	s, without, with, addr, ptr := rv.s, rv.without, rv.with, rv.addr, rv.ptr
 	const (
-		auto   = "ip-10-0-0-5.ec2.internal."
-		onprem = "app1.corp.example."
+		auto   = reverseAuto
+		onprem = reverseOnPrem
 	)
-	ptr := func(network string) string {
-		r := ask(t, network, addr, name, dns.TypePTR)
-		wantRcode(t, r, dns.RcodeSuccess)
-		if len(r.Answer) != 1 {
-			t.Fatalf("answer %v; want one PTR", r.Answer)
-		}
-		return r.Answer[0].(*dns.PTR).Ptr
-	}
 	// The rule of `with`, pointing at without's VPCs and endpoints, as the
 	// API store's change of rules makes it.
 	rule := *with.Rules[len(with.Rules)-1]

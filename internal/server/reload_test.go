@@ -19,32 +19,60 @@ import (
 	"github.com/vpcdns/vpcdns/internal/server"
 )
 
-// Reload swaps the whole view at once: a new rule changes the answers
-// (the autodefined PTR becomes BIND's), removing it changes them back, and
-// queries running all along are each answered by one view or the other.
-func TestReloadChangesAnswers(t *testing.T) {
-	t.Parallel()
+// The PTR of 10.0.0.5 without a reverse rule (the autodefined name) and
+// with reverseRule (BIND's).
+const (
+	reverseAuto   = "ip-10-0-0-5.ec2.internal."
+	reverseOnPrem = "app1.corp.example."
+)
+
+// reverseSetup is the setup the reload tests share: a server answering
+// from without, the network with (without plus reverseRule, forwarding
+// the reverse zone to BIND on 127.0.0.1), the VPC's listening address,
+// the reverse name of 10.0.0.5, and ptr, which asks it over a network
+// ("udp" or "tcp") and returns the one PTR answered.
+type reverseSetup struct {
+	s             *server.Server
+	without, with *config.Network
+	addr, name    string
+	ptr           func(network string) string
+}
+
+func startReverse(t *testing.T) reverseSetup {
+	t.Helper()
 	bind := onPrem(t)
 	vars := map[string]string{"MAP1": bind.Addr().String(), "MAP2": bind.Addr().String()}
-	without := parseNetwork(t, expand(baseNetwork, vars))
-	with := parseNetwork(t, expand(baseNetwork+reverseRule, vars))
-	listenOnLoopback(without)
-	listenOnLoopback(with)
-	s := start(t, without, server.Options{})
-	addr := addrOf(t, s, "vpc:vpc-app")
-	name, _ := dns.ReverseAddr("10.0.0.5")
-	const (
-		auto   = "ip-10-0-0-5.ec2.internal."
-		onprem = "app1.corp.example."
-	)
-	ptr := func(network string) string {
-		r := ask(t, network, addr, name, dns.TypePTR)
+	rv := reverseSetup{
+		without: parseNetwork(t, expand(baseNetwork, vars)),
+		with:    parseNetwork(t, expand(baseNetwork+reverseRule, vars)),
+	}
+	listenOnLoopback(rv.without)
+	listenOnLoopback(rv.with)
+	rv.s = start(t, rv.without, server.Options{})
+	rv.addr = addrOf(t, rv.s, "vpc:vpc-app")
+	rv.name, _ = dns.ReverseAddr("10.0.0.5")
+	rv.ptr = func(network string) string {
+		r := ask(t, network, rv.addr, rv.name, dns.TypePTR)
 		wantRcode(t, r, dns.RcodeSuccess)
 		if len(r.Answer) != 1 {
 			t.Fatalf("answer %v; want one PTR", r.Answer)
 		}
 		return r.Answer[0].(*dns.PTR).Ptr
 	}
+	return rv
+}
+
+// Reload swaps the whole view at once: a new rule changes the answers
+// (the autodefined PTR becomes BIND's), removing it changes them back, and
+// queries running all along are each answered by one view or the other.
+func TestReloadChangesAnswers(t *testing.T) {
+	t.Parallel()
+	rv := startReverse(t)
+	s, without, with, addr, name, ptr := rv.s, rv.without, rv.with, rv.addr, rv.name, rv.ptr
+	const (
+		auto   = reverseAuto
+		onprem = reverseOnPrem
+	)
 
 	// Clients asking all along, over UDP and TCP.
 	var (

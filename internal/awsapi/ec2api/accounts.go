@@ -127,10 +127,8 @@ func metaOwner(st *store.State, id string) string {
 
 // vpcOwner is the account that owns the VPC id ("" when there is none).
 func vpcOwner(st *store.State, n *config.Network, id string) string {
-	if v := vpcIndex(&st.File, id); v >= 0 {
-		return cmp.Or(st.File.VPCs[v].OwnerAccount, n.AccountID)
-	}
-	return ""
+	owner, _ := store.VPCOwner(&st.File, n, id)
+	return owner
 }
 
 // ownerOf is the account that owns the resource id (the network's

@@ -504,11 +504,16 @@ func tagValues(tags []Tag) map[string]string {
 }
 
 // tagSpecs reads TagSpecification.N of a Create action: the tags for
-// resources of type kind.
-func tagSpecs(p params, kind string) (map[string]string, error) {
+// resources of type kind. The tags of a resource type in dropped (one the
+// call creates alongside but vpcdns does not model) are accepted and dropped.
+func tagSpecs(p params, kind string, dropped ...string) (map[string]string, error) {
 	var out map[string]string
 	for _, s := range p.list("TagSpecification") {
-		if rt := s.str("ResourceType"); rt != kind {
+		rt := s.str("ResourceType")
+		if slices.Contains(dropped, rt) {
+			continue
+		}
+		if rt != kind {
 			return nil, apierr.Param("TagSpecification", "'%s' is not a valid taggable resource type for this operation.", rt)
 		}
 		tags, err := readTags(s, "Tag")

@@ -195,32 +195,6 @@ func reservations(items []Instance, owner string) []Reservation {
 	return out
 }
 
-// instanceTags reads TagSpecification.N of RunInstances: the tags of the
-// instance; those of its volumes and network interfaces, which vpcdns does
-// not model, are accepted and dropped.
-func instanceTags(p params) (map[string]string, error) {
-	var out map[string]string
-	for _, s := range p.list("TagSpecification") {
-		switch rt := s.str("ResourceType"); rt {
-		case "instance":
-			tags, err := readTags(s, "Tag")
-			if err != nil {
-				return nil, err
-			}
-			for k, v := range tags {
-				if out == nil {
-					out = map[string]string{}
-				}
-				out[k] = v
-			}
-		case "volume", "network-interface":
-		default:
-			return nil, apierr.Param("TagSpecification", "'%s' is not a valid taggable resource type for this operation.", rt)
-		}
-	}
-	return out, nil
-}
-
 // runInstances launches MaxCount instances (at least MinCount) into a
 // subnet: each gets PrivateIpAddress (one instance only) or the first free
 // address of the subnet, and the groups of SecurityGroupId.N (the VPC's
@@ -263,7 +237,9 @@ func (h *Handler) runInstances(ctx context.Context, p params) (Reservation, erro
 	if ip != "" && count > 1 {
 		return Reservation{}, apierr.Param("PrivateIpAddress", "Specifying a private IP address is only valid when launching one instance (maxCount %d)", *hi)
 	}
-	tags, err := instanceTags(p)
+	// The tags of the instance; those of its volumes and network
+	// interfaces, which vpcdns does not model, are accepted and dropped.
+	tags, err := tagSpecs(p, "instance", "volume", "network-interface")
 	if err != nil {
 		return Reservation{}, err
 	}

@@ -1,7 +1,6 @@
 package profilesapi
 
 import (
-	"cmp"
 	"context"
 	"slices"
 
@@ -11,22 +10,11 @@ import (
 	"github.com/vpcdns/vpcdns/internal/config"
 )
 
-// vpcOwner returns the account that owns the VPC id, false when the
-// network has no such VPC.
-func vpcOwner(f *config.File, n *config.Network, id string) (string, bool) {
-	for _, v := range f.VPCs {
-		if v.ID == id {
-			return cmp.Or(v.OwnerAccount, n.AccountID), true
-		}
-	}
-	return "", false
-}
-
 // assocShape is the association of Profile pf with a VPC. As a rule
 // association does, it reads CREATING until DNS answers with it.
 func (h *Handler) assocShape(st *store.State, n *config.Network, pf *config.ProfileFile, vpc string) ProfileAssociation {
 	out := ProfileAssociation{ProfileId: pf.ID, ResourceId: vpc, Status: statusComplete}
-	out.OwnerId, _ = vpcOwner(&st.File, n, vpc)
+	out.OwnerId, _ = store.VPCOwner(&st.File, n, vpc)
 	if a := st.Meta.Assocs[store.AssocKey(store.AssocProfile, pf.ID, vpc)]; a != nil {
 		out.Id, out.Name, out.CreationTime, out.ModificationTime = a.ID, a.Name, unix(a.Created), unix(a.Created)
 		if h.Store.Pending(a.ID) {
@@ -67,7 +55,7 @@ func (h *Handler) associateProfile(ctx context.Context, in *associateProfileIn) 
 			return err
 		}
 		// As on AWS, another account's VPC does not exist for the caller.
-		if owner, ok := vpcOwner(&tx.File, tx.Net, in.ResourceId); !ok || owner != caller {
+		if owner, ok := store.VPCOwner(&tx.File, tx.Net, in.ResourceId); !ok || owner != caller {
 			return apierr.New(apierr.NotFound, "VPC", "The VPC %s doesn't exist.", in.ResourceId)
 		}
 		for j := range tx.File.Profiles {
@@ -113,7 +101,7 @@ func (h *Handler) disassociateProfile(ctx context.Context, in *disassociateProfi
 		}
 		pf := &tx.File.Profiles[i]
 		j := slices.Index(pf.VPCs, in.ResourceId)
-		owner, _ := vpcOwner(&tx.File, tx.Net, in.ResourceId)
+		owner, _ := store.VPCOwner(&tx.File, tx.Net, in.ResourceId)
 		// The VPC's owner disassociates; so may the Profile's owner.
 		if j < 0 || owner != caller && ownerOf(tx.Net, pf) != caller {
 			return apierr.New(apierr.NotFound, apierr.ResProfileAssoc, "The profile %s is not associated with VPC %s.", pf.ID, in.ResourceId)

@@ -43,7 +43,7 @@ func taggable(st *store.State, n *config.Network, arn, caller string, write bool
 				if a == nil || a.ID != id {
 					continue
 				}
-				if vo, _ := vpcOwner(&st.File, n, v); vo != caller && ownerOf(n, pf) != caller {
+				if vo, _ := store.VPCOwner(&st.File, n, v); vo != caller && ownerOf(n, pf) != caller {
 					return nil, notFound
 				}
 				o := st.Meta.Objects[id]

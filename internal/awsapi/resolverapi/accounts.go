@@ -22,10 +22,8 @@ import (
 
 // vpcOwnerOf is the account that owns the VPC id ("" when there is none).
 func vpcOwnerOf(st *store.State, n *config.Network, id string) string {
-	if i := vpcIndex(&st.File, id); i >= 0 {
-		return cmp.Or(st.File.VPCs[i].OwnerAccount, n.AccountID)
-	}
-	return ""
+	owner, _ := store.VPCOwner(&st.File, n, id)
+	return owner
 }
 
 // endpointOwner is the account that owns the endpoint id ("" when there is

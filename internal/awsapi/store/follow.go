@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -299,15 +300,7 @@ func patchList(s section, old reflect.Value, ch map[string]*Record, ord *order) 
 		ord.stageSet(s.bucket, k, seq)
 		els = append(els, elem{seq, v.Elem(), -1})
 	}
-	slices.SortStableFunc(els, func(a, b elem) int {
-		switch {
-		case a.seq < b.seq:
-			return -1
-		case a.seq > b.seq:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(els, func(a, b elem) int { return cmp.Compare(a.seq, b.seq) })
 	if len(els) == 0 {
 		return reflect.Zero(typ), nil, nil
 	}

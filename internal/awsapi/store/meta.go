@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"slices"
 	"time"
+
+	"github.com/vpcdns/vpcdns/internal/config"
 )
 
 // Meta is what the AWS APIs know about the resources that network.yaml
@@ -125,6 +128,15 @@ func SharedWith(st *State, arn, account string) bool {
 // with any account.
 func Shared(st *State, arn string) bool {
 	return st.anyShare(func(o *Object) bool { return slices.Contains(o.Resources, arn) && len(o.Principals) > 0 })
+}
+
+// VPCOwner returns the account that owns the VPC id of f (the network's
+// account_id when the VPC names none), false when f has no such VPC.
+func VPCOwner(f *config.File, n *config.Network, id string) (string, bool) {
+	if i := slices.IndexFunc(f.VPCs, func(v config.VPCFile) bool { return v.ID == id }); i >= 0 {
+		return cmp.Or(f.VPCs[i].OwnerAccount, n.AccountID), true
+	}
+	return "", false
 }
 
 // shareIndex lists the keys of a state's resource shares: a network of

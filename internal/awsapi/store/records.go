@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -353,15 +354,7 @@ func decodeState(recs []Record) (*State, *order, error) {
 		}
 	}
 	for bucket, es := range lists {
-		slices.SortFunc(es, func(a, b elem) int {
-			switch {
-			case a.seq < b.seq:
-				return -1
-			case a.seq > b.seq:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(es, func(a, b elem) int { return cmp.Compare(a.seq, b.seq) })
 		var target reflect.Value
 		if bucket == bucketChanges {
 			target = reflect.ValueOf(&st.Meta.Changes).Elem()
