@@ -3,6 +3,7 @@ package awsread
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,10 +53,21 @@ func TestInstancesXMLAsTheSDK(t *testing.T) {
 			}))
 			defer srv.Close()
 			c := ec2.New(ec2.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{},
-				RetryMaxAttempts: 1})
+				RetryMaxAttempts: 1,
+				// A client of its own, without kept-alive connections: the two
+				// calls must not depend on a connection another case left open.
+				HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}})
 			ctx := context.Background()
 			in := &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)}
 			want, wantErr := c.DescribeInstances(ctx, in)
+			// Under -race the SDK's own decoder of this 40 KB page now and
+			// then reads from a connection already closed under it (seen 1
+			// run in 10 with -count=30, never without -race). That is the
+			// reference failing on transport, not what this test compares:
+			// ask again.
+			for i := 0; i < 3 && wantErr != nil && errors.Is(wantErr, net.ErrClosed); i++ {
+				want, wantErr = c.DescribeInstances(ctx, in)
+			}
 			got, gotErr := c.DescribeInstances(ctx, in, withInstancesScanner)
 			if (wantErr == nil) != (gotErr == nil) {
 				t.Fatalf("SDK error %v, with the scanner %v", wantErr, gotErr)
