@@ -10,9 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/vpcdns/vpcdns/internal/awsapi"
 	"github.com/vpcdns/vpcdns/internal/config"
@@ -142,11 +140,3 @@ func benchDir(b *testing.B) string {
 	return b.TempDir()
 }
 
-// processCPU is the user and system CPU time of this process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
